@@ -1,0 +1,460 @@
+/*
+ * isolex.h -- the isolex extension ABI, version 1.
+ *
+ * This is the only header an extension module includes. It declares:
+ *   - the context every call receives (IxContext) and the function table behind it;
+ *   - the module definition an extension exports (IxModuleDef, PEP 489 shape);
+ *   - type specs from which the host builds per-interpreter heap types;
+ *   - inline wrappers (IxLong_FromInt64, IxErr_SetString, ...) that call through the table.
+ *
+ * An extension links against nothing of the host's: every call goes through ctx->fn, so a
+ * built extension has no undefined Ix* symbols and loads on any host of ABI major 1.
+ * The rules behind every declaration are written in abi/ABI.md; section numbers in the
+ * comments below ("ABI.md 4.2") point there.
+ *
+ * Reference conventions (ABI.md 3): "new" results are owned by the caller and must be
+ * released with Ix_Decref; "borrowed" results are valid while the object they came from
+ * lives. No function steals a reference passed to it.
+ */
+#ifndef ISOLEX_H
+#define ISOLEX_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define IX_ABI_MAJOR 1
+#define IX_ABI_MINOR 0
+
+typedef struct IxContext IxContext;
+typedef struct IxObject IxObject;
+typedef struct IxFunctionTable IxFunctionTable;
+typedef struct IxModuleDef IxModuleDef;
+
+/* ---------------------------------------------------------------- objects (ABI.md 3) */
+
+/* The header of every object. An extension's instance struct starts with IxObject_HEAD;
+ * the fields belong to the host and may only be touched through the API. */
+struct IxObject {
+    intptr_t ix_refcnt_private;
+    IxObject *ix_type_private;
+};
+#define IxObject_HEAD IxObject ob_base;
+
+/* The context: passed to every extension callback and every API call. It is valid only
+ * for the duration of the callback that received it (ABI.md 2.2). */
+struct IxContext {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    const IxFunctionTable *fn;
+    /* host-private fields follow */
+};
+
+/* Objects every interpreter has its own copy of (ABI.md 3.4). Append-only. */
+typedef enum IxBuiltin {
+    IX_NONE = 0,
+    IX_TRUE,
+    IX_FALSE,
+    IX_NOTIMPLEMENTED,
+    IX_TYPE_TYPE,
+    IX_TYPE_NONE,
+    IX_TYPE_BOOL,
+    IX_TYPE_INT,
+    IX_TYPE_FLOAT,
+    IX_TYPE_STR,
+    IX_TYPE_BYTES,
+    IX_TYPE_TUPLE,
+    IX_TYPE_LIST,
+    IX_TYPE_DICT,
+    IX_TYPE_MODULE,
+    IX_TYPE_FUNCTION,
+    IX_TYPE_METHOD,
+    IX_EXC_EXCEPTION,
+    IX_EXC_TYPEERROR,
+    IX_EXC_VALUEERROR,
+    IX_EXC_KEYERROR,
+    IX_EXC_INDEXERROR,
+    IX_EXC_ATTRIBUTEERROR,
+    IX_EXC_OVERFLOWERROR,
+    IX_EXC_ZERODIVISIONERROR,
+    IX_EXC_MEMORYERROR,
+    IX_EXC_RUNTIMEERROR,
+    IX_EXC_NOTIMPLEMENTEDERROR,
+    IX_EXC_IMPORTERROR,
+    IX_EXC_SYSTEMERROR,
+    IX_BUILTIN_COUNT_V1_0
+} IxBuiltin;
+
+/* Rich comparison operators. */
+enum { IX_LT = 0, IX_LE = 1, IX_EQ = 2, IX_NE = 3, IX_GT = 4, IX_GE = 5 };
+
+/* ---------------------------------------------------------------- callbacks */
+
+/* Functions and methods: self is the module for module functions, the instance for
+ * methods. The host has already checked nargs against min_args/max_args (ABI.md 4.3). */
+typedef IxObject *(*IxCFunction)(IxContext *ctx, IxObject *self,
+                                 IxObject *const *args, size_t nargs);
+typedef int (*IxVisitProc)(IxContext *ctx, IxObject *obj, void *arg);
+typedef int (*IxTraverseProc)(IxContext *ctx, IxObject *self, IxVisitProc visit, void *arg);
+typedef int (*IxClearProc)(IxContext *ctx, IxObject *self);
+typedef void (*IxFreeProc)(IxContext *ctx, IxObject *module);
+typedef void (*IxDeallocProc)(IxContext *ctx, IxObject *self);
+typedef IxObject *(*IxNewProc)(IxContext *ctx, IxObject *type,
+                               IxObject *const *args, size_t nargs);
+typedef IxObject *(*IxUnaryProc)(IxContext *ctx, IxObject *self);
+typedef int64_t (*IxHashProc)(IxContext *ctx, IxObject *self);
+typedef IxObject *(*IxRichCompareProc)(IxContext *ctx, IxObject *a, IxObject *b, int op);
+typedef IxObject *(*IxGetter)(IxContext *ctx, IxObject *self, void *closure);
+typedef int (*IxSetter)(IxContext *ctx, IxObject *self, IxObject *value, void *closure);
+typedef IxObject *(*IxCreateProc)(IxContext *ctx, IxObject *name, const IxModuleDef *def);
+typedef int (*IxExecProc)(IxContext *ctx, IxObject *module);
+
+/* ---------------------------------------------------------------- methods (ABI.md 4.3) */
+
+typedef struct IxMethodDef {
+    const char *name;
+    IxCFunction func;
+    int32_t min_args;   /* fewest positional arguments accepted */
+    int32_t max_args;   /* most accepted; IX_VARARGS for no limit */
+    uint32_t flags;     /* must be 0 in ABI 1.0 */
+    const char *doc;
+} IxMethodDef;
+#define IX_VARARGS (-1)
+#define IX_METHODS_END { NULL, NULL, 0, 0, 0, NULL }
+
+/* ---------------------------------------------------------------- modules (ABI.md 4) */
+
+typedef struct IxModuleSlot {
+    int32_t id;
+    void *value;
+} IxModuleSlot;
+
+#define IX_MOD_CREATE 1                 /* value: IxCreateProc; at most one */
+#define IX_MOD_EXEC 2                   /* value: IxExecProc; any number, run in order */
+#define IX_MOD_MULTIPLE_INTERPRETERS 3  /* value: one of the three below; at most one */
+#define IX_MOD_SLOTS_END { 0, NULL }
+
+#define IX_MOD_MULTI_NOT_SUPPORTED ((void *)1)         /* one interpreter per process */
+#define IX_MOD_MULTI_SHARED_LOCK ((void *)2)           /* every interpreter, one lock */
+#define IX_MOD_MULTI_PER_INTERPRETER_LOCK ((void *)3)  /* every interpreter, in parallel */
+
+struct IxModuleDef {
+    uint32_t abi_major;          /* set both with IX_MODULEDEF_HEAD */
+    uint32_t abi_minor;
+    const char *name;            /* must equal the name the module is imported by */
+    const char *doc;
+    int64_t state_size;          /* bytes of zeroed per-interpreter state; 0 for none */
+    const IxMethodDef *methods;  /* module functions, or NULL */
+    const IxModuleSlot *slots;   /* or NULL */
+    IxTraverseProc traverse;     /* visit the objects the state holds */
+    IxClearProc clear;           /* drop them; may run before free */
+    IxFreeProc free;             /* release everything else; runs exactly once */
+};
+#define IX_MODULEDEF_HEAD .abi_major = IX_ABI_MAJOR, .abi_minor = IX_ABI_MINOR
+
+/* The one exported symbol of a multiphase module: IxInit_<name>, returning its definition.
+ * It must not call the API (it has no context to call it with). */
+#if defined(__GNUC__)
+#define IX_EXPORT __attribute__((visibility("default")))
+#else
+#define IX_EXPORT
+#endif
+#define IX_MODINIT(name) IX_EXPORT const IxModuleDef *IxInit_##name(void)
+
+/* Legacy single-phase form (ABI.md 7): IxInitLegacy_<name> builds the module itself with
+ * IxModule_CreateLegacy and readies static types in place. Such a module loads into one
+ * interpreter per process; see abi/MIGRATION.md for how to turn it into multiphase. */
+#define IX_LEGACY_MODINIT(name) IX_EXPORT IxObject *IxInitLegacy_##name(IxContext *ctx)
+
+/* ---------------------------------------------------------------- types (ABI.md 5) */
+
+typedef struct IxTypeSlot {
+    int32_t id;
+    void *value;
+} IxTypeSlot;
+
+enum {
+    IX_tp_new = 1,       /* IxNewProc; without it the type cannot be called */
+    IX_tp_dealloc,       /* IxDeallocProc: release what the instance owns; the host frees */
+    IX_tp_traverse,      /* IxTraverseProc */
+    IX_tp_clear,         /* IxClearProc */
+    IX_tp_repr,          /* IxUnaryProc */
+    IX_tp_str,           /* IxUnaryProc */
+    IX_tp_hash,          /* IxHashProc */
+    IX_tp_richcompare,   /* IxRichCompareProc */
+    IX_tp_call,          /* IxCFunction: self is the instance */
+    IX_tp_methods,       /* const IxMethodDef[] */
+    IX_tp_members,       /* const IxMemberDef[] */
+    IX_tp_getset,        /* const IxGetSetDef[] */
+    IX_tp_doc            /* const char * */
+};
+#define IX_TYPE_SLOTS_END { 0, NULL }
+
+#define IX_TPFLAGS_DEFAULT 0u
+#define IX_TPFLAGS_HAVE_GC (1u << 0)  /* instances hold references: traverse is required */
+
+typedef struct IxTypeSpec {
+    const char *name;      /* "module.Type" */
+    int64_t basic_size;    /* sizeof the instance struct, IxObject_HEAD included */
+    uint32_t flags;
+    const IxTypeSlot *slots;
+} IxTypeSpec;
+
+/* Members: fields of the instance struct exposed as attributes. */
+enum { IX_T_INT64 = 1, IX_T_INT32, IX_T_DOUBLE, IX_T_BOOL, IX_T_OBJECT };
+#define IX_READONLY 1u
+typedef struct IxMemberDef {
+    const char *name;
+    int32_t type;
+    int64_t offset;
+    uint32_t flags;
+    const char *doc;
+} IxMemberDef;
+#define IX_MEMBERS_END { NULL, 0, 0, 0, NULL }
+
+typedef struct IxGetSetDef {
+    const char *name;
+    IxGetter get;
+    IxSetter set;        /* NULL: read-only. value NULL means delete */
+    const char *doc;
+    void *closure;
+} IxGetSetDef;
+#define IX_GETSET_END { NULL, NULL, NULL, NULL, NULL }
+
+/* A legacy static type (ABI.md 7.2): storage in the extension, readied in place. */
+typedef struct IxStaticType {
+    const IxTypeSpec *spec;
+    IxObject *type;            /* set by IxType_ReadyStatic */
+    void *ix_reserved_[2];
+} IxStaticType;
+
+/* ---------------------------------------------------------------- the function table */
+
+/* Append-only: a new minor version only adds entries at the end (ABI.md 2.3). */
+struct IxFunctionTable {
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    size_t size;
+
+    /* objects */
+    IxObject *(*Builtin)(IxContext *ctx, IxBuiltin which);
+    void (*Incref)(IxContext *ctx, IxObject *obj);
+    void (*Decref)(IxContext *ctx, IxObject *obj);
+    IxObject *(*Type)(IxContext *ctx, IxObject *obj);
+    int (*IsInstance)(IxContext *ctx, IxObject *obj, IxObject *type);
+    IxObject *(*GetAttr)(IxContext *ctx, IxObject *obj, const char *name);
+    int (*SetAttr)(IxContext *ctx, IxObject *obj, const char *name, IxObject *value);
+    IxObject *(*Call)(IxContext *ctx, IxObject *callable, IxObject *const *args, size_t nargs);
+    IxObject *(*CallMethod)(IxContext *ctx, IxObject *obj, const char *name,
+                            IxObject *const *args, size_t nargs);
+    IxObject *(*Repr)(IxContext *ctx, IxObject *obj);
+    IxObject *(*Str)(IxContext *ctx, IxObject *obj);
+    int64_t (*Hash)(IxContext *ctx, IxObject *obj);
+    int (*RichCompareBool)(IxContext *ctx, IxObject *a, IxObject *b, int op);
+    int (*IsTrue)(IxContext *ctx, IxObject *obj);
+
+    /* numbers */
+    IxObject *(*Long_FromInt64)(IxContext *ctx, int64_t value);
+    int64_t (*Long_AsInt64)(IxContext *ctx, IxObject *obj);
+    IxObject *(*Float_FromDouble)(IxContext *ctx, double value);
+    double (*Float_AsDouble)(IxContext *ctx, IxObject *obj);
+    IxObject *(*Bool_FromInt)(IxContext *ctx, int value);
+
+    /* str and bytes */
+    IxObject *(*Str_FromUTF8)(IxContext *ctx, const char *utf8, size_t len);
+    const char *(*Str_AsUTF8)(IxContext *ctx, IxObject *str, size_t *len);
+    IxObject *(*Str_FromFormatV)(IxContext *ctx, const char *fmt, va_list va);
+    IxObject *(*Bytes_FromData)(IxContext *ctx, const void *data, size_t len);
+    const uint8_t *(*Bytes_AsData)(IxContext *ctx, IxObject *bytes, size_t *len);
+
+    /* containers */
+    IxObject *(*Tuple_FromArray)(IxContext *ctx, IxObject *const *items, size_t n);
+    size_t (*Tuple_Size)(IxContext *ctx, IxObject *tuple);
+    IxObject *(*Tuple_GetItem)(IxContext *ctx, IxObject *tuple, size_t i);
+    IxObject *(*List_New)(IxContext *ctx);
+    int (*List_Append)(IxContext *ctx, IxObject *list, IxObject *item);
+    size_t (*List_Size)(IxContext *ctx, IxObject *list);
+    IxObject *(*List_GetItem)(IxContext *ctx, IxObject *list, size_t i);
+    int (*List_SetItem)(IxContext *ctx, IxObject *list, size_t i, IxObject *item);
+    IxObject *(*Dict_New)(IxContext *ctx);
+    int (*Dict_SetItem)(IxContext *ctx, IxObject *dict, IxObject *key, IxObject *value);
+    IxObject *(*Dict_GetItem)(IxContext *ctx, IxObject *dict, IxObject *key);
+    int (*Dict_DelItem)(IxContext *ctx, IxObject *dict, IxObject *key);
+    size_t (*Dict_Size)(IxContext *ctx, IxObject *dict);
+    int (*Dict_Next)(IxContext *ctx, IxObject *dict, size_t *pos, IxObject **key,
+                     IxObject **value);
+
+    /* errors (ABI.md 6) */
+    void (*Err_SetString)(IxContext *ctx, IxObject *type, const char *message);
+    void (*Err_FormatV)(IxContext *ctx, IxObject *type, const char *fmt, va_list va);
+    IxObject *(*Err_Occurred)(IxContext *ctx);
+    IxObject *(*Err_Fetch)(IxContext *ctx);
+    void (*Err_Raise)(IxContext *ctx, IxObject *exception);
+    void (*Err_Clear)(IxContext *ctx);
+    int (*Err_ExceptionMatches)(IxContext *ctx, IxObject *type);
+    IxObject *(*Err_NewException)(IxContext *ctx, IxObject *module, const char *name,
+                                  IxObject *base);
+    IxObject *(*Exception_GetMessage)(IxContext *ctx, IxObject *exception);
+    IxObject *(*Exception_GetCause)(IxContext *ctx, IxObject *exception);
+
+    /* modules (ABI.md 4) */
+    void *(*Module_GetState)(IxContext *ctx, IxObject *module);
+    const IxModuleDef *(*Module_GetDef)(IxContext *ctx, IxObject *module);
+    int (*Module_AddObject)(IxContext *ctx, IxObject *module, const char *name,
+                            IxObject *value);
+    int (*Module_AddType)(IxContext *ctx, IxObject *module, IxObject *type);
+    IxObject *(*Module_CreateLegacy)(IxContext *ctx, const IxModuleDef *def);
+
+    /* types (ABI.md 5) */
+    IxObject *(*Type_FromSpec)(IxContext *ctx, IxObject *module, const IxTypeSpec *spec);
+    IxObject *(*Type_GetModule)(IxContext *ctx, IxObject *type);
+    void *(*Type_GetModuleState)(IxContext *ctx, IxObject *type);
+    IxObject *(*Type_GetModuleByDef)(IxContext *ctx, IxObject *type, const IxModuleDef *def);
+    IxObject *(*Type_GenericAlloc)(IxContext *ctx, IxObject *type);
+    const char *(*Type_GetName)(IxContext *ctx, IxObject *type);
+    int (*Type_ReadyStatic)(IxContext *ctx, IxStaticType *type, IxObject *module);
+
+    /* memory (ABI.md 8) */
+    void *(*Mem_Malloc)(IxContext *ctx, size_t size);
+    void *(*Mem_Calloc)(IxContext *ctx, size_t count, size_t size);
+    void *(*Mem_Realloc)(IxContext *ctx, void *ptr, size_t size);
+    void (*Mem_Free)(IxContext *ctx, void *ptr);
+
+    /* the interpreter lock (ABI.md 9) */
+    void (*Lock_Release)(IxContext *ctx);
+    void (*Lock_Acquire)(IxContext *ctx);
+};
+
+/* ---------------------------------------------------------------- inline wrappers */
+
+#define IX_INLINE static inline
+
+IX_INLINE IxObject *Ix_Builtin(IxContext *ctx, IxBuiltin which) { return ctx->fn->Builtin(ctx, which); }
+IX_INLINE IxObject *Ix_None(IxContext *ctx) { return ctx->fn->Builtin(ctx, IX_NONE); }
+IX_INLINE void Ix_Incref(IxContext *ctx, IxObject *o) { ctx->fn->Incref(ctx, o); }
+IX_INLINE void Ix_Decref(IxContext *ctx, IxObject *o) { ctx->fn->Decref(ctx, o); }
+IX_INLINE IxObject *Ix_NewRef(IxContext *ctx, IxObject *o) { ctx->fn->Incref(ctx, o); return o; }
+IX_INLINE IxObject *Ix_ReturnNone(IxContext *ctx) { return Ix_NewRef(ctx, Ix_None(ctx)); }
+IX_INLINE IxObject *Ix_Type(IxContext *ctx, IxObject *o) { return ctx->fn->Type(ctx, o); }
+IX_INLINE int Ix_IsInstance(IxContext *ctx, IxObject *o, IxObject *t) { return ctx->fn->IsInstance(ctx, o, t); }
+IX_INLINE int Ix_IsNone(IxContext *ctx, IxObject *o) { return o == Ix_None(ctx); }
+IX_INLINE IxObject *Ix_GetAttr(IxContext *ctx, IxObject *o, const char *name) { return ctx->fn->GetAttr(ctx, o, name); }
+IX_INLINE int Ix_SetAttr(IxContext *ctx, IxObject *o, const char *name, IxObject *v) { return ctx->fn->SetAttr(ctx, o, name, v); }
+IX_INLINE IxObject *Ix_Call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n) { return ctx->fn->Call(ctx, f, args, n); }
+IX_INLINE IxObject *Ix_CallMethod(IxContext *ctx, IxObject *o, const char *name, IxObject *const *args, size_t n) { return ctx->fn->CallMethod(ctx, o, name, args, n); }
+IX_INLINE IxObject *Ix_Repr(IxContext *ctx, IxObject *o) { return ctx->fn->Repr(ctx, o); }
+IX_INLINE IxObject *Ix_Str(IxContext *ctx, IxObject *o) { return ctx->fn->Str(ctx, o); }
+IX_INLINE int64_t Ix_Hash(IxContext *ctx, IxObject *o) { return ctx->fn->Hash(ctx, o); }
+IX_INLINE int Ix_RichCompareBool(IxContext *ctx, IxObject *a, IxObject *b, int op) { return ctx->fn->RichCompareBool(ctx, a, b, op); }
+IX_INLINE int Ix_IsTrue(IxContext *ctx, IxObject *o) { return ctx->fn->IsTrue(ctx, o); }
+
+IX_INLINE IxObject *IxLong_FromInt64(IxContext *ctx, int64_t v) { return ctx->fn->Long_FromInt64(ctx, v); }
+IX_INLINE int64_t IxLong_AsInt64(IxContext *ctx, IxObject *o) { return ctx->fn->Long_AsInt64(ctx, o); }
+IX_INLINE IxObject *IxFloat_FromDouble(IxContext *ctx, double v) { return ctx->fn->Float_FromDouble(ctx, v); }
+IX_INLINE double IxFloat_AsDouble(IxContext *ctx, IxObject *o) { return ctx->fn->Float_AsDouble(ctx, o); }
+IX_INLINE IxObject *IxBool_FromInt(IxContext *ctx, int v) { return ctx->fn->Bool_FromInt(ctx, v); }
+
+IX_INLINE IxObject *IxStr_FromUTF8(IxContext *ctx, const char *s, size_t n) { return ctx->fn->Str_FromUTF8(ctx, s, n); }
+IX_INLINE IxObject *IxStr_FromCString(IxContext *ctx, const char *s)
+{
+    size_t n = 0;
+    while (s[n]) n++;
+    return ctx->fn->Str_FromUTF8(ctx, s, n);
+}
+IX_INLINE const char *IxStr_AsUTF8(IxContext *ctx, IxObject *o, size_t *len) { return ctx->fn->Str_AsUTF8(ctx, o, len); }
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+IX_INLINE IxObject *IxStr_FromFormat(IxContext *ctx, const char *fmt, ...)
+{
+    va_list va;
+    va_start(va, fmt);
+    IxObject *r = ctx->fn->Str_FromFormatV(ctx, fmt, va);
+    va_end(va);
+    return r;
+}
+IX_INLINE IxObject *IxBytes_FromData(IxContext *ctx, const void *d, size_t n) { return ctx->fn->Bytes_FromData(ctx, d, n); }
+IX_INLINE const uint8_t *IxBytes_AsData(IxContext *ctx, IxObject *o, size_t *len) { return ctx->fn->Bytes_AsData(ctx, o, len); }
+
+IX_INLINE IxObject *IxTuple_FromArray(IxContext *ctx, IxObject *const *items, size_t n) { return ctx->fn->Tuple_FromArray(ctx, items, n); }
+IX_INLINE size_t IxTuple_Size(IxContext *ctx, IxObject *t) { return ctx->fn->Tuple_Size(ctx, t); }
+IX_INLINE IxObject *IxTuple_GetItem(IxContext *ctx, IxObject *t, size_t i) { return ctx->fn->Tuple_GetItem(ctx, t, i); }
+IX_INLINE IxObject *IxList_New(IxContext *ctx) { return ctx->fn->List_New(ctx); }
+IX_INLINE int IxList_Append(IxContext *ctx, IxObject *l, IxObject *item) { return ctx->fn->List_Append(ctx, l, item); }
+IX_INLINE size_t IxList_Size(IxContext *ctx, IxObject *l) { return ctx->fn->List_Size(ctx, l); }
+IX_INLINE IxObject *IxList_GetItem(IxContext *ctx, IxObject *l, size_t i) { return ctx->fn->List_GetItem(ctx, l, i); }
+IX_INLINE int IxList_SetItem(IxContext *ctx, IxObject *l, size_t i, IxObject *item) { return ctx->fn->List_SetItem(ctx, l, i, item); }
+IX_INLINE IxObject *IxDict_New(IxContext *ctx) { return ctx->fn->Dict_New(ctx); }
+IX_INLINE int IxDict_SetItem(IxContext *ctx, IxObject *d, IxObject *k, IxObject *v) { return ctx->fn->Dict_SetItem(ctx, d, k, v); }
+IX_INLINE IxObject *IxDict_GetItem(IxContext *ctx, IxObject *d, IxObject *k) { return ctx->fn->Dict_GetItem(ctx, d, k); }
+IX_INLINE int IxDict_DelItem(IxContext *ctx, IxObject *d, IxObject *k) { return ctx->fn->Dict_DelItem(ctx, d, k); }
+IX_INLINE size_t IxDict_Size(IxContext *ctx, IxObject *d) { return ctx->fn->Dict_Size(ctx, d); }
+IX_INLINE int IxDict_Next(IxContext *ctx, IxObject *d, size_t *pos, IxObject **k, IxObject **v) { return ctx->fn->Dict_Next(ctx, d, pos, k, v); }
+
+IX_INLINE void IxErr_SetString(IxContext *ctx, IxObject *type, const char *msg) { ctx->fn->Err_SetString(ctx, type, msg); }
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+IX_INLINE IxObject *IxErr_Format(IxContext *ctx, IxObject *type, const char *fmt, ...)
+{
+    va_list va;
+    va_start(va, fmt);
+    ctx->fn->Err_FormatV(ctx, type, fmt, va);
+    va_end(va);
+    return NULL;
+}
+IX_INLINE IxObject *IxErr_Occurred(IxContext *ctx) { return ctx->fn->Err_Occurred(ctx); }
+IX_INLINE IxObject *IxErr_Fetch(IxContext *ctx) { return ctx->fn->Err_Fetch(ctx); }
+IX_INLINE void IxErr_Raise(IxContext *ctx, IxObject *exc) { ctx->fn->Err_Raise(ctx, exc); }
+IX_INLINE void IxErr_Clear(IxContext *ctx) { ctx->fn->Err_Clear(ctx); }
+IX_INLINE int IxErr_ExceptionMatches(IxContext *ctx, IxObject *type) { return ctx->fn->Err_ExceptionMatches(ctx, type); }
+IX_INLINE IxObject *IxErr_NewException(IxContext *ctx, IxObject *module, const char *name, IxObject *base) { return ctx->fn->Err_NewException(ctx, module, name, base); }
+IX_INLINE IxObject *IxErr_NoMemory(IxContext *ctx) { ctx->fn->Err_SetString(ctx, ctx->fn->Builtin(ctx, IX_EXC_MEMORYERROR), "out of memory"); return NULL; }
+IX_INLINE IxObject *IxException_GetMessage(IxContext *ctx, IxObject *e) { return ctx->fn->Exception_GetMessage(ctx, e); }
+IX_INLINE IxObject *IxException_GetCause(IxContext *ctx, IxObject *e) { return ctx->fn->Exception_GetCause(ctx, e); }
+
+IX_INLINE void *IxModule_GetState(IxContext *ctx, IxObject *m) { return ctx->fn->Module_GetState(ctx, m); }
+IX_INLINE const IxModuleDef *IxModule_GetDef(IxContext *ctx, IxObject *m) { return ctx->fn->Module_GetDef(ctx, m); }
+IX_INLINE int IxModule_AddObject(IxContext *ctx, IxObject *m, const char *name, IxObject *v) { return ctx->fn->Module_AddObject(ctx, m, name, v); }
+IX_INLINE int IxModule_AddType(IxContext *ctx, IxObject *m, IxObject *t) { return ctx->fn->Module_AddType(ctx, m, t); }
+IX_INLINE IxObject *IxModule_CreateLegacy(IxContext *ctx, const IxModuleDef *def) { return ctx->fn->Module_CreateLegacy(ctx, def); }
+
+IX_INLINE IxObject *IxType_FromSpec(IxContext *ctx, IxObject *module, const IxTypeSpec *spec) { return ctx->fn->Type_FromSpec(ctx, module, spec); }
+IX_INLINE IxObject *IxType_GetModule(IxContext *ctx, IxObject *t) { return ctx->fn->Type_GetModule(ctx, t); }
+IX_INLINE void *IxType_GetModuleState(IxContext *ctx, IxObject *t) { return ctx->fn->Type_GetModuleState(ctx, t); }
+IX_INLINE IxObject *IxType_GetModuleByDef(IxContext *ctx, IxObject *t, const IxModuleDef *d) { return ctx->fn->Type_GetModuleByDef(ctx, t, d); }
+IX_INLINE IxObject *IxType_GenericAlloc(IxContext *ctx, IxObject *t) { return ctx->fn->Type_GenericAlloc(ctx, t); }
+IX_INLINE const char *IxType_GetName(IxContext *ctx, IxObject *t) { return ctx->fn->Type_GetName(ctx, t); }
+IX_INLINE int IxType_ReadyStatic(IxContext *ctx, IxStaticType *st, IxObject *m) { return ctx->fn->Type_ReadyStatic(ctx, st, m); }
+
+IX_INLINE void *IxMem_Malloc(IxContext *ctx, size_t n) { return ctx->fn->Mem_Malloc(ctx, n); }
+IX_INLINE void *IxMem_Calloc(IxContext *ctx, size_t c, size_t n) { return ctx->fn->Mem_Calloc(ctx, c, n); }
+IX_INLINE void *IxMem_Realloc(IxContext *ctx, void *p, size_t n) { return ctx->fn->Mem_Realloc(ctx, p, n); }
+IX_INLINE void IxMem_Free(IxContext *ctx, void *p) { ctx->fn->Mem_Free(ctx, p); }
+
+IX_INLINE void IxLock_Release(IxContext *ctx) { ctx->fn->Lock_Release(ctx); }
+IX_INLINE void IxLock_Acquire(IxContext *ctx) { ctx->fn->Lock_Acquire(ctx); }
+
+/* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
+#define IX_VISIT(o)                                                  \
+    do {                                                             \
+        if (o) {                                                     \
+            int ix_visit_rc_ = visit(ctx, (IxObject *)(o), arg);     \
+            if (ix_visit_rc_) return ix_visit_rc_;                   \
+        }                                                            \
+    } while (0)
+#define IX_CLEAR(ctx, field)                                         \
+    do {                                                             \
+        IxObject *ix_clear_tmp_ = (IxObject *)(field);               \
+        (field) = NULL;                                              \
+        Ix_Decref((ctx), ix_clear_tmp_);                             \
+    } while (0)
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ISOLEX_H */

@@ -1,0 +1,169 @@
+/*
+ * isolex_host.h -- the embedding API of libisolex: what the JNI bridge and the C driver use.
+ *
+ * Extensions never include this file (they see only abi/include/isolex.h). Two ways in:
+ *
+ *  1. The value API (ixh_import, ixh_call, ...): arguments and results travel in one
+ *     caller-owned byte buffer in the wire format below; objects that do not convert stay
+ *     in the interpreter and are named by a *handle* (an index into the interpreter's handle
+ *     table plus a generation, so a stale or foreign handle is refused, never dereferenced).
+ *     This is what Java uses: one JNI crossing per operation.
+ *  2. The embedding API (ixh_enter / ixh_leave): a C program takes the interpreter's lock
+ *     and gets an IxContext to call the ABI directly. The C driver uses it.
+ *
+ * Every ixh_* function is thread-safe; the ones that touch an interpreter take its lock.
+ */
+#ifndef ISOLEX_HOST_H
+#define ISOLEX_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isolex.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct IxInterp IxInterp;
+
+/* ---------------------------------------------------------------- process level */
+
+const char *ixh_version(void);
+/* Native bytes currently held by the core for all interpreters and libraries. */
+int64_t ixh_live_bytes(void);
+int64_t ixh_live_interpreters(void);
+/* Extension libraries currently mapped by the loader. */
+int64_t ixh_loaded_libraries(void);
+
+/* ---------------------------------------------------------------- interpreters */
+
+typedef struct IxInterpConfig {
+    const char *module_path;  /* ':'-separated directories searched by import; may be NULL */
+    int64_t memory_limit;     /* bytes; 0 for none. Going over raises MemoryError */
+} IxInterpConfig;
+
+/* NULL only when the process is out of memory. */
+IxInterp *ixh_interp_new(const IxInterpConfig *config);
+int64_t ixh_interp_id(IxInterp *interp);
+/* Bytes and blocks held by modules, objects and allocations, not counting what the
+ * interpreter made for itself (builtin types, singletons, caches): 0 for a fresh one. */
+int64_t ixh_interp_live_bytes(IxInterp *interp);
+int64_t ixh_interp_live_blocks(IxInterp *interp);
+/* Every byte the interpreter holds, its own builtins and caches included. */
+int64_t ixh_interp_footprint(IxInterp *interp);
+int64_t ixh_interp_handle_count(IxInterp *interp);
+
+/* Close and free the interpreter: drops every handle, clears and frees every module
+ * (reverse import order), frees types and objects, unloads libraries nobody else uses.
+ * Returns 0 when nothing leaked, 1 when something did; either way all its memory is freed.
+ * If buf is not NULL the leak report is written to it in the wire format (see
+ * ixh_wire_leak_report) and *len receives its length; a report that does not fit is cut
+ * to a summary. The interpreter pointer is invalid afterwards. */
+int ixh_interp_close(IxInterp *interp, uint8_t *buf, size_t cap, size_t *len);
+
+/* ---------------------------------------------------------------- value API
+ *
+ * Each takes the interpreter, an in/out buffer holding `len` bytes of input and `cap`
+ * bytes of room, and returns a status. On IXH_OK the buffer holds one encoded value; on
+ * IXH_ERROR one encoded exception (IXW_EXCEPTION); on IXH_TOO_BIG the result was kept as
+ * a handle and the buffer holds IXW_HANDLE + the needed size as IXW_INT: grow the buffer,
+ * call ixh_expand on the handle, then release it.
+ */
+enum {
+    IXH_OK = 0,
+    IXH_ERROR = 1,
+    IXH_TOO_BIG = 2
+};
+
+/* in: str name.                         out: handle of the module */
+int ixh_import(IxInterp *interp, uint8_t *buf, size_t len, size_t cap);
+/* in: str method name or none, tuple args. Calls target(args) or target.name(args).
+ * out: the result, converted (containers recursively) or as a handle */
+int ixh_call(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+/* in: str name.                         out: the attribute */
+int ixh_getattr(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+/* in: str name, value.                  out: none */
+int ixh_setattr(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+/* in: nothing.      out: tuple(str type name, str repr, int identity) -- identity is equal
+ * for two handles exactly when they name the same object */
+int ixh_describe(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+/* in: nothing.                          out: the object fully converted where it can be */
+int ixh_expand(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+/* Drop the reference a handle owns. Returns 0, or -1 for a stale/foreign handle. */
+int ixh_release(IxInterp *interp, int64_t handle);
+
+/* ---------------------------------------------------------------- embedding API */
+
+/* Take the interpreter's lock and return a context for this thread's use of it. Every
+ * ixh_enter is paired with one ixh_leave on the same thread; any error still set at leave
+ * is dropped. */
+IxContext *ixh_enter(IxInterp *interp);
+void ixh_leave(IxContext *ctx);
+/* Import inside an entered interpreter: new reference, or NULL with an error set. */
+IxObject *ixh_import_module(IxContext *ctx, const char *name);
+/* The current error as "TypeName: message" (cause appended as " <- ..."), or NULL. The
+ * string is in buf, cut to cap. */
+const char *ixh_error_text(IxContext *ctx, char *buf, size_t cap);
+/* Handles from C: register an object (new reference taken) and resolve one (borrowed). */
+int64_t ixh_handle_new(IxContext *ctx, IxObject *obj);
+IxObject *ixh_handle_get(IxContext *ctx, int64_t handle);
+
+/* ---------------------------------------------------------------- wire format
+ *
+ * Little-endian. A value is one tag byte followed by its payload:
+ *   IXW_NONE, IXW_FALSE, IXW_TRUE    nothing
+ *   IXW_INT                          int64
+ *   IXW_FLOAT                        float64 (IEEE 754 bits)
+ *   IXW_STR, IXW_BYTES               uint32 length, then that many bytes (UTF-8 for str)
+ *   IXW_TUPLE, IXW_LIST              uint32 count, then count values
+ *   IXW_DICT                         uint32 count, then count (key, value) pairs
+ *   IXW_HANDLE                       int64 handle, then IXW_STR type name
+ *   IXW_EXCEPTION                    IXW_STR type name, IXW_STR message, then either
+ *                                    IXW_NONE or the cause as another IXW_EXCEPTION
+ */
+enum {
+    IXW_NONE = 0,
+    IXW_FALSE = 1,
+    IXW_TRUE = 2,
+    IXW_INT = 3,
+    IXW_FLOAT = 4,
+    IXW_STR = 5,
+    IXW_BYTES = 6,
+    IXW_TUPLE = 7,
+    IXW_LIST = 8,
+    IXW_DICT = 9,
+    IXW_HANDLE = 10,
+    IXW_EXCEPTION = 11
+};
+
+/* A writer over a caller's buffer. Each ixw_* call except ixw_tag writes one complete
+ * value, tag included (ixw_count writes a container header; its items follow). A write
+ * that does not fit sets `overflow`, and from then on nothing more is written, so `len`
+ * never passes `cap`. A NULL buffer with cap SIZE_MAX only measures. */
+typedef struct IxWire {
+    uint8_t *buf;
+    size_t cap;
+    size_t len;
+    int overflow;
+} IxWire;
+
+void ixw_init(IxWire *w, uint8_t *buf, size_t cap);
+void ixw_tag(IxWire *w, int tag);
+void ixw_int(IxWire *w, int64_t v);
+void ixw_float(IxWire *w, double v);
+void ixw_str(IxWire *w, const char *s, size_t n);
+void ixw_cstr(IxWire *w, const char *s);
+void ixw_bytes(IxWire *w, const void *p, size_t n);
+void ixw_count(IxWire *w, int tag, uint32_t n); /* IXW_TUPLE/LIST/DICT header */
+void ixw_handle(IxWire *w, int64_t handle, const char *type_name);
+
+/* Leak report layout, as written by ixh_interp_close: a dict with
+ *   "interpreter": int, "bytes": int, "blocks": int,
+ *   "objects": dict {type name: count}, "modules": dict {module name: bytes},
+ *   "raw_blocks": int (allocations made with IxMem_Malloc and not freed) */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ISOLEX_HOST_H */

@@ -1,0 +1,179 @@
+/*
+ * context.c -- the function table extensions call through, and the contexts that carry it.
+ *
+ * A context is made per entry into an interpreter, on the entering thread, and holds that
+ * entry's error state. The table is one constant: every context of every interpreter
+ * points at it, and an extension's inline wrappers reach the host only through it.
+ */
+#include <string.h>
+
+#include "ix_internal.h"
+
+/* ---------------------------------------------------------------- memory (ABI.md 8) */
+
+void *ix_mem_malloc(IxContext *ctx, size_t n)
+{
+    IxCtx *c = IX_CTX(ctx);
+    void *p = ix_heap_alloc(&c->interp->heap, n, IX_BLOCK_RAW, c->owner, false);
+    if (!p) ix_err_no_memory(ctx);
+    return p;
+}
+
+void *ix_mem_calloc(IxContext *ctx, size_t count, size_t n)
+{
+    IxCtx *c = IX_CTX(ctx);
+    if (n && count > SIZE_MAX / n) {
+        ix_err_no_memory(ctx);
+        return NULL;
+    }
+    void *p = ix_heap_alloc(&c->interp->heap, count * n, IX_BLOCK_RAW, c->owner, true);
+    if (!p) ix_err_no_memory(ctx);
+    return p;
+}
+
+void *ix_mem_realloc(IxContext *ctx, void *p, size_t n)
+{
+    if (!p) return ix_mem_malloc(ctx, n);
+    void *q = ix_heap_realloc(&IX_INTERP(ctx)->heap, p, n);
+    if (!q) ix_err_no_memory(ctx);
+    return q;
+}
+
+void ix_mem_free(IxContext *ctx, void *p)
+{
+    ix_heap_free(&IX_INTERP(ctx)->heap, p);
+}
+
+/* ---------------------------------------------------------------- the lock (ABI.md 9) */
+
+static void lock_release(IxContext *ctx)
+{
+    IxCtx *c = IX_CTX(ctx);
+    if (c->released) return;
+    c->released = true;
+    pthread_mutex_unlock(&c->interp->lock);
+}
+
+static void lock_acquire(IxContext *ctx)
+{
+    IxCtx *c = IX_CTX(ctx);
+    if (!c->released) return;
+    pthread_mutex_lock(&c->interp->lock);
+    c->released = false;
+}
+
+/* ---------------------------------------------------------------- the table */
+
+const IxFunctionTable ix_function_table = {
+    .abi_major = IX_ABI_MAJOR,
+    .abi_minor = IX_ABI_MINOR,
+    .size = sizeof(IxFunctionTable),
+
+    .Builtin = ix_builtin,
+    .Incref = ix_incref,
+    .Decref = ix_decref,
+    .Type = ix_type_of,
+    .IsInstance = ix_isinstance,
+    .GetAttr = ix_getattr,
+    .SetAttr = ix_setattr,
+    .Call = ix_call,
+    .CallMethod = ix_call_method,
+    .Repr = ix_repr,
+    .Str = ix_str,
+    .Hash = ix_hash,
+    .RichCompareBool = ix_richcompare_bool,
+    .IsTrue = ix_is_true,
+
+    .Long_FromInt64 = ix_long_from_int64,
+    .Long_AsInt64 = ix_long_as_int64,
+    .Float_FromDouble = ix_float_from_double,
+    .Float_AsDouble = ix_float_as_double,
+    .Bool_FromInt = ix_bool_from_int,
+
+    .Str_FromUTF8 = ix_str_from_utf8,
+    .Str_AsUTF8 = ix_str_as_utf8,
+    .Str_FromFormatV = ix_str_from_formatv,
+    .Bytes_FromData = ix_bytes_from_data,
+    .Bytes_AsData = ix_bytes_as_data,
+
+    .Tuple_FromArray = ix_tuple_from_array,
+    .Tuple_Size = ix_tuple_size,
+    .Tuple_GetItem = ix_tuple_getitem,
+    .List_New = ix_list_new,
+    .List_Append = ix_list_append,
+    .List_Size = ix_list_size,
+    .List_GetItem = ix_list_getitem,
+    .List_SetItem = ix_list_setitem,
+    .Dict_New = ix_dict_new,
+    .Dict_SetItem = ix_dict_setitem,
+    .Dict_GetItem = ix_dict_getitem,
+    .Dict_DelItem = ix_dict_delitem,
+    .Dict_Size = ix_dict_size,
+    .Dict_Next = ix_dict_next,
+
+    .Err_SetString = ix_err_set_string,
+    .Err_FormatV = ix_err_formatv,
+    .Err_Occurred = ix_err_occurred,
+    .Err_Fetch = ix_err_fetch,
+    .Err_Raise = ix_err_raise,
+    .Err_Clear = ix_err_clear,
+    .Err_ExceptionMatches = ix_err_exception_matches,
+    .Err_NewException = ix_err_new_exception,
+    .Exception_GetMessage = ix_exception_get_message,
+    .Exception_GetCause = ix_exception_get_cause,
+
+    .Module_GetState = ix_module_get_state,
+    .Module_GetDef = ix_module_get_def,
+    .Module_AddObject = ix_module_add_object,
+    .Module_AddType = ix_module_add_type,
+    .Module_CreateLegacy = ix_module_create_legacy,
+
+    .Type_FromSpec = ix_type_from_spec,
+    .Type_GetModule = ix_type_get_module,
+    .Type_GetModuleState = ix_type_get_module_state,
+    .Type_GetModuleByDef = ix_type_get_module_by_def,
+    .Type_GenericAlloc = ix_type_generic_alloc,
+    .Type_GetName = ix_type_get_name,
+    .Type_ReadyStatic = ix_type_ready_static,
+
+    .Mem_Malloc = ix_mem_malloc,
+    .Mem_Calloc = ix_mem_calloc,
+    .Mem_Realloc = ix_mem_realloc,
+    .Mem_Free = ix_mem_free,
+
+    .Lock_Release = lock_release,
+    .Lock_Acquire = lock_acquire,
+};
+
+/* ---------------------------------------------------------------- contexts */
+
+void ix_ctx_init(IxCtx *c, IxInterp *interp)
+{
+    memset(c, 0, sizeof *c);
+    c->pub.abi_major = IX_ABI_MAJOR;
+    c->pub.abi_minor = IX_ABI_MINOR;
+    c->pub.fn = &ix_function_table;
+    c->interp = interp;
+}
+
+void ix_ctx_fini(IxCtx *c)
+{
+    IX_CLEAR_REF(&c->pub, c->exc);
+}
+
+IX_API IxContext *ixh_enter(IxInterp *interp)
+{
+    IxCtx *c = ix_host_alloc(sizeof *c);
+    if (!c) return NULL;
+    pthread_mutex_lock(&interp->lock);
+    ix_ctx_init(c, interp);
+    return &c->pub;
+}
+
+IX_API void ixh_leave(IxContext *ctx)
+{
+    IxCtx *c = IX_CTX(ctx);
+    ix_ctx_fini(c);
+    if (!c->released) pthread_mutex_unlock(&c->interp->lock);
+    ix_host_free(c);
+}

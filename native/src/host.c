@@ -1,0 +1,268 @@
+/*
+ * host.c -- the value API (isolex_host.h): one call in, one reply out, through a caller's
+ * byte buffer in the wire format. This is the path Java takes: a single JNI crossing per
+ * operation, with the interpreter's lock held for exactly its duration.
+ */
+#include <string.h>
+
+#include "ix_internal.h"
+
+typedef struct Call {
+    IxCtx c;
+    uint8_t *buf;
+    size_t len, cap;
+    size_t pos;       /* read position in the request */
+} Call;
+
+static IxContext *begin(Call *k, IxInterp *in, uint8_t *buf, size_t len, size_t cap)
+{
+    pthread_mutex_lock(&in->lock);
+    ix_ctx_init(&k->c, in);
+    k->buf = buf;
+    k->len = len;
+    k->cap = cap;
+    k->pos = 0;
+    return &k->c.pub;
+}
+
+static int end(Call *k, int status)
+{
+    ix_ctx_fini(&k->c);
+    pthread_mutex_unlock(&k->c.interp->lock);
+    return status;
+}
+
+/* Reply with the pending error. A message too long for the buffer is cut. */
+static int reply_error(Call *k)
+{
+    IxContext *ctx = &k->c.pub;
+    IxObject *exc = ix_err_fetch(ctx);
+    IxWire w;
+    ixw_init(&w, k->buf, k->cap);
+    if (exc) ix_wire_exception(ctx, &w, exc);
+    if (!exc || w.overflow) {
+        ixw_init(&w, k->buf, k->cap);
+        ixw_tag(&w, IXW_EXCEPTION);
+        ixw_cstr(&w, exc ? IX_TYPE(exc)->name : "SystemError");
+        ixw_cstr(&w, exc ? "(message too long for the reply buffer)" : "error expected but none set");
+        ixw_tag(&w, IXW_NONE);
+    }
+    IX_XDECREF(ctx, exc);
+    return end(k, IXH_ERROR);
+}
+
+/* Release every handle a partial encoding created (the reply will not carry them). */
+static void release_written_handles(IxContext *ctx, const uint8_t *p, size_t len)
+{
+    for (size_t i = 0; i + 9 <= len;) {
+        uint8_t tag = p[i];
+        if (tag == IXW_HANDLE) {
+            int64_t h;
+            memcpy(&h, p + i + 1, 8);
+            ix_handle_release(ctx, h);
+            i += 9;
+        } else if (tag == IXW_STR || tag == IXW_BYTES) {
+            uint32_t n;
+            memcpy(&n, p + i + 1, 4);
+            i += 5 + (size_t)n;
+        } else if (tag == IXW_INT || tag == IXW_FLOAT) {
+            i += 9;
+        } else if (tag == IXW_TUPLE || tag == IXW_LIST || tag == IXW_DICT) {
+            i += 5;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/* The exact size of r's encoding: a writer without a buffer only measures, and the
+ * encoder creates no handles while measuring. */
+static int64_t encoded_size(IxContext *ctx, IxObject *r)
+{
+    IxWire w;
+    ixw_init(&w, NULL, SIZE_MAX);
+    return ix_wire_encode(ctx, &w, r) < 0 ? -1 : (int64_t)w.len;
+}
+
+/* Reply with `r` (consumed): converted, or as one handle when `as_handle`; a reply that
+ * does not fit becomes a handle plus the size needed (IXH_TOO_BIG). */
+static int reply_value(Call *k, IxObject *r, bool as_handle)
+{
+    IxContext *ctx = &k->c.pub;
+    if (!r) return reply_error(k);
+    IxWire w;
+    ixw_init(&w, k->buf, k->cap);
+    int rc = 0;
+    if (as_handle) {
+        int64_t h = ix_handle_new(ctx, r);
+        if (h < 0) rc = -1;
+        else {
+            ixw_handle(&w, h, IX_TYPE(r)->name);
+        }
+    } else {
+        rc = ix_wire_encode(ctx, &w, r);
+    }
+    if (rc < 0) {
+        release_written_handles(ctx, k->buf, w.len);
+        IX_DECREF(ctx, r);
+        return reply_error(k);
+    }
+    if (!w.overflow) {
+        IX_DECREF(ctx, r);
+        return end(k, IXH_OK);
+    }
+    /* Too big: keep the whole result as one handle and say how much room it needs. */
+    release_written_handles(ctx, k->buf, w.len);
+    int64_t need = encoded_size(ctx, r);
+    int64_t h = need < 0 ? -1 : ix_handle_new(ctx, r);
+    IX_DECREF(ctx, r);
+    if (h < 0) return reply_error(k);
+    ixw_init(&w, k->buf, k->cap);
+    ixw_handle(&w, h, IX_TYPE(ix_handle_get(ctx, h))->name);
+    ixw_int(&w, need);
+    return end(k, IXH_TOO_BIG);
+}
+
+/* Decode the next request value; NULL with an error set on malformed input. */
+static IxObject *next_value(Call *k)
+{
+    return ix_wire_decode(&k->c.pub, k->buf, k->len, &k->pos);
+}
+
+/* The next request value as a C string (it lives in the returned str object). */
+static IxObject *next_name(Call *k, const char **name)
+{
+    IxObject *s = next_value(k);
+    if (s && !IX_IS(&k->c.pub, s, IX_TYPE_STR)) {
+        ix_err_wrong_type(&k->c.pub, "str as the name", s);
+        IX_CLEAR_REF(&k->c.pub, s);
+    }
+    if (s) *name = ((IxStrObject *)s)->data;
+    return s;
+}
+
+IX_API int ixh_import(IxInterp *in, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    const char *name;
+    IxObject *s = next_name(&k, &name);
+    if (!s) return reply_error(&k);
+    IxObject *m = ix_loader_import(ctx, name);
+    IX_DECREF(ctx, s);
+    return reply_value(&k, m, true);
+}
+
+IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    IxObject *f = ix_handle_get(ctx, target);
+    if (!f) return reply_error(&k);
+    IxObject *name = next_value(&k);
+    if (!name) return reply_error(&k);
+    IxObject *args = next_value(&k);
+    if (!args) {
+        IX_DECREF(ctx, name);
+        return reply_error(&k);
+    }
+    IxObject *r;
+    if (!IX_IS(ctx, args, IX_TYPE_TUPLE))
+        r = ix_err_wrong_type(ctx, "tuple of arguments", args);
+    else if (IX_IS(ctx, name, IX_TYPE_STR))
+        r = ix_call_method(ctx, f, ((IxStrObject *)name)->data, ((IxTupleObject *)args)->items,
+                           ((IxTupleObject *)args)->len);
+    else if (name == IX_BUILTIN(ctx, IX_NONE))
+        r = ix_call(ctx, f, ((IxTupleObject *)args)->items, ((IxTupleObject *)args)->len);
+    else
+        r = ix_err_wrong_type(ctx, "str or None as the method name", name);
+    IX_DECREF(ctx, name);
+    IX_DECREF(ctx, args);
+    return reply_value(&k, r, false);
+}
+
+IX_API int ixh_getattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    IxObject *o = ix_handle_get(ctx, target);
+    const char *name;
+    IxObject *s = o ? next_name(&k, &name) : NULL;
+    if (!s) return reply_error(&k);
+    IxObject *r = ix_getattr(ctx, o, name);
+    IX_DECREF(ctx, s);
+    return reply_value(&k, r, false);
+}
+
+IX_API int ixh_setattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    IxObject *o = ix_handle_get(ctx, target);
+    const char *name;
+    IxObject *s = o ? next_name(&k, &name) : NULL;
+    if (!s) return reply_error(&k);
+    IxObject *v = next_value(&k);
+    int rc = v ? ix_setattr(ctx, o, name, v) : -1;
+    IX_DECREF(ctx, s);
+    IX_XDECREF(ctx, v);
+    if (rc < 0) return reply_error(&k);
+    IX_INCREF(IX_BUILTIN(ctx, IX_NONE));
+    return reply_value(&k, IX_BUILTIN(ctx, IX_NONE), false);
+}
+
+IX_API int ixh_describe(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    IxObject *o = ix_handle_get(ctx, target);
+    IxObject *repr = o ? ix_repr(ctx, o) : NULL;
+    if (!repr) return reply_error(&k);
+    IxWire w;
+    ixw_init(&w, buf, cap);
+    ixw_count(&w, IXW_TUPLE, 3);
+    ixw_cstr(&w, IX_TYPE(o)->name);
+    ixw_str(&w, ((IxStrObject *)repr)->data, ((IxStrObject *)repr)->len);
+    ixw_int(&w, (int64_t)(uintptr_t)o);
+    IX_DECREF(ctx, repr);
+    if (w.overflow) {
+        ix_err_set(ctx, IX_EXC_VALUEERROR, "repr too long for the reply buffer");
+        return reply_error(&k);
+    }
+    return end(&k, IXH_OK);
+}
+
+IX_API int ixh_expand(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    IxObject *o = ix_handle_get(ctx, target);
+    if (o) IX_INCREF(o);
+    return reply_value(&k, o, false);
+}
+
+IX_API int ixh_release(IxInterp *in, int64_t handle)
+{
+    Call k;
+    begin(&k, in, NULL, 0, 0);
+    int rc = ix_handle_release(&k.c.pub, handle);
+    end(&k, 0);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- embedding helpers */
+
+IX_API IxObject *ixh_import_module(IxContext *ctx, const char *name)
+{
+    return ix_loader_import(ctx, name);
+}
+
+IX_API int64_t ixh_handle_new(IxContext *ctx, IxObject *obj)
+{
+    return ix_handle_new(ctx, obj);
+}
+
+IX_API IxObject *ixh_handle_get(IxContext *ctx, int64_t handle)
+{
+    return ix_handle_get(ctx, handle);
+}

@@ -1,0 +1,230 @@
+/*
+ * interp.c -- an interpreter's life: creating its builtins, finding its modules, and
+ * closing it so that every byte it caused is freed and anything left over is reported.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ix_internal.h"
+
+static _Atomic int64_t next_id = 1;
+static _Atomic int64_t live_interps = 0;
+
+/* In dependency order: the type of types first; str and dict before any type gets a dict;
+ * the descriptor types before any type gets methods; int before bool. */
+static const IxBuiltinTypeDef *const builtin_types[] = {
+    &ix_type_typedef, &ix_str_typedef, &ix_dict_typedef, &ix_method_descr_typedef,
+    &ix_member_descr_typedef, &ix_getset_descr_typedef, &ix_none_typedef, &ix_notimpl_typedef,
+    &ix_int_typedef, &ix_bool_typedef, &ix_float_typedef, &ix_bytes_typedef, &ix_tuple_typedef,
+    &ix_list_typedef, &ix_module_typedef, &ix_function_typedef, &ix_method_typedef,
+};
+
+static IxObject *singleton(IxContext *ctx, uint32_t type_id, size_t size)
+{
+    return ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, type_id), size);
+}
+
+static IxObject *bool_object(IxContext *ctx, int64_t v)
+{
+    IxIntObject *o = (IxIntObject *)singleton(ctx, IX_TYPE_BOOL, sizeof(IxIntObject));
+    if (o) o->value = v;
+    return &o->ob_base;
+}
+
+static int bootstrap(IxContext *ctx)
+{
+    IxInterp *in = IX_INTERP(ctx);
+    for (size_t i = 0; i < sizeof builtin_types / sizeof *builtin_types; i++)
+        if (!ix_type_new_builtin(ctx, builtin_types[i])) return -1;
+    for (const IxBuiltinTypeDef *e = ix_exception_typedefs; e->name; e++)
+        if (!ix_type_new_builtin(ctx, e)) return -1;
+    if (!(in->builtins[IX_NONE] = singleton(ctx, IX_TYPE_NONE, sizeof(IxObject))) ||
+        !(in->builtins[IX_NOTIMPLEMENTED] = singleton(ctx, IXI_TYPE_NOTIMPLEMENTED, sizeof(IxObject))) ||
+        !(in->builtins[IX_TRUE] = bool_object(ctx, 1)) || !(in->builtins[IX_FALSE] = bool_object(ctx, 0)) ||
+        !(in->empty_str = ix_str_from_utf8(ctx, "", 0)) || !(in->empty_tuple = ix_tuple_new_uninit(ctx, 0)))
+        return -1;
+    ix_err_set(ctx, IX_EXC_MEMORYERROR, "out of memory");
+    in->memory_error = ix_err_fetch(ctx);
+    return in->memory_error ? 0 : -1;
+}
+
+IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
+{
+    IxInterp *in = ix_host_alloc(sizeof *in);
+    if (!in) return NULL;
+    in->id = atomic_fetch_add(&next_id, 1);
+    ix_heap_init(&in->heap, config ? config->memory_limit : 0);
+    pthread_mutex_init(&in->lock, NULL);
+    if (config && config->module_path && !(in->module_path = ix_host_strdup(config->module_path))) {
+        ix_host_free(in);
+        return NULL;
+    }
+    IxCtx c;
+    ix_ctx_init(&c, in);
+    c.owner = IX_OWNER_BUILTIN;
+    int rc = bootstrap(&c.pub);
+    ix_ctx_fini(&c);
+    if (rc < 0) {
+        ix_heap_free_all(&in->heap);
+        pthread_mutex_destroy(&in->lock);
+        ix_host_free(in->module_path);
+        ix_host_free(in);
+        return NULL;
+    }
+    atomic_fetch_add(&live_interps, 1);
+    return in;
+}
+
+IxObject *ix_interp_find_module(IxInterp *in, const char *name)
+{
+    for (size_t i = 0; i < in->nmodules; i++)
+        if (in->modules[i].module && strcmp(in->modules[i].name, name) == 0) return in->modules[i].module;
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- accessors */
+
+static int64_t locked_diff(IxInterp *in, const int64_t *a, const int64_t *b)
+{
+    pthread_mutex_lock(&in->lock);
+    int64_t v = *a - (b ? *b : 0);
+    pthread_mutex_unlock(&in->lock);
+    return v;
+}
+
+IX_API int64_t ixh_interp_id(IxInterp *in) { return in->id; }
+IX_API int64_t ixh_interp_live_bytes(IxInterp *in) { return locked_diff(in, &in->heap.live_bytes, &in->heap.core_bytes); }
+IX_API int64_t ixh_interp_live_blocks(IxInterp *in) { return locked_diff(in, &in->heap.live_blocks, &in->heap.core_blocks); }
+IX_API int64_t ixh_interp_footprint(IxInterp *in) { return locked_diff(in, &in->heap.live_bytes, NULL); }
+IX_API int64_t ixh_interp_handle_count(IxInterp *in) { return locked_diff(in, &in->handles_live, NULL); }
+IX_API int64_t ixh_live_interpreters(void) { return atomic_load(&live_interps); }
+IX_API int64_t ixh_live_bytes(void) { return atomic_load(&ix_global_live_bytes); }
+IX_API int64_t ixh_loaded_libraries(void) { return ix_loader_count(); }
+IX_API const char *ixh_version(void) { return "isolex 0.1.0 (ABI 1.0)"; }
+
+/* ---------------------------------------------------------------- the leak report */
+
+#define REPORT_ROWS 32
+
+typedef struct Tally {
+    const char *name[REPORT_ROWS];
+    int64_t count[REPORT_ROWS];
+    int n;
+} Tally;
+
+static void tally(Tally *t, const char *name, int64_t amount)
+{
+    int i = 0;
+    while (i < t->n && strcmp(t->name[i], name) != 0) i++;
+    if (i == t->n) {
+        if (t->n == REPORT_ROWS) i = REPORT_ROWS - 1, name = "(other)";
+        else t->n++;
+        t->name[i] = name;
+    }
+    t->count[i] += amount;
+}
+
+static void write_tally(IxWire *w, const char *key, const Tally *t)
+{
+    ixw_cstr(w, key);
+    ixw_count(w, IXW_DICT, (uint32_t)t->n);
+    for (int i = 0; i < t->n; i++) {
+        ixw_cstr(w, t->name[i]);
+        ixw_int(w, t->count[i]);
+    }
+}
+
+static const char *owner_name(IxInterp *in, uint32_t owner)
+{
+    if (owner == 0) return "(host)";
+    return owner - 1 < in->nmodules ? in->modules[owner - 1].name : "(a module that failed to import)";
+}
+
+typedef struct Leak {
+    int64_t bytes, blocks, raw_blocks;
+    Tally objects, modules;
+} Leak;
+
+/* Everything on the heap not made by the interpreter for itself is a leak. */
+static void find_leaks(IxInterp *in, Leak *lk)
+{
+    memset(lk, 0, sizeof *lk);
+    for (IxBlock *b = in->heap.ring.next; b != &in->heap.ring; b = b->next) {
+        if (b->owner == IX_OWNER_BUILTIN) continue;
+        int64_t size = (int64_t)(sizeof *b + b->size);
+        lk->bytes += size;
+        lk->blocks++;
+        tally(&lk->modules, owner_name(in, b->owner), size);
+        if (b->kind == IX_BLOCK_RAW) lk->raw_blocks++;
+        else tally(&lk->objects, IX_TYPE(b + 1)->name, 1);
+    }
+}
+
+static void write_report(IxInterp *in, const Leak *lk, uint8_t *buf, size_t cap, size_t *len)
+{
+    IxWire w;
+    ixw_init(&w, buf, cap);
+    ixw_count(&w, IXW_DICT, 6);
+    ixw_cstr(&w, "interpreter"); ixw_int(&w, in->id);
+    ixw_cstr(&w, "bytes"); ixw_int(&w, lk->bytes);
+    ixw_cstr(&w, "blocks"); ixw_int(&w, lk->blocks);
+    ixw_cstr(&w, "raw_blocks"); ixw_int(&w, lk->raw_blocks);
+    write_tally(&w, "objects", &lk->objects);
+    write_tally(&w, "modules", &lk->modules);
+    if (w.overflow) { /* too many rows for the buffer: the totals alone */
+        ixw_init(&w, buf, cap);
+        ixw_count(&w, IXW_DICT, 3);
+        ixw_cstr(&w, "interpreter"); ixw_int(&w, in->id);
+        ixw_cstr(&w, "bytes"); ixw_int(&w, lk->bytes);
+        ixw_cstr(&w, "blocks"); ixw_int(&w, lk->blocks);
+    }
+    if (len) *len = w.overflow ? 0 : w.len;
+}
+
+/* Leaked module objects still hold their library, and leaked legacy types are still
+ * pointed at by the library's static storage: undo both before the memory goes. */
+static void release_leaked_links(IxContext *ctx, IxInterp *in)
+{
+    for (IxBlock *b = in->heap.ring.next; b != &in->heap.ring; b = b->next) {
+        if (b->kind != IX_BLOCK_OBJECT) continue;
+        IxObject *o = (IxObject *)(b + 1);
+        if (IX_IS(ctx, o, IX_TYPE_MODULE) && ((IxModuleObject *)o)->lib) {
+            ix_library_decref(((IxModuleObject *)o)->lib);
+            ((IxModuleObject *)o)->lib = NULL;
+        } else if (IX_IS(ctx, o, IX_TYPE_TYPE)) {
+            IxTypeObject *t = (IxTypeObject *)o;
+            if (t->static_home && t->static_home->type == o) t->static_home->type = NULL;
+        }
+    }
+}
+
+static void drop_modules(IxContext *ctx, IxInterp *in)
+{
+    for (size_t i = in->nmodules; i-- > 0;) ix_module_finalize(ctx, in->modules[i].module);
+    for (size_t i = in->nmodules; i-- > 0;) IX_CLEAR_REF(ctx, in->modules[i].module);
+}
+
+IX_API int ixh_interp_close(IxInterp *in, uint8_t *buf, size_t cap, size_t *len)
+{
+    pthread_mutex_lock(&in->lock);
+    in->closing = true;
+    IxCtx c;
+    ix_ctx_init(&c, in);
+    ix_handles_drop_all(&c.pub);
+    drop_modules(&c.pub, in);
+    ix_ctx_fini(&c);
+
+    Leak lk;
+    find_leaks(in, &lk);
+    if (buf) write_report(in, &lk, buf, cap, len);
+    else if (len) *len = 0;
+    release_leaked_links(&c.pub, in);
+    ix_heap_free_all(&in->heap); /* builtins, caches, leftovers: no destructor runs */
+
+    pthread_mutex_unlock(&in->lock);
+    pthread_mutex_destroy(&in->lock);
+    ix_host_free(in->module_path);
+    ix_host_free(in);
+    atomic_fetch_sub(&live_interps, 1);
+    return lk.blocks ? 1 : 0;
+}

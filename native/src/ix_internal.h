@@ -1,0 +1,478 @@
+/*
+ * ix_internal.h -- what the files of libisolex share. Not installed, not part of the ABI.
+ *
+ * The map of the core (one concern per file):
+ *   heap.c       per-interpreter allocator: counts live blocks/bytes, lists them for close
+ *   object.c     refcounts, dealloc, attribute access, calls, repr/hash/compare dispatch
+ *   numbers.c    None, NotImplemented, bool, int (64-bit), float
+ *   str.c        str (UTF-8) and bytes; the shared byte hash
+ *   tuple.c list.c dict.c   the containers
+ *   errors.c     exception types and instances, the error state of a context
+ *   type.c       type objects: builtin and heap types from specs, descriptors, bound methods
+ *   module.c     module objects, definition validation, create/exec slots
+ *   loader.c     finding, dlopen-ing, reference counting and unloading extension libraries
+ *   interp.c     interpreter lifecycle: builtins, module table, close and leak report
+ *   context.c    the function table and contexts (enter/leave, the interpreter lock)
+ *   handles.c    the handle table behind the value API
+ *   wire.c       the wire format (encode/decode values)
+ *   host.c       the ixh_* value API entry points
+ *
+ * Locks: an interpreter's `lock` guards everything reachable from that interpreter (its
+ * heap, objects, module table, handles). The loader's library table has its own mutex
+ * (loader.c). Process-wide counters are atomics. Nothing else is shared.
+ */
+#ifndef IX_INTERNAL_H
+#define IX_INTERNAL_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isolex.h"
+#include "isolex_host.h"
+
+#define IX_HIDDEN __attribute__((visibility("hidden")))
+#define IX_API __attribute__((visibility("default")))
+
+/* ---------------------------------------------------------------- heap.c */
+
+enum { IX_BLOCK_RAW = 1, IX_BLOCK_OBJECT = 2 };
+
+/* Every block an interpreter allocates sits behind this header, on the heap's ring, so
+ * close can find, report and free whatever is left. 32 bytes keeps payloads 16-aligned. */
+typedef struct IxBlock {
+    struct IxBlock *prev, *next;
+    size_t size;     /* payload bytes */
+    uint32_t kind;   /* IX_BLOCK_RAW or IX_BLOCK_OBJECT */
+    uint32_t owner;  /* module record index + 1 whose code was running; 0 = the core */
+} IxBlock;
+
+typedef struct IxHeap {
+    IxBlock ring;          /* sentinel of the circular list of live blocks */
+    int64_t live_bytes;    /* payload + header of live blocks */
+    int64_t live_blocks;
+    int64_t core_bytes;    /* the part owned by IX_OWNER_BUILTIN (see below) */
+    int64_t core_blocks;
+    int64_t limit;         /* 0: none */
+} IxHeap;
+
+#define IX_BLOCK_OF(p) ((IxBlock *)(p) - 1)
+/* Owner tag of what the interpreter itself made at startup or caches (builtin types,
+ * singletons, the small-int cache ...): close does not count these as leaks. */
+#define IX_OWNER_BUILTIN UINT32_MAX
+#define IX_BLOCK_OVERHEAD ((int64_t)sizeof(IxBlock))
+
+IX_HIDDEN void ix_heap_init(IxHeap *h, int64_t limit);
+/* NULL when out of memory or over the limit (no error is set here). */
+IX_HIDDEN void *ix_heap_alloc(IxHeap *h, size_t size, uint32_t kind, uint32_t owner, bool zero);
+IX_HIDDEN void *ix_heap_realloc(IxHeap *h, void *p, size_t size);
+IX_HIDDEN void ix_heap_free(IxHeap *h, void *p);
+/* Hand a block to another owner (a cache adopting an object makes it IX_OWNER_BUILTIN). */
+IX_HIDDEN void ix_heap_retag(IxHeap *h, void *p, uint32_t owner);
+/* Free every block still on the ring (close, after reporting). */
+IX_HIDDEN void ix_heap_free_all(IxHeap *h);
+
+/* Process-level allocations (interpreter structs, library records), counted too. */
+IX_HIDDEN void *ix_host_alloc(size_t size);   /* zeroed; NULL when out of memory */
+IX_HIDDEN void ix_host_free(void *p);
+IX_HIDDEN char *ix_host_strdup(const char *s);
+IX_HIDDEN extern _Atomic int64_t ix_global_live_bytes;
+
+/* ---------------------------------------------------------------- objects */
+
+typedef struct IxInterp IxInterp;
+typedef struct IxTypeObject IxTypeObject;
+typedef struct IxLibrary IxLibrary;
+
+/* Internal builtin ids, after the public ones: types the ABI does not name. */
+enum {
+    IXI_TYPE_METHOD_DESCR = IX_BUILTIN_COUNT_V1_0,
+    IXI_TYPE_MEMBER_DESCR,
+    IXI_TYPE_GETSET_DESCR,
+    IXI_TYPE_NOTIMPLEMENTED,   /* the type of NotImplemented (use this id in numbers.c) */
+    IXI_BUILTIN_COUNT
+};
+
+/* The host's side of a context. One per entry into an interpreter (ixh_enter or a value
+ * API call), on the entering thread's stack: the error state is per entry, so per thread. */
+typedef struct IxCtx {
+    IxContext pub;
+    IxInterp *interp;
+    IxObject *exc;      /* the pending exception, or NULL */
+    uint32_t owner;     /* module record index + 1 whose code runs now (leak attribution) */
+    bool released;      /* the lock was given up with IxLock_Release */
+} IxCtx;
+
+#define IX_CTX(ctx) ((IxCtx *)(ctx))
+#define IX_INTERP(ctx) (IX_CTX(ctx)->interp)
+#define IX_TYPE(o) ((IxTypeObject *)((IxObject *)(o))->ix_type_private)
+#define IX_REFCNT(o) (((IxObject *)(o))->ix_refcnt_private)
+#define IX_BUILTIN(ctx, id) (IX_INTERP(ctx)->builtins[id])
+#define IX_IS(ctx, o, id) (((IxObject *)(o))->ix_type_private == IX_BUILTIN(ctx, id))
+#define IX_INCREF(o) ((void)(IX_REFCNT(o)++))
+#define IX_DECREF(ctx, o)                                 \
+    do {                                                  \
+        IxObject *ix_d_ = (IxObject *)(o);                \
+        if (--IX_REFCNT(ix_d_) == 0) ix_dealloc(ctx, ix_d_); \
+    } while (0)
+#define IX_XDECREF(ctx, o)                                \
+    do {                                                  \
+        IxObject *ix_xd_ = (IxObject *)(o);               \
+        if (ix_xd_) IX_DECREF(ctx, ix_xd_);               \
+    } while (0)
+#define IX_CLEAR_REF(ctx, field)                          \
+    do {                                                  \
+        IxObject *ix_c_ = (IxObject *)(field);            \
+        (field) = NULL;                                   \
+        IX_XDECREF(ctx, ix_c_);                           \
+    } while (0)
+
+/* Type flags beyond the public IX_TPFLAGS_*. */
+#define IX_TF_BUILTIN (1u << 16)    /* created by the interpreter; instances hold no type ref */
+#define IX_TF_HEAP (1u << 17)       /* created from an extension's spec */
+#define IX_TF_EXCEPTION (1u << 18)  /* instances are IxExceptionObject */
+#define IX_TF_STATIC (1u << 19)     /* a legacy static type readied in place */
+
+struct IxTypeObject {
+    IxObject ob_base;
+    IxInterp *interp;
+    const char *name;        /* full dotted name */
+    const char *short_name;  /* after the last dot */
+    char *name_storage;      /* heap copy of name for heap types, else NULL */
+    int64_t basic_size;
+    uint32_t flags;
+    uint32_t builtin_id;     /* index in interp->builtins, or UINT32_MAX */
+    IxTypeObject *base;      /* strong for heap types; NULL at the root */
+    IxObject *module;        /* defining module, strong; NULL for builtins */
+    const IxModuleDef *module_def;
+    IxObject *dict;          /* name -> descriptor or value; NULL when empty */
+    const char *doc;
+    IxStaticType *static_home;  /* legacy: the extension's storage pointing at us */
+
+    IxNewProc tp_new;
+    IxDeallocProc tp_dealloc;
+    IxTraverseProc tp_traverse;
+    IxClearProc tp_clear;
+    IxUnaryProc tp_repr;
+    IxUnaryProc tp_str;
+    IxHashProc tp_hash;
+    IxRichCompareProc tp_richcompare;
+    IxCFunction tp_call;
+
+    /* core-only hooks, set for builtin types */
+    IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
+    int (*tp_setattr)(IxContext *ctx, IxObject *self, const char *name, IxObject *value);
+    int (*tp_bool)(IxContext *ctx, IxObject *self);
+};
+
+/* How a value file describes a builtin type; interp.c builds one per interpreter. */
+typedef struct IxBuiltinTypeDef {
+    uint32_t id;             /* IX_TYPE_* / IX_EXC_* / IXI_TYPE_* */
+    const char *name;
+    int64_t basic_size;
+    uint32_t base_id;        /* UINT32_MAX for none */
+    uint32_t flags;
+    const IxTypeSlot *slots; /* the same slots extensions use */
+    IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
+    int (*tp_setattr)(IxContext *ctx, IxObject *self, const char *name, IxObject *value);
+    int (*tp_bool)(IxContext *ctx, IxObject *self);
+} IxBuiltinTypeDef;
+
+/* ---- value objects (numbers.c, str.c, tuple.c, list.c) */
+
+typedef struct IxIntObject { IxObject_HEAD int64_t value; } IxIntObject;  /* int and bool */
+typedef struct IxFloatObject { IxObject_HEAD double value; } IxFloatObject;
+typedef struct IxStrObject {
+    IxObject_HEAD
+    int64_t hash;    /* -1 until computed */
+    size_t len;      /* bytes, not counting the trailing NUL */
+    char data[];     /* valid UTF-8, NUL-terminated */
+} IxStrObject;
+typedef struct IxBytesObject {
+    IxObject_HEAD
+    int64_t hash;
+    size_t len;
+    uint8_t data[];  /* NUL-terminated too, for convenience */
+} IxBytesObject;
+typedef struct IxTupleObject { IxObject_HEAD size_t len; IxObject *items[]; } IxTupleObject;
+typedef struct IxListObject { IxObject_HEAD size_t len, cap; IxObject **items; } IxListObject;
+
+/* ---- errors.c */
+typedef struct IxExceptionObject {
+    IxObject_HEAD
+    IxObject *message;  /* str */
+    IxObject *cause;    /* exception or NULL */
+} IxExceptionObject;
+
+/* ---- module.c */
+typedef struct IxModuleObject {
+    IxObject_HEAD
+    const IxModuleDef *def;
+    void *state;        /* state_size zeroed bytes from the interpreter's heap, or NULL */
+    IxObject *dict;     /* attributes */
+    IxObject *name;     /* str */
+    IxLibrary *lib;     /* the library that holds def's code; one reference */
+    uint32_t record;    /* module record index + 1 in the interpreter, 0 while importing */
+    bool cleared;       /* def->clear has run */
+    bool freed;         /* def->free has run (exactly once) */
+    bool legacy;        /* built by a single-phase init */
+    IxObject *static_types; /* legacy: list of the static types it readied, or NULL */
+} IxModuleObject;
+
+/* ---- type.c */
+typedef struct IxFunctionObject {  /* IX_TYPE_FUNCTION: a module function */
+    IxObject_HEAD
+    const IxMethodDef *def;
+    IxObject *self;       /* the module, strong */
+    uint32_t owner;
+} IxFunctionObject;
+typedef struct IxMethodObject {    /* IX_TYPE_METHOD: a method bound to an instance */
+    IxObject_HEAD
+    IxObject *descr;      /* method descriptor, strong */
+    IxObject *self;       /* strong */
+} IxMethodObject;
+typedef struct IxDescrObject {     /* method, member and getset descriptors */
+    IxObject_HEAD
+    IxTypeObject *owner_type;  /* borrowed: the type's dict owns the descriptor */
+    union {
+        const IxMethodDef *method;
+        const IxMemberDef *member;
+        const IxGetSetDef *getset;
+    } u;
+} IxDescrObject;
+
+/* ---------------------------------------------------------------- interp.c */
+
+typedef struct IxModuleRecord {
+    IxObject *module;     /* strong; NULL once closed */
+    char *name;           /* host-allocated */
+} IxModuleRecord;
+
+typedef struct IxHandleSlot {
+    IxObject *obj;        /* strong, or NULL when free */
+    uint32_t gen;
+    uint32_t next_free;
+} IxHandleSlot;
+
+#define IX_SMALL_INT_MIN (-5)
+#define IX_SMALL_INT_MAX 256
+
+struct IxInterp {
+    int64_t id;
+    IxHeap heap;
+    pthread_mutex_t lock;             /* the interpreter lock */
+    IxObject *builtins[IXI_BUILTIN_COUNT];
+    IxObject *empty_tuple;
+    IxObject *empty_str;
+    IxObject *small_ints[IX_SMALL_INT_MAX - IX_SMALL_INT_MIN + 1]; /* filled lazily */
+    IxObject *memory_error;           /* preallocated, raised when allocation fails */
+    IxModuleRecord *modules;          /* in import order; heap-allocated array */
+    size_t nmodules, modules_cap;
+    IxHandleSlot *handles;            /* heap-allocated; slot 0 unused */
+    size_t handles_cap;
+    uint32_t handles_free;            /* head of the free list, 0 = none */
+    int64_t handles_live;
+    char *module_path;                /* host-allocated, ':'-separated */
+    IxLibrary *loading_lib;           /* set while a legacy init runs (IxModule_CreateLegacy) */
+    bool closing;
+};
+
+IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
+
+/* ---------------------------------------------------------------- object.c */
+
+IX_HIDDEN void ix_dealloc(IxContext *ctx, IxObject *o);
+/* A zeroed object of `type`, refcount 1, `size` bytes (>= sizeof(IxObject)); a heap type
+ * gains a reference. NULL with MemoryError set on failure. */
+IX_HIDDEN IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size);
+IX_HIDDEN void ix_object_free(IxContext *ctx, IxObject *o);   /* memory only */
+IX_HIDDEN bool ix_is_instance(IxObject *o, IxTypeObject *type); /* walks base chain */
+/* "expected <what>, got <type>" as TypeError; says so when `got` is another interpreter's.
+ * Returns NULL. */
+IX_HIDDEN IxObject *ix_err_wrong_type(IxContext *ctx, const char *what, IxObject *got);
+IX_HIDDEN bool ix_owned_by(IxContext *ctx, IxObject *o);
+
+/* Table entries (same signatures as IxFunctionTable). */
+IX_HIDDEN IxObject *ix_builtin(IxContext *ctx, IxBuiltin which);
+IX_HIDDEN void ix_incref(IxContext *ctx, IxObject *o);
+IX_HIDDEN void ix_decref(IxContext *ctx, IxObject *o);
+IX_HIDDEN IxObject *ix_type_of(IxContext *ctx, IxObject *o);
+IX_HIDDEN int ix_isinstance(IxContext *ctx, IxObject *o, IxObject *type);
+IX_HIDDEN IxObject *ix_getattr(IxContext *ctx, IxObject *o, const char *name);
+IX_HIDDEN int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v);
+IX_HIDDEN IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n);
+IX_HIDDEN IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name,
+                                   IxObject *const *args, size_t n);
+IX_HIDDEN IxObject *ix_repr(IxContext *ctx, IxObject *o);
+IX_HIDDEN IxObject *ix_str(IxContext *ctx, IxObject *o);
+IX_HIDDEN int64_t ix_hash(IxContext *ctx, IxObject *o);
+IX_HIDDEN int ix_richcompare_bool(IxContext *ctx, IxObject *a, IxObject *b, int op);
+IX_HIDDEN int ix_is_true(IxContext *ctx, IxObject *o);
+/* Calls one method def after the arity check, with leak attribution to `owner`. */
+IX_HIDDEN IxObject *ix_call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self,
+                                IxObject *const *args, size_t n, uint32_t owner,
+                                const char *qualifier);
+
+/* ---------------------------------------------------------------- numbers.c */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_none_typedef, ix_notimpl_typedef, ix_bool_typedef,
+    ix_int_typedef, ix_float_typedef;
+IX_HIDDEN IxObject *ix_long_from_int64(IxContext *ctx, int64_t v);
+IX_HIDDEN int64_t ix_long_as_int64(IxContext *ctx, IxObject *o);
+IX_HIDDEN IxObject *ix_float_from_double(IxContext *ctx, double v);
+IX_HIDDEN double ix_float_as_double(IxContext *ctx, IxObject *o);
+IX_HIDDEN IxObject *ix_bool_from_int(IxContext *ctx, int v);
+IX_HIDDEN IxObject *ix_not_implemented(IxContext *ctx);          /* new reference */
+/* True/False for an ordering c (<0, 0, >0) under comparison `op`. */
+IX_HIDDEN IxObject *ix_bool_from_cmp(IxContext *ctx, int c, int op);
+
+/* ---------------------------------------------------------------- str.c */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_str_typedef, ix_bytes_typedef;
+IX_HIDDEN int64_t ix_hash_bytes(const void *p, size_t n);  /* never -1 */
+IX_HIDDEN bool ix_utf8_valid(const char *s, size_t n);
+IX_HIDDEN IxObject *ix_str_from_utf8(IxContext *ctx, const char *s, size_t n);
+IX_HIDDEN IxObject *ix_str_from_cstr(IxContext *ctx, const char *s);
+IX_HIDDEN const char *ix_str_as_utf8(IxContext *ctx, IxObject *o, size_t *len);
+IX_HIDDEN IxObject *ix_str_from_formatv(IxContext *ctx, const char *fmt, va_list va);
+IX_HIDDEN IxObject *ix_str_from_format(IxContext *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+IX_HIDDEN bool ix_str_eq_cstr(IxObject *str, const char *s, size_t n);
+IX_HIDDEN IxObject *ix_bytes_from_data(IxContext *ctx, const void *p, size_t n);
+IX_HIDDEN const uint8_t *ix_bytes_as_data(IxContext *ctx, IxObject *o, size_t *len);
+
+/* ---------------------------------------------------------------- tuple.c list.c dict.c */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_tuple_typedef, ix_list_typedef, ix_dict_typedef;
+IX_HIDDEN IxObject *ix_tuple_from_array(IxContext *ctx, IxObject *const *items, size_t n);
+/* A tuple of n NULL items for the core to fill (every item set before anyone sees it). */
+IX_HIDDEN IxObject *ix_tuple_new_uninit(IxContext *ctx, size_t n);
+IX_HIDDEN size_t ix_tuple_size(IxContext *ctx, IxObject *t);
+IX_HIDDEN IxObject *ix_tuple_getitem(IxContext *ctx, IxObject *t, size_t i);
+IX_HIDDEN IxObject *ix_list_new(IxContext *ctx);
+IX_HIDDEN int ix_list_append(IxContext *ctx, IxObject *l, IxObject *item);
+IX_HIDDEN size_t ix_list_size(IxContext *ctx, IxObject *l);
+IX_HIDDEN IxObject *ix_list_getitem(IxContext *ctx, IxObject *l, size_t i);
+IX_HIDDEN int ix_list_setitem(IxContext *ctx, IxObject *l, size_t i, IxObject *item);
+IX_HIDDEN IxObject *ix_dict_new(IxContext *ctx);
+IX_HIDDEN int ix_dict_setitem(IxContext *ctx, IxObject *d, IxObject *k, IxObject *v);
+IX_HIDDEN IxObject *ix_dict_getitem(IxContext *ctx, IxObject *d, IxObject *k);
+IX_HIDDEN int ix_dict_delitem(IxContext *ctx, IxObject *d, IxObject *k);
+IX_HIDDEN size_t ix_dict_size(IxContext *ctx, IxObject *d);
+IX_HIDDEN int ix_dict_next(IxContext *ctx, IxObject *d, size_t *pos, IxObject **k,
+                           IxObject **v);
+/* Lookups by a C string key among str keys, without allocating (attribute access). */
+IX_HIDDEN IxObject *ix_dict_get_cstr(IxContext *ctx, IxObject *d, const char *key);
+IX_HIDDEN int ix_dict_set_cstr(IxContext *ctx, IxObject *d, const char *key, IxObject *v);
+IX_HIDDEN void ix_dict_clear(IxContext *ctx, IxObject *d);
+/* Shared by the containers (defined in tuple.c): repr of tuple/list/dict, guarding
+ * against self-reference; lexicographic comparison of tuples and lists. */
+IX_HIDDEN IxObject *ix_container_repr(IxContext *ctx, IxObject *self);
+IX_HIDDEN IxObject *ix_seq_richcompare(IxContext *ctx, IxObject *a, IxObject *b, int op);
+
+/* ---------------------------------------------------------------- errors.c */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_exception_typedefs[];  /* ends with id 0 */
+IX_HIDDEN void ix_err_set(IxContext *ctx, uint32_t type_id, const char *msg);
+IX_HIDDEN IxObject *ix_err_format(IxContext *ctx, uint32_t type_id, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+IX_HIDDEN void ix_err_no_memory(IxContext *ctx);
+IX_HIDDEN bool ix_err_pending(IxContext *ctx);
+/* Replace the pending error (if any) with a SystemError whose cause is that error. */
+IX_HIDDEN void ix_err_chain_system(IxContext *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+IX_HIDDEN void ix_err_set_string(IxContext *ctx, IxObject *type, const char *msg);
+IX_HIDDEN void ix_err_formatv(IxContext *ctx, IxObject *type, const char *fmt, va_list va);
+IX_HIDDEN IxObject *ix_err_occurred(IxContext *ctx);
+IX_HIDDEN IxObject *ix_err_fetch(IxContext *ctx);
+IX_HIDDEN void ix_err_raise(IxContext *ctx, IxObject *exc);
+IX_HIDDEN void ix_err_clear(IxContext *ctx);
+IX_HIDDEN int ix_err_exception_matches(IxContext *ctx, IxObject *type);
+IX_HIDDEN IxObject *ix_err_new_exception(IxContext *ctx, IxObject *module, const char *name,
+                                         IxObject *base);
+IX_HIDDEN IxObject *ix_exception_get_message(IxContext *ctx, IxObject *e);
+IX_HIDDEN IxObject *ix_exception_get_cause(IxContext *ctx, IxObject *e);
+
+/* ---------------------------------------------------------------- type.c */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_type_typedef, ix_function_typedef,
+    ix_method_typedef, ix_method_descr_typedef, ix_member_descr_typedef,
+    ix_getset_descr_typedef;
+/* Build a builtin type in a fresh interpreter (type type first, then the rest). */
+IX_HIDDEN IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def);
+IX_HIDDEN IxObject *ix_type_from_spec(IxContext *ctx, IxObject *module, const IxTypeSpec *spec);
+IX_HIDDEN IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module,
+                                           const IxTypeSpec *spec, IxTypeObject *base,
+                                           uint32_t extra_flags);
+IX_HIDDEN IxObject *ix_type_get_module(IxContext *ctx, IxObject *type);
+IX_HIDDEN void *ix_type_get_module_state(IxContext *ctx, IxObject *type);
+IX_HIDDEN IxObject *ix_type_get_module_by_def(IxContext *ctx, IxObject *type,
+                                              const IxModuleDef *def);
+IX_HIDDEN IxObject *ix_type_generic_alloc(IxContext *ctx, IxObject *type);
+IX_HIDDEN const char *ix_type_get_name(IxContext *ctx, IxObject *type);
+IX_HIDDEN int ix_type_ready_static(IxContext *ctx, IxStaticType *st, IxObject *module);
+/* Looks `name` up in the type and its bases; borrowed or NULL (no error set). */
+IX_HIDDEN IxObject *ix_type_lookup(IxContext *ctx, IxTypeObject *type, const char *name);
+IX_HIDDEN IxObject *ix_function_new(IxContext *ctx, const IxMethodDef *def, IxObject *module);
+/* Attribute access through the type's descriptors (methods, members, getsets). */
+IX_HIDDEN IxObject *ix_generic_getattr(IxContext *ctx, IxObject *o, const char *name);
+IX_HIDDEN int ix_generic_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v);
+/* Leak attribution: the module record whose code a type's methods belong to. */
+IX_HIDDEN uint32_t ix_type_owner(IxTypeObject *type);
+/* Check a method table against ABI.md 4.3 (`owner` names it in messages). */
+IX_HIDDEN int ix_check_methods(IxContext *ctx, const char *owner, const IxMethodDef *methods);
+
+/* ---------------------------------------------------------------- module.c */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_module_typedef;
+/* Validate a definition against every rule of ABI.md 4; error set and -1 on a violation. */
+IX_HIDDEN int ix_moduledef_validate(IxContext *ctx, const IxModuleDef *def, const char *name);
+/* Run create + exec slots; new reference or NULL with the error set (nothing left). */
+IX_HIDDEN IxObject *ix_module_from_def(IxContext *ctx, const IxModuleDef *def,
+                                       const char *name, IxLibrary *lib);
+/* Run def->clear then def->free once each (close or failed exec). */
+IX_HIDDEN void ix_module_finalize(IxContext *ctx, IxObject *module);
+IX_HIDDEN void *ix_module_get_state(IxContext *ctx, IxObject *m);
+IX_HIDDEN const IxModuleDef *ix_module_get_def(IxContext *ctx, IxObject *m);
+IX_HIDDEN int ix_module_add_object(IxContext *ctx, IxObject *m, const char *name, IxObject *v);
+IX_HIDDEN int ix_module_add_type(IxContext *ctx, IxObject *m, IxObject *type);
+IX_HIDDEN IxObject *ix_module_create_legacy(IxContext *ctx, const IxModuleDef *def);
+/* The multiple-interpreters level a def declares (IX_MOD_MULTI_* as an int 1..3). */
+IX_HIDDEN int ix_moduledef_multi_level(const IxModuleDef *def);
+
+/* ---------------------------------------------------------------- loader.c */
+/* Find, load and initialise `name` for the calling interpreter: new reference or NULL
+ * with ImportError/SystemError set. */
+IX_HIDDEN IxObject *ix_loader_import(IxContext *ctx, const char *name);
+IX_HIDDEN void ix_library_incref(IxLibrary *lib);
+IX_HIDDEN void ix_library_decref(IxLibrary *lib);   /* dlclose after the last reference */
+IX_HIDDEN int64_t ix_loader_count(void);
+
+/* ---------------------------------------------------------------- handles.c */
+/* Register `o` (a new reference is taken): the handle, or -1 with MemoryError set. */
+IX_HIDDEN int64_t ix_handle_new(IxContext *ctx, IxObject *o);
+/* Borrowed object behind a handle, or NULL with ValueError set for a stale/foreign one. */
+IX_HIDDEN IxObject *ix_handle_get(IxContext *ctx, int64_t h);
+IX_HIDDEN int ix_handle_release(IxContext *ctx, int64_t h);
+IX_HIDDEN void ix_handles_drop_all(IxContext *ctx);   /* close: release every handle */
+
+/* ---------------------------------------------------------------- wire.c */
+/* Decode one value at buf[*pos]: new reference, or NULL with an error (ValueError for
+ * malformed input, TypeError for an unhashable dict key); handles resolve through
+ * ix_handle_get. */
+IX_HIDDEN IxObject *ix_wire_decode(IxContext *ctx, const uint8_t *buf, size_t len, size_t *pos);
+/* Encode `o`: None/bool/int/float/str/bytes as values; tuple/list/dict recursively (up to
+ * IX_WIRE_MAX_DEPTH levels, then ValueError); anything else as a new handle.
+ * Returns 0, or -1 with an error set. Overflow of the buffer is w->overflow, not an error. */
+#define IX_WIRE_MAX_DEPTH 64
+IX_HIDDEN int ix_wire_encode(IxContext *ctx, IxWire *w, IxObject *o);
+/* Encode an exception (type name, message, cause chain) as IXW_EXCEPTION. */
+IX_HIDDEN void ix_wire_exception(IxContext *ctx, IxWire *w, IxObject *exc);
+
+/* ---------------------------------------------------------------- memory (context.c) */
+IX_HIDDEN void *ix_mem_malloc(IxContext *ctx, size_t n);
+IX_HIDDEN void *ix_mem_calloc(IxContext *ctx, size_t c, size_t n);
+IX_HIDDEN void *ix_mem_realloc(IxContext *ctx, void *p, size_t n);
+IX_HIDDEN void ix_mem_free(IxContext *ctx, void *p);
+IX_HIDDEN void ix_ctx_init(IxCtx *c, IxInterp *interp);
+IX_HIDDEN void ix_ctx_fini(IxCtx *c);     /* drops a pending error */
+IX_HIDDEN extern const IxFunctionTable ix_function_table;
+
+#endif /* IX_INTERNAL_H */

@@ -1,0 +1,322 @@
+/*
+ * loader.c -- finding, opening, initialising and unloading extension libraries
+ * (ABI.md 4.1, 4.2, 4.9, 7).
+ *
+ * A library is opened once per process (RTLD_NOW | RTLD_LOCAL: its symbols stay private,
+ * so two extensions may use the same names) and reference counted by the module instances
+ * made from it; the last release closes it. The table of libraries is the only state the
+ * loader shares between interpreters, and `libs_lock` guards it. Lock order: an
+ * interpreter's lock, then libs_lock, never the other way round.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ix_internal.h"
+
+typedef const IxModuleDef *(*IxInitProc)(void);
+typedef IxObject *(*IxLegacyInitProc)(IxContext *ctx);
+
+struct IxLibrary {
+    IxLibrary *next;
+    char *path;              /* canonical path: the key */
+    void *handle;            /* from dlopen */
+    int64_t refs;            /* module instances, plus imports in progress */
+    IxInitProc init;         /* multiphase, or NULL */
+    IxLegacyInitProc legacy; /* single-phase, or NULL */
+    int64_t exclusive_owner; /* interpreter id holding a one-interpreter module, 0 = none */
+    char *static_types;      /* legacy: "a.T, a.U" once known */
+};
+
+static pthread_mutex_t libs_lock = PTHREAD_MUTEX_INITIALIZER;
+static IxLibrary *libs;
+static int64_t libs_count;
+
+int64_t ix_loader_count(void)
+{
+    pthread_mutex_lock(&libs_lock);
+    int64_t n = libs_count;
+    pthread_mutex_unlock(&libs_lock);
+    return n;
+}
+
+void ix_library_incref(IxLibrary *lib)
+{
+    pthread_mutex_lock(&libs_lock);
+    lib->refs++;
+    pthread_mutex_unlock(&libs_lock);
+}
+
+static void library_free(IxLibrary *lib)
+{
+    for (IxLibrary **p = &libs; *p; p = &(*p)->next) {
+        if (*p == lib) {
+            *p = lib->next;
+            break;
+        }
+    }
+    libs_count--;
+    dlclose(lib->handle);
+    ix_host_free(lib->path);
+    ix_host_free(lib->static_types);
+    ix_host_free(lib);
+}
+
+void ix_library_decref(IxLibrary *lib)
+{
+    pthread_mutex_lock(&libs_lock);
+    if (--lib->refs == 0) library_free(lib);
+    pthread_mutex_unlock(&libs_lock);
+}
+
+/* ---------------------------------------------------------------- finding */
+
+static bool valid_name(const char *name)
+{
+    if (!name[0] || (name[0] >= '0' && name[0] <= '9')) return false;
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'))
+            return false;
+    }
+    return strlen(name) <= 200;
+}
+
+static bool is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Search the module path; the canonical path of NAME.so in `out`, or ImportError. */
+static int find_module(IxContext *ctx, const char *name, char *out)
+{
+    const char *p = IX_INTERP(ctx)->module_path ? IX_INTERP(ctx)->module_path : "";
+    char searched[1024] = "";
+    size_t used = 0;
+    while (*p) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n > 0) {
+            char candidate[PATH_MAX];
+            int w = snprintf(candidate, sizeof candidate, "%.*s/%s.so", (int)n, p, name);
+            if (w > 0 && (size_t)w < sizeof candidate && is_file(candidate) && realpath(candidate, out))
+                return 0;
+            int s = snprintf(searched + used, sizeof searched - used, "%s%.*s", used ? ", " : "", (int)n, p);
+            if (s > 0) used = used + (size_t)s < sizeof searched ? used + (size_t)s : sizeof searched - 1;
+        }
+        p = end ? end + 1 : p + n;
+    }
+    ix_err_format(ctx, IX_EXC_IMPORTERROR, "no module named '%s' (searched: %s)", name,
+                  used ? searched : "nothing, the module path is empty");
+    return -1;
+}
+
+/* ---------------------------------------------------------------- opening */
+
+static IxLibrary *find_loaded(const char *path)
+{
+    for (IxLibrary *l = libs; l; l = l->next)
+        if (strcmp(l->path, path) == 0) return l;
+    return NULL;
+}
+
+/* Open (or find) the library at `path` and take one reference. Caller holds libs_lock. */
+static IxLibrary *library_open(IxContext *ctx, const char *name, const char *path)
+{
+    IxLibrary *lib = find_loaded(path);
+    if (lib) {
+        lib->refs++;
+        return lib;
+    }
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *why = dlerror();
+        ix_err_format(ctx, IX_EXC_IMPORTERROR, "cannot load module '%s' from %s: %s", name, path,
+                      why ? why : "unknown error");
+        return NULL;
+    }
+    char sym[256];
+    snprintf(sym, sizeof sym, "IxInit_%s", name);
+    IxInitProc init = (IxInitProc)dlsym(h, sym);
+    snprintf(sym, sizeof sym, "IxInitLegacy_%s", name);
+    IxLegacyInitProc legacy = init ? NULL : (IxLegacyInitProc)dlsym(h, sym);
+    if (!init && !legacy) {
+        dlclose(h);
+        ix_err_format(ctx, IX_EXC_IMPORTERROR, "module '%s' at %s defines neither IxInit_%s nor IxInitLegacy_%s",
+                      name, path, name, name);
+        return NULL;
+    }
+    lib = ix_host_alloc(sizeof *lib);
+    if (!lib || !(lib->path = ix_host_strdup(path))) {
+        ix_host_free(lib);
+        dlclose(h);
+        ix_err_no_memory(ctx);
+        return NULL;
+    }
+    lib->handle = h;
+    lib->refs = 1;
+    lib->init = init;
+    lib->legacy = legacy;
+    lib->next = libs;
+    libs = lib;
+    libs_count++;
+    return lib;
+}
+
+/* ---------------------------------------------------------------- one interpreter only */
+
+/* Claim a library for this interpreter alone (ABI.md 4.9, 7.3). */
+static int claim_exclusive(IxContext *ctx, IxLibrary *lib, const char *name)
+{
+    int64_t me = IX_INTERP(ctx)->id;
+    pthread_mutex_lock(&libs_lock);
+    int64_t owner = lib->exclusive_owner;
+    if (!owner) lib->exclusive_owner = me;
+    const char *statics = lib->static_types;
+    pthread_mutex_unlock(&libs_lock);
+    if (!owner || owner == me) return 0;
+    if (lib->legacy)
+        ix_err_format(ctx, IX_EXC_IMPORTERROR,
+                      "module '%s' uses single-phase init and static types (%s) and is loaded in "
+                      "interpreter %lld; it cannot be loaded in several interpreters. See "
+                      "abi/MIGRATION.md to make it multiphase",
+                      name, statics ? statics : "none", (long long)owner);
+    else
+        ix_err_format(ctx, IX_EXC_IMPORTERROR,
+                      "module '%s' does not support several interpreters and is already loaded in "
+                      "interpreter %lld",
+                      name, (long long)owner);
+    return -1;
+}
+
+static void release_exclusive(IxLibrary *lib, int64_t me)
+{
+    pthread_mutex_lock(&libs_lock);
+    if (lib->exclusive_owner == me) lib->exclusive_owner = 0;
+    pthread_mutex_unlock(&libs_lock);
+}
+
+/* "legacy_point.Point, legacy_point.Line": kept for the error other interpreters get. */
+static void remember_static_types(IxContext *ctx, IxLibrary *lib, IxObject *module)
+{
+    IxObject *list = ((IxModuleObject *)module)->static_types;
+    size_t n = list ? ix_list_size(ctx, list) : 0, len = 1;
+    for (size_t i = 0; i < n; i++) len += strlen(((IxTypeObject *)ix_list_getitem(ctx, list, i))->name) + 2;
+    char *s = ix_host_alloc(len);
+    if (!s) return; /* the message will say "none"; not worth failing the import */
+    for (size_t i = 0; i < n; i++) {
+        if (i) strcat(s, ", ");
+        strcat(s, ((IxTypeObject *)ix_list_getitem(ctx, list, i))->name);
+    }
+    pthread_mutex_lock(&libs_lock);
+    ix_host_free(lib->static_types);
+    lib->static_types = n ? s : NULL;
+    pthread_mutex_unlock(&libs_lock);
+    if (!n) ix_host_free(s);
+}
+
+/* ---------------------------------------------------------------- initialising */
+
+static IxObject *init_multiphase(IxContext *ctx, IxLibrary *lib, const char *name)
+{
+    const IxModuleDef *def = lib->init();
+    if (!def)
+        return ix_err_format(ctx, IX_EXC_IMPORTERROR, "module '%s': IxInit_%s returned NULL", name, name);
+    if (ix_moduledef_validate(ctx, def, name) < 0) return NULL;
+    bool exclusive = ix_moduledef_multi_level(def) == (int)(uintptr_t)IX_MOD_MULTI_NOT_SUPPORTED;
+    if (exclusive && claim_exclusive(ctx, lib, name) < 0) return NULL;
+    IxObject *m = ix_module_from_def(ctx, def, name, lib);
+    if (!m && exclusive) release_exclusive(lib, IX_INTERP(ctx)->id);
+    return m;
+}
+
+static IxObject *init_legacy(IxContext *ctx, IxLibrary *lib, const char *name)
+{
+    if (claim_exclusive(ctx, lib, name) < 0) return NULL;
+    IxInterp *interp = IX_INTERP(ctx);
+    interp->loading_lib = lib;
+    IxObject *m = lib->legacy(ctx);
+    interp->loading_lib = NULL;
+    bool pending = ix_err_pending(ctx);
+    if (!m && !pending) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "module '%s': IxInitLegacy_%s returned NULL without setting an error",
+                      name, name);
+    } else if (m && pending) {
+        IX_CLEAR_REF(ctx, m);
+        ix_err_chain_system(ctx, "module '%s': IxInitLegacy_%s returned a result with an error set", name, name);
+    } else if (m && !(IX_IS(ctx, m, IX_TYPE_MODULE) && ((IxModuleObject *)m)->legacy)) {
+        IX_CLEAR_REF(ctx, m);
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                      "module '%s': IxInitLegacy_%s must return the module made by IxModule_CreateLegacy",
+                      name, name);
+    }
+    if (!m) {
+        release_exclusive(lib, interp->id);
+        return NULL;
+    }
+    remember_static_types(ctx, lib, m);
+    return m;
+}
+
+/* The module table is the interpreter's own (IX_OWNER_BUILTIN): it lives until close,
+ * where the leak report still needs the names in it. */
+static int register_module(IxContext *ctx, const char *name, IxObject *m)
+{
+    IxInterp *interp = IX_INTERP(ctx);
+    if (interp->nmodules == interp->modules_cap) {
+        size_t cap = interp->modules_cap ? interp->modules_cap * 2 : 4;
+        IxModuleRecord *r = interp->modules
+                                ? ix_heap_realloc(&interp->heap, interp->modules, cap * sizeof *r)
+                                : ix_heap_alloc(&interp->heap, cap * sizeof *r, IX_BLOCK_RAW, IX_OWNER_BUILTIN, true);
+        if (!r) {
+            ix_err_no_memory(ctx);
+            return -1;
+        }
+        interp->modules = r;
+        interp->modules_cap = cap;
+    }
+    size_t n = strlen(name) + 1;
+    char *copy = ix_heap_alloc(&interp->heap, n, IX_BLOCK_RAW, IX_OWNER_BUILTIN, false);
+    if (!copy) {
+        ix_err_no_memory(ctx);
+        return -1;
+    }
+    memcpy(copy, name, n);
+    IX_INCREF(m);
+    interp->modules[interp->nmodules++] = (IxModuleRecord){m, copy};
+    return 0;
+}
+
+IxObject *ix_loader_import(IxContext *ctx, const char *name)
+{
+    IxObject *existing = ix_interp_find_module(IX_INTERP(ctx), name);
+    if (existing) {
+        IX_INCREF(existing);
+        return existing;
+    }
+    if (!valid_name(name))
+        return ix_err_format(ctx, IX_EXC_IMPORTERROR,
+                             "invalid module name '%s': a module name is ASCII letters, digits and "
+                             "'_', not starting with a digit",
+                             name);
+    char path[PATH_MAX];
+    if (find_module(ctx, name, path) < 0) return NULL;
+    pthread_mutex_lock(&libs_lock);
+    IxLibrary *lib = library_open(ctx, name, path);
+    pthread_mutex_unlock(&libs_lock);
+    if (!lib) return NULL;
+
+    /* What the module allocates while it initialises is attributed to its future record. */
+    IxCtx *c = IX_CTX(ctx);
+    uint32_t saved = c->owner;
+    c->owner = (uint32_t)IX_INTERP(ctx)->nmodules + 1;
+    IxObject *m = lib->init ? init_multiphase(ctx, lib, name) : init_legacy(ctx, lib, name);
+    c->owner = saved;
+    if (m && register_module(ctx, name, m) < 0) IX_CLEAR_REF(ctx, m);
+    ix_library_decref(lib); /* the import's own reference; instances hold theirs */
+    return m;
+}

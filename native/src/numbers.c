@@ -1,0 +1,343 @@
+/*
+ * numbers.c -- None, NotImplemented, bool, int (64-bit) and float.
+ *
+ * The singletons (None, True, False, NotImplemented) are made by interp.c; this file
+ * only describes their types. Numbers of different types compare and hash as Python's
+ * do (1 == 1.0 == True, and equal numbers hash equal), so they mix as dict keys.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ix_internal.h"
+
+#define BUILTIN_TYPE(ctx, id) ((IxTypeObject *)IX_BUILTIN(ctx, id))
+
+/* ---------------------------------------------------------------- shared results */
+
+IxObject *ix_bool_from_int(IxContext *ctx, int v)
+{
+    IxObject *b = IX_BUILTIN(ctx, v ? IX_TRUE : IX_FALSE);
+    IX_INCREF(b);
+    return b;
+}
+
+/* New reference to NotImplemented: what a richcompare returns for a foreign operand. */
+IxObject *ix_not_implemented(IxContext *ctx)
+{
+    IxObject *n = IX_BUILTIN(ctx, IX_NOTIMPLEMENTED);
+    IX_INCREF(n);
+    return n;
+}
+
+/* The answer of `op` given an ordering c (<0, 0, >0) of its operands: the last step of
+ * every richcompare that can order its operands. */
+IxObject *ix_bool_from_cmp(IxContext *ctx, int c, int op)
+{
+    switch (op) {
+    case IX_LT: return ix_bool_from_int(ctx, c < 0);
+    case IX_LE: return ix_bool_from_int(ctx, c <= 0);
+    case IX_EQ: return ix_bool_from_int(ctx, c == 0);
+    case IX_NE: return ix_bool_from_int(ctx, c != 0);
+    case IX_GT: return ix_bool_from_int(ctx, c > 0);
+    case IX_GE: return ix_bool_from_int(ctx, c >= 0);
+    }
+    return ix_err_format(ctx, IX_EXC_SYSTEMERROR, "invalid comparison operator %d", op);
+}
+
+/* ---------------------------------------------------------------- None, NotImplemented */
+
+static IxObject *none_repr(IxContext *ctx, IxObject *self)
+{
+    return ix_str_from_cstr(ctx, "None");
+}
+
+/* A constant rather than the address, so None hashes alike in every interpreter. */
+static int64_t none_hash(IxContext *ctx, IxObject *self)
+{
+    return 0x4e6f6e65; /* "None" */
+}
+
+static int none_bool(IxContext *ctx, IxObject *self)
+{
+    return 0;
+}
+
+static IxObject *notimpl_repr(IxContext *ctx, IxObject *self)
+{
+    return ix_str_from_cstr(ctx, "NotImplemented");
+}
+
+static const IxTypeSlot none_slots[] = {
+    {IX_tp_repr, (void *)none_repr},
+    {IX_tp_hash, (void *)none_hash},
+    IX_TYPE_SLOTS_END,
+};
+
+static const IxTypeSlot notimpl_slots[] = {
+    {IX_tp_repr, (void *)notimpl_repr},
+    IX_TYPE_SLOTS_END,
+};
+
+const IxBuiltinTypeDef ix_none_typedef = {
+    .id = IX_TYPE_NONE, .name = "NoneType", .basic_size = sizeof(IxObject),
+    .base_id = UINT32_MAX, .slots = none_slots, .tp_bool = none_bool,
+};
+
+const IxBuiltinTypeDef ix_notimpl_typedef = {
+    .id = IXI_TYPE_NOTIMPLEMENTED, .name = "NotImplementedType", .basic_size = sizeof(IxObject),
+    .base_id = UINT32_MAX, .slots = notimpl_slots,
+};
+
+/* ---------------------------------------------------------------- int and bool */
+
+static int64_t int_value(IxObject *o)
+{
+    return ((IxIntObject *)o)->value;
+}
+
+/* An int hashes as itself; -1 is the error value of every hash, so it becomes -2. */
+static int64_t hash_int64(int64_t v)
+{
+    return v == -1 ? -2 : v;
+}
+
+static IxObject *int_repr(IxContext *ctx, IxObject *self)
+{
+    return ix_str_from_format(ctx, "%" PRId64, int_value(self));
+}
+
+static IxObject *bool_repr(IxContext *ctx, IxObject *self)
+{
+    return ix_str_from_cstr(ctx, int_value(self) ? "True" : "False");
+}
+
+static int64_t int_hash(IxContext *ctx, IxObject *self)
+{
+    return hash_int64(int_value(self));
+}
+
+static int int_bool(IxContext *ctx, IxObject *self)
+{
+    return int_value(self) != 0;
+}
+
+IxObject *ix_long_from_int64(IxContext *ctx, int64_t v)
+{
+    IxObject **cached = NULL;
+    if (v >= IX_SMALL_INT_MIN && v <= IX_SMALL_INT_MAX) {
+        cached = &IX_INTERP(ctx)->small_ints[v - IX_SMALL_INT_MIN];
+        if (*cached) {
+            IX_INCREF(*cached);
+            return *cached;
+        }
+    }
+    IxIntObject *o = (IxIntObject *)ix_object_alloc(ctx, BUILTIN_TYPE(ctx, IX_TYPE_INT), sizeof *o);
+    if (!o) return NULL;
+    o->value = v;
+    if (cached) { /* the cache keeps a reference of its own, and is the core's, not a leak */
+        IX_INCREF(o);
+        *cached = &o->ob_base;
+        ix_heap_retag(&IX_INTERP(ctx)->heap, o, IX_OWNER_BUILTIN);
+    }
+    return &o->ob_base;
+}
+
+static bool is_int(IxContext *ctx, IxObject *o)
+{
+    return IX_IS(ctx, o, IX_TYPE_INT) || IX_IS(ctx, o, IX_TYPE_BOOL);
+}
+
+int64_t ix_long_as_int64(IxContext *ctx, IxObject *o)
+{
+    if (is_int(ctx, o)) return int_value(o);
+    ix_err_wrong_type(ctx, "int", o);
+    return -1;
+}
+
+/* ---------------------------------------------------------------- float */
+
+static double float_value(IxObject *o)
+{
+    return ((IxFloatObject *)o)->value;
+}
+
+IxObject *ix_float_from_double(IxContext *ctx, double v)
+{
+    IxFloatObject *o =
+        (IxFloatObject *)ix_object_alloc(ctx, BUILTIN_TYPE(ctx, IX_TYPE_FLOAT), sizeof *o);
+    if (!o) return NULL;
+    o->value = v;
+    return &o->ob_base;
+}
+
+double ix_float_as_double(IxContext *ctx, IxObject *o)
+{
+    if (IX_IS(ctx, o, IX_TYPE_FLOAT)) return float_value(o);
+    if (is_int(ctx, o)) return (double)int_value(o);
+    ix_err_wrong_type(ctx, "float", o);
+    return -1.0;
+}
+
+/* The fewest significant digits (in digits[], no point) that read back as d >= 0, and
+ * the decimal exponent of the first. "%.16e" always round-trips, so the loop ends. The
+ * digits are picked out by class, not position, and strtod reads what snprintf wrote in
+ * the same locale, so a decimal comma changes nothing. */
+static size_t shortest_digits(double d, char *digits, int *exp10)
+{
+    char sci[40];
+    for (int prec = 0; prec <= 16; prec++) {
+        snprintf(sci, sizeof sci, "%.*e", prec, d);
+        if (strtod(sci, NULL) == d) break;
+    }
+    size_t n = 0;
+    const char *p = sci;
+    for (; *p && *p != 'e'; p++)
+        if (*p >= '0' && *p <= '9') digits[n++] = *p;
+    *exp10 = *p ? atoi(p + 1) : 0;
+    while (n > 1 && digits[n - 1] == '0') n--;
+    return n;
+}
+
+/* Python's repr of a float: shortest round-trip digits, fixed notation for exponents
+ * -4..15 and scientific otherwise, always recognisable as a float ("1.0", "1e+16").
+ * out needs 32 bytes. */
+static void format_double(double d, char *out)
+{
+    if (isnan(d)) {
+        strcpy(out, "nan");
+        return;
+    }
+    char *o = out;
+    if (signbit(d)) *o++ = '-';
+    if (isinf(d)) {
+        strcpy(o, "inf");
+        return;
+    }
+    char dig[24];
+    int e;
+    size_t n = shortest_digits(fabs(d), dig, &e);
+    if (e < -4 || e >= 16) { /* 1e+16, 1.5e-05 */
+        *o++ = dig[0];
+        if (n > 1) {
+            *o++ = '.';
+            memcpy(o, dig + 1, n - 1);
+            o += n - 1;
+        }
+        snprintf(o, 8, "e%+03d", e);
+        return;
+    }
+    if (e < 0) { /* 0.00015 */
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = -1; i > e; i--) *o++ = '0';
+        memcpy(o, dig, n);
+        o += n;
+    } else { /* 1500.0, 15.25 */
+        for (size_t i = 0; i <= (size_t)e; i++) *o++ = i < n ? dig[i] : '0';
+        *o++ = '.';
+        if ((size_t)e + 1 < n) {
+            memcpy(o, dig + e + 1, n - (size_t)e - 1);
+            o += n - (size_t)e - 1;
+        } else {
+            *o++ = '0';
+        }
+    }
+    *o = '\0';
+}
+
+static IxObject *float_repr(IxContext *ctx, IxObject *self)
+{
+    char buf[32];
+    format_double(float_value(self), buf);
+    return ix_str_from_cstr(ctx, buf);
+}
+
+/* Equal numbers hash equal: a float holding an integer hashes as that int. */
+static int64_t float_hash(IxContext *ctx, IxObject *self)
+{
+    double d = float_value(self);
+    if (d >= -0x1p63 && d < 0x1p63 && d == (double)(int64_t)d) return hash_int64((int64_t)d);
+    return ix_hash_bytes(&d, sizeof d);
+}
+
+static int float_bool(IxContext *ctx, IxObject *self)
+{
+    return float_value(self) != 0.0;
+}
+
+/* ---------------------------------------------------------------- comparison */
+
+/* The ordering of an int and a (non-NaN) double, exact even where converting the int to
+ * a double would round: compare with the double's integer part, then its fraction. */
+static int cmp_int_double(int64_t i, double d)
+{
+    if (d >= 0x1p63) return -1;
+    if (d < -0x1p63) return 1;
+    int64_t t = (int64_t)d; /* exact: |d| < 2^63, truncated toward zero */
+    if (i != t) return i < t ? -1 : 1;
+    double frac = d - (double)t;
+    return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+}
+
+static IxObject *num_richcompare(IxContext *ctx, IxObject *a, IxObject *b, int op)
+{
+    bool fa = IX_IS(ctx, a, IX_TYPE_FLOAT), fb = IX_IS(ctx, b, IX_TYPE_FLOAT);
+    if ((!fa && !is_int(ctx, a)) || (!fb && !is_int(ctx, b))) return ix_not_implemented(ctx);
+    if (!fa && !fb) {
+        int64_t x = int_value(a), y = int_value(b);
+        return ix_bool_from_cmp(ctx, (x > y) - (x < y), op);
+    }
+    if ((fa && isnan(float_value(a))) || (fb && isnan(float_value(b))))
+        return ix_bool_from_int(ctx, op == IX_NE); /* NaN is unordered, unequal to all */
+    int c;
+    if (fa && fb)
+        c = (float_value(a) > float_value(b)) - (float_value(a) < float_value(b));
+    else if (fb)
+        c = cmp_int_double(int_value(a), float_value(b));
+    else
+        c = -cmp_int_double(int_value(b), float_value(a));
+    return ix_bool_from_cmp(ctx, c, op);
+}
+
+/* ---------------------------------------------------------------- type definitions */
+
+static const IxTypeSlot int_slots[] = {
+    {IX_tp_repr, (void *)int_repr},
+    {IX_tp_hash, (void *)int_hash},
+    {IX_tp_richcompare, (void *)num_richcompare},
+    IX_TYPE_SLOTS_END,
+};
+
+static const IxTypeSlot bool_slots[] = {
+    {IX_tp_repr, (void *)bool_repr},
+    {IX_tp_hash, (void *)int_hash},
+    {IX_tp_richcompare, (void *)num_richcompare},
+    IX_TYPE_SLOTS_END,
+};
+
+static const IxTypeSlot float_slots[] = {
+    {IX_tp_repr, (void *)float_repr},
+    {IX_tp_hash, (void *)float_hash},
+    {IX_tp_richcompare, (void *)num_richcompare},
+    IX_TYPE_SLOTS_END,
+};
+
+const IxBuiltinTypeDef ix_int_typedef = {
+    .id = IX_TYPE_INT, .name = "int", .basic_size = sizeof(IxIntObject),
+    .base_id = UINT32_MAX, .slots = int_slots, .tp_bool = int_bool,
+};
+
+/* bool derives from int (instances are IxIntObject holding 0 or 1), but the core tests
+ * types exactly, so an int check that accepts bool says so (is_int above). */
+const IxBuiltinTypeDef ix_bool_typedef = {
+    .id = IX_TYPE_BOOL, .name = "bool", .basic_size = sizeof(IxIntObject),
+    .base_id = IX_TYPE_INT, .slots = bool_slots, .tp_bool = int_bool,
+};
+
+const IxBuiltinTypeDef ix_float_typedef = {
+    .id = IX_TYPE_FLOAT, .name = "float", .basic_size = sizeof(IxFloatObject),
+    .base_id = UINT32_MAX, .slots = float_slots, .tp_bool = float_bool,
+};

@@ -1,0 +1,403 @@
+/*
+ * object.c -- what every object has: a reference count, a type, and the generic
+ * operations (attributes, calls, repr, hash, comparison, truth) dispatched on the type.
+ *
+ * Calls are the boundary into extension code, so this is where the host enforces the
+ * contract on both sides of a call: arguments must belong to the calling interpreter
+ * (ABI.md 3.3), arity is checked from the method definition (4.3), and a result must agree
+ * with the error state (6.1).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ix_internal.h"
+
+/* ---------------------------------------------------------------- allocation */
+
+IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size)
+{
+    IxCtx *c = IX_CTX(ctx);
+    IxObject *o = ix_heap_alloc(&c->interp->heap, size, IX_BLOCK_OBJECT, c->owner, true);
+    if (!o) {
+        ix_err_no_memory(ctx);
+        return NULL;
+    }
+    o->ix_refcnt_private = 1;
+    o->ix_type_private = &type->ob_base;
+    if (!(type->flags & IX_TF_BUILTIN)) IX_INCREF(type);
+    return o;
+}
+
+void ix_object_free(IxContext *ctx, IxObject *o)
+{
+    ix_heap_free(&IX_INTERP(ctx)->heap, o);
+}
+
+/* The last reference went away. The type's dealloc releases what the instance owns
+ * (extension code: the pending error is set aside so it cannot be clobbered), then the
+ * memory goes, then the reference the instance held on its type. */
+void ix_dealloc(IxContext *ctx, IxObject *o)
+{
+    IxTypeObject *type = IX_TYPE(o);
+    if (type->tp_dealloc) {
+        if (type->flags & IX_TF_BUILTIN) {
+            type->tp_dealloc(ctx, o);
+        } else {
+            IxCtx *c = IX_CTX(ctx);
+            IxObject *saved = c->exc;
+            uint32_t owner = c->owner;
+            c->exc = NULL;
+            c->owner = ix_type_owner(type);
+            type->tp_dealloc(ctx, o);
+            c->owner = owner;
+            IX_XDECREF(ctx, c->exc); /* an error raised by a dealloc has nowhere to go */
+            c->exc = saved;
+        }
+    }
+    ix_object_free(ctx, o);
+    if (!(type->flags & IX_TF_BUILTIN)) IX_DECREF(ctx, type);
+}
+
+/* ---------------------------------------------------------------- identity and types */
+
+IxObject *ix_builtin(IxContext *ctx, IxBuiltin which)
+{
+    if ((unsigned)which >= IX_BUILTIN_COUNT_V1_0) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "unknown builtin id %d", (int)which);
+        return NULL;
+    }
+    return IX_BUILTIN(ctx, which);
+}
+
+void ix_incref(IxContext *ctx, IxObject *o)
+{
+    if (o) IX_INCREF(o);
+}
+
+void ix_decref(IxContext *ctx, IxObject *o)
+{
+    IX_XDECREF(ctx, o);
+}
+
+IxObject *ix_type_of(IxContext *ctx, IxObject *o)
+{
+    return o->ix_type_private;
+}
+
+bool ix_is_instance(IxObject *o, IxTypeObject *type)
+{
+    for (IxTypeObject *t = IX_TYPE(o); t; t = t->base)
+        if (t == type) return true;
+    return false;
+}
+
+int ix_isinstance(IxContext *ctx, IxObject *o, IxObject *type)
+{
+    if (!IX_IS(ctx, type, IX_TYPE_TYPE)) {
+        ix_err_wrong_type(ctx, "type", type);
+        return -1;
+    }
+    return ix_is_instance(o, (IxTypeObject *)type);
+}
+
+bool ix_owned_by(IxContext *ctx, IxObject *o)
+{
+    return IX_TYPE(o)->interp == IX_INTERP(ctx);
+}
+
+IxObject *ix_err_wrong_type(IxContext *ctx, const char *what, IxObject *got)
+{
+    IxTypeObject *t = IX_TYPE(got);
+    if (t->interp != IX_INTERP(ctx))
+        return ix_err_format(ctx, IX_EXC_TYPEERROR, "expected %s, got %s (an object of interpreter %lld)",
+                             what, t->name, (long long)t->interp->id);
+    return ix_err_format(ctx, IX_EXC_TYPEERROR, "expected %s, got %s", what, t->name);
+}
+
+/* ---------------------------------------------------------------- attributes */
+
+IxObject *ix_getattr(IxContext *ctx, IxObject *o, const char *name)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    return t->tp_getattr ? t->tp_getattr(ctx, o, name) : ix_generic_getattr(ctx, o, name);
+}
+
+int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    if (v && !ix_owned_by(ctx, v)) {
+        ix_err_wrong_type(ctx, "an object of this interpreter", v);
+        return -1;
+    }
+    return t->tp_setattr ? t->tp_setattr(ctx, o, name, v) : ix_generic_setattr(ctx, o, name, v);
+}
+
+/* ---------------------------------------------------------------- calls */
+
+/* The name a call is reported under: "counter.get", "counter.Counter.add", a type name. */
+static void callable_name(IxContext *ctx, IxObject *f, char *buf, size_t cap)
+{
+    if (IX_IS(ctx, f, IX_TYPE_FUNCTION)) {
+        IxFunctionObject *fn = (IxFunctionObject *)f;
+        IxModuleObject *m = (IxModuleObject *)fn->self;
+        snprintf(buf, cap, "%s.%s", m->def->name, fn->def->name);
+    } else if (IX_IS(ctx, f, IX_TYPE_METHOD)) {
+        IxDescrObject *d = (IxDescrObject *)((IxMethodObject *)f)->descr;
+        snprintf(buf, cap, "%s.%s", d->owner_type->name, d->u.method->name);
+    } else if (IX_IS(ctx, f, IXI_TYPE_METHOD_DESCR)) {
+        IxDescrObject *d = (IxDescrObject *)f;
+        snprintf(buf, cap, "%s.%s", d->owner_type->name, d->u.method->name);
+    } else if (IX_IS(ctx, f, IX_TYPE_TYPE)) {
+        snprintf(buf, cap, "%s", ((IxTypeObject *)f)->name);
+    } else {
+        snprintf(buf, cap, "%s", IX_TYPE(f)->name);
+    }
+}
+
+/* ABI.md 3.3: no argument of another interpreter gets into this one's code. */
+static int check_args_owned(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (ix_owned_by(ctx, args[i])) continue;
+        char name[200];
+        callable_name(ctx, f, name, sizeof name);
+        ix_err_format(ctx, IX_EXC_TYPEERROR,
+                      "argument %zu of %s() is a %s object of interpreter %lld; objects cannot "
+                      "cross into interpreter %lld",
+                      i + 1, name, IX_TYPE(args[i])->name, (long long)IX_TYPE(args[i])->interp->id,
+                      (long long)IX_INTERP(ctx)->id);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_arity(IxContext *ctx, const IxMethodDef *def, size_t n, const char *qual)
+{
+    int32_t lo = def->min_args, hi = def->max_args;
+    if (n >= (size_t)lo && (hi == IX_VARARGS || n <= (size_t)hi)) return 0;
+    if (hi == 0)
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes no arguments (%zu given)", qual, n);
+    else if (lo == hi)
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes exactly %d argument%s (%zu given)", qual,
+                      lo, lo == 1 ? "" : "s", n);
+    else if (n < (size_t)lo)
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes at least %d argument%s (%zu given)", qual,
+                      lo, lo == 1 ? "" : "s", n);
+    else
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes at most %d argument%s (%zu given)", qual,
+                      hi, hi == 1 ? "" : "s", n);
+    return -1;
+}
+
+/* ABI.md 6.1: a result and the error state must agree. */
+static IxObject *check_result(IxContext *ctx, IxObject *r, const char *qual)
+{
+    bool pending = ix_err_pending(ctx);
+    if (!r && !pending) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s() returned NULL without setting an error", qual);
+    } else if (r && pending) {
+        IX_DECREF(ctx, r);
+        ix_err_chain_system(ctx, "%s() returned a result with an error set", qual);
+        return NULL;
+    }
+    return r;
+}
+
+/* Run extension code with its module as the owner of what it allocates. */
+static IxObject *run_checked(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject *const *args,
+                             size_t n, uint32_t owner, const char *qual)
+{
+    IxCtx *c = IX_CTX(ctx);
+    uint32_t saved = c->owner;
+    c->owner = owner;
+    IxObject *r = fn(ctx, self, args, n);
+    c->owner = saved;
+    return check_result(ctx, r, qual);
+}
+
+IxObject *ix_call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self,
+                      IxObject *const *args, size_t n, uint32_t owner, const char *qual)
+{
+    if (check_arity(ctx, def, n, qual) < 0) return NULL;
+    return run_checked(ctx, def->func, self, args, n, owner, qual);
+}
+
+static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *self,
+                                   IxObject *const *args, size_t n)
+{
+    char qual[200];
+    snprintf(qual, sizeof qual, "%s.%s", d->owner_type->name, d->u.method->name);
+    if (!ix_is_instance(self, d->owner_type)) {
+        char what[240];
+        snprintf(what, sizeof what, "%s as self of %s()", d->owner_type->name, qual);
+        return ix_err_wrong_type(ctx, what, self);
+    }
+    return ix_call_def(ctx, d->u.method, self, args, n, ix_type_owner(d->owner_type), qual);
+}
+
+static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n)
+{
+    if (!t->tp_new)
+        return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create '%s' instances", t->name);
+    if (t->flags & IX_TF_BUILTIN) return t->tp_new(ctx, &t->ob_base, args, n);
+    IxCtx *c = IX_CTX(ctx);
+    uint32_t saved = c->owner;
+    c->owner = ix_type_owner(t);
+    IxObject *r = t->tp_new(ctx, &t->ob_base, args, n);
+    c->owner = saved;
+    return check_result(ctx, r, t->name);
+}
+
+IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
+{
+    if (check_args_owned(ctx, f, &f, 1) < 0 || check_args_owned(ctx, f, args, n) < 0) return NULL;
+    if (IX_IS(ctx, f, IX_TYPE_FUNCTION)) {
+        IxFunctionObject *fn = (IxFunctionObject *)f;
+        IxModuleObject *m = (IxModuleObject *)fn->self;
+        char qual[200];
+        snprintf(qual, sizeof qual, "%s.%s", m->def->name, fn->def->name);
+        return ix_call_def(ctx, fn->def, fn->self, args, n, m->record, qual);
+    }
+    if (IX_IS(ctx, f, IX_TYPE_METHOD)) {
+        IxMethodObject *bm = (IxMethodObject *)f;
+        return call_method_descr(ctx, (IxDescrObject *)bm->descr, bm->self, args, n);
+    }
+    if (IX_IS(ctx, f, IXI_TYPE_METHOD_DESCR)) {
+        if (n == 0) {
+            char qual[200];
+            callable_name(ctx, f, qual, sizeof qual);
+            return ix_err_format(ctx, IX_EXC_TYPEERROR, "unbound method %s() needs an argument", qual);
+        }
+        return call_method_descr(ctx, (IxDescrObject *)f, args[0], args + 1, n - 1);
+    }
+    if (IX_IS(ctx, f, IX_TYPE_TYPE)) return call_type(ctx, (IxTypeObject *)f, args, n);
+    IxTypeObject *t = IX_TYPE(f);
+    if (t->tp_call) {
+        if (t->flags & IX_TF_BUILTIN) return t->tp_call(ctx, f, args, n);
+        char qual[200];
+        snprintf(qual, sizeof qual, "%s.__call__", t->name);
+        return run_checked(ctx, t->tp_call, f, args, n, ix_type_owner(t), qual);
+    }
+    return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not callable", t->name);
+}
+
+IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject *const *args,
+                         size_t n)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    if (!t->tp_getattr) {
+        /* Fast path: a method found on the type is called without a bound-method object. */
+        IxObject *d = ix_type_lookup(ctx, t, name);
+        if (d && IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR)) {
+            if (check_args_owned(ctx, d, &o, 1) < 0 || check_args_owned(ctx, d, args, n) < 0)
+                return NULL;
+            return call_method_descr(ctx, (IxDescrObject *)d, o, args, n);
+        }
+    }
+    IxObject *f = ix_getattr(ctx, o, name);
+    if (!f) return NULL;
+    IxObject *r = ix_call(ctx, f, args, n);
+    IX_DECREF(ctx, f);
+    return r;
+}
+
+/* ---------------------------------------------------------------- repr, hash, compare */
+
+/* repr and str hooks of extension types run with their module as owner, and must
+ * return a str. */
+static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, IxObject *o, const char *what)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    if (t->flags & IX_TF_BUILTIN) return fn(ctx, o);
+    IxCtx *c = IX_CTX(ctx);
+    uint32_t saved = c->owner;
+    c->owner = ix_type_owner(t);
+    IxObject *r = fn(ctx, o);
+    c->owner = saved;
+    char qual[200];
+    snprintf(qual, sizeof qual, "%s.%s", t->name, what);
+    r = check_result(ctx, r, qual);
+    if (r && !IX_IS(ctx, r, IX_TYPE_STR)) {
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() returned %s, not str", qual, IX_TYPE(r)->name);
+        IX_DECREF(ctx, r);
+        return NULL;
+    }
+    return r;
+}
+
+IxObject *ix_repr(IxContext *ctx, IxObject *o)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    if (t->tp_repr) return unary_checked(ctx, t->tp_repr, o, "__repr__");
+    return ix_str_from_format(ctx, "<%s object at %p>", t->name, (void *)o);
+}
+
+IxObject *ix_str(IxContext *ctx, IxObject *o)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    if (t->tp_str) return unary_checked(ctx, t->tp_str, o, "__str__");
+    return ix_repr(ctx, o);
+}
+
+int64_t ix_hash(IxContext *ctx, IxObject *o)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    if (!t->tp_hash) {
+        int64_t h = (int64_t)((uintptr_t)o >> 4);
+        return h == -1 ? -2 : h;
+    }
+    int64_t h = t->tp_hash(ctx, o);
+    if (h == -1 && !ix_err_pending(ctx))
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s.__hash__() returned -1 without setting an error",
+                      t->name);
+    return h;
+}
+
+static const char *const op_names[] = {"<", "<=", "==", "!=", ">", ">="};
+static const int swapped_op[] = {IX_GT, IX_GE, IX_EQ, IX_NE, IX_LT, IX_LE};
+
+/* 1 if the comparison answered (result in *out), 0 for NotImplemented, -1 for an error. */
+static int try_compare(IxContext *ctx, IxObject *a, IxObject *b, int op, int *out)
+{
+    IxRichCompareProc cmp = IX_TYPE(a)->tp_richcompare;
+    if (!cmp) return 0;
+    IxObject *r = cmp(ctx, a, b, op);
+    if (!r) {
+        if (!ix_err_pending(ctx))
+            ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s comparison returned NULL without an error",
+                          IX_TYPE(a)->name);
+        return -1;
+    }
+    if (r == IX_BUILTIN(ctx, IX_NOTIMPLEMENTED)) {
+        IX_DECREF(ctx, r);
+        return 0;
+    }
+    int truth = ix_is_true(ctx, r);
+    IX_DECREF(ctx, r);
+    if (truth < 0) return -1;
+    *out = truth;
+    return 1;
+}
+
+int ix_richcompare_bool(IxContext *ctx, IxObject *a, IxObject *b, int op)
+{
+    if ((unsigned)op > IX_GE) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "invalid comparison operator %d", op);
+        return -1;
+    }
+    if (a == b && (op == IX_EQ || op == IX_NE)) return op == IX_EQ;
+    int out = 0, rc = try_compare(ctx, a, b, op, &out);
+    if (rc == 0) rc = try_compare(ctx, b, a, swapped_op[op], &out);
+    if (rc < 0) return -1;
+    if (rc > 0) return out;
+    if (op == IX_EQ || op == IX_NE) return (a == b) == (op == IX_EQ);
+    ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' not supported between instances of '%s' and '%s'",
+                  op_names[op], IX_TYPE(a)->name, IX_TYPE(b)->name);
+    return -1;
+}
+
+int ix_is_true(IxContext *ctx, IxObject *o)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    return t->tp_bool ? t->tp_bool(ctx, o) : 1;
+}

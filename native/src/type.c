@@ -1,0 +1,630 @@
+/*
+ * type.c -- type objects (ABI.md 5): the builtin types an interpreter starts with, heap
+ * types built from extension specs, and the descriptor objects that put methods, members
+ * and getsets into a type's dict.
+ *
+ * One function, apply_slots, reads a slot array for both builtin and extension types, so
+ * the core's own types are built the way extensions build theirs.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ix_internal.h"
+
+/* ---------------------------------------------------------------- small helpers */
+
+uint32_t ix_type_owner(IxTypeObject *type)
+{
+    return type->module ? ((IxModuleObject *)type->module)->record : 0;
+}
+
+static IxTypeObject *as_type(IxContext *ctx, IxObject *o)
+{
+    if (IX_IS(ctx, o, IX_TYPE_TYPE)) return (IxTypeObject *)o;
+    ix_err_wrong_type(ctx, "type", o);
+    return NULL;
+}
+
+IxObject *ix_type_lookup(IxContext *ctx, IxTypeObject *type, const char *name)
+{
+    for (IxTypeObject *t = type; t; t = t->base) {
+        if (!t->dict) continue;
+        IxObject *v = ix_dict_get_cstr(ctx, t->dict, name);
+        if (v) return v;
+    }
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- descriptors */
+
+static IxObject *descr_new(IxContext *ctx, uint32_t kind, IxTypeObject *owner, const void *def)
+{
+    IxDescrObject *d = (IxDescrObject *)ix_object_alloc(
+        ctx, (IxTypeObject *)IX_BUILTIN(ctx, kind), sizeof(IxDescrObject));
+    if (!d) return NULL;
+    d->owner_type = owner;
+    d->u.method = def; /* the union's members are all pointers to const definitions */
+    return &d->ob_base;
+}
+
+static IxObject *member_get(IxContext *ctx, IxObject *o, const IxMemberDef *m)
+{
+    char *field = (char *)o + m->offset;
+    switch (m->type) {
+    case IX_T_INT64: return ix_long_from_int64(ctx, *(int64_t *)field);
+    case IX_T_INT32: return ix_long_from_int64(ctx, *(int32_t *)field);
+    case IX_T_DOUBLE: return ix_float_from_double(ctx, *(double *)field);
+    case IX_T_BOOL: return ix_bool_from_int(ctx, *(char *)field != 0);
+    default: {
+        IxObject *v = *(IxObject **)field;
+        if (!v) v = IX_BUILTIN(ctx, IX_NONE);
+        IX_INCREF(v);
+        return v;
+    }
+    }
+}
+
+static int member_set(IxContext *ctx, IxObject *o, const IxMemberDef *m, IxObject *v)
+{
+    char *field = (char *)o + m->offset;
+    if (!v && m->type != IX_T_OBJECT) {
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot delete attribute '%s'", m->name);
+        return -1;
+    }
+    switch (m->type) {
+    case IX_T_INT64:
+    case IX_T_INT32: {
+        int64_t x = ix_long_as_int64(ctx, v);
+        if (x == -1 && ix_err_pending(ctx)) return -1;
+        if (m->type == IX_T_INT64) {
+            *(int64_t *)field = x;
+        } else if (x < INT32_MIN || x > INT32_MAX) {
+            ix_err_format(ctx, IX_EXC_OVERFLOWERROR, "%lld does not fit attribute '%s' (32-bit)",
+                          (long long)x, m->name);
+            return -1;
+        } else {
+            *(int32_t *)field = (int32_t)x;
+        }
+        return 0;
+    }
+    case IX_T_DOUBLE: {
+        double x = ix_float_as_double(ctx, v);
+        if (x == -1.0 && ix_err_pending(ctx)) return -1;
+        *(double *)field = x;
+        return 0;
+    }
+    case IX_T_BOOL:
+        if (!IX_IS(ctx, v, IX_TYPE_BOOL)) {
+            ix_err_wrong_type(ctx, "bool", v);
+            return -1;
+        }
+        *(char *)field = v == IX_BUILTIN(ctx, IX_TRUE);
+        return 0;
+    default: {
+        IxObject *old = *(IxObject **)field;
+        if (v) IX_INCREF(v);
+        *(IxObject **)field = v;
+        IX_XDECREF(ctx, old);
+        return 0;
+    }
+    }
+}
+
+static IxObject *bound_method_new(IxContext *ctx, IxObject *descr, IxObject *self)
+{
+    IxMethodObject *m = (IxMethodObject *)ix_object_alloc(
+        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_METHOD), sizeof(IxMethodObject));
+    if (!m) return NULL;
+    IX_INCREF(descr);
+    IX_INCREF(self);
+    m->descr = descr;
+    m->self = self;
+    return &m->ob_base;
+}
+
+/* Runs an extension getter or setter with its module as owner; checks its result. */
+static IxObject *run_getter(IxContext *ctx, IxDescrObject *d, IxObject *o)
+{
+    IxCtx *c = IX_CTX(ctx);
+    uint32_t saved = c->owner;
+    c->owner = ix_type_owner(d->owner_type);
+    IxObject *r = d->u.getset->get(ctx, o, d->u.getset->closure);
+    c->owner = saved;
+    if (!r && !ix_err_pending(ctx))
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "getter of %s.%s returned NULL without setting an error",
+                      d->owner_type->name, d->u.getset->name);
+    return r;
+}
+
+static int run_setter(IxContext *ctx, IxDescrObject *d, IxObject *o, IxObject *v)
+{
+    IxCtx *c = IX_CTX(ctx);
+    uint32_t saved = c->owner;
+    c->owner = ix_type_owner(d->owner_type);
+    int rc = d->u.getset->set(ctx, o, v, d->u.getset->closure);
+    c->owner = saved;
+    if (rc < 0 && !ix_err_pending(ctx)) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "setter of %s.%s failed without setting an error",
+                      d->owner_type->name, d->u.getset->name);
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+IxObject *ix_generic_getattr(IxContext *ctx, IxObject *o, const char *name)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    IxObject *d = ix_type_lookup(ctx, t, name);
+    if (!d)
+        return ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'",
+                             t->name, name);
+    if (IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR)) return bound_method_new(ctx, d, o);
+    if (IX_IS(ctx, d, IXI_TYPE_MEMBER_DESCR)) return member_get(ctx, o, ((IxDescrObject *)d)->u.member);
+    if (IX_IS(ctx, d, IXI_TYPE_GETSET_DESCR)) return run_getter(ctx, (IxDescrObject *)d, o);
+    IX_INCREF(d);
+    return d;
+}
+
+int ix_generic_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
+{
+    IxTypeObject *t = IX_TYPE(o);
+    IxObject *d = ix_type_lookup(ctx, t, name);
+    if (!d) {
+        ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'", t->name, name);
+        return -1;
+    }
+    IxDescrObject *dd = (IxDescrObject *)d;
+    if (IX_IS(ctx, d, IXI_TYPE_MEMBER_DESCR) && !(dd->u.member->flags & IX_READONLY))
+        return member_set(ctx, o, dd->u.member, v);
+    if (IX_IS(ctx, d, IXI_TYPE_GETSET_DESCR) && dd->u.getset->set) return run_setter(ctx, dd, o, v);
+    ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "attribute '%s' of '%s' objects is not writable", name,
+                  t->name);
+    return -1;
+}
+
+/* ---------------------------------------------------------------- building types */
+
+static int type_dict_add(IxContext *ctx, IxTypeObject *t, const char *name, IxObject *v)
+{
+    if (!t->dict && !(t->dict = ix_dict_new(ctx))) return -1;
+    return ix_dict_set_cstr(ctx, t->dict, name, v);
+}
+
+static int add_descr(IxContext *ctx, IxTypeObject *t, uint32_t kind, const char *name,
+                     const void *def)
+{
+    IxObject *d = descr_new(ctx, kind, t, def);
+    if (!d) return -1;
+    int rc = type_dict_add(ctx, t, name, d);
+    IX_DECREF(ctx, d);
+    return rc;
+}
+
+static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m)
+{
+    if (!m->func)
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has no function", owner, m->name);
+    else if (m->max_args != IX_VARARGS && m->min_args > m->max_args)
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has min_args %d greater than max_args %d",
+                      owner, m->name, m->min_args, m->max_args);
+    else if (m->min_args < 0 || m->max_args < IX_VARARGS)
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has a negative argument count",
+                      owner, m->name);
+    else if (m->flags)
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has flags 0x%x, which ABI 1.0 does not define",
+                      owner, m->name, m->flags);
+    else
+        return 0;
+    return -1;
+}
+
+int ix_check_methods(IxContext *ctx, const char *owner, const IxMethodDef *methods)
+{
+    for (const IxMethodDef *m = methods; m && m->name; m++)
+        if (check_method(ctx, owner, m) < 0) return -1;
+    return 0;
+}
+
+static int add_methods(IxContext *ctx, IxTypeObject *t, const IxMethodDef *defs)
+{
+    char owner[220];
+    snprintf(owner, sizeof owner, "type '%s'", t->name);
+    if (ix_check_methods(ctx, owner, defs) < 0) return -1;
+    for (const IxMethodDef *m = defs; m && m->name; m++)
+        if (add_descr(ctx, t, IXI_TYPE_METHOD_DESCR, m->name, m) < 0) return -1;
+    return 0;
+}
+
+static int add_members(IxContext *ctx, IxTypeObject *t, const IxMemberDef *defs)
+{
+    for (const IxMemberDef *m = defs; m && m->name; m++) {
+        size_t width = m->type == IX_T_BOOL ? 1 : m->type == IX_T_INT32 ? 4 : 8;
+        if (m->type < IX_T_INT64 || m->type > IX_T_OBJECT || m->offset < (int64_t)sizeof(IxObject) ||
+            m->offset + (int64_t)width > t->basic_size) {
+            ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': member '%s' has a bad type or offset",
+                          t->name, m->name);
+            return -1;
+        }
+        if (add_descr(ctx, t, IXI_TYPE_MEMBER_DESCR, m->name, m) < 0) return -1;
+    }
+    return 0;
+}
+
+static int add_getsets(IxContext *ctx, IxTypeObject *t, const IxGetSetDef *defs)
+{
+    for (const IxGetSetDef *g = defs; g && g->name; g++) {
+        if (!g->get) {
+            ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': getset '%s' has no getter", t->name, g->name);
+            return -1;
+        }
+        if (add_descr(ctx, t, IXI_TYPE_GETSET_DESCR, g->name, g) < 0) return -1;
+    }
+    return 0;
+}
+
+static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
+{
+    for (const IxTypeSlot *s = slots; s && s->id; s++) {
+        void *v = s->value;
+        int rc = 0;
+        switch (s->id) {
+        case IX_tp_new: t->tp_new = (IxNewProc)v; break;
+        case IX_tp_dealloc: t->tp_dealloc = (IxDeallocProc)v; break;
+        case IX_tp_traverse: t->tp_traverse = (IxTraverseProc)v; break;
+        case IX_tp_clear: t->tp_clear = (IxClearProc)v; break;
+        case IX_tp_repr: t->tp_repr = (IxUnaryProc)v; break;
+        case IX_tp_str: t->tp_str = (IxUnaryProc)v; break;
+        case IX_tp_hash: t->tp_hash = (IxHashProc)v; break;
+        case IX_tp_richcompare: t->tp_richcompare = (IxRichCompareProc)v; break;
+        case IX_tp_call: t->tp_call = (IxCFunction)v; break;
+        case IX_tp_methods: rc = add_methods(ctx, t, v); break;
+        case IX_tp_members: rc = add_members(ctx, t, v); break;
+        case IX_tp_getset: rc = add_getsets(ctx, t, v); break;
+        case IX_tp_doc: t->doc = v; break;
+        default:
+            ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
+            return -1;
+        }
+        if (rc < 0) return -1;
+    }
+    return 0;
+}
+
+/* A subtype takes every hook it does not define from its base. */
+static void inherit(IxTypeObject *t, const IxTypeObject *b)
+{
+#define INHERIT(f) if (!t->f) t->f = b->f
+    INHERIT(tp_new); INHERIT(tp_dealloc); INHERIT(tp_traverse); INHERIT(tp_clear);
+    INHERIT(tp_repr); INHERIT(tp_str); INHERIT(tp_hash); INHERIT(tp_richcompare);
+    INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
+#undef INHERIT
+}
+
+static void set_names(IxTypeObject *t, const char *name)
+{
+    t->name = name;
+    const char *dot = strrchr(name, '.');
+    t->short_name = dot ? dot + 1 : name;
+}
+
+IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def)
+{
+    IxInterp *interp = IX_INTERP(ctx);
+    IxTypeObject *meta = (IxTypeObject *)interp->builtins[IX_TYPE_TYPE];
+    IxTypeObject *t;
+    if (!meta) { /* bootstrap: the type of types is its own type */
+        t = ix_heap_alloc(&interp->heap, sizeof *t, IX_BLOCK_OBJECT, IX_OWNER_BUILTIN, true);
+        if (!t) return NULL;
+        t->ob_base.ix_refcnt_private = 1;
+        t->ob_base.ix_type_private = &t->ob_base;
+    } else if (!(t = (IxTypeObject *)ix_object_alloc(ctx, meta, sizeof *t))) {
+        return NULL;
+    }
+    t->interp = interp;
+    set_names(t, def->name);
+    t->basic_size = def->basic_size;
+    t->flags = def->flags | IX_TF_BUILTIN;
+    t->builtin_id = def->id;
+    t->tp_getattr = def->tp_getattr;
+    t->tp_setattr = def->tp_setattr;
+    t->tp_bool = def->tp_bool;
+    interp->builtins[def->id] = &t->ob_base; /* before the slots: descriptors need it */
+    if (def->base_id != UINT32_MAX) t->base = (IxTypeObject *)interp->builtins[def->base_id];
+    if (apply_slots(ctx, t, def->slots) < 0) return NULL;
+    if (t->base) inherit(t, t->base);
+    return t;
+}
+
+static int check_spec(IxContext *ctx, const IxTypeSpec *spec, IxTypeObject *base)
+{
+    const char *name = spec->name ? spec->name : "?";
+    int64_t min = base ? base->basic_size : (int64_t)sizeof(IxObject);
+    if (!spec->name || !spec->name[0]) {
+        ix_err_set(ctx, IX_EXC_SYSTEMERROR, "type spec has no name");
+    } else if (spec->basic_size < min) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': basic_size %lld is smaller than %s (%lld)",
+                      name, (long long)spec->basic_size, base ? "its base's" : "the object header",
+                      (long long)min);
+    } else if (spec->flags & ~IX_TPFLAGS_HAVE_GC) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown flags 0x%x", name, spec->flags);
+    } else {
+        return 0;
+    }
+    return -1;
+}
+
+IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeSpec *spec,
+                                 IxTypeObject *base, uint32_t extra_flags)
+{
+    if (module && !IX_IS(ctx, module, IX_TYPE_MODULE)) return ix_err_wrong_type(ctx, "module", module);
+    if (!spec) return ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type spec is NULL");
+    if (check_spec(ctx, spec, base) < 0) return NULL;
+    size_t nlen = strlen(spec->name) + 1;
+    char *name = ix_mem_malloc(ctx, nlen);
+    if (!name) return NULL;
+    memcpy(name, spec->name, nlen);
+    IxTypeObject *t = (IxTypeObject *)ix_object_alloc(
+        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_TYPE), sizeof(IxTypeObject));
+    if (!t) {
+        ix_mem_free(ctx, name);
+        return NULL;
+    }
+    t->interp = IX_INTERP(ctx);
+    t->name_storage = name;
+    set_names(t, name);
+    t->basic_size = spec->basic_size;
+    t->flags = spec->flags | IX_TF_HEAP | extra_flags | (base ? base->flags & IX_TF_EXCEPTION : 0);
+    t->builtin_id = UINT32_MAX;
+    if (base) {
+        t->base = base;
+        if (!(base->flags & IX_TF_BUILTIN)) IX_INCREF(base);
+    }
+    if (module) {
+        IX_INCREF(module);
+        t->module = module;
+        t->module_def = ((IxModuleObject *)module)->def;
+    }
+    if (apply_slots(ctx, t, spec->slots) < 0) goto fail;
+    if ((spec->flags & IX_TPFLAGS_HAVE_GC) && !t->tp_traverse) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': IX_TPFLAGS_HAVE_GC requires a traverse slot",
+                      t->name);
+        goto fail;
+    }
+    if (base) inherit(t, base);
+    return &t->ob_base;
+fail:
+    IX_DECREF(ctx, t);
+    return NULL;
+}
+
+IxObject *ix_type_from_spec(IxContext *ctx, IxObject *module, const IxTypeSpec *spec)
+{
+    return ix_type_from_spec_base(ctx, module, spec, NULL, 0);
+}
+
+/* ---------------------------------------------------------------- PEP 573 lookups */
+
+IxObject *ix_type_get_module(IxContext *ctx, IxObject *type)
+{
+    IxTypeObject *t = as_type(ctx, type);
+    if (!t) return NULL;
+    if (!t->module) return ix_err_format(ctx, IX_EXC_TYPEERROR, "type '%s' has no module", t->name);
+    return t->module;
+}
+
+void *ix_type_get_module_state(IxContext *ctx, IxObject *type)
+{
+    IxObject *m = ix_type_get_module(ctx, type);
+    return m ? ((IxModuleObject *)m)->state : NULL;
+}
+
+IxObject *ix_type_get_module_by_def(IxContext *ctx, IxObject *type, const IxModuleDef *def)
+{
+    IxTypeObject *t = as_type(ctx, type);
+    if (!t) return NULL;
+    for (IxTypeObject *b = t; b; b = b->base)
+        if (b->module && b->module_def == def) return b->module;
+    return ix_err_format(ctx, IX_EXC_TYPEERROR, "type '%s' is not defined by module '%s'", t->name,
+                         def && def->name ? def->name : "?");
+}
+
+IxObject *ix_type_generic_alloc(IxContext *ctx, IxObject *type)
+{
+    IxTypeObject *t = as_type(ctx, type);
+    return t ? ix_object_alloc(ctx, t, (size_t)t->basic_size) : NULL;
+}
+
+const char *ix_type_get_name(IxContext *ctx, IxObject *type)
+{
+    IxTypeObject *t = as_type(ctx, type);
+    return t ? t->name : NULL;
+}
+
+/* Legacy static type (ABI.md 7.2): a heap type in disguise, whose reference lives in the
+ * extension's static storage; the legacy module remembers it to release it at close. */
+int ix_type_ready_static(IxContext *ctx, IxStaticType *st, IxObject *module)
+{
+    if (!module || !IX_IS(ctx, module, IX_TYPE_MODULE) || !((IxModuleObject *)module)->legacy) {
+        ix_err_set(ctx, IX_EXC_SYSTEMERROR, "IxType_ReadyStatic needs the legacy module being built");
+        return -1;
+    }
+    if (st->type) return 0; /* readied already in this process */
+    IxModuleObject *m = (IxModuleObject *)module;
+    if (!m->static_types && !(m->static_types = ix_list_new(ctx))) return -1;
+    IxObject *t = ix_type_from_spec_base(ctx, module, st->spec, NULL, IX_TF_STATIC);
+    if (!t) return -1;
+    if (ix_list_append(ctx, m->static_types, t) < 0) {
+        IX_DECREF(ctx, t);
+        return -1;
+    }
+    ((IxTypeObject *)t)->static_home = st;
+    st->type = t; /* the static storage owns this reference */
+    return 0;
+}
+
+/* ---------------------------------------------------------------- module functions */
+
+IxObject *ix_function_new(IxContext *ctx, const IxMethodDef *def, IxObject *module)
+{
+    IxFunctionObject *f = (IxFunctionObject *)ix_object_alloc(
+        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_FUNCTION), sizeof(IxFunctionObject));
+    if (!f) return NULL;
+    f->def = def;
+    IX_INCREF(module);
+    f->self = module;
+    return &f->ob_base;
+}
+
+/* ---------------------------------------------------------------- the builtin types here */
+
+static void type_dealloc(IxContext *ctx, IxObject *self)
+{
+    IxTypeObject *t = (IxTypeObject *)self;
+    if (t->static_home && t->static_home->type == self) t->static_home->type = NULL;
+    IX_CLEAR_REF(ctx, t->dict);
+    IX_CLEAR_REF(ctx, t->module);
+    if (t->base && !(t->base->flags & IX_TF_BUILTIN)) IX_CLEAR_REF(ctx, t->base);
+    if (t->name_storage) ix_mem_free(ctx, t->name_storage);
+    t->name_storage = NULL;
+}
+
+static int type_traverse(IxContext *ctx, IxObject *self, IxVisitProc visit, void *arg)
+{
+    IxTypeObject *t = (IxTypeObject *)self;
+    IX_VISIT(t->dict);
+    IX_VISIT(t->module);
+    if (t->base && !(t->base->flags & IX_TF_BUILTIN)) IX_VISIT(t->base);
+    return 0;
+}
+
+static IxObject *type_repr(IxContext *ctx, IxObject *self)
+{
+    return ix_str_from_format(ctx, "<class '%s'>", ((IxTypeObject *)self)->name);
+}
+
+static IxObject *type_getattr(IxContext *ctx, IxObject *self, const char *name)
+{
+    IxTypeObject *t = (IxTypeObject *)self;
+    if (!strcmp(name, "__name__")) return ix_str_from_cstr(ctx, t->short_name);
+    if (!strcmp(name, "__qualname__")) return ix_str_from_cstr(ctx, t->name);
+    if (!strcmp(name, "__module__") && t->module) {
+        IX_INCREF(((IxModuleObject *)t->module)->name);
+        return ((IxModuleObject *)t->module)->name;
+    }
+    IxObject *v = ix_type_lookup(ctx, t, name);
+    if (!v)
+        return ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "type object '%s' has no attribute '%s'",
+                             t->name, name);
+    IX_INCREF(v);
+    return v;
+}
+
+static int type_setattr(IxContext *ctx, IxObject *self, const char *name, IxObject *v)
+{
+    ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot set '%s' attribute of type '%s'", name,
+                  ((IxTypeObject *)self)->name);
+    return -1;
+}
+
+static const IxTypeSlot type_slots[] = {
+    {IX_tp_dealloc, (void *)type_dealloc},
+    {IX_tp_traverse, (void *)type_traverse},
+    {IX_tp_repr, (void *)type_repr},
+    IX_TYPE_SLOTS_END,
+};
+const IxBuiltinTypeDef ix_type_typedef = {IX_TYPE_TYPE, "type", sizeof(IxTypeObject), UINT32_MAX, 0,
+                                          type_slots, type_getattr, type_setattr, NULL};
+
+static void function_dealloc(IxContext *ctx, IxObject *self)
+{
+    IX_CLEAR_REF(ctx, ((IxFunctionObject *)self)->self);
+}
+
+static int function_traverse(IxContext *ctx, IxObject *self, IxVisitProc visit, void *arg)
+{
+    IX_VISIT(((IxFunctionObject *)self)->self);
+    return 0;
+}
+
+static IxObject *function_repr(IxContext *ctx, IxObject *self)
+{
+    IxFunctionObject *f = (IxFunctionObject *)self;
+    return ix_str_from_format(ctx, "<built-in function %s.%s>",
+                              ((IxModuleObject *)f->self)->def->name, f->def->name);
+}
+
+static IxObject *function_getattr(IxContext *ctx, IxObject *self, const char *name)
+{
+    IxFunctionObject *f = (IxFunctionObject *)self;
+    if (!strcmp(name, "__name__")) return ix_str_from_cstr(ctx, f->def->name);
+    if (!strcmp(name, "__doc__")) {
+        if (f->def->doc) return ix_str_from_cstr(ctx, f->def->doc);
+        IX_INCREF(IX_BUILTIN(ctx, IX_NONE));
+        return IX_BUILTIN(ctx, IX_NONE);
+    }
+    return ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "'builtin_function' object has no attribute '%s'",
+                         name);
+}
+
+static const IxTypeSlot function_slots[] = {
+    {IX_tp_dealloc, (void *)function_dealloc},
+    {IX_tp_traverse, (void *)function_traverse},
+    {IX_tp_repr, (void *)function_repr},
+    IX_TYPE_SLOTS_END,
+};
+const IxBuiltinTypeDef ix_function_typedef = {IX_TYPE_FUNCTION, "builtin_function",
+                                              sizeof(IxFunctionObject), UINT32_MAX, 0,
+                                              function_slots, function_getattr, NULL, NULL};
+
+static void method_dealloc(IxContext *ctx, IxObject *self)
+{
+    IxMethodObject *m = (IxMethodObject *)self;
+    IX_CLEAR_REF(ctx, m->descr);
+    IX_CLEAR_REF(ctx, m->self);
+}
+
+static int method_traverse(IxContext *ctx, IxObject *self, IxVisitProc visit, void *arg)
+{
+    IxMethodObject *m = (IxMethodObject *)self;
+    IX_VISIT(m->descr);
+    IX_VISIT(m->self);
+    return 0;
+}
+
+static IxObject *method_repr(IxContext *ctx, IxObject *self)
+{
+    IxMethodObject *m = (IxMethodObject *)self;
+    IxDescrObject *d = (IxDescrObject *)m->descr;
+    return ix_str_from_format(ctx, "<bound method %s.%s of %s object at %p>", d->owner_type->name,
+                              d->u.method->name, IX_TYPE(m->self)->name, (void *)m->self);
+}
+
+static const IxTypeSlot method_slots[] = {
+    {IX_tp_dealloc, (void *)method_dealloc},
+    {IX_tp_traverse, (void *)method_traverse},
+    {IX_tp_repr, (void *)method_repr},
+    IX_TYPE_SLOTS_END,
+};
+const IxBuiltinTypeDef ix_method_typedef = {IX_TYPE_METHOD, "method", sizeof(IxMethodObject),
+                                            UINT32_MAX, 0, method_slots, NULL, NULL, NULL};
+
+static IxObject *descr_repr(IxContext *ctx, IxObject *self)
+{
+    IxDescrObject *d = (IxDescrObject *)self;
+    /* the name is the first field of every definition kind */
+    return ix_str_from_format(ctx, "<%s '%s' of '%s' objects>", IX_TYPE(self)->name,
+                              *(const char *const *)d->u.method, d->owner_type->name);
+}
+
+static const IxTypeSlot descr_slots[] = {
+    {IX_tp_repr, (void *)descr_repr},
+    IX_TYPE_SLOTS_END,
+};
+const IxBuiltinTypeDef ix_method_descr_typedef = {IXI_TYPE_METHOD_DESCR, "method_descriptor",
+                                                  sizeof(IxDescrObject), UINT32_MAX, 0,
+                                                  descr_slots, NULL, NULL, NULL};
+const IxBuiltinTypeDef ix_member_descr_typedef = {IXI_TYPE_MEMBER_DESCR, "member_descriptor",
+                                                  sizeof(IxDescrObject), UINT32_MAX, 0,
+                                                  descr_slots, NULL, NULL, NULL};
+const IxBuiltinTypeDef ix_getset_descr_typedef = {IXI_TYPE_GETSET_DESCR, "getset_descriptor",
+                                                  sizeof(IxDescrObject), UINT32_MAX, 0,
+                                                  descr_slots, NULL, NULL, NULL};

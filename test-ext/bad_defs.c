@@ -1,0 +1,137 @@
+/*
+ * bad_defs -- the loading and definition rules (ABI.md 1.2, 4.2, 4.3).
+ *
+ * One source for every module that breaks one definition rule. CMake compiles it once per
+ * case with -DCASE_<module> -DMODULE_NAME=<module> (see CMakeLists.txt). The definition
+ * below is valid; each case changes exactly the one field its rule is about, so the host
+ * must reject the module for that rule and no other. Nothing here ever runs: the host
+ * checks a definition before calling anything in it.
+ *
+ *   bad_init_null       IxInit_ returns NULL
+ *   bad_abi_major       abi 2.0
+ *   bad_abi_minor       abi 1.7
+ *   bad_state_size      state_size -8
+ *   bad_unknown_slot    slot 2 has id 99
+ *   bad_two_create      two create slots
+ *   bad_two_multi       two multiple-interpreters slots
+ *   bad_multi_value     multiple-interpreters value 7
+ *   bad_slot_no_value   slot 2, an exec slot (id 2, the 2nd exec slot), has a NULL value
+ *   bad_name_mismatch   definition named 'other'
+ *   bad_no_name         definition name NULL
+ *   bad_method_nofunc   method 'm' has no function
+ *   bad_method_arity    method 'm' has min_args 2, max_args 1
+ *   bad_method_flags    method 'm' has flags 0x4
+ */
+#include <stddef.h>
+
+#include "isolex.h"
+
+#ifndef MODULE_NAME
+#error "compile with -DCASE_<name> -DMODULE_NAME=<name>"
+#endif
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* Expand MODULE_NAME before IX_MODINIT pastes it. */
+#define MODINIT(name) IX_MODINIT(name)
+
+/* ---------------------------------------------------------------- what each case changes */
+
+#define ABI_MAJOR IX_ABI_MAJOR
+#define ABI_MINOR IX_ABI_MINOR
+#define DEF_NAME STR(MODULE_NAME)
+#define STATE_SIZE 0
+
+#if defined(CASE_bad_abi_major)
+#undef ABI_MAJOR
+#define ABI_MAJOR 2
+#elif defined(CASE_bad_abi_minor)
+#undef ABI_MINOR
+#define ABI_MINOR 7
+#elif defined(CASE_bad_state_size)
+#undef STATE_SIZE
+#define STATE_SIZE (-8)
+#elif defined(CASE_bad_name_mismatch)
+#undef DEF_NAME
+#define DEF_NAME "other"
+#elif defined(CASE_bad_no_name)
+#undef DEF_NAME
+#define DEF_NAME NULL
+#elif defined(CASE_bad_unknown_slot)
+#define EXTRA_SLOT {99, (void *)exec_ok},
+#elif defined(CASE_bad_two_create)
+#define EXTRA_SLOT {IX_MOD_CREATE, (void *)create_never}, {IX_MOD_CREATE, (void *)create_never},
+#elif defined(CASE_bad_two_multi)
+#define EXTRA_SLOT {IX_MOD_MULTIPLE_INTERPRETERS, IX_MOD_MULTI_PER_INTERPRETER_LOCK}, \
+                   {IX_MOD_MULTIPLE_INTERPRETERS, IX_MOD_MULTI_SHARED_LOCK},
+#elif defined(CASE_bad_multi_value)
+#define EXTRA_SLOT {IX_MOD_MULTIPLE_INTERPRETERS, (void *)7},
+#elif defined(CASE_bad_slot_no_value)
+#define EXTRA_SLOT {IX_MOD_EXEC, NULL},
+#elif defined(CASE_bad_method_nofunc)
+#define EXTRA_METHOD {"m", NULL, 0, 0, 0, NULL},
+#elif defined(CASE_bad_method_arity)
+#define EXTRA_METHOD {"m", ping, 2, 1, 0, NULL},
+#elif defined(CASE_bad_method_flags)
+#define EXTRA_METHOD {"m", ping, 0, 0, 0x4, NULL},
+#elif !defined(CASE_bad_init_null)
+#error "unknown CASE_"
+#endif
+
+#ifndef EXTRA_SLOT
+#define EXTRA_SLOT
+#endif
+#ifndef EXTRA_METHOD
+#define EXTRA_METHOD
+#endif
+
+/* ---------------------------------------------------------------- the valid definition */
+
+static IxObject *ping(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
+{
+    return IxStr_FromCString(ctx, "pong");
+}
+
+static int exec_ok(IxContext *ctx, IxObject *module)
+{
+    return 0;
+}
+
+#if defined(CASE_bad_two_create)
+static IxObject *create_never(IxContext *ctx, IxObject *name, const IxModuleDef *def)
+{
+    IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_SYSTEMERROR), "bad_two_create: create ran");
+    return NULL;
+}
+#endif
+
+static const IxMethodDef methods[] = {
+    {"ping", ping, 0, 0, 0, "ping() -> 'pong'"},
+    EXTRA_METHOD
+    IX_METHODS_END
+};
+
+static const IxModuleSlot slots[] = {
+    {IX_MOD_EXEC, (void *)exec_ok},  /* slot 1: a case's extra slot is slot 2 */
+    EXTRA_SLOT
+    IX_MOD_SLOTS_END
+};
+
+static const IxModuleDef def = {
+    .abi_major = ABI_MAJOR,
+    .abi_minor = ABI_MINOR,
+    .name = DEF_NAME,
+    .doc = "breaks one definition rule; see bad_defs.c",
+    .state_size = STATE_SIZE,
+    .methods = methods,
+    .slots = slots,
+};
+
+MODINIT(MODULE_NAME)
+{
+#if defined(CASE_bad_init_null)
+    (void)def;
+    return NULL;
+#else
+    return &def;
+#endif
+}
