@@ -11,7 +11,9 @@
  *  2. The embedding API (ixh_enter / ixh_leave): a C program takes the interpreter's lock
  *     and gets an IxContext to call the ABI directly. The C driver uses it.
  *
- * Every ixh_* function is thread-safe; the ones that touch an interpreter take its lock.
+ * Every ixh_* function is thread-safe; the ones that take an IxInterp take its lock, so a
+ * thread that has entered an interpreter (ixh_enter) must not call them on that same
+ * interpreter until ixh_leave (they would wait for the lock it holds).
  */
 #ifndef ISOLEX_HOST_H
 #define ISOLEX_HOST_H
@@ -103,7 +105,7 @@ void ixh_leave(IxContext *ctx);
 /* Import inside an entered interpreter: new reference, or NULL with an error set. */
 IxObject *ixh_import_module(IxContext *ctx, const char *name);
 /* The current error as "TypeName: message" (cause appended as " <- ..."), or NULL. The
- * string is in buf, cut to cap. */
+ * string is in buf, cut to cap. The error stays set. */
 const char *ixh_error_text(IxContext *ctx, char *buf, size_t cap);
 /* Handles from C: register an object (new reference taken) and resolve one (borrowed). */
 int64_t ixh_handle_new(IxContext *ctx, IxObject *obj);

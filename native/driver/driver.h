@@ -1,0 +1,93 @@
+/*
+ * driver.h -- what the scenario files of ixdriver share: the options, the scenarios, and
+ * helpers that wrap the embedding API in checks so a scenario reads as its steps.
+ *
+ * Reference discipline: every helper returning IxObject * returns a new reference (or
+ * NULL with the error set, for the raw call helpers), and scenarios drop each one before
+ * leaving the interpreter. They must: a reference the driver forgets is a leak that
+ * ixh_interp_close reports, and CHECK_CLOSE fails on it.
+ */
+#ifndef IXD_DRIVER_H
+#define IXD_DRIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "check.h"
+#include "isolex_host.h"
+
+/* ---------------------------------------------------------------- options */
+
+typedef struct IxdOptions {
+    const char *ext_dir;       /* the shipped extensions (counter, fact, ...) */
+    const char *test_ext_dir;  /* test-ext/ modules */
+    char module_path[8192];    /* "EXT:TEST_EXT", the path every interpreter gets */
+} IxdOptions;
+
+extern IxdOptions ixd_opt;
+
+/* ---------------------------------------------------------------- scenarios
+ *
+ * One function each; argv holds the scenario's own arguments. A scenario closes every
+ * interpreter it opens; main then checks that the process is back to zero. */
+
+typedef void IxdScenarioFn(int argc, char **argv);
+#define IXD_NO_ARGS ((void)argc, (void)argv)  /* for the scenarios that take none */
+
+IxdScenarioFn ixd_import_call_close, ixd_isolation, ixd_foreign_object, ixd_cycles; /* modules */
+IxdScenarioFn ixd_conformance, ixd_errors, ixd_legacy, ixd_multi_not_supported; /* errors */
+IxdScenarioFn ixd_lifecycle;                                            /* lifecycle */
+IxdScenarioFn ixd_value_api;                                            /* value API */
+
+/* ---------------------------------------------------------------- interpreters */
+
+/* A new interpreter on ixd_opt.module_path. */
+IxInterp *ixd_open(const char *file, int line);
+IxContext *ixd_enter(IxInterp *interp, const char *file, int line);
+/* Close; fail, printing the leak report, unless the close found nothing leaked. */
+void ixd_close(IxInterp *interp, const char *what, const char *file, int line);
+/* The process holds nothing: no bytes, no interpreter, no library. */
+void ixd_check_clean(const char *file, int line);
+
+#define OPEN() ixd_open(IXD_AT)
+#define ENTER(interp) ixd_enter((interp), IXD_AT)
+#define CHECK_CLOSE(interp) ixd_close((interp), #interp, IXD_AT)
+#define CHECK_CLEAN() ixd_check_clean(IXD_AT)
+
+/* ---------------------------------------------------------------- calls */
+
+/* import name: a new reference, checked. */
+IxObject *ixd_import(IxContext *ctx, const char *name, const char *file, int line);
+#define IMPORT(ctx, name) ixd_import((ctx), (name), IXD_AT)
+
+/* obj.method(args) -- or obj(args) when method is NULL. Raw: NULL with the error set on
+ * failure, for CHECK_OK / CHECK_ERROR / WANT_* to judge. Arguments are not consumed. */
+IxObject *ixd_call(IxContext *ctx, IxObject *obj, const char *method,
+                   IxObject *const *args, size_t n);
+/* The same with int arguments, or one str argument, made and dropped here. */
+IxObject *ixd_call_ints(IxContext *ctx, IxObject *obj, const char *method,
+                        const int64_t *v, size_t n);
+IxObject *ixd_call_str(IxContext *ctx, IxObject *obj, const char *method, const char *s);
+#define CALL0(ctx, obj, method) ixd_call((ctx), (obj), (method), NULL, 0)
+
+/* INTS(1, 2) expands to the two arguments (array, count) of ixd_call_ints. */
+#define INTS(...) \
+    (const int64_t[]){ __VA_ARGS__ }, sizeof((const int64_t[]){ __VA_ARGS__ }) / sizeof(int64_t)
+
+/* dict[key] for a str key, which must be there and be an int. */
+int64_t ixd_dict_int(IxContext *ctx, IxObject *dict, const char *key,
+                     const char *file, int line);
+#define DICT_INT(ctx, dict, key) ixd_dict_int((ctx), (dict), (key), IXD_AT)
+
+/* ---------------------------------------------------------------- process */
+
+/* The canonical path of the NAME.so that import finds (first of the extension and the
+ * test-extension directories), as /proc/self/maps spells it; the file must exist. */
+void ixd_so_path(const char *name, char *out, size_t cap, const char *file, int line);
+#define SO_PATH(name, out) ixd_so_path((name), (out), sizeof(out), IXD_AT)
+/* 1 when a mapping of the file at path is in /proc/self/maps. */
+int ixd_is_mapped(const char *path);
+/* A monotonic clock, in microseconds. */
+double ixd_now_us(void);
+
+#endif /* IXD_DRIVER_H */

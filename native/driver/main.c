@@ -1,0 +1,137 @@
+/*
+ * main.c -- ixdriver: runs isolex scenarios in plain C, without a JVM, so that CTest,
+ * Valgrind and the sanitizers can watch the core and the extensions alone.
+ *
+ *   ixdriver [--ext-dir DIR] [--test-ext-dir DIR] SCENARIO [ARGS]
+ *
+ * Exit status: 0 when every check passed, 1 at the first failed check (which is printed),
+ * 2 for a usage error.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "driver.h"
+
+/* Baked in by native/driver/CMakeLists.txt: the build's output directories. */
+#ifndef IXD_DEFAULT_EXT_DIR
+#error "IXD_DEFAULT_EXT_DIR must be defined (the build's extension directory)"
+#endif
+#ifndef IXD_DEFAULT_TEST_EXT_DIR
+#error "IXD_DEFAULT_TEST_EXT_DIR must be defined (the build's test-ext directory)"
+#endif
+
+typedef struct Scenario {
+    const char *name;
+    IxdScenarioFn *run;
+    int max_args;
+    const char *usage;
+} Scenario;
+
+static IxdScenarioFn run_all;
+
+/* CMake reads the names from this table (native/driver/CMakeLists.txt) to register one
+ * test per scenario: keep each entry starting on its own line with `{ "name", function,`. */
+static const Scenario scenarios[] = {
+    { "import-call-close", ixd_import_call_close, 0,
+      "import counter and fact, call them, close; the libraries are unmapped" },
+    { "isolation", ixd_isolation, 0,
+      "two interpreters: separate counts, types, None, module state" },
+    { "foreign-object", ixd_foreign_object, 0,
+      "an object of A passed to a function of B is refused" },
+    { "conformance", ixd_conformance, 0,
+      "every test-ext module of test-ext/README.md fails with its exact error" },
+    { "lifecycle", ixd_lifecycle, 0,
+      "failed exec leaves nothing; clear and free run once per instance" },
+    { "errors", ixd_errors, 0, "errors raised by extensions and by the host" },
+    { "legacy", ixd_legacy, 0, "a single-phase module loads in one interpreter only" },
+    { "multi-not-supported", ixd_multi_not_supported, 0,
+      "a not-supported module loads in one interpreter at a time" },
+    { "cycles", ixd_cycles, 1,
+      "[N]  N (default 100) times new, import, call, close; prints the median" },
+    { "value-api", ixd_value_api, 0, "the wire-format API the JNI bridge uses" },
+    { "all", run_all, 0, "every scenario above in turn (cycles with N=20)" },
+};
+#define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
+
+static void run(const Scenario *s, int argc, char **argv)
+{
+    ixd_scenario = s->name;
+    s->run(argc, argv);
+    ixd_scenario_detail(NULL);
+    CHECK_CLEAN(); /* whatever the scenario checked, it must leave the process empty */
+    printf("ok %s\n", s->name);
+    fflush(stdout);
+}
+
+static void run_all(int argc, char **argv)
+{
+    static char twenty[] = "20";
+    char *cycles_args[] = { twenty };
+    size_t i;
+    IXD_NO_ARGS;
+    for (i = 0; i < NSCENARIOS; i++) {
+        const Scenario *s = &scenarios[i];
+        int is_cycles = strcmp(s->name, "cycles") == 0;
+        if (s->run == run_all) continue;
+        run(s, is_cycles ? 1 : 0, is_cycles ? cycles_args : NULL);
+    }
+    ixd_scenario = "all";
+}
+
+static int usage(FILE *out, int status)
+{
+    size_t i;
+    fprintf(out,
+            "usage: ixdriver [--ext-dir DIR] [--test-ext-dir DIR] SCENARIO [ARGS]\n"
+            "  --ext-dir DIR       extension modules (default %s)\n"
+            "  --test-ext-dir DIR  test-ext modules (default %s)\n"
+            "scenarios:\n",
+            IXD_DEFAULT_EXT_DIR, IXD_DEFAULT_TEST_EXT_DIR);
+    for (i = 0; i < NSCENARIOS; i++)
+        fprintf(out, "  %-20s %s\n", scenarios[i].name, scenarios[i].usage);
+    return status;
+}
+
+static const Scenario *find(const char *name)
+{
+    size_t i;
+    for (i = 0; i < NSCENARIOS; i++)
+        if (strcmp(scenarios[i].name, name) == 0) return &scenarios[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    const Scenario *s;
+    int i = 1;
+
+    ixd_opt.ext_dir = IXD_DEFAULT_EXT_DIR;
+    ixd_opt.test_ext_dir = IXD_DEFAULT_TEST_EXT_DIR;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
+        if (strcmp(argv[i], "--help") == 0) return usage(stdout, 0);
+        if (i + 1 >= argc) return usage(stderr, 2);
+        if (strcmp(argv[i], "--ext-dir") == 0)
+            ixd_opt.ext_dir = argv[i + 1];
+        else if (strcmp(argv[i], "--test-ext-dir") == 0)
+            ixd_opt.test_ext_dir = argv[i + 1];
+        else
+            return usage(stderr, 2);
+    }
+    if (i >= argc) return usage(stderr, 2);
+    s = find(argv[i]);
+    if (!s) {
+        fprintf(stderr, "ixdriver: no scenario '%s'\n", argv[i]);
+        return usage(stderr, 2);
+    }
+    if (argc - i - 1 > s->max_args) {
+        fprintf(stderr, "ixdriver: too many arguments for %s\n", s->name);
+        return usage(stderr, 2);
+    }
+    if ((size_t)snprintf(ixd_opt.module_path, sizeof ixd_opt.module_path, "%s:%s",
+                         ixd_opt.ext_dir, ixd_opt.test_ext_dir) >= sizeof ixd_opt.module_path) {
+        fprintf(stderr, "ixdriver: module path too long\n");
+        return 2;
+    }
+    run(s, argc - i - 1, argv + i + 1);
+    return 0;
+}

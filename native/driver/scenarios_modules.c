@@ -1,0 +1,298 @@
+/*
+ * scenarios_modules.c -- modules working as they should: import, call, close and unload;
+ * isolation between interpreters; objects refused at the border; many cycles.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "driver.h"
+
+#define FACT_20 "2432902008176640000"
+#define FACT_100                                                                  \
+    "9332621544394415268169923885626670049071596826438162146859296389521759999322" \
+    "9915608941463976156518286253697920827223758251185210916864000000000000000000" \
+    "000000"
+
+/* counter.Counter(start, step), made the way the brief spells it: GetAttr, then Call. */
+static IxObject *new_counter(IxContext *ctx, IxObject *counter, int64_t start, int64_t step)
+{
+    IxObject *type = CHECK_OK(ctx, Ix_GetAttr(ctx, counter, "Counter"));
+    IxObject *c = CHECK_OK(ctx, ixd_call_ints(ctx, type, NULL, INTS(start, step)));
+    Ix_Decref(ctx, type);
+    return c;
+}
+
+/* ---------------------------------------------------------------- import-call-close */
+
+void ixd_import_call_close(int argc, char **argv)
+{
+    char counter_so[PATH_MAX], fact_so[PATH_MAX], text[64];
+    IxInterp *interp = OPEN();
+    IxContext *ctx = ENTER(interp);
+    IxObject *counter = IMPORT(ctx, "counter");
+    IxObject *c = new_counter(ctx, counter, 5, 2);
+    IxObject *fact;
+    IXD_NO_ARGS;
+
+    CHECK_EQ_INT(WANT_INT(ctx, CALL0(ctx, c, "increment")), 7);
+    CHECK_EQ_INT(WANT_INT(ctx, CALL0(ctx, c, "increment")), 9);
+    CHECK_EQ_INT(WANT_INT(ctx, ixd_call(ctx, counter, "value_of", &c, 1)), 9);
+
+    fact = IMPORT(ctx, "fact");
+    /* str() of the result: the decimal text whether fact answers with str or int */
+    CHECK_EQ_STR(WANT_TEXT(ctx, ixd_call_ints(ctx, fact, "factorial", INTS(20)), text), FACT_20);
+    CHECK_EQ_INT(WANT_INT(ctx, ixd_call_ints(ctx, fact, "digits", INTS(1000))), 2568);
+
+    /* Mapped now, so that "not mapped" after close means unloaded, not never seen. */
+    SO_PATH("counter", counter_so);
+    SO_PATH("fact", fact_so);
+    CHECK(ixd_is_mapped(counter_so));
+    CHECK(ixd_is_mapped(fact_so));
+
+    Ix_Decref(ctx, c);
+    Ix_Decref(ctx, counter);
+    Ix_Decref(ctx, fact);
+    ixh_leave(ctx);
+    CHECK_CLOSE(interp);
+
+    CHECK(!ixd_is_mapped(counter_so));
+    CHECK(!ixd_is_mapped(fact_so));
+    CHECK_CLEAN();
+}
+
+/* ---------------------------------------------------------------- isolation */
+
+/* counter in A and B: own instance counts, own types; re-import gives the same module. */
+static void counters_are_separate(IxContext *ca, IxContext *cb)
+{
+    IxObject *cnt_a = IMPORT(ca, "counter"), *cnt_b = IMPORT(cb, "counter");
+    IxObject *again = IMPORT(ca, "counter");
+    IxObject *made[4], *type_a, *type_b;
+    int i;
+
+    CHECK(again == cnt_a);
+    for (i = 0; i < 3; i++) made[i] = new_counter(ca, cnt_a, i, 1);
+    made[3] = new_counter(cb, cnt_b, 0, 1);
+    CHECK_EQ_INT(WANT_INT(ca, CALL0(ca, cnt_a, "created")), 3);
+    CHECK_EQ_INT(WANT_INT(cb, CALL0(cb, cnt_b, "created")), 1);
+
+    type_a = CHECK_OK(ca, Ix_GetAttr(ca, cnt_a, "Counter"));
+    type_b = CHECK_OK(cb, Ix_GetAttr(cb, cnt_b, "Counter"));
+    CHECK(type_a != type_b);
+
+    for (i = 0; i < 3; i++) Ix_Decref(ca, made[i]);
+    Ix_Decref(cb, made[3]);
+    Ix_Decref(ca, type_a);
+    Ix_Decref(cb, type_b);
+    Ix_Decref(ca, again);
+    Ix_Decref(ca, cnt_a);
+    Ix_Decref(cb, cnt_b);
+}
+
+/* Each interpreter has its own None, and probe sees the one of its interpreter. */
+static void builtins_are_separate(IxContext *ca, IxContext *cb)
+{
+    IxObject *pa = IMPORT(ca, "probe"), *pb = IMPORT(cb, "probe");
+    int64_t none_a = WANT_INT(ca, CALL0(ca, pa, "none_id"));
+    int64_t none_b = WANT_INT(cb, CALL0(cb, pb, "none_id"));
+
+    CHECK(none_a != none_b);
+    CHECK_EQ_INT(none_a, (intptr_t)Ix_None(ca));
+    CHECK_EQ_INT(none_b, (intptr_t)Ix_None(cb));
+    Ix_Decref(ca, pa);
+    Ix_Decref(cb, pb);
+}
+
+static int64_t exec_count(IxContext *ctx, IxObject *lifecycle)
+{
+    IxObject *stats = CHECK_OK(ctx, CALL0(ctx, lifecycle, "stats"));
+    int64_t n = DICT_INT(ctx, stats, "exec");
+    Ix_Decref(ctx, stats);
+    return n;
+}
+
+/* Module state: zeroed, per interpreter; exec runs once per interpreter, not per import. */
+static void state_is_separate(IxContext *ca, IxContext *cb)
+{
+    IxObject *la = IMPORT(ca, "lifecycle"), *again, *lb;
+    int64_t execs = exec_count(ca, la);
+
+    again = IMPORT(ca, "lifecycle");
+    CHECK(again == la);
+    CHECK_EQ_INT(exec_count(ca, la), execs);
+    lb = IMPORT(cb, "lifecycle");
+    CHECK_EQ_INT(exec_count(ca, la), execs + 3); /* B ran its own three exec slots */
+
+    CHECK_EQ_INT(WANT_BOOL(ca, CALL0(ca, la, "state_was_zeroed")), 1);
+    CHECK_EQ_INT(WANT_BOOL(cb, CALL0(cb, lb, "state_was_zeroed")), 1);
+    CHECK_EQ_INT(WANT_INT(ca, CALL0(ca, la, "incr")), 1);
+    CHECK_EQ_INT(WANT_INT(ca, CALL0(ca, la, "incr")), 2);
+    CHECK_EQ_INT(WANT_INT(cb, CALL0(cb, lb, "get")), 0);
+    CHECK_EQ_INT(WANT_INT(cb, CALL0(cb, lb, "incr")), 1);
+    CHECK_EQ_INT(WANT_INT(ca, CALL0(ca, la, "get")), 2);
+
+    Ix_Decref(ca, again);
+    Ix_Decref(ca, la);
+    Ix_Decref(cb, lb);
+}
+
+void ixd_isolation(int argc, char **argv)
+{
+    IxInterp *a = OPEN(), *b = OPEN();
+    /* One thread may hold two interpreters: they have different locks. */
+    IxContext *ca = ENTER(a), *cb = ENTER(b);
+    IXD_NO_ARGS;
+
+    CHECK(ixh_interp_id(a) != ixh_interp_id(b));
+    counters_are_separate(ca, cb);
+    builtins_are_separate(ca, cb);
+    state_is_separate(ca, cb);
+
+    ixh_leave(cb);
+    ixh_leave(ca);
+    CHECK_CLOSE(b);
+    CHECK_CLOSE(a);
+    CHECK_CLEAN();
+}
+
+/* ---------------------------------------------------------------- foreign-object */
+
+void ixd_foreign_object(int argc, char **argv)
+{
+    char expected[512];
+    IxInterp *a = OPEN(), *b = OPEN();
+    IxContext *ca = ENTER(a), *cb;
+    IxObject *cnt_a = IMPORT(ca, "counter"), *cnt_b, *value_of_b;
+    IxObject *obj_a = new_counter(ca, cnt_a, 5, 2), *obj_b;
+    IXD_NO_ARGS;
+
+    cb = ENTER(b);
+    cnt_b = IMPORT(cb, "counter");
+    value_of_b = CHECK_OK(cb, Ix_GetAttr(cb, cnt_b, "value_of"));
+    snprintf(expected, sizeof expected,
+             "TypeError: argument 1 of counter.value_of() is a counter.Counter object of "
+             "interpreter %lld; objects cannot cross into interpreter %lld",
+             (long long)ixh_interp_id(a), (long long)ixh_interp_id(b));
+    CHECK_ERROR(cb, Ix_Call(cb, value_of_b, &obj_a, 1), expected);
+    CHECK_ERROR(cb, ixd_call(cb, cnt_b, "value_of", &obj_a, 1), expected);
+
+    /* The border is the only thing refused: B's own object passes, A's still works in A. */
+    obj_b = new_counter(cb, cnt_b, 1, 1);
+    CHECK_EQ_INT(WANT_INT(cb, Ix_Call(cb, value_of_b, &obj_b, 1)), 1);
+    CHECK_EQ_INT(WANT_INT(ca, ixd_call(ca, cnt_a, "value_of", &obj_a, 1)), 5);
+
+    Ix_Decref(cb, obj_b);
+    Ix_Decref(cb, value_of_b);
+    Ix_Decref(cb, cnt_b);
+    ixh_leave(cb); /* leave in reverse order of entering */
+    Ix_Decref(ca, obj_a);
+    Ix_Decref(ca, cnt_a);
+    ixh_leave(ca);
+    CHECK_CLOSE(b);
+    CHECK_CLOSE(a);
+    CHECK_CLEAN();
+}
+
+/* ---------------------------------------------------------------- cycles */
+
+/* The ABI never steals a reference; these two drop the one they are given, so the
+ * value below can be built in one expression per item. */
+static void append_owned(IxContext *ctx, IxObject *list, IxObject *item)
+{
+    CHECK_OK(ctx, item);
+    CHECK_EQ_INT(IxList_Append(ctx, list, item), 0);
+    Ix_Decref(ctx, item);
+}
+
+static void set_owned(IxContext *ctx, IxObject *dict, const char *key, IxObject *value)
+{
+    IxObject *k = CHECK_OK(ctx, IxStr_FromCString(ctx, key));
+    CHECK_OK(ctx, value);
+    CHECK_EQ_INT(IxDict_SetItem(ctx, dict, k, value), 0);
+    Ix_Decref(ctx, k);
+    Ix_Decref(ctx, value);
+}
+
+/* [1, "two", {"three": (3.5, None), "four": [4]}] */
+static IxObject *nested_value(IxContext *ctx)
+{
+    IxObject *list = CHECK_OK(ctx, IxList_New(ctx));
+    IxObject *dict = CHECK_OK(ctx, IxDict_New(ctx));
+    IxObject *inner = CHECK_OK(ctx, IxList_New(ctx));
+    IxObject *pair[2];
+
+    pair[0] = CHECK_OK(ctx, IxFloat_FromDouble(ctx, 3.5));
+    pair[1] = Ix_None(ctx);
+    set_owned(ctx, dict, "three", IxTuple_FromArray(ctx, pair, 2));
+    Ix_Decref(ctx, pair[0]);
+    append_owned(ctx, inner, IxLong_FromInt64(ctx, 4));
+    set_owned(ctx, dict, "four", inner);
+    append_owned(ctx, list, IxLong_FromInt64(ctx, 1));
+    append_owned(ctx, list, IxStr_FromCString(ctx, "two"));
+    append_owned(ctx, list, dict);
+    return list;
+}
+
+static void one_cycle(void)
+{
+    char text[256];
+    IxInterp *interp = OPEN();
+    IxContext *ctx = ENTER(interp);
+    IxObject *counter = IMPORT(ctx, "counter"), *fact = IMPORT(ctx, "fact");
+    IxObject *probe = IMPORT(ctx, "probe");
+    IxObject *c = new_counter(ctx, counter, 5, 2);
+    IxObject *value = nested_value(ctx), *back;
+
+    CHECK_EQ_INT(WANT_INT(ctx, CALL0(ctx, c, "increment")), 7);
+    CHECK_EQ_STR(WANT_TEXT(ctx, ixd_call_ints(ctx, fact, "factorial", INTS(100)), text),
+                 FACT_100);
+    back = CHECK_OK(ctx, ixd_call(ctx, probe, "echo", &value, 1));
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, back, value, IX_EQ), 1);
+
+    Ix_Decref(ctx, back);
+    Ix_Decref(ctx, value);
+    Ix_Decref(ctx, c);
+    Ix_Decref(ctx, probe);
+    Ix_Decref(ctx, fact);
+    Ix_Decref(ctx, counter);
+    ixh_leave(ctx);
+    CHECK_CLOSE(interp);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, long n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void ixd_cycles(int argc, char **argv)
+{
+    char *end = NULL;
+    long n = argc > 0 ? strtol(argv[0], &end, 10) : 100, i;
+    double *us;
+
+    if (argc > 0 && (*end != '\0' || n <= 0 || n > 10000000))
+        ixd_fail(IXD_AT, "  cycles: N must be a positive integer, got \"%s\"", argv[0]);
+    us = malloc((size_t)n * sizeof *us);
+    if (!us) ixd_fail(IXD_AT, "  cycles: out of memory for %ld timings", n);
+    for (i = 0; i < n; i++) {
+        double t0 = ixd_now_us();
+        one_cycle();
+        us[i] = ixd_now_us() - t0;
+        CHECK_CLEAN(); /* every cycle gives back everything, not just the last */
+    }
+    printf("cycles: %ld cycles, median %.1f us per cycle "
+           "(new, import counter+fact+probe, calls, close)\n",
+           n, median(us, n));
+    free(us);
+    CHECK_CLEAN();
+}

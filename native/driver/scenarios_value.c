@@ -1,0 +1,332 @@
+/*
+ * scenarios_value.c -- the value API as the JNI bridge uses it: requests written with
+ * ixw_*, replies read back with wire_read.c, objects named by handles. No interpreter is
+ * entered here; every ixh_* call takes the lock itself.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+#include "wire_read.h"
+
+/* What the bridge keeps per thread; big enough for every reply here but one, which is
+ * the point of too_big_reply. */
+#define BUF_SIZE 4096
+
+#define FACT_1000_HEAD "40238726007709377354"
+#define FACT_1000_DIGITS 2568
+
+/* The reply in buf as text (see ixd_wire_text). */
+static const char *reply_text(const uint8_t *buf, size_t cap, char *out, size_t outcap)
+{
+    IxdReader r;
+    ixd_reader_init(&r, buf, cap);
+    return ixd_wire_text(&r, out, outcap);
+}
+
+static void check_status(int status, int expected, const uint8_t *buf, size_t cap,
+                         const char *what, const char *file, int line)
+{
+    char text[BUF_SIZE];
+    if (status != expected)
+        ixd_fail(file, line, "  check:    %s\n  expected: status %d\n  actual:   status %d, "
+                 "reply %s", what, expected, status, reply_text(buf, cap, text, sizeof text));
+}
+#define CHECK_STATUS(expr, expected, buf) \
+    check_status((expr), (expected), (buf), sizeof(buf), #expr, IXD_AT)
+
+/* One handle from a reply, of the type named (when want_type is not NULL). */
+static int64_t reply_handle(const uint8_t *buf, size_t cap, const char *want_type)
+{
+    char type[128], text[BUF_SIZE];
+    IxdReader r;
+    int64_t h;
+    ixd_reader_init(&r, buf, cap);
+    h = ixd_read_handle(&r, type, sizeof type);
+    if (r.bad)
+        ixd_fail(IXD_AT, "  expected a handle, got %s", reply_text(buf, cap, text, sizeof text));
+    if (want_type) CHECK_EQ_STR(type, want_type);
+    return h;
+}
+
+/* ---------------------------------------------------------------- requests */
+
+static int64_t import_handle(IxInterp *interp, const char *name)
+{
+    uint8_t buf[BUF_SIZE];
+    IxWire w;
+    ixw_init(&w, buf, sizeof buf);
+    ixw_cstr(&w, name);
+    CHECK(!w.overflow);
+    CHECK_STATUS(ixh_import(interp, buf, w.len, sizeof buf), IXH_OK, buf);
+    return reply_handle(buf, sizeof buf, "module");
+}
+
+static int64_t getattr_handle(IxInterp *interp, int64_t target, const char *name,
+                              const char *want_type)
+{
+    uint8_t buf[BUF_SIZE];
+    IxWire w;
+    ixw_init(&w, buf, sizeof buf);
+    ixw_cstr(&w, name);
+    CHECK(!w.overflow);
+    CHECK_STATUS(ixh_getattr(interp, target, buf, w.len, sizeof buf), IXH_OK, buf);
+    return reply_handle(buf, sizeof buf, want_type);
+}
+
+/* target.method(ints...), or target(ints...) when method is NULL; the reply is in buf. */
+static int call_ints(IxInterp *interp, int64_t target, const char *method,
+                     const int64_t *v, size_t n, uint8_t *buf, size_t cap)
+{
+    IxWire w;
+    size_t i;
+    ixw_init(&w, buf, cap);
+    if (method) ixw_cstr(&w, method); else ixw_tag(&w, IXW_NONE);
+    ixw_count(&w, IXW_TUPLE, (uint32_t)n);
+    for (i = 0; i < n; i++) ixw_int(&w, v[i]);
+    CHECK(!w.overflow);
+    return ixh_call(interp, target, buf, w.len, cap);
+}
+
+static int call_str(IxInterp *interp, int64_t target, const char *method, const char *s,
+                    uint8_t *buf, size_t cap)
+{
+    IxWire w;
+    ixw_init(&w, buf, cap);
+    ixw_cstr(&w, method);
+    ixw_count(&w, IXW_TUPLE, s ? 1 : 0);
+    if (s) ixw_cstr(&w, s);
+    CHECK(!w.overflow);
+    return ixh_call(interp, target, buf, w.len, cap);
+}
+
+/* ixh_describe: the type name into type, and the identity. */
+static int64_t describe(IxInterp *interp, int64_t h, char *type, size_t cap)
+{
+    uint8_t buf[BUF_SIZE];
+    IxdReader r;
+    uint32_t n;
+    const char *s;
+    int64_t identity;
+    CHECK_STATUS(ixh_describe(interp, h, buf, 0, sizeof buf), IXH_OK, buf);
+    ixd_reader_init(&r, buf, sizeof buf);
+    CHECK_EQ_INT(ixd_read_count(&r, IXW_TUPLE), 3);
+    s = ixd_read_str(&r, &n);
+    snprintf(type, cap, "%.*s", (int)n, s);
+    ixd_read_str(&r, &n); /* the repr: its text is the type's business */
+    identity = ixd_read_int(&r);
+    CHECK(!r.bad);
+    return identity;
+}
+
+/* ---------------------------------------------------------------- parts */
+
+/* The library's writer puts down what the header says, in the reader's terms. */
+static void writer_layout(void)
+{
+    uint8_t b[32], canary[8];
+    IxWire w;
+    IxdReader r;
+    uint32_t n;
+    const char *s;
+
+    ixw_init(&w, b, sizeof b);
+    ixw_cstr(&w, "ab");
+    ixw_int(&w, -2);
+    CHECK(!w.overflow);
+    CHECK_EQ_INT(w.len, 1 + 4 + 2 + 1 + 8);
+    CHECK_EQ_INT(b[0], IXW_STR);
+    CHECK(b[1] == 2 && b[2] == 0 && b[3] == 0 && b[4] == 0); /* little-endian length */
+    ixd_reader_init(&r, b, w.len);
+    s = ixd_read_str(&r, &n);
+    CHECK(n == 2 && memcmp(s, "ab", 2) == 0);
+    CHECK_EQ_INT(ixd_read_int(&r), -2);
+    CHECK(!r.bad && r.pos == w.len);
+
+    /* A write past cap sets overflow and writes nothing. */
+    memset(b, 0xAA, sizeof b);
+    memset(canary, 0xAA, sizeof canary);
+    ixw_init(&w, b, 4);
+    ixw_cstr(&w, "abcdef");
+    CHECK(w.overflow);
+    CHECK(memcmp(b + 4, canary, sizeof canary) == 0);
+}
+
+static void converted_results(IxInterp *interp, int64_t fact, int64_t probe)
+{
+    uint8_t buf[BUF_SIZE];
+    char text[BUF_SIZE];
+    CHECK_STATUS(call_ints(interp, fact, "digits", INTS(1000), buf, sizeof buf), IXH_OK, buf);
+    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "2568");
+    CHECK_STATUS(call_ints(interp, fact, "factorial", INTS(20), buf, sizeof buf), IXH_OK, buf);
+    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "'2432902008176640000'");
+    CHECK_STATUS(call_str(interp, probe, "type_name", "x", buf, sizeof buf), IXH_OK, buf);
+    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "'str'");
+}
+
+/* Every convertible kind, nested: echo must give back the very same bytes. */
+static void write_sample(IxWire *w)
+{
+    static const uint8_t raw[] = { 0x00, 0xff, 'a' };
+    ixw_count(w, IXW_LIST, 10);
+    ixw_tag(w, IXW_NONE);
+    ixw_tag(w, IXW_TRUE);
+    ixw_tag(w, IXW_FALSE);
+    ixw_int(w, -5);
+    ixw_int(w, INT64_C(1) << 62);
+    ixw_float(w, 1.5);
+    ixw_cstr(w, "h\xc3\xa9llo");
+    ixw_bytes(w, raw, sizeof raw);
+    ixw_count(w, IXW_TUPLE, 2);
+    ixw_int(w, 1);
+    ixw_cstr(w, "two");
+    ixw_count(w, IXW_DICT, 2);
+    ixw_cstr(w, "k");
+    ixw_count(w, IXW_LIST, 2);
+    ixw_int(w, 1);
+    ixw_int(w, 2);
+    ixw_cstr(w, "d");
+    ixw_count(w, IXW_DICT, 0);
+}
+
+static void echo_round_trip(IxInterp *interp, int64_t probe)
+{
+    uint8_t buf[BUF_SIZE], sent[BUF_SIZE];
+    char text[BUF_SIZE], want[BUF_SIZE];
+    size_t start, n;
+    IxWire w;
+
+    ixw_init(&w, buf, sizeof buf);
+    ixw_cstr(&w, "echo");
+    ixw_count(&w, IXW_TUPLE, 1);
+    start = w.len;
+    write_sample(&w);
+    CHECK(!w.overflow);
+    n = w.len - start;
+    memcpy(sent, buf + start, n); /* the reply overwrites the request */
+    CHECK_STATUS(ixh_call(interp, probe, buf, w.len, sizeof buf), IXH_OK, buf);
+    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text),
+                 reply_text(sent, n, want, sizeof want));
+    CHECK(memcmp(buf, sent, n) == 0);
+}
+
+/* A result bigger than the buffer stays behind as a handle; expand fetches it. */
+static void too_big_reply(IxInterp *interp, int64_t fact)
+{
+    uint8_t small[64], *big;
+    char type[32];
+    IxdReader r;
+    int64_t h, need;
+    uint32_t n;
+    const char *digits;
+
+    CHECK_STATUS(call_ints(interp, fact, "factorial", INTS(1000), small, sizeof small),
+                 IXH_TOO_BIG, small);
+    ixd_reader_init(&r, small, sizeof small);
+    h = ixd_read_handle(&r, type, sizeof type);
+    need = ixd_read_int(&r);
+    CHECK(!r.bad);
+    CHECK_EQ_STR(type, "str");
+    CHECK(need >= 1 + 4 + FACT_1000_DIGITS);
+
+    big = malloc((size_t)need);
+    CHECK(big != NULL);
+    check_status(ixh_expand(interp, h, big, 0, (size_t)need), IXH_OK, big, (size_t)need,
+                 "ixh_expand(interp, h, big, 0, need)", IXD_AT);
+    ixd_reader_init(&r, big, (size_t)need);
+    digits = ixd_read_str(&r, &n);
+    CHECK(!r.bad);
+    CHECK_EQ_INT(n, FACT_1000_DIGITS);
+    CHECK(memcmp(digits, FACT_1000_HEAD, strlen(FACT_1000_HEAD)) == 0);
+    free(big);
+
+    CHECK_EQ_INT(ixh_release(interp, h), 0);
+    CHECK_EQ_INT(ixh_release(interp, h), -1); /* once only */
+}
+
+/* Objects through handles: a type, an instance made from it, its methods. */
+static void counter_handles(IxInterp *interp, int64_t counter)
+{
+    uint8_t buf[BUF_SIZE];
+    char text[BUF_SIZE], type[128];
+    int64_t t1 = getattr_handle(interp, counter, "Counter", "type");
+    int64_t t2 = getattr_handle(interp, counter, "Counter", "type");
+    int64_t c, type_id;
+
+    CHECK(t1 != t2); /* two handles, one object */
+    type_id = describe(interp, t1, type, sizeof type);
+    CHECK_EQ_STR(type, "type");
+    CHECK_EQ_INT(describe(interp, t2, type, sizeof type), type_id);
+
+    CHECK_STATUS(call_ints(interp, t1, NULL, INTS(5, 2), buf, sizeof buf), IXH_OK, buf);
+    c = reply_handle(buf, sizeof buf, "counter.Counter");
+    CHECK(describe(interp, c, type, sizeof type) != type_id);
+    CHECK_EQ_STR(type, "counter.Counter");
+    CHECK_STATUS(call_ints(interp, c, "increment", NULL, 0, buf, sizeof buf), IXH_OK, buf);
+    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "7");
+    CHECK_STATUS(call_ints(interp, c, "increment", NULL, 0, buf, sizeof buf), IXH_OK, buf);
+    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "9");
+
+    CHECK_EQ_INT(ixh_release(interp, c), 0);
+    CHECK_EQ_INT(ixh_release(interp, t2), 0);
+    CHECK_EQ_INT(ixh_release(interp, t1), 0);
+}
+
+/* Errors come back as IXW_EXCEPTION, cause chain included. */
+static void error_replies(IxInterp *interp, int64_t raiser)
+{
+    uint8_t buf[BUF_SIZE];
+    char text[BUF_SIZE];
+    CHECK_STATUS(call_str(interp, raiser, "raise_own", "boom", buf, sizeof buf), IXH_ERROR, buf);
+    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "raiser.RaiserError: boom");
+    CHECK_STATUS(call_str(interp, raiser, "value_with_error", NULL, buf, sizeof buf),
+                 IXH_ERROR, buf);
+    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text),
+                 "SystemError: raiser.value_with_error() returned a result with an error set"
+                 " <- ValueError: set but returned");
+}
+
+/* Stale and made-up handles are refused with ValueError, never dereferenced. */
+static void refused_handles(IxInterp *interp, int64_t probe)
+{
+    uint8_t buf[BUF_SIZE];
+    char text[BUF_SIZE];
+    int64_t h = getattr_handle(interp, probe, "echo", NULL);
+    const int64_t bogus[] = { h, 0, -1, h + 1000, INT64_MAX };
+    size_t i;
+
+    CHECK_EQ_INT(ixh_release(interp, h), 0); /* h is stale from here on */
+    for (i = 0; i < sizeof bogus / sizeof bogus[0]; i++) {
+        CHECK_STATUS(ixh_describe(interp, bogus[i], buf, 0, sizeof buf), IXH_ERROR, buf);
+        CHECK_MATCH(reply_text(buf, sizeof buf, text, sizeof text), "ValueError: *");
+        CHECK_EQ_INT(ixh_release(interp, bogus[i]), -1);
+    }
+}
+
+void ixd_value_api(int argc, char **argv)
+{
+    IxInterp *interp = OPEN();
+    int64_t fact = import_handle(interp, "fact"), counter = import_handle(interp, "counter");
+    int64_t probe = import_handle(interp, "probe"), raiser = import_handle(interp, "raiser");
+    IXD_NO_ARGS;
+
+    writer_layout();
+    CHECK_EQ_INT(ixh_interp_handle_count(interp), 4);
+    converted_results(interp, fact, probe);
+    echo_round_trip(interp, probe);
+    too_big_reply(interp, fact);
+    counter_handles(interp, counter);
+    error_replies(interp, raiser);
+    refused_handles(interp, probe);
+    CHECK_EQ_INT(ixh_interp_handle_count(interp), 4);
+
+    CHECK_EQ_INT(ixh_release(interp, raiser), 0);
+    CHECK_EQ_INT(ixh_release(interp, probe), 0);
+    CHECK_EQ_INT(ixh_release(interp, counter), 0);
+    CHECK_EQ_INT(ixh_release(interp, fact), 0);
+    CHECK_EQ_INT(ixh_interp_handle_count(interp), 0);
+    CHECK_CLOSE(interp);
+    CHECK_CLEAN();
+}
