@@ -36,6 +36,18 @@ static const IxGetSetDef exc_getset[] = {
     IX_GETSET_END,
 };
 
+/* An instance of `type` owning `msg` (consumed, even on failure). */
+static IxObject *exception_with(IxContext *ctx, IxTypeObject *type, IxObject *msg)
+{
+    IxExceptionObject *e = (IxExceptionObject *)ix_object_alloc(ctx, type, (size_t)type->basic_size);
+    if (!e) {
+        IX_DECREF(ctx, msg);
+        return NULL;
+    }
+    e->message = msg;
+    return &e->ob_base;
+}
+
 /* Exception(message=""): a message that is not a str is shown through str(). */
 static IxObject *exc_new(IxContext *ctx, IxObject *type, IxObject *const *args, size_t n)
 {
@@ -43,15 +55,7 @@ static IxObject *exc_new(IxContext *ctx, IxObject *type, IxObject *const *args, 
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes at most 1 argument (%zu given)",
                              ((IxTypeObject *)type)->name, n);
     IxObject *msg = n ? ix_str(ctx, args[0]) : ix_str_from_cstr(ctx, "");
-    if (!msg) return NULL;
-    IxTypeObject *t = (IxTypeObject *)type;
-    IxExceptionObject *e = (IxExceptionObject *)ix_object_alloc(ctx, t, (size_t)t->basic_size);
-    if (!e) {
-        IX_DECREF(ctx, msg);
-        return NULL;
-    }
-    e->message = msg;
-    return &e->ob_base;
+    return msg ? exception_with(ctx, (IxTypeObject *)type, msg) : NULL;
 }
 
 static void exc_dealloc(IxContext *ctx, IxObject *self)
@@ -153,13 +157,7 @@ static IxObject *make_exception(IxContext *ctx, IxTypeObject *type, const char *
         s = ix_str_from_cstr(ctx, "<message is not valid UTF-8>");
         if (!s) return NULL;
     }
-    IxExceptionObject *e = (IxExceptionObject *)ix_object_alloc(ctx, type, (size_t)type->basic_size);
-    if (!e) {
-        IX_DECREF(ctx, s);
-        return NULL;
-    }
-    e->message = s;
-    return &e->ob_base;
+    return exception_with(ctx, type, s);
 }
 
 void ix_err_set_string(IxContext *ctx, IxObject *type, const char *msg)

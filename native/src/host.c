@@ -181,13 +181,21 @@ IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size
     return reply_value(&k, r, false);
 }
 
+/* The object behind `target` (borrowed) and the attribute name the request starts with;
+ * the returned str holds the name. NULL with an error set. */
+static IxObject *target_and_name(Call *k, int64_t target, IxObject **o, const char **name)
+{
+    *o = ix_handle_get(&k->c.pub, target);
+    return *o ? next_name(k, name) : NULL;
+}
+
 IX_API int ixh_getattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
 {
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
-    IxObject *o = ix_handle_get(ctx, target);
+    IxObject *o;
     const char *name;
-    IxObject *s = o ? next_name(&k, &name) : NULL;
+    IxObject *s = target_and_name(&k, target, &o, &name);
     if (!s) return reply_error(&k);
     IxObject *r = ix_getattr(ctx, o, name);
     IX_DECREF(ctx, s);
@@ -198,9 +206,9 @@ IX_API int ixh_setattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, s
 {
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
-    IxObject *o = ix_handle_get(ctx, target);
+    IxObject *o;
     const char *name;
-    IxObject *s = o ? next_name(&k, &name) : NULL;
+    IxObject *s = target_and_name(&k, target, &o, &name);
     if (!s) return reply_error(&k);
     IxObject *v = next_value(&k);
     int rc = v ? ix_setattr(ctx, o, name, v) : -1;
