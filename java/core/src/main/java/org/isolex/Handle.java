@@ -1,0 +1,188 @@
+package org.isolex;
+
+import java.lang.ref.Cleaner;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.isolex.internal.NativeBridge;
+import org.isolex.internal.Wire;
+
+/**
+ * A reference, owned by Java, to an object that lives in one {@link Interpreter} and does not
+ * convert to a Java value (an instance of an extension type, a function, a module ...).
+ *
+ * <p>Each handle owns one native reference; {@link #close()} releases it (idempotent). A
+ * handle that is dropped without being closed is released after the garbage collector finds
+ * it (at the interpreter's next operation, never from the GC thread), and every handle is
+ * released when its interpreter closes. Using a closed handle throws {@link ClosedException}.
+ *
+ * <p>Arguments and results convert as follows. Java to native: {@code null} None,
+ * {@link Boolean} bool, {@link Long}/{@link Integer}/{@link Short}/{@link Byte} int,
+ * {@link Double}/{@link Float} float, {@link String} str, {@code byte[]} bytes, {@link List}
+ * list, {@code Object[]} tuple, {@link java.util.Map} dict, {@code Handle} the object itself
+ * (only a handle of the same interpreter: objects never cross interpreters). Native to Java:
+ * int {@link Long}, float {@link Double}, str {@link String}, bytes {@code byte[]}, tuple and
+ * list an unmodifiable {@link List}, dict an unmodifiable insertion-ordered
+ * {@link java.util.Map}, anything else a new {@code Handle} (which the caller then owns).
+ * An exception raised natively is thrown as a {@link NativeError}.
+ */
+public class Handle implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Interpreter interp;
+    private final long id;
+    private final String typeName;
+    private final Ref ref;
+    private final Cleaner.Cleanable cleanable;
+
+    /**
+     * The part of a handle the Cleaner and the interpreter know. It must not reference the
+     * Handle (or the Handle would never become unreachable).
+     */
+    static final class Ref implements Runnable {
+        final Interpreter interp;
+        final long id;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        Ref(Interpreter interp, long id) {
+            this.interp = interp;
+            this.id = id;
+        }
+
+        /** True for the one caller that gets to release the native reference. */
+        boolean markReleased() {
+            return released.compareAndSet(false, true);
+        }
+
+        boolean isReleased() {
+            return released.get();
+        }
+
+        /** The Cleaner action: runs on the cleaner thread, so it only queues the id. */
+        @Override
+        public void run() {
+            if (markReleased()) {
+                interp.live.remove(this);
+                interp.pendingReleases.add(id);
+            }
+        }
+    }
+
+    Handle(Interpreter interp, long id, String typeName) {
+        this.interp = interp;
+        this.id = id;
+        this.typeName = typeName;
+        this.ref = new Ref(interp, id);
+        interp.live.add(ref);
+        this.cleanable = CLEANER.register(this, ref);
+    }
+
+    /** The interpreter the object lives in. */
+    public Interpreter interpreter() {
+        return interp;
+    }
+
+    /** The native handle id (for diagnostics). */
+    long id() {
+        return id;
+    }
+
+    /** The object's full type name, e.g. {@code "counter.Counter"}. */
+    public String typeName() {
+        return typeName;
+    }
+
+    /** True after {@link #close()} or after its interpreter was closed. */
+    public boolean isClosed() {
+        return ref.isReleased() || interp.isClosed();
+    }
+
+    /** Calls the object: {@code obj(args...)}. */
+    public Object call(Object... args) {
+        Object[] a = args == null ? new Object[] {null} : args;
+        return interp.op(NativeBridge.Op.CALL, this, (w, hooks) -> w.tag(Wire.NONE).arguments(a, hooks));
+    }
+
+    /** Calls a method: {@code obj.method(args...)}. */
+    public Object invoke(String method, Object... args) {
+        Objects.requireNonNull(method, "method");
+        Object[] a = args == null ? new Object[] {null} : args;
+        return interp.op(NativeBridge.Op.CALL, this, (w, hooks) -> w.str(method).arguments(a, hooks));
+    }
+
+    /** Reads an attribute: {@code obj.name}. */
+    public Object getAttr(String name) {
+        Objects.requireNonNull(name, "name");
+        return interp.op(NativeBridge.Op.GETATTR, this, (w, hooks) -> w.str(name));
+    }
+
+    /** Sets an attribute: {@code obj.name = value}. */
+    public void setAttr(String name, Object value) {
+        Objects.requireNonNull(name, "name");
+        interp.op(NativeBridge.Op.SETATTR, this, (w, hooks) -> w.str(name).value(value, hooks, 0));
+    }
+
+    /** The object's repr, as its type defines it. */
+    public String repr() {
+        return (String) describe().get(1);
+    }
+
+    /** The whole object converted to Java values where it can be (containers recursively). */
+    public Object expand() {
+        return interp.op(NativeBridge.Op.EXPAND, this, (w, hooks) -> { });
+    }
+
+    /**
+     * True when both handles name the very same object. Handles of different interpreters
+     * never do (each interpreter has its own objects, even its own type objects).
+     */
+    public boolean sameObject(Handle other) {
+        Objects.requireNonNull(other, "other");
+        if (other.interp != interp) {
+            if (isClosed()) throw closedException();
+            if (other.isClosed()) throw other.closedException();
+            return false;
+        }
+        return identity() == other.identity();
+    }
+
+    /**
+     * The object's identity as the interpreter reports it (its address): two handles of one
+     * interpreter have the same identity exactly when they name the same object. For
+     * display; compare with {@link #sameObject(Handle)}.
+     */
+    public long identity() {
+        return (Long) describe().get(2);
+    }
+
+    /** [type name, repr, identity] (ixh_describe). */
+    private List<?> describe() {
+        return (List<?>) interp.op(NativeBridge.Op.DESCRIBE, this, (w, hooks) -> { });
+    }
+
+    ClosedException closedException() {
+        return new ClosedException(what() + " is closed"
+                + (interp.isClosed() ? " (interpreter " + interp.id() + " is closed)" : ""));
+    }
+
+    /** How messages name this handle. */
+    String what() {
+        return "handle to " + typeName;
+    }
+
+    /** Releases the native reference. Idempotent; never throws for a closed interpreter. */
+    @Override
+    public void close() {
+        if (ref.markReleased()) {
+            interp.live.remove(ref);
+            interp.release(id);
+        }
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return "Handle[" + typeName + " #" + id + " in interpreter " + interp.id() + (isClosed() ? ", closed" : "") + "]";
+    }
+}

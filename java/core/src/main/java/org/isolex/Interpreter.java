@@ -1,0 +1,328 @@
+package org.isolex;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+
+import org.isolex.internal.NativeBridge;
+import org.isolex.internal.NativeBridge.IxInterp;
+import org.isolex.internal.Wire;
+
+/**
+ * One isolated interpreter: its own instance of every module it imports (own module state, own
+ * type objects, own objects), its own native heap, accounted byte for byte. Create it with
+ * {@link Host#newInterpreter()}; close it to free everything it holds.
+ *
+ * <pre>{@code
+ * try (Interpreter interp = host.newInterpreter()) {
+ *     Module counter = interp.importModule("counter");
+ *     Handle c = (Handle) counter.invoke("Counter");
+ *     c.invoke("increment");
+ * }   // frees the module, its types and objects; live bytes back to 0
+ * }</pre>
+ *
+ * <h2>Threads and closing</h2>
+ * Any thread may use any interpreter. Native code inside one interpreter is serialized by the
+ * interpreter's own lock (in libisolex: the per-interpreter lock of PEP 684), so different
+ * interpreters run in parallel while calls into the same one take turns.
+ * <p>
+ * On the Java side, every operation (import, call, attribute access, handle release, the
+ * statistics) holds this interpreter's <em>read</em> lock for its duration, and
+ * {@link #close()} takes the <em>write</em> lock: close waits for the calls in flight to
+ * finish, and any call that starts after close throws {@link ClosedException}
+ * ("interpreter 3 is closed") without touching native memory. The lock is not fair but a
+ * waiting close holds back new calls, so close cannot starve.
+ *
+ * <h2>Handles and the garbage collector</h2>
+ * Results that do not convert to Java values come back as {@link Handle}s, each owning one
+ * native reference. Close them (try-with-resources). A handle the program drops without
+ * closing is released after the garbage collector finds it: a {@link java.lang.ref.Cleaner}
+ * action queues its id here (it never calls native code from the cleaner thread), and the
+ * queue is drained at the next operation on this interpreter or at close.
+ */
+public final class Interpreter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("org.isolex");
+    /** Room for the leak report written at close (a larger report is cut to a summary). */
+    private static final int CLOSE_REPORT_CAPACITY = 64 * 1024;
+    /** Rounds of the IXH_TOO_BIG protocol before giving up (one is the norm). */
+    private static final int MAX_EXPAND_ROUNDS = 4;
+
+    private final Host host;
+    private final IxInterp ptr;
+    private final long id;
+    private final LeakPolicy leakPolicy;
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile boolean closed;
+    private volatile LeakReport lastLeakReport;
+
+    /** Handles Java still owns (their cleaner states; never the Handle objects themselves). */
+    final Set<Handle.Ref> live = ConcurrentHashMap.newKeySet();
+    /** Ids of handles the GC collected unclosed; released at the next entry or at close. */
+    final ConcurrentLinkedQueue<Long> pendingReleases = new ConcurrentLinkedQueue<>();
+
+    final Wire.Hooks hooks = new Wire.Hooks() {
+        @Override
+        public boolean writeSpecial(Wire wire, Object value, int argument) {
+            if (!(value instanceof Handle)) return false;
+            Handle h = (Handle) value;
+            String what = argument > 0 ? "argument " + argument : "the value";
+            if (h.interpreter() != Interpreter.this) {
+                throw new IsolexException(what + " is a handle of interpreter " + h.interpreter().id()
+                        + "; objects cannot cross into interpreter " + id + " (pass a value, or use a queue)");
+            }
+            if (h.isClosed()) {
+                throw new ClosedException(what + ": handle to " + h.typeName() + " is closed");
+            }
+            wire.handle(h.id(), h.typeName());
+            return true;
+        }
+
+        @Override
+        public Object handle(long handleId, String typeName) {
+            return new Handle(Interpreter.this, handleId, typeName);
+        }
+
+        @Override
+        public RuntimeException error(String typeName, String message, RuntimeException cause) {
+            return NativeError.of(typeName, message, (NativeError) cause);
+        }
+    };
+
+    Interpreter(Host host, IxInterp ptr, LeakPolicy leakPolicy) {
+        this.host = host;
+        this.ptr = ptr;
+        this.id = NativeBridge.interpId(ptr);
+        this.leakPolicy = leakPolicy;
+    }
+
+    /** The interpreter's id (1, 2, ... in creation order within the process). */
+    public long id() {
+        return id;
+    }
+
+    /** The host that created it. */
+    public Host host() {
+        return host;
+    }
+
+    /** True after {@link #close()}. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Imports a module: finds {@code name.so} on the host's module path, loads it (once per
+     * process) and creates this interpreter's instance of it, or returns the instance already
+     * imported here (exec does not run again; the new {@link Module} handle names the same
+     * object).
+     *
+     * @throws NativeImportError if the module cannot be found or loaded (the message says why)
+     * @throws NativeSystemError if the module breaks a rule of the ABI (abi/ABI.md 4)
+     * @throws NativeError       if the module's own code fails while executing
+     */
+    public Module importModule(String name) {
+        Objects.requireNonNull(name, "name");
+        Lock l = enter();
+        try {
+            Wire w = Wire.get().str(name);
+            drainPendingReleases();
+            int status = NativeBridge.importModule(ptr, w.buffer(), w.length());
+            return (Module) finish(status, w, name);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Native bytes this interpreter holds now (objects, module state, types, blocks). */
+    public long liveBytes() {
+        Lock l = enter();
+        try {
+            return NativeBridge.interpLiveBytes(ptr);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Native blocks this interpreter holds now. */
+    public long liveBlocks() {
+        Lock l = enter();
+        try {
+            return NativeBridge.interpLiveBlocks(ptr);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /**
+     * Native handles currently open in this interpreter (each is a reference a {@link Handle}
+     * owns). Drains the queue of handles the GC collected first, so it is exact.
+     */
+    public long handleCount() {
+        Lock l = enter();
+        try {
+            drainPendingReleases();
+            return NativeBridge.interpHandleCount(ptr);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** The report of the last close that found leaks, if any. */
+    public Optional<LeakReport> lastLeakReport() {
+        return Optional.ofNullable(lastLeakReport);
+    }
+
+    /**
+     * Closes the interpreter: releases every handle Java still holds, then clears and frees
+     * every module (reverse import order), type and object, and unloads libraries no other
+     * interpreter uses. Waits for calls in flight. Idempotent.
+     *
+     * <p>Returns normally when nothing leaked. When native memory was still allocated (an
+     * extension forgot to release something), it is freed anyway and, per the host's
+     * {@link LeakPolicy}, a {@link LeakException} is thrown or the {@link LeakReport} is logged;
+     * either way {@link #lastLeakReport()} returns it.
+     */
+    @Override
+    public void close() {
+        LeakReport report = null;
+        Lock w = lock.writeLock();
+        w.lock();
+        try {
+            if (closed) return;
+            closed = true;
+            for (Handle.Ref ref : live) {
+                if (ref.markReleased()) NativeBridge.release(ptr, ref.id);
+            }
+            live.clear();
+            drainPendingReleases();
+            Wire wire = Wire.get();
+            wire.reserve(CLOSE_REPORT_CAPACITY);
+            ByteBuffer buf = wire.buffer();
+            int rc = NativeBridge.interpClose(ptr, buf);
+            ptr.setNull();
+            if (rc != 0) {
+                report = buf.limit() > 0
+                        ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
+                        : new LeakReport(id, -1, -1, -1, java.util.Map.of(), java.util.Map.of());
+                lastLeakReport = report;
+            }
+        } finally {
+            w.unlock();
+            host.forget(this);
+        }
+        if (report != null) {
+            if (leakPolicy == LeakPolicy.THROW) throw new LeakException(report);
+            LOG.log(System.Logger.Level.WARNING, "interpreter " + id + " leaked native memory (freed at close):\n"
+                    + report);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Interpreter " + id + (closed ? " (closed)" : "");
+    }
+
+    // ------------------------------------------------------------------ internals for Handle
+
+    /** Takes the read lock; throws if closed. The caller unlocks. */
+    Lock enter() {
+        Lock r = lock.readLock();
+        r.lock();
+        if (closed) {
+            r.unlock();
+            throw closedException();
+        }
+        return r;
+    }
+
+    ClosedException closedException() {
+        return new ClosedException("interpreter " + id + " is closed");
+    }
+
+    /** Releases the handles the GC queued. Caller holds the read (or write) lock. */
+    private void drainPendingReleases() {
+        Long h;
+        while ((h = pendingReleases.poll()) != null) {
+            NativeBridge.release(ptr, h);
+        }
+    }
+
+    /** One value-API operation on {@code target}: encodes, calls, decodes or throws. */
+    Object op(NativeBridge.Op op, Handle target, BiConsumer<Wire, Wire.Hooks> input) {
+        Lock l = enter();
+        try {
+            if (target.isClosed()) throw target.closedException();
+            Wire w = Wire.get();
+            input.accept(w, hooks);
+            drainPendingReleases();
+            int status = NativeBridge.op(op, ptr, target.id(), w.buffer(), w.length());
+            return finish(status, w, null);
+        } finally {
+            l.unlock();
+        }
+    }
+
+    /** Releases one handle now (Handle.close). No-op once the interpreter is closed. */
+    void release(long handleId) {
+        Lock r = lock.readLock();
+        r.lock();
+        try {
+            if (!closed) NativeBridge.release(ptr, handleId);
+        } finally {
+            r.unlock();
+        }
+    }
+
+    /**
+     * Turns a status and the buffer into a result: OK decodes the value, ERROR throws the
+     * decoded exception, TOO_BIG grows the buffer and expands the handle it names, then
+     * releases that handle (isolex_host.h). For an import ({@code moduleName} not null) a
+     * handle result becomes a {@link Module}.
+     */
+    private Object finish(int status, Wire w, String moduleName) {
+        for (int round = 0; ; round++) {
+            w.flipForRead();
+            switch (status) {
+                case NativeBridge.OK:
+                    if (moduleName != null) {
+                        if (w.readTag() != Wire.HANDLE) {
+                            throw new IsolexException("libisolex returned a non-handle for the import of '"
+                                    + moduleName + "'");
+                        }
+                        long h = w.readRawInt64();
+                        return new Module(this, h, w.readStr(), moduleName);
+                    }
+                    return w.readValue(hooks);
+                case NativeBridge.ERROR:
+                    throw w.readException(hooks);
+                case NativeBridge.TOO_BIG: {
+                    if (w.readTag() != Wire.HANDLE) throw new IsolexException("malformed IXH_TOO_BIG answer");
+                    long h = w.readRawInt64();
+                    w.readStr();
+                    long needed = w.readInt();
+                    if (round >= MAX_EXPAND_ROUNDS) {
+                        NativeBridge.release(ptr, h);
+                        throw new IsolexException("result still too big after " + round + " expansions ("
+                                + needed + " bytes)");
+                    }
+                    w.reserve(needed + 64);
+                    try {
+                        status = NativeBridge.op(NativeBridge.Op.EXPAND, ptr, h, w.buffer(), 0);
+                    } finally {
+                        NativeBridge.release(ptr, h);
+                    }
+                    continue;
+                }
+                default:
+                    throw new IsolexException("libisolex returned unknown status " + status);
+            }
+        }
+    }
+}

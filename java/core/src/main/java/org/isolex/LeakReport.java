@@ -1,0 +1,78 @@
+package org.isolex;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What an interpreter still had allocated when it closed (all of it was freed anyway).
+ *
+ * @param interpreterId  the interpreter's id
+ * @param bytes          live bytes at close (payload and block headers)
+ * @param blocks         live blocks at close
+ * @param rawBlocks      blocks from {@code IxMem_Malloc} that were never freed
+ * @param objectsByType  leaked objects counted by full type name
+ * @param bytesByModule  leaked bytes by the module whose code allocated them
+ *                       ({@code "<core>"} or similar for the host itself)
+ */
+public record LeakReport(long interpreterId, long bytes, long blocks, long rawBlocks,
+                         Map<String, Long> objectsByType, Map<String, Long> bytesByModule) {
+
+    public LeakReport {
+        objectsByType = Collections.unmodifiableMap(new LinkedHashMap<>(objectsByType));
+        bytesByModule = Collections.unmodifiableMap(new LinkedHashMap<>(bytesByModule));
+    }
+
+    /**
+     * Reads the report libisolex writes at close (isolex_host.h: a dict with "interpreter",
+     * "bytes", "blocks", "objects", "modules", "raw_blocks"). Missing entries read as 0 / empty
+     * (a report that did not fit the buffer is cut to a summary).
+     */
+    static LeakReport fromWire(Object decoded) {
+        if (!(decoded instanceof Map)) {
+            throw new IsolexException("malformed leak report: expected a dict, got " + decoded);
+        }
+        Map<?, ?> m = (Map<?, ?>) decoded;
+        return new LeakReport(num(m, "interpreter"), num(m, "bytes"), num(m, "blocks"), num(m, "raw_blocks"),
+                counts(m.get("objects")), counts(m.get("modules")));
+    }
+
+    private static long num(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Number ? ((Number) v).longValue() : 0L;
+    }
+
+    private static Map<String, Long> counts(Object v) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        if (v instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                out.put(String.valueOf(e.getKey()),
+                        e.getValue() instanceof Number ? ((Number) e.getValue()).longValue() : 0L);
+            }
+        }
+        return out;
+    }
+
+    /** True when nothing was left. */
+    public boolean isClean() {
+        return bytes == 0 && blocks == 0 && rawBlocks == 0 && objectsByType.isEmpty();
+    }
+
+    /** A readable multi-line summary. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("leak report for interpreter ").append(interpreterId).append(": ")
+          .append(bytes).append(" bytes in ").append(blocks).append(" blocks (")
+          .append(rawBlocks).append(" raw IxMem_Malloc blocks)");
+        if (!objectsByType.isEmpty()) {
+            sb.append("\n  objects by type:");
+            objectsByType.forEach((k, v) -> sb.append("\n    ").append(k).append(": ").append(v));
+        }
+        if (!bytesByModule.isEmpty()) {
+            sb.append("\n  bytes by module:");
+            bytesByModule.forEach((k, v) -> sb.append("\n    ").append(k).append(": ").append(v));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,34 @@
+package org.isolex;
+
+/**
+ * A module instance, as {@link Interpreter#importModule(String)} returns it: a {@link Handle}
+ * whose attributes are the module's functions, types and constants.
+ *
+ * <pre>{@code
+ * Module counter = interp.importModule("counter");
+ * long made = (Long) counter.invoke("created");
+ * }</pre>
+ */
+public final class Module extends Handle {
+    private final String name;
+
+    Module(Interpreter interp, long id, String typeName, String name) {
+        super(interp, id, typeName);
+        this.name = name;
+    }
+
+    /** The name it was imported by. */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    String what() {
+        return "module " + name;
+    }
+
+    @Override
+    public String toString() {
+        return "Module[" + name + " in interpreter " + interpreter().id() + (isClosed() ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,14 @@
+package org.isolex;
+
+/**
+ * A native {@code ImportError}: a module could not be found or loaded (bad name, missing file,
+ * not a shared object, no init symbol, ABI version mismatch, module already loaded in another
+ * interpreter and not supporting several). The message names the module and says which.
+ */
+public class NativeImportError extends NativeError {
+    private static final long serialVersionUID = 1L;
+
+    public NativeImportError(String nativeMessage, NativeError cause) {
+        super("ImportError", nativeMessage, cause);
+    }
+}

@@ -1,0 +1,15 @@
+package org.isolex;
+
+/**
+ * A native {@code SystemError}: an extension broke a rule of the ABI (abi/ABI.md) — an invalid
+ * module definition, or a function that returned failure without setting an error, or success
+ * with one set (that error is then the {@linkplain #getCause() cause}). It is a bug in the
+ * extension named by the message, not in the caller.
+ */
+public class NativeSystemError extends NativeError {
+    private static final long serialVersionUID = 1L;
+
+    public NativeSystemError(String nativeMessage, NativeError cause) {
+        super("SystemError", nativeMessage, cause);
+    }
+}

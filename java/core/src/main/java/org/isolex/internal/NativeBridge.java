@@ -1,0 +1,184 @@
+package org.isolex.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.SizeTPointer;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Name;
+import org.bytedeco.javacpp.annotation.Opaque;
+import org.bytedeco.javacpp.annotation.Platform;
+
+/**
+ * The JNI bridge to libisolex ({@code native/include/isolex_host.h}), generated and compiled by
+ * JavaCPP at build time (see {@code java/core/pom.xml}).
+ *
+ * <p>The raw {@code ixh_*} natives are package-private; the public surface is a handful of
+ * static Java methods that take Java types ({@link String}, direct {@link ByteBuffer}s) so that
+ * no JavaCPP type leaks into {@code org.isolex}. Value-API buffers are direct, little-endian
+ * {@link ByteBuffer}s owned by {@link Wire}; their address is passed as {@code uint8_t *}.
+ * JavaCPP adds a buffer's <em>position</em> to that address, so every call here first
+ * {@linkplain ByteBuffer#clear() clears} the buffer: native code always sees byte 0.
+ *
+ * <p>Every native function here is thread-safe (isolex_host.h); the Java layer adds only the
+ * rule that an {@link IxInterp} is not used after {@link #interpClose}.
+ */
+@Platform(value = "linux-x86_64", include = "isolex_host.h", link = "isolex@.1")
+public final class NativeBridge {
+    static {
+        Loader.load();
+    }
+
+    private NativeBridge() {}
+
+    /** Status codes of the value API (IXH_OK, IXH_ERROR, IXH_TOO_BIG). */
+    public static final int OK = 0, ERROR = 1, TOO_BIG = 2;
+
+    /** The value-API operations that share the (interp, target, buf, len, cap) shape. */
+    public enum Op { CALL, GETATTR, SETATTR, DESCRIBE, EXPAND }
+
+    /** An interpreter pointer ({@code IxInterp *}). Opaque: only libisolex looks inside. */
+    @Opaque
+    @Name("IxInterp")
+    public static final class IxInterp extends Pointer {
+        IxInterp() { super((Pointer) null); }
+        IxInterp(Pointer p) { super(p); }
+    }
+
+    /** {@code IxInterpConfig}: allocated natively, filled, passed to ixh_interp_new, freed. */
+    @Name("IxInterpConfig")
+    static final class IxInterpConfig extends Pointer {
+        static { Loader.load(); }
+        IxInterpConfig() { super((Pointer) null); allocate(); }
+        private native void allocate();
+
+        native @Cast("const char*") BytePointer module_path();
+        native IxInterpConfig module_path(@Cast("const char*") BytePointer setter);
+        native @Cast("int64_t") long memory_limit();
+        native IxInterpConfig memory_limit(long setter);
+    }
+
+    // ------------------------------------------------------------------ raw natives
+
+    static native @Cast("const char*") BytePointer ixh_version();
+    static native @Cast("int64_t") long ixh_live_bytes();
+    static native @Cast("int64_t") long ixh_live_interpreters();
+    static native @Cast("int64_t") long ixh_loaded_libraries();
+
+    static native IxInterp ixh_interp_new(@Cast("const IxInterpConfig*") IxInterpConfig config);
+    static native @Cast("int64_t") long ixh_interp_id(IxInterp interp);
+    static native @Cast("int64_t") long ixh_interp_live_bytes(IxInterp interp);
+    static native @Cast("int64_t") long ixh_interp_live_blocks(IxInterp interp);
+    static native @Cast("int64_t") long ixh_interp_handle_count(IxInterp interp);
+    static native int ixh_interp_close(IxInterp interp, @Cast("uint8_t*") ByteBuffer buf,
+                                       @Cast("size_t") long cap, @Cast("size_t*") SizeTPointer len);
+
+    static native int ixh_import(IxInterp interp, @Cast("uint8_t*") ByteBuffer buf,
+                                 @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_call(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
+                               @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_getattr(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
+                                  @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_setattr(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
+                                  @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_describe(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
+                                   @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_expand(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
+                                 @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_release(IxInterp interp, @Cast("int64_t") long handle);
+
+    // ------------------------------------------------------------------ the public surface
+
+    /** Makes sure libisolex and the JNI library are loaded (throws if they cannot be). */
+    public static void load() {
+        // the static initializer did it
+    }
+
+    /** libisolex's version string. */
+    public static String version() {
+        BytePointer p = ixh_version();
+        return p == null || p.isNull() ? "" : p.getString(StandardCharsets.UTF_8);
+    }
+
+    public static long liveBytes() { return ixh_live_bytes(); }
+
+    public static long liveInterpreters() { return ixh_live_interpreters(); }
+
+    public static long loadedLibraries() { return ixh_loaded_libraries(); }
+
+    /**
+     * Creates an interpreter.
+     *
+     * @param modulePath ':'-separated directories, or null; passed as UTF-8 bytes, so
+     *                   non-ASCII directory names work
+     * @param memoryLimit bytes, 0 for none
+     * @return the interpreter, or null when the process is out of memory
+     */
+    public static IxInterp interpNew(String modulePath, long memoryLimit) {
+        try (IxInterpConfig config = new IxInterpConfig();
+             BytePointer path = modulePath == null ? null
+                     : new BytePointer(modulePath.getBytes(StandardCharsets.UTF_8).length + 1)) {
+            if (path != null) {
+                byte[] utf8 = modulePath.getBytes(StandardCharsets.UTF_8);
+                path.put(utf8, 0, utf8.length).put(utf8.length, (byte) 0);
+            }
+            config.module_path(path).memory_limit(memoryLimit);
+            IxInterp interp = ixh_interp_new(config);
+            return interp == null || interp.isNull() ? null : interp;
+        }
+    }
+
+    public static long interpId(IxInterp interp) { return ixh_interp_id(interp); }
+
+    public static long interpLiveBytes(IxInterp interp) { return ixh_interp_live_bytes(interp); }
+
+    public static long interpLiveBlocks(IxInterp interp) { return ixh_interp_live_blocks(interp); }
+
+    public static long interpHandleCount(IxInterp interp) { return ixh_interp_handle_count(interp); }
+
+    /**
+     * Closes and frees the interpreter; the leak report (if any) is written into {@code buf}
+     * from position 0, and {@code buf}'s limit is set to its length.
+     *
+     * @return 0 when nothing leaked, 1 when something did
+     */
+    public static int interpClose(IxInterp interp, ByteBuffer buf) {
+        try (SizeTPointer len = new SizeTPointer(1)) {
+            len.put(0L);
+            buf.clear();
+            int rc = ixh_interp_close(interp, buf, buf.capacity(), len);
+            long n = len.get();
+            buf.clear();
+            buf.limit((int) Math.min(Math.max(n, 0), buf.capacity()));
+            return rc;
+        }
+    }
+
+    /** ixh_import: {@code buf} holds {@code len} bytes (a str), has {@code buf.capacity()} room. */
+    public static int importModule(IxInterp interp, ByteBuffer buf, int len) {
+        buf.clear();
+        return ixh_import(interp, buf, len, buf.capacity());
+    }
+
+    /** One of the (interp, target, buf, len, cap) value-API operations. */
+    public static int op(Op op, IxInterp interp, long target, ByteBuffer buf, int len) {
+        buf.clear();
+        long cap = buf.capacity();
+        switch (op) {
+            case CALL: return ixh_call(interp, target, buf, len, cap);
+            case GETATTR: return ixh_getattr(interp, target, buf, len, cap);
+            case SETATTR: return ixh_setattr(interp, target, buf, len, cap);
+            case DESCRIBE: return ixh_describe(interp, target, buf, len, cap);
+            case EXPAND: return ixh_expand(interp, target, buf, len, cap);
+            default: throw new AssertionError(op);
+        }
+    }
+
+    /** Drops the reference a handle owns: 0, or -1 for a stale/foreign handle. */
+    public static int release(IxInterp interp, long handle) {
+        return ixh_release(interp, handle);
+    }
+}

@@ -1,0 +1,408 @@
+package org.isolex.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The wire format of isolex_host.h, in Java: a per-thread, reusable, direct, little-endian
+ * buffer with an encoder for Java arguments and a decoder for native results.
+ *
+ * <pre>
+ *   NONE FALSE TRUE        tag only
+ *   INT                    int64
+ *   FLOAT                  float64
+ *   STR BYTES              uint32 length + bytes (UTF-8 for STR)
+ *   TUPLE LIST             uint32 count + values
+ *   DICT                   uint32 count + (key, value) pairs
+ *   HANDLE                 int64 handle + STR type name
+ *   EXCEPTION              STR type name, STR message, NONE or the cause (EXCEPTION)
+ * </pre>
+ *
+ * Java to wire: {@code null} NONE, {@link Boolean} TRUE/FALSE, {@link Long}/{@link Integer}/
+ * {@link Short}/{@link Byte} INT, {@link Double}/{@link Float} FLOAT, {@link String} STR,
+ * {@code byte[]} BYTES, {@link List} LIST, {@code Object[]} TUPLE, {@link Map} DICT, and
+ * whatever {@link Hooks#writeSpecial} accepts (handles). Wire to Java: INT {@link Long},
+ * FLOAT {@link Double}, STR {@link String}, BYTES {@code byte[]}, TUPLE and LIST an
+ * unmodifiable {@link List}, DICT an unmodifiable {@link LinkedHashMap}, HANDLE and
+ * EXCEPTION whatever {@link Hooks} makes of them.
+ *
+ * <p>A Wire belongs to one thread ({@link #get()}) and is used for one native call at a time;
+ * results are decoded into Java objects before the next call.
+ */
+public final class Wire {
+    public static final int NONE = 0, FALSE = 1, TRUE = 2, INT = 3, FLOAT = 4, STR = 5, BYTES = 6,
+            TUPLE = 7, LIST = 8, DICT = 9, HANDLE = 10, EXCEPTION = 11;
+
+    /** Initial size of a thread's buffer. */
+    public static final int INITIAL_CAPACITY = 16 * 1024;
+    /** A buffer grown past this is dropped back to the initial size after use. */
+    static final int KEEP_CAPACITY = 1 << 20;
+    /** Deepest nesting of containers the encoder accepts (a guard against cycles). */
+    public static final int MAX_DEPTH = 512;
+
+    private static final ThreadLocal<Wire> PER_THREAD = ThreadLocal.withInitial(() -> new Wire(INITIAL_CAPACITY));
+
+    /** What the codec cannot do by itself: handles (both ways) and exceptions. */
+    public interface Hooks {
+        /**
+         * Writes {@code value} if it is a type the caller knows (a handle) and returns true;
+         * returns false to let the codec reject it. {@code argument} is the 1-based index of
+         * the top-level argument it belongs to (0 when not an argument).
+         */
+        boolean writeSpecial(Wire wire, Object value, int argument);
+
+        /** Makes the Java object for a HANDLE read from a result. */
+        Object handle(long id, String typeName);
+
+        /** Makes the Java exception for an EXCEPTION (cause already decoded, or null). */
+        RuntimeException error(String typeName, String message, RuntimeException cause);
+    }
+
+    /** Hooks that know no handles: for values only (tests, leak reports). */
+    public static final Hooks VALUES_ONLY = new Hooks() {
+        @Override public boolean writeSpecial(Wire wire, Object value, int argument) { return false; }
+
+        @Override public Object handle(long id, String typeName) {
+            throw new IllegalStateException("unexpected handle " + id + " (" + typeName + ") in a value");
+        }
+
+        @Override public RuntimeException error(String typeName, String message, RuntimeException cause) {
+            RuntimeException e = new RuntimeException(typeName + ": " + message);
+            if (cause != null) e.initCause(cause);
+            return e;
+        }
+    };
+
+    private ByteBuffer buf;
+    private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    /** A Wire of its own (not the thread's); mostly for tests. */
+    public Wire(int capacity) {
+        buf = ByteBuffer.allocateDirect(Math.max(capacity, 64)).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The calling thread's Wire, reset to empty. */
+    public static Wire get() {
+        Wire w = PER_THREAD.get();
+        w.reset();
+        return w;
+    }
+
+    /** Empties the buffer (and shrinks it if an earlier result grew it very large). */
+    public Wire reset() {
+        if (buf.capacity() > KEEP_CAPACITY) {
+            buf = ByteBuffer.allocateDirect(INITIAL_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        buf.clear();
+        return this;
+    }
+
+    /** The direct buffer to pass to native code (address of byte 0, capacity as cap). */
+    public ByteBuffer buffer() { return buf; }
+
+    /** Bytes written so far. */
+    public int length() { return buf.position(); }
+
+    /** Makes the buffer at least {@code capacity} bytes; the content is dropped. */
+    public void reserve(long capacity) {
+        if (capacity > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("a result of " + capacity + " bytes does not fit a Java buffer");
+        }
+        if (buf.capacity() < capacity) {
+            buf = ByteBuffer.allocateDirect((int) capacity).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        buf.clear();
+    }
+
+    /** Positions the buffer for reading what native code wrote: from 0 to the capacity. */
+    public Wire flipForRead() {
+        buf.clear();
+        return this;
+    }
+
+    /** Positions the buffer for reading the first {@code length} bytes. */
+    public Wire flipForRead(int length) {
+        buf.clear();
+        buf.limit(length);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    private void ensure(int n) {
+        if (buf.remaining() >= n) return;
+        long need = (long) buf.position() + n;
+        long cap = Math.max(need, 2L * buf.capacity());
+        if (cap > Integer.MAX_VALUE - 8) cap = need;
+        if (cap > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("arguments too large for the wire format (" + need + " bytes)");
+        }
+        ByteBuffer bigger = ByteBuffer.allocateDirect((int) cap).order(ByteOrder.LITTLE_ENDIAN);
+        buf.flip();
+        bigger.put(buf);
+        buf = bigger;
+    }
+
+    public Wire tag(int tag) {
+        ensure(1);
+        buf.put((byte) tag);
+        return this;
+    }
+
+    public Wire int64(long v) {
+        ensure(9);
+        buf.put((byte) INT).putLong(v);
+        return this;
+    }
+
+    public Wire float64(double v) {
+        ensure(9);
+        buf.put((byte) FLOAT).putDouble(v);
+        return this;
+    }
+
+    public Wire str(String s) {
+        ByteBuffer bytes;
+        try {
+            bytes = utf8.reset().encode(CharBuffer.wrap(s));
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("string is not valid Unicode (it has an unpaired surrogate): "
+                    + abbreviate(s), e);
+        }
+        int n = bytes.remaining();
+        ensure(5 + n);
+        buf.put((byte) STR).putInt(n).put(bytes);
+        return this;
+    }
+
+    public Wire bytes(byte[] b) {
+        ensure(5 + b.length);
+        buf.put((byte) BYTES).putInt(b.length).put(b);
+        return this;
+    }
+
+    /** A TUPLE, LIST or DICT header; the caller writes {@code count} values (pairs for DICT). */
+    public Wire count(int tag, int count) {
+        ensure(5);
+        buf.put((byte) tag).putInt(count);
+        return this;
+    }
+
+    /** A HANDLE: id and type name. */
+    public Wire handle(long id, String typeName) {
+        ensure(9);
+        buf.put((byte) HANDLE).putLong(id);
+        return str(typeName);
+    }
+
+    /** An EXCEPTION (for tests and symmetry; native code is what normally writes them). */
+    public Wire exception(String typeName, String message) {
+        tag(EXCEPTION);
+        return str(typeName).str(message);
+    }
+
+    /** Writes the arguments of a call as one TUPLE, numbering them from 1 for messages. */
+    public Wire arguments(Object[] args, Hooks hooks) {
+        count(TUPLE, args.length);
+        for (int i = 0; i < args.length; i++) {
+            value(args[i], hooks, i + 1, 0);
+        }
+        return this;
+    }
+
+    /** Writes one Java value. {@code argument}: 1-based argument index for messages, or 0. */
+    public Wire value(Object v, Hooks hooks, int argument) {
+        return value(v, hooks, argument, 0);
+    }
+
+    private Wire value(Object v, Hooks hooks, int argument, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new IllegalArgumentException(where(argument) + "nests containers more than " + MAX_DEPTH
+                    + " deep (does it contain itself?)");
+        }
+        if (v == null) return tag(NONE);
+        if (v instanceof Boolean) return tag((Boolean) v ? TRUE : FALSE);
+        if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return int64(((Number) v).longValue());
+        }
+        if (v instanceof Double || v instanceof Float) return float64(((Number) v).doubleValue());
+        if (v instanceof String) return str((String) v);
+        if (v instanceof byte[]) return bytes((byte[]) v);
+        if (v instanceof List) {
+            List<?> list = (List<?>) v;
+            count(LIST, list.size());
+            int n = 0;
+            for (Object item : list) {
+                value(item, hooks, argument, depth + 1);
+                n++;
+            }
+            if (n != list.size()) throw new IllegalArgumentException(where(argument) + "list changed size while being converted");
+            return this;
+        }
+        if (v instanceof Object[]) {
+            Object[] tuple = (Object[]) v;
+            count(TUPLE, tuple.length);
+            for (Object item : tuple) value(item, hooks, argument, depth + 1);
+            return this;
+        }
+        if (v instanceof Map) {
+            Map<?, ?> map = (Map<?, ?>) v;
+            count(DICT, map.size());
+            int n = 0;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                value(e.getKey(), hooks, argument, depth + 1);
+                value(e.getValue(), hooks, argument, depth + 1);
+                n++;
+            }
+            if (n != map.size()) throw new IllegalArgumentException(where(argument) + "map changed size while being converted");
+            return this;
+        }
+        if (hooks.writeSpecial(this, v, argument)) return this;
+        throw new IllegalArgumentException(where(argument) + "cannot convert a " + v.getClass().getName()
+                + " to an isolex value; supported: null, Boolean, Long/Integer/Short/Byte (int), Double/Float (float),"
+                + " String (str), byte[] (bytes), List (list), Object[] (tuple), Map (dict), Handle");
+    }
+
+    private static String where(int argument) {
+        return argument > 0 ? "argument " + argument + ": " : "";
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? "\"" + s + "\"" : "\"" + s.substring(0, 40) + "...\"";
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** The tag at the current read position, without consuming it. */
+    public int peekTag() {
+        need(1);
+        return buf.get(buf.position()) & 0xff;
+    }
+
+    public int readTag() {
+        need(1);
+        return buf.get() & 0xff;
+    }
+
+    public long readRawInt64() {
+        need(8);
+        return buf.getLong();
+    }
+
+    /** Reads a STR value (tag included). */
+    public String readStr() {
+        expectTag(STR);
+        return readStrPayload();
+    }
+
+    /** Reads an INT value (tag included). */
+    public long readInt() {
+        expectTag(INT);
+        return readRawInt64();
+    }
+
+    private void expectTag(int want) {
+        int tag = readTag();
+        if (tag != want) throw malformed("expected tag " + want + ", found " + tag);
+    }
+
+    private String readStrPayload() {
+        int n = readLength();
+        byte[] b = new byte[n];
+        buf.get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    private int readLength() {
+        need(4);
+        long n = Integer.toUnsignedLong(buf.getInt());
+        if (n > buf.remaining()) throw malformed("length " + n + " exceeds the " + buf.remaining() + " bytes left");
+        return (int) n;
+    }
+
+    private int readCount() {
+        need(4);
+        long n = Integer.toUnsignedLong(buf.getInt());
+        if (n > buf.remaining()) throw malformed("count " + n + " exceeds the " + buf.remaining() + " bytes left");
+        return (int) n;
+    }
+
+    private void need(int n) {
+        if (buf.remaining() < n) throw malformed("truncated value");
+    }
+
+    private IllegalStateException malformed(String what) {
+        return new IllegalStateException("malformed wire data at byte " + buf.position() + ": " + what);
+    }
+
+    /** Reads one value. An EXCEPTION value is returned as the hooks' exception (not thrown). */
+    public Object readValue(Hooks hooks) {
+        int tag = readTag();
+        switch (tag) {
+            case NONE: return null;
+            case FALSE: return Boolean.FALSE;
+            case TRUE: return Boolean.TRUE;
+            case INT: return readRawInt64();
+            case FLOAT: need(8); return buf.getDouble();
+            case STR: return readStrPayload();
+            case BYTES: {
+                byte[] b = new byte[readLength()];
+                buf.get(b);
+                return b;
+            }
+            case TUPLE:
+            case LIST: {
+                int n = readCount();
+                List<Object> list = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) list.add(readValue(hooks));
+                return Collections.unmodifiableList(list);
+            }
+            case DICT: {
+                int n = readCount();
+                Map<Object, Object> map = new LinkedHashMap<>();
+                for (int i = 0; i < n; i++) {
+                    Object k = readValue(hooks);
+                    map.put(k, readValue(hooks));
+                }
+                return Collections.unmodifiableMap(map);
+            }
+            case HANDLE: {
+                long id = readRawInt64();
+                return hooks.handle(id, readStr());
+            }
+            case EXCEPTION: return readExceptionPayload(hooks);
+            default: throw malformed("unknown tag " + tag);
+        }
+    }
+
+    /** Reads an EXCEPTION value (tag included) with its cause chain. */
+    public RuntimeException readException(Hooks hooks) {
+        expectTag(EXCEPTION);
+        return readExceptionPayload(hooks);
+    }
+
+    private RuntimeException readExceptionPayload(Hooks hooks) {
+        String type = readStr();
+        String message = readStr();
+        RuntimeException cause = null;
+        int next = readTag();
+        if (next == EXCEPTION) {
+            cause = readExceptionPayload(hooks);
+        } else if (next != NONE) {
+            throw malformed("exception cause has tag " + next);
+        }
+        return hooks.error(type, message, cause);
+    }
+}
