@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The leak report as libisolex writes it at close (isolex_host.h), built here with the Java
- * encoder: no test module leaks yet, so this checks the parsing and the messages.
+ * encoder so that every field and the messages are pinned; LeakCloseTest checks a real one.
  */
 class LeakReportTest {
 
