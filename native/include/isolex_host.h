@@ -43,6 +43,9 @@ int64_t ixh_loaded_libraries(void);
 typedef struct IxInterpConfig {
     const char *module_path;  /* ':'-separated directories searched by import; may be NULL */
     int64_t memory_limit;     /* bytes; 0 for none. Going over raises MemoryError */
+    int legacy_private_copies; /* nonzero: a legacy module already loaded by another
+                                * interpreter is loaded here from a private copy of its
+                                * library file (own globals; see abi/MIGRATION.md) */
 } IxInterpConfig;
 
 /* NULL only when the process is out of memory. */
@@ -61,7 +64,8 @@ int64_t ixh_interp_handle_count(IxInterp *interp);
  * Returns 0 when nothing leaked, 1 when something did; either way all its memory is freed.
  * If buf is not NULL the leak report is written to it in the wire format (see
  * ixh_wire_leak_report) and *len receives its length; a report that does not fit is cut
- * to a summary. The interpreter pointer is invalid afterwards. */
+ * to a summary. The interpreter pointer is invalid afterwards. Returns -1, and does
+ * nothing, when called by a thread that has entered this interpreter. */
 int ixh_interp_close(IxInterp *interp, uint8_t *buf, size_t cap, size_t *len);
 
 /* ---------------------------------------------------------------- value API
@@ -92,14 +96,17 @@ int ixh_setattr(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size
 int ixh_describe(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
 /* in: nothing.                          out: the object fully converted where it can be */
 int ixh_expand(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
-/* Drop the reference a handle owns. Returns 0, or -1 for a stale/foreign handle. */
+/* Drop the reference a handle owns. Returns 0, or -1 for a stale/foreign handle (or a
+ * re-entry). Every value API call from a thread already inside the interpreter answers
+ * IXH_ERROR with the RuntimeError of ABI.md 9.2. */
 int ixh_release(IxInterp *interp, int64_t handle);
 
 /* ---------------------------------------------------------------- embedding API */
 
 /* Take the interpreter's lock and return a context for this thread's use of it. Every
  * ixh_enter is paired with one ixh_leave on the same thread; any error still set at leave
- * is dropped. */
+ * is dropped. Returns NULL when out of memory, or when this thread has already entered
+ * this interpreter (re-entry is refused, never a deadlock: ABI.md 9.2). */
 IxContext *ixh_enter(IxInterp *interp);
 void ixh_leave(IxContext *ctx);
 /* Import inside an entered interpreter: new reference, or NULL with an error set. */

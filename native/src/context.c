@@ -46,19 +46,67 @@ void ix_mem_free(IxContext *ctx, void *p)
 
 /* ---------------------------------------------------------------- the lock (ABI.md 9) */
 
+static uintptr_t self_id(void)
+{
+    return (uintptr_t)pthread_self();
+}
+
+void ix_interp_lock(IxInterp *in)
+{
+    pthread_mutex_lock(&in->lock);
+    atomic_store_explicit(&in->holder, self_id(), memory_order_relaxed);
+}
+
+void ix_interp_unlock(IxInterp *in)
+{
+    atomic_store_explicit(&in->holder, 0, memory_order_relaxed);
+    pthread_mutex_unlock(&in->lock);
+}
+
+/* Only this thread ever stores its own id, so a relaxed read answers "is it me" exactly. */
+bool ix_interp_held_by_me(IxInterp *in)
+{
+    return atomic_load_explicit(&in->holder, memory_order_relaxed) == self_id();
+}
+
+void ix_ctx_hold(IxCtx *c, IxLibrary *lib)
+{
+    if (c->nheld > 0 && c->held[c->nheld - 1].lib == lib) {
+        c->held[c->nheld - 1].depth++;
+    } else if (c->nheld < IX_MAX_HELD_LIBS) {
+        c->held[c->nheld].lib = lib;
+        c->held[c->nheld].depth = 1;
+        c->nheld++;
+    }
+    /* Deeper nesting of distinct shared-lock libraries is forbidden (ABI.md 9.3); such a
+     * lock is still taken, just not given up by IxLock_Release. */
+}
+
+void ix_ctx_unhold(IxCtx *c, IxLibrary *lib)
+{
+    if (c->nheld > 0 && c->held[c->nheld - 1].lib == lib && --c->held[c->nheld - 1].depth == 0)
+        c->nheld--;
+}
+
+/* Give up the code locks (innermost first), then the interpreter lock; retake them in the
+ * opposite order, so every thread takes interpreter lock before code locks. */
 static void lock_release(IxContext *ctx)
 {
     IxCtx *c = IX_CTX(ctx);
     if (c->released) return;
     c->released = true;
-    pthread_mutex_unlock(&c->interp->lock);
+    for (int i = c->nheld; i-- > 0;)
+        for (int d = 0; d < c->held[i].depth; d++) ix_library_code_unlock(c->held[i].lib);
+    ix_interp_unlock(c->interp);
 }
 
 static void lock_acquire(IxContext *ctx)
 {
     IxCtx *c = IX_CTX(ctx);
     if (!c->released) return;
-    pthread_mutex_lock(&c->interp->lock);
+    ix_interp_lock(c->interp);
+    for (int i = 0; i < c->nheld; i++)
+        for (int d = 0; d < c->held[i].depth; d++) ix_library_code_lock(c->held[i].lib);
     c->released = false;
 }
 
@@ -163,9 +211,10 @@ void ix_ctx_fini(IxCtx *c)
 
 IX_API IxContext *ixh_enter(IxInterp *interp)
 {
+    if (ix_interp_held_by_me(interp)) return NULL; /* re-entry (ABI.md 9.2) */
     IxCtx *c = ix_host_alloc(sizeof *c);
     if (!c) return NULL;
-    pthread_mutex_lock(&interp->lock);
+    ix_interp_lock(interp);
     ix_ctx_init(c, interp);
     return &c->pub;
 }
@@ -173,7 +222,8 @@ IX_API IxContext *ixh_enter(IxInterp *interp)
 IX_API void ixh_leave(IxContext *ctx)
 {
     IxCtx *c = IX_CTX(ctx);
+    if (c->released) lock_acquire(ctx); /* dropping the error needs the interpreter */
     ix_ctx_fini(c);
-    if (!c->released) pthread_mutex_unlock(&c->interp->lock);
+    ix_interp_unlock(c->interp);
     ix_host_free(c);
 }

@@ -3,6 +3,7 @@
  * byte buffer in the wire format. This is the path Java takes: a single JNI crossing per
  * operation, with the interpreter's lock held for exactly its duration.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "ix_internal.h"
@@ -14,9 +15,30 @@ typedef struct Call {
     size_t pos;       /* read position in the request */
 } Call;
 
+/* ABI.md 9.2: this thread is already inside `in`. The reply is written without touching
+ * the interpreter (its state belongs to the suspended outer entry). */
+static bool refuse_reentry(IxInterp *in, uint8_t *buf, size_t cap)
+{
+    if (!ix_interp_held_by_me(in)) return false;
+    char msg[200];
+    snprintf(msg, sizeof msg,
+             "interpreter %lld is already entered by this thread; re-entrant calls into the same "
+             "interpreter are not supported",
+             (long long)in->id);
+    IxWire w;
+    ixw_init(&w, buf, cap);
+    ixw_tag(&w, IXW_EXCEPTION);
+    ixw_cstr(&w, "RuntimeError");
+    ixw_cstr(&w, msg);
+    ixw_tag(&w, IXW_NONE);
+    return true;
+}
+
+/* NULL when the call is refused as a re-entry (the reply is written: return IXH_ERROR). */
 static IxContext *begin(Call *k, IxInterp *in, uint8_t *buf, size_t len, size_t cap)
 {
-    pthread_mutex_lock(&in->lock);
+    if (refuse_reentry(in, buf, cap)) return NULL;
+    ix_interp_lock(in);
     ix_ctx_init(&k->c, in);
     k->buf = buf;
     k->len = len;
@@ -28,7 +50,7 @@ static IxContext *begin(Call *k, IxInterp *in, uint8_t *buf, size_t len, size_t 
 static int end(Call *k, int status)
 {
     ix_ctx_fini(&k->c);
-    pthread_mutex_unlock(&k->c.interp->lock);
+    ix_interp_unlock(k->c.interp);
     return status;
 }
 
@@ -145,6 +167,7 @@ IX_API int ixh_import(IxInterp *in, uint8_t *buf, size_t len, size_t cap)
 {
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
     const char *name;
     IxObject *s = next_name(&k, &name);
     if (!s) return reply_error(&k);
@@ -157,6 +180,7 @@ IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size
 {
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
     IxObject *f = ix_handle_get(ctx, target);
     if (!f) return reply_error(&k);
     IxObject *name = next_value(&k);
@@ -193,6 +217,7 @@ IX_API int ixh_getattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, s
 {
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
     IxObject *o;
     const char *name;
     IxObject *s = target_and_name(&k, target, &o, &name);
@@ -206,6 +231,7 @@ IX_API int ixh_setattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, s
 {
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
     IxObject *o;
     const char *name;
     IxObject *s = target_and_name(&k, target, &o, &name);
@@ -223,6 +249,7 @@ IX_API int ixh_describe(IxInterp *in, int64_t target, uint8_t *buf, size_t len, 
 {
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
     IxObject *o = ix_handle_get(ctx, target);
     IxObject *repr = o ? ix_repr(ctx, o) : NULL;
     if (!repr) return reply_error(&k);
@@ -244,6 +271,7 @@ IX_API int ixh_expand(IxInterp *in, int64_t target, uint8_t *buf, size_t len, si
 {
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
     IxObject *o = ix_handle_get(ctx, target);
     if (o) IX_INCREF(o);
     return reply_value(&k, o, false);
@@ -252,7 +280,7 @@ IX_API int ixh_expand(IxInterp *in, int64_t target, uint8_t *buf, size_t len, si
 IX_API int ixh_release(IxInterp *in, int64_t handle)
 {
     Call k;
-    begin(&k, in, NULL, 0, 0);
+    if (!begin(&k, in, NULL, 0, 0)) return -1;
     int rc = ix_handle_release(&k.c.pub, handle);
     end(&k, 0);
     return rc;

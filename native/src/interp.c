@@ -55,6 +55,7 @@ IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
     in->id = atomic_fetch_add(&next_id, 1);
     ix_heap_init(&in->heap, config ? config->memory_limit : 0);
     pthread_mutex_init(&in->lock, NULL);
+    in->legacy_copies = config && config->legacy_private_copies;
     if (config && config->module_path && !(in->module_path = ix_host_strdup(config->module_path))) {
         ix_host_free(in);
         return NULL;
@@ -84,11 +85,13 @@ IxObject *ix_interp_find_module(IxInterp *in, const char *name)
 
 /* ---------------------------------------------------------------- accessors */
 
+/* A thread that has entered the interpreter already holds the lock: it reads directly. */
 static int64_t locked_diff(IxInterp *in, const int64_t *a, const int64_t *b)
 {
-    pthread_mutex_lock(&in->lock);
+    if (ix_interp_held_by_me(in)) return *a - (b ? *b : 0);
+    ix_interp_lock(in);
     int64_t v = *a - (b ? *b : 0);
-    pthread_mutex_unlock(&in->lock);
+    ix_interp_unlock(in);
     return v;
 }
 
@@ -206,7 +209,8 @@ static void drop_modules(IxContext *ctx, IxInterp *in)
 
 IX_API int ixh_interp_close(IxInterp *in, uint8_t *buf, size_t cap, size_t *len)
 {
-    pthread_mutex_lock(&in->lock);
+    if (ix_interp_held_by_me(in)) return -1; /* closing from inside: refused (ABI.md 9.2) */
+    ix_interp_lock(in);
     in->closing = true;
     IxCtx c;
     ix_ctx_init(&c, in);
@@ -221,7 +225,7 @@ IX_API int ixh_interp_close(IxInterp *in, uint8_t *buf, size_t cap, size_t *len)
     release_leaked_links(&c.pub, in);
     ix_heap_free_all(&in->heap); /* builtins, caches, leftovers: no destructor runs */
 
-    pthread_mutex_unlock(&in->lock);
+    ix_interp_unlock(in);
     pthread_mutex_destroy(&in->lock);
     ix_host_free(in->module_path);
     ix_host_free(in);

@@ -98,13 +98,27 @@ enum {
 
 /* The host's side of a context. One per entry into an interpreter (ixh_enter or a value
  * API call), on the entering thread's stack: the error state is per entry, so per thread. */
+#define IX_MAX_HELD_LIBS 8
+
 typedef struct IxCtx {
     IxContext pub;
     IxInterp *interp;
     IxObject *exc;      /* the pending exception, or NULL */
     uint32_t owner;     /* module record index + 1 whose code runs now (leak attribution) */
     bool released;      /* the lock was given up with IxLock_Release */
+    /* Code locks of shared-lock libraries this entry holds, outermost first, each with its
+     * recursion depth: IxLock_Release gives them up and IxLock_Acquire retakes them after
+     * the interpreter lock, always in that order (ABI.md 9.3). */
+    int nheld;
+    struct { IxLibrary *lib; int depth; } held[IX_MAX_HELD_LIBS];
 } IxCtx;
+
+/* Entering extension code: what it allocates is attributed to its module, and for a
+ * shared-lock module the library's code lock is held (object.c). */
+typedef struct IxEntry {
+    uint32_t saved_owner;
+    IxLibrary *locked;
+} IxEntry;
 
 #define IX_CTX(ctx) ((IxCtx *)(ctx))
 #define IX_INTERP(ctx) (IX_CTX(ctx)->interp)
@@ -219,6 +233,7 @@ typedef struct IxModuleObject {
     bool cleared;       /* def->clear has run */
     bool freed;         /* def->free has run (exactly once) */
     bool legacy;        /* built by a single-phase init */
+    bool shared_lock;   /* IX_MOD_MULTI_SHARED_LOCK: its code runs under lib's code lock */
     IxObject *static_types; /* legacy: list of the static types it readied, or NULL */
 } IxModuleObject;
 
@@ -277,6 +292,8 @@ struct IxInterp {
     int64_t handles_live;
     char *module_path;                /* host-allocated, ':'-separated */
     IxLibrary *loading_lib;           /* set while a legacy init runs (IxModule_CreateLegacy) */
+    _Atomic uintptr_t holder;         /* the thread holding `lock`, 0 when none (re-entry check) */
+    bool legacy_copies;               /* IxInterpConfig.legacy_private_copies */
     bool closing;
 };
 
@@ -294,6 +311,10 @@ IX_HIDDEN bool ix_is_instance(IxObject *o, IxTypeObject *type); /* walks base ch
  * Returns NULL. */
 IX_HIDDEN IxObject *ix_err_wrong_type(IxContext *ctx, const char *what, IxObject *got);
 IX_HIDDEN bool ix_owned_by(IxContext *ctx, IxObject *o);
+/* Bracket every call into extension code (ABI.md 9.3): `module` may be NULL (core code). */
+IX_HIDDEN void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e);
+IX_HIDDEN void ix_enter_raw(IxContext *ctx, uint32_t owner, IxLibrary *lock, IxEntry *e);
+IX_HIDDEN void ix_leave_code(IxContext *ctx, IxEntry *e);
 
 /* Table entries (same signatures as IxFunctionTable). */
 IX_HIDDEN IxObject *ix_builtin(IxContext *ctx, IxBuiltin which);
@@ -313,7 +334,7 @@ IX_HIDDEN int ix_richcompare_bool(IxContext *ctx, IxObject *a, IxObject *b, int 
 IX_HIDDEN int ix_is_true(IxContext *ctx, IxObject *o);
 /* Calls one method def after the arity check, with leak attribution to `owner`. */
 IX_HIDDEN IxObject *ix_call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self,
-                                IxObject *const *args, size_t n, uint32_t owner,
+                                IxObject *const *args, size_t n, IxObject *module,
                                 const char *qualifier);
 
 /* ---------------------------------------------------------------- numbers.c */
@@ -415,8 +436,6 @@ IX_HIDDEN IxObject *ix_function_new(IxContext *ctx, const IxMethodDef *def, IxOb
 /* Attribute access through the type's descriptors (methods, members, getsets). */
 IX_HIDDEN IxObject *ix_generic_getattr(IxContext *ctx, IxObject *o, const char *name);
 IX_HIDDEN int ix_generic_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v);
-/* Leak attribution: the module record whose code a type's methods belong to. */
-IX_HIDDEN uint32_t ix_type_owner(IxTypeObject *type);
 /* Check a method table against ABI.md 4.3 (`owner` names it in messages). */
 IX_HIDDEN int ix_check_methods(IxContext *ctx, const char *owner, const IxMethodDef *methods);
 
@@ -444,6 +463,9 @@ IX_HIDDEN IxObject *ix_loader_import(IxContext *ctx, const char *name);
 IX_HIDDEN void ix_library_incref(IxLibrary *lib);
 IX_HIDDEN void ix_library_decref(IxLibrary *lib);   /* dlclose after the last reference */
 IX_HIDDEN int64_t ix_loader_count(void);
+/* The recursive code lock of a library (for shared-lock modules). */
+IX_HIDDEN void ix_library_code_lock(IxLibrary *lib);
+IX_HIDDEN void ix_library_code_unlock(IxLibrary *lib);
 
 /* ---------------------------------------------------------------- handles.c */
 /* Register `o` (a new reference is taken): the handle, or -1 with MemoryError set. */
@@ -472,6 +494,13 @@ IX_HIDDEN void *ix_mem_calloc(IxContext *ctx, size_t c, size_t n);
 IX_HIDDEN void *ix_mem_realloc(IxContext *ctx, void *p, size_t n);
 IX_HIDDEN void ix_mem_free(IxContext *ctx, void *p);
 IX_HIDDEN void ix_ctx_init(IxCtx *c, IxInterp *interp);
+/* The interpreter lock, with the holding thread recorded so re-entry is refused. */
+IX_HIDDEN void ix_interp_lock(IxInterp *in);
+IX_HIDDEN void ix_interp_unlock(IxInterp *in);
+IX_HIDDEN bool ix_interp_held_by_me(IxInterp *in);
+/* Push/pop a library code lock on the context's held list (after/before locking it). */
+IX_HIDDEN void ix_ctx_hold(IxCtx *c, IxLibrary *lib);
+IX_HIDDEN void ix_ctx_unhold(IxCtx *c, IxLibrary *lib);
 IX_HIDDEN void ix_ctx_fini(IxCtx *c);     /* drops a pending error */
 IX_HIDDEN extern const IxFunctionTable ix_function_table;
 

@@ -8,12 +8,17 @@
  * loader shares between interpreters, and `libs_lock` guards it. Lock order: an
  * interpreter's lock, then libs_lock, never the other way round.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ix_internal.h"
 
@@ -29,6 +34,8 @@ struct IxLibrary {
     IxLegacyInitProc legacy; /* single-phase, or NULL */
     int64_t exclusive_owner; /* interpreter id holding a one-interpreter module, 0 = none */
     char *static_types;      /* legacy: "a.T, a.U" once known */
+    int copy_fd;             /* a private copy (memfd) of a legacy library, or -1 */
+    pthread_mutex_t code_lock; /* recursive: serializes a shared-lock module's code (9.3) */
 };
 
 static pthread_mutex_t libs_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -60,9 +67,21 @@ static void library_free(IxLibrary *lib)
     }
     libs_count--;
     dlclose(lib->handle);
+    if (lib->copy_fd >= 0) close(lib->copy_fd);
+    pthread_mutex_destroy(&lib->code_lock);
     ix_host_free(lib->path);
     ix_host_free(lib->static_types);
     ix_host_free(lib);
+}
+
+void ix_library_code_lock(IxLibrary *lib)
+{
+    pthread_mutex_lock(&lib->code_lock);
+}
+
+void ix_library_code_unlock(IxLibrary *lib)
+{
+    pthread_mutex_unlock(&lib->code_lock);
 }
 
 void ix_library_decref(IxLibrary *lib)
@@ -124,18 +143,15 @@ static IxLibrary *find_loaded(const char *path)
     return NULL;
 }
 
-/* Open (or find) the library at `path` and take one reference. Caller holds libs_lock. */
-static IxLibrary *library_open(IxContext *ctx, const char *name, const char *path)
+/* dlopen `file` (the library, or /proc/self/fd/N of a private copy) and record it under
+ * `key`, with one reference. Caller holds libs_lock. */
+static IxLibrary *library_load(IxContext *ctx, const char *name, const char *key, const char *file,
+                               int copy_fd)
 {
-    IxLibrary *lib = find_loaded(path);
-    if (lib) {
-        lib->refs++;
-        return lib;
-    }
-    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
         const char *why = dlerror();
-        ix_err_format(ctx, IX_EXC_IMPORTERROR, "cannot load module '%s' from %s: %s", name, path,
+        ix_err_format(ctx, IX_EXC_IMPORTERROR, "cannot load module '%s' from %s: %s", name, key,
                       why ? why : "unknown error");
         return NULL;
     }
@@ -147,23 +163,68 @@ static IxLibrary *library_open(IxContext *ctx, const char *name, const char *pat
     if (!init && !legacy) {
         dlclose(h);
         ix_err_format(ctx, IX_EXC_IMPORTERROR, "module '%s' at %s defines neither IxInit_%s nor IxInitLegacy_%s",
-                      name, path, name, name);
+                      name, key, name, name);
         return NULL;
     }
-    lib = ix_host_alloc(sizeof *lib);
-    if (!lib || !(lib->path = ix_host_strdup(path))) {
+    IxLibrary *lib = ix_host_alloc(sizeof *lib);
+    if (!lib || !(lib->path = ix_host_strdup(key))) {
         ix_host_free(lib);
         dlclose(h);
         ix_err_no_memory(ctx);
         return NULL;
     }
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+    pthread_mutex_init(&lib->code_lock, &attr);
+    pthread_mutexattr_destroy(&attr);
     lib->handle = h;
     lib->refs = 1;
     lib->init = init;
     lib->legacy = legacy;
+    lib->copy_fd = copy_fd;
     lib->next = libs;
     libs = lib;
     libs_count++;
+    return lib;
+}
+
+/* Open (or find) the library at `path` and take one reference. */
+static IxLibrary *library_open(IxContext *ctx, const char *name, const char *path)
+{
+    pthread_mutex_lock(&libs_lock);
+    IxLibrary *lib = find_loaded(path);
+    if (lib) lib->refs++;
+    else lib = library_load(ctx, name, path, path, -1);
+    pthread_mutex_unlock(&libs_lock);
+    return lib;
+}
+
+/* ABI.md 7.4: load a private copy of a legacy library from an anonymous in-memory file, so
+ * that it gets globals of its own. The dynamic loader tells files apart by inode, so the
+ * copy is a new object even though its contents are the same. */
+static IxLibrary *library_open_copy(IxContext *ctx, const char *name, const char *path)
+{
+    int src = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = memfd_create(name, MFD_CLOEXEC);
+    struct stat st;
+    bool copied = src >= 0 && fd >= 0 && fstat(src, &st) == 0;
+    for (off_t off = 0; copied && off < st.st_size;) {
+        ssize_t n = sendfile(fd, src, &off, (size_t)(st.st_size - off));
+        if (n <= 0) copied = false;
+    }
+    if (src >= 0) close(src);
+    if (!copied) {
+        if (fd >= 0) close(fd);
+        ix_err_format(ctx, IX_EXC_IMPORTERROR, "module '%s': cannot make a private copy of %s", name, path);
+        return NULL;
+    }
+    char file[64];
+    snprintf(file, sizeof file, "/proc/self/fd/%d", fd);
+    pthread_mutex_lock(&libs_lock);
+    IxLibrary *lib = library_load(ctx, name, file, file, fd);
+    pthread_mutex_unlock(&libs_lock);
+    if (!lib) close(fd);
     return lib;
 }
 
@@ -173,10 +234,11 @@ static IxLibrary *library_open(IxContext *ctx, const char *name, const char *pat
 static int claim_exclusive(IxContext *ctx, IxLibrary *lib, const char *name)
 {
     int64_t me = IX_INTERP(ctx)->id;
+    char statics[512];
     pthread_mutex_lock(&libs_lock);
     int64_t owner = lib->exclusive_owner;
     if (!owner) lib->exclusive_owner = me;
-    const char *statics = lib->static_types;
+    snprintf(statics, sizeof statics, "%s", lib->static_types ? lib->static_types : "none");
     pthread_mutex_unlock(&libs_lock);
     if (!owner || owner == me) return 0;
     if (lib->legacy)
@@ -184,13 +246,21 @@ static int claim_exclusive(IxContext *ctx, IxLibrary *lib, const char *name)
                       "module '%s' uses single-phase init and static types (%s) and is loaded in "
                       "interpreter %lld; it cannot be loaded in several interpreters. See "
                       "abi/MIGRATION.md to make it multiphase",
-                      name, statics ? statics : "none", (long long)owner);
+                      name, statics, (long long)owner);
     else
         ix_err_format(ctx, IX_EXC_IMPORTERROR,
                       "module '%s' does not support several interpreters and is already loaded in "
                       "interpreter %lld",
                       name, (long long)owner);
     return -1;
+}
+
+static bool claimed_elsewhere(IxContext *ctx, IxLibrary *lib)
+{
+    pthread_mutex_lock(&libs_lock);
+    int64_t owner = lib->exclusive_owner;
+    pthread_mutex_unlock(&libs_lock);
+    return owner && owner != IX_INTERP(ctx)->id;
 }
 
 static void release_exclusive(IxLibrary *lib, int64_t me)
@@ -227,9 +297,15 @@ static IxObject *init_multiphase(IxContext *ctx, IxLibrary *lib, const char *nam
     if (!def)
         return ix_err_format(ctx, IX_EXC_IMPORTERROR, "module '%s': IxInit_%s returned NULL", name, name);
     if (ix_moduledef_validate(ctx, def, name) < 0) return NULL;
-    bool exclusive = ix_moduledef_multi_level(def) == (int)(uintptr_t)IX_MOD_MULTI_NOT_SUPPORTED;
+    int level = ix_moduledef_multi_level(def);
+    bool exclusive = level == (int)(uintptr_t)IX_MOD_MULTI_NOT_SUPPORTED;
     if (exclusive && claim_exclusive(ctx, lib, name) < 0) return NULL;
+    /* create and exec of a shared-lock module run under its code lock too (ABI.md 9.3) */
+    IxEntry e;
+    bool shared = level == (int)(uintptr_t)IX_MOD_MULTI_SHARED_LOCK;
+    ix_enter_raw(ctx, IX_CTX(ctx)->owner, shared ? lib : NULL, &e);
     IxObject *m = ix_module_from_def(ctx, def, name, lib);
+    ix_leave_code(ctx, &e);
     if (!m && exclusive) release_exclusive(lib, IX_INTERP(ctx)->id);
     return m;
 }
@@ -305,10 +381,12 @@ IxObject *ix_loader_import(IxContext *ctx, const char *name)
                              name);
     char path[PATH_MAX];
     if (find_module(ctx, name, path) < 0) return NULL;
-    pthread_mutex_lock(&libs_lock);
     IxLibrary *lib = library_open(ctx, name, path);
-    pthread_mutex_unlock(&libs_lock);
     if (!lib) return NULL;
+    if (lib->legacy && IX_INTERP(ctx)->legacy_copies && claimed_elsewhere(ctx, lib)) {
+        ix_library_decref(lib);
+        if (!(lib = library_open_copy(ctx, name, path))) return NULL;
+    }
 
     /* What the module allocates while it initialises is attributed to its future record. */
     IxCtx *c = IX_CTX(ctx);

@@ -128,6 +128,7 @@ static int module_bind(IxContext *ctx, IxModuleObject *m, const IxModuleDef *def
 {
     m->def = def;
     m->cleared = m->freed = false;
+    m->shared_lock = ix_moduledef_multi_level(def) == (int)(uintptr_t)IX_MOD_MULTI_SHARED_LOCK;
     if (lib) {
         ix_library_incref(lib);
         m->lib = lib;
@@ -181,12 +182,12 @@ static void run_teardown(IxContext *ctx, IxModuleObject *m, int (*clear)(IxConte
 {
     IxCtx *c = IX_CTX(ctx);
     IxObject *saved = c->exc;
-    uint32_t owner = c->owner;
+    IxEntry e;
     c->exc = NULL;
-    c->owner = m->record;
+    ix_enter_code(ctx, &m->ob_base, &e);
     if (clear) clear(ctx, &m->ob_base);
     if (free_fn) free_fn(ctx, &m->ob_base);
-    c->owner = owner;
+    ix_leave_code(ctx, &e);
     IX_CLEAR_REF(ctx, c->exc);
     c->exc = saved;
 }
@@ -235,8 +236,12 @@ static int module_traverse(IxContext *ctx, IxObject *self, IxVisitProc visit, vo
     IxModuleObject *m = (IxModuleObject *)self;
     IX_VISIT(m->dict);
     IX_VISIT(m->static_types);
-    if (m->def && m->def->traverse && m->state && !m->freed) return m->def->traverse(ctx, self, visit, arg);
-    return 0;
+    if (!m->def || !m->def->traverse || !m->state || m->freed) return 0;
+    IxEntry e;
+    ix_enter_code(ctx, self, &e);
+    int rc = m->def->traverse(ctx, self, visit, arg);
+    ix_leave_code(ctx, &e);
+    return rc;
 }
 
 static IxObject *module_repr(IxContext *ctx, IxObject *self)

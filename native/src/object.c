@@ -33,6 +33,37 @@ void ix_object_free(IxContext *ctx, IxObject *o)
     ix_heap_free(&IX_INTERP(ctx)->heap, o);
 }
 
+/* ---------------------------------------------------------------- entering extension code */
+
+void ix_enter_raw(IxContext *ctx, uint32_t owner, IxLibrary *lock, IxEntry *e)
+{
+    IxCtx *c = IX_CTX(ctx);
+    e->saved_owner = c->owner;
+    e->locked = lock;
+    c->owner = owner;
+    if (lock) {
+        ix_library_code_lock(lock);
+        ix_ctx_hold(c, lock);
+    }
+}
+
+void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e)
+{
+    IxModuleObject *m = (IxModuleObject *)module;
+    if (!m) ix_enter_raw(ctx, 0, NULL, e);
+    else ix_enter_raw(ctx, m->record, m->shared_lock ? m->lib : NULL, e);
+}
+
+void ix_leave_code(IxContext *ctx, IxEntry *e)
+{
+    IxCtx *c = IX_CTX(ctx);
+    if (e->locked) {
+        ix_ctx_unhold(c, e->locked);
+        ix_library_code_unlock(e->locked);
+    }
+    c->owner = e->saved_owner;
+}
+
 /* The last reference went away. The type's dealloc releases what the instance owns
  * (extension code: the pending error is set aside so it cannot be clobbered), then the
  * memory goes, then the reference the instance held on its type. */
@@ -45,11 +76,11 @@ void ix_dealloc(IxContext *ctx, IxObject *o)
         } else {
             IxCtx *c = IX_CTX(ctx);
             IxObject *saved = c->exc;
-            uint32_t owner = c->owner;
+            IxEntry e;
             c->exc = NULL;
-            c->owner = ix_type_owner(type);
+            ix_enter_code(ctx, type->module, &e);
             type->tp_dealloc(ctx, o);
-            c->owner = owner;
+            ix_leave_code(ctx, &e);
             IX_XDECREF(ctx, c->exc); /* an error raised by a dealloc has nowhere to go */
             c->exc = saved;
         }
@@ -203,23 +234,22 @@ static IxObject *check_result(IxContext *ctx, IxObject *r, const char *qual)
     return r;
 }
 
-/* Run extension code with its module as the owner of what it allocates. */
+/* Run extension code of `module` (its entry rules apply) and check its result. */
 static IxObject *run_checked(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject *const *args,
-                             size_t n, uint32_t owner, const char *qual)
+                             size_t n, IxObject *module, const char *qual)
 {
-    IxCtx *c = IX_CTX(ctx);
-    uint32_t saved = c->owner;
-    c->owner = owner;
+    IxEntry e;
+    ix_enter_code(ctx, module, &e);
     IxObject *r = fn(ctx, self, args, n);
-    c->owner = saved;
+    ix_leave_code(ctx, &e);
     return check_result(ctx, r, qual);
 }
 
 IxObject *ix_call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self,
-                      IxObject *const *args, size_t n, uint32_t owner, const char *qual)
+                      IxObject *const *args, size_t n, IxObject *module, const char *qual)
 {
     if (check_arity(ctx, def, n, qual) < 0) return NULL;
-    return run_checked(ctx, def->func, self, args, n, owner, qual);
+    return run_checked(ctx, def->func, self, args, n, module, qual);
 }
 
 static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *self,
@@ -232,7 +262,7 @@ static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *s
         snprintf(what, sizeof what, "%s as self of %s()", d->owner_type->name, qual);
         return ix_err_wrong_type(ctx, what, self);
     }
-    return ix_call_def(ctx, d->u.method, self, args, n, ix_type_owner(d->owner_type), qual);
+    return ix_call_def(ctx, d->u.method, self, args, n, d->owner_type->module, qual);
 }
 
 static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n)
@@ -240,11 +270,10 @@ static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *arg
     if (!t->tp_new)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create '%s' instances", t->name);
     if (t->flags & IX_TF_BUILTIN) return t->tp_new(ctx, &t->ob_base, args, n);
-    IxCtx *c = IX_CTX(ctx);
-    uint32_t saved = c->owner;
-    c->owner = ix_type_owner(t);
+    IxEntry e;
+    ix_enter_code(ctx, t->module, &e);
     IxObject *r = t->tp_new(ctx, &t->ob_base, args, n);
-    c->owner = saved;
+    ix_leave_code(ctx, &e);
     return check_result(ctx, r, t->name);
 }
 
@@ -256,7 +285,7 @@ IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
         IxModuleObject *m = (IxModuleObject *)fn->self;
         char qual[200];
         snprintf(qual, sizeof qual, "%s.%s", m->def->name, fn->def->name);
-        return ix_call_def(ctx, fn->def, fn->self, args, n, m->record, qual);
+        return ix_call_def(ctx, fn->def, fn->self, args, n, fn->self, qual);
     }
     if (IX_IS(ctx, f, IX_TYPE_METHOD)) {
         IxMethodObject *bm = (IxMethodObject *)f;
@@ -276,7 +305,7 @@ IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
         if (t->flags & IX_TF_BUILTIN) return t->tp_call(ctx, f, args, n);
         char qual[200];
         snprintf(qual, sizeof qual, "%s.__call__", t->name);
-        return run_checked(ctx, t->tp_call, f, args, n, ix_type_owner(t), qual);
+        return run_checked(ctx, t->tp_call, f, args, n, t->module, qual);
     }
     return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not callable", t->name);
 }
@@ -309,11 +338,10 @@ static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, IxObject *o, cons
 {
     IxTypeObject *t = IX_TYPE(o);
     if (t->flags & IX_TF_BUILTIN) return fn(ctx, o);
-    IxCtx *c = IX_CTX(ctx);
-    uint32_t saved = c->owner;
-    c->owner = ix_type_owner(t);
+    IxEntry e;
+    ix_enter_code(ctx, t->module, &e);
     IxObject *r = fn(ctx, o);
-    c->owner = saved;
+    ix_leave_code(ctx, &e);
     char qual[200];
     snprintf(qual, sizeof qual, "%s.%s", t->name, what);
     r = check_result(ctx, r, qual);
@@ -346,7 +374,10 @@ int64_t ix_hash(IxContext *ctx, IxObject *o)
         int64_t h = (int64_t)((uintptr_t)o >> 4);
         return h == -1 ? -2 : h;
     }
+    IxEntry e;
+    ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : t->module, &e);
     int64_t h = t->tp_hash(ctx, o);
+    ix_leave_code(ctx, &e);
     if (h == -1 && !ix_err_pending(ctx))
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s.__hash__() returned -1 without setting an error",
                       t->name);
@@ -359,9 +390,13 @@ static const int swapped_op[] = {IX_GT, IX_GE, IX_EQ, IX_NE, IX_LT, IX_LE};
 /* 1 if the comparison answered (result in *out), 0 for NotImplemented, -1 for an error. */
 static int try_compare(IxContext *ctx, IxObject *a, IxObject *b, int op, int *out)
 {
-    IxRichCompareProc cmp = IX_TYPE(a)->tp_richcompare;
+    IxTypeObject *t = IX_TYPE(a);
+    IxRichCompareProc cmp = t->tp_richcompare;
     if (!cmp) return 0;
+    IxEntry e;
+    ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : t->module, &e);
     IxObject *r = cmp(ctx, a, b, op);
+    ix_leave_code(ctx, &e);
     if (!r) {
         if (!ix_err_pending(ctx))
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s comparison returned NULL without an error",

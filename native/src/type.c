@@ -13,11 +13,6 @@
 
 /* ---------------------------------------------------------------- small helpers */
 
-uint32_t ix_type_owner(IxTypeObject *type)
-{
-    return type->module ? ((IxModuleObject *)type->module)->record : 0;
-}
-
 static IxTypeObject *as_type(IxContext *ctx, IxObject *o)
 {
     if (IX_IS(ctx, o, IX_TYPE_TYPE)) return (IxTypeObject *)o;
@@ -125,11 +120,10 @@ static IxObject *bound_method_new(IxContext *ctx, IxObject *descr, IxObject *sel
 /* Runs an extension getter or setter with its module as owner; checks its result. */
 static IxObject *run_getter(IxContext *ctx, IxDescrObject *d, IxObject *o)
 {
-    IxCtx *c = IX_CTX(ctx);
-    uint32_t saved = c->owner;
-    c->owner = ix_type_owner(d->owner_type);
+    IxEntry e;
+    ix_enter_code(ctx, d->owner_type->module, &e);
     IxObject *r = d->u.getset->get(ctx, o, d->u.getset->closure);
-    c->owner = saved;
+    ix_leave_code(ctx, &e);
     if (!r && !ix_err_pending(ctx))
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "getter of %s.%s returned NULL without setting an error",
                       d->owner_type->name, d->u.getset->name);
@@ -138,11 +132,10 @@ static IxObject *run_getter(IxContext *ctx, IxDescrObject *d, IxObject *o)
 
 static int run_setter(IxContext *ctx, IxDescrObject *d, IxObject *o, IxObject *v)
 {
-    IxCtx *c = IX_CTX(ctx);
-    uint32_t saved = c->owner;
-    c->owner = ix_type_owner(d->owner_type);
+    IxEntry e;
+    ix_enter_code(ctx, d->owner_type->module, &e);
     int rc = d->u.getset->set(ctx, o, v, d->u.getset->closure);
-    c->owner = saved;
+    ix_leave_code(ctx, &e);
     if (rc < 0 && !ix_err_pending(ctx)) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "setter of %s.%s failed without setting an error",
                       d->owner_type->name, d->u.getset->name);
