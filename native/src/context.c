@@ -100,7 +100,7 @@ static void lock_release(IxContext *ctx)
     ix_interp_unlock(c->interp);
 }
 
-static void lock_acquire(IxContext *ctx)
+void ix_ctx_reacquire(IxContext *ctx)
 {
     IxCtx *c = IX_CTX(ctx);
     if (!c->released) return;
@@ -190,7 +190,7 @@ const IxFunctionTable ix_function_table = {
     .Mem_Free = ix_mem_free,
 
     .Lock_Release = lock_release,
-    .Lock_Acquire = lock_acquire,
+    .Lock_Acquire = ix_ctx_reacquire,
 };
 
 /* ---------------------------------------------------------------- contexts */
@@ -222,7 +222,7 @@ IX_API IxContext *ixh_enter(IxInterp *interp)
 IX_API void ixh_leave(IxContext *ctx)
 {
     IxCtx *c = IX_CTX(ctx);
-    if (c->released) lock_acquire(ctx); /* dropping the error needs the interpreter */
+    ix_ctx_reacquire(ctx); /* if released: dropping the error needs the interpreter */
     ix_ctx_fini(c);
     ix_interp_unlock(c->interp);
     ix_host_free(c);

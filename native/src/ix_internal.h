@@ -501,6 +501,8 @@ IX_HIDDEN bool ix_interp_held_by_me(IxInterp *in);
 /* Push/pop a library code lock on the context's held list (after/before locking it). */
 IX_HIDDEN void ix_ctx_hold(IxCtx *c, IxLibrary *lib);
 IX_HIDDEN void ix_ctx_unhold(IxCtx *c, IxLibrary *lib);
+/* IxLock_Acquire: retake the interpreter lock and the code locks if they were released. */
+IX_HIDDEN void ix_ctx_reacquire(IxContext *ctx);
 IX_HIDDEN void ix_ctx_fini(IxCtx *c);     /* drops a pending error */
 IX_HIDDEN extern const IxFunctionTable ix_function_table;
 

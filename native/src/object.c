@@ -57,6 +57,9 @@ void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e)
 void ix_leave_code(IxContext *ctx, IxEntry *e)
 {
     IxCtx *c = IX_CTX(ctx);
+    /* Code that returns with the lock still released broke ABI.md 9.1; the host retakes
+     * it rather than run on, or unlock, without it. */
+    ix_ctx_reacquire(ctx);
     if (e->locked) {
         ix_ctx_unhold(c, e->locked);
         ix_library_code_unlock(e->locked);
