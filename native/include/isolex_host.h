@@ -57,6 +57,10 @@ int64_t ixh_interp_live_bytes(IxInterp *interp);
 int64_t ixh_interp_live_blocks(IxInterp *interp);
 /* Every byte the interpreter holds, its own builtins and caches included. */
 int64_t ixh_interp_footprint(IxInterp *interp);
+/* Run the cycle collector now (it also runs by itself at the end of value API calls once
+ * enough traversable objects were made, and at close). Returns the number of objects that
+ * were unreachable garbage, or -1 when called from inside the interpreter. */
+int64_t ixh_interp_collect(IxInterp *interp);
 int64_t ixh_interp_handle_count(IxInterp *interp);
 
 /* Close and free the interpreter: drops every handle, clears and frees every module

@@ -49,6 +49,7 @@ static IxContext *begin(Call *k, IxInterp *in, uint8_t *buf, size_t len, size_t 
 
 static int end(Call *k, int status)
 {
+    ix_gc_maybe_collect(&k->c.pub);
     ix_ctx_fini(&k->c);
     ix_interp_unlock(k->c.interp);
     return status;

@@ -54,6 +54,7 @@ IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
     if (!in) return NULL;
     in->id = atomic_fetch_add(&next_id, 1);
     ix_heap_init(&in->heap, config ? config->memory_limit : 0);
+    in->gc_threshold = IX_GC_MIN_THRESHOLD;
     pthread_mutex_init(&in->lock, NULL);
     in->legacy_copies = config && config->legacy_private_copies;
     if (config && config->module_path && !(in->module_path = ix_host_strdup(config->module_path))) {
@@ -100,6 +101,18 @@ IX_API int64_t ixh_interp_live_bytes(IxInterp *in) { return locked_diff(in, &in-
 IX_API int64_t ixh_interp_live_blocks(IxInterp *in) { return locked_diff(in, &in->heap.live_blocks, &in->heap.core_blocks); }
 IX_API int64_t ixh_interp_footprint(IxInterp *in) { return locked_diff(in, &in->heap.live_bytes, NULL); }
 IX_API int64_t ixh_interp_handle_count(IxInterp *in) { return locked_diff(in, &in->handles_live, NULL); }
+IX_API int64_t ixh_interp_collect(IxInterp *in)
+{
+    if (ix_interp_held_by_me(in)) return -1;
+    ix_interp_lock(in);
+    IxCtx c;
+    ix_ctx_init(&c, in);
+    int64_t n = ix_gc_collect(&c.pub);
+    ix_ctx_fini(&c);
+    ix_interp_unlock(in);
+    return n;
+}
+
 IX_API int64_t ixh_live_interpreters(void) { return atomic_load(&live_interps); }
 IX_API int64_t ixh_live_bytes(void) { return atomic_load(&ix_global_live_bytes); }
 IX_API int64_t ixh_loaded_libraries(void) { return ix_loader_count(); }
@@ -216,6 +229,7 @@ IX_API int ixh_interp_close(IxInterp *in, uint8_t *buf, size_t cap, size_t *len)
     ix_ctx_init(&c, in);
     ix_handles_drop_all(&c.pub);
     drop_modules(&c.pub, in);
+    ix_gc_collect(&c.pub); /* cycles left among objects are not leaks: collect them first */
     ix_ctx_fini(&c);
 
     Leak lk;

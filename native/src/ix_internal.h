@@ -294,6 +294,8 @@ struct IxInterp {
     IxLibrary *loading_lib;           /* set while a legacy init runs (IxModule_CreateLegacy) */
     _Atomic uintptr_t holder;         /* the thread holding `lock`, 0 when none (re-entry check) */
     bool legacy_copies;               /* IxInterpConfig.legacy_private_copies */
+    int64_t gc_allocations;           /* traversable objects made since the last collection */
+    int64_t gc_threshold;             /* collect when gc_allocations passes this */
     bool closing;
 };
 
@@ -466,6 +468,14 @@ IX_HIDDEN int64_t ix_loader_count(void);
 /* The recursive code lock of a library (for shared-lock modules). */
 IX_HIDDEN void ix_library_code_lock(IxLibrary *lib);
 IX_HIDDEN void ix_library_code_unlock(IxLibrary *lib);
+
+/* ---------------------------------------------------------------- gc.c */
+#define IX_GC_MIN_THRESHOLD 2000
+/* Collect unreachable cycles now; returns how many objects were garbage. */
+IX_HIDDEN int64_t ix_gc_collect(IxContext *ctx);
+/* Collect if enough traversable objects were made since the last time. Called only at the
+ * host boundary, where no extension code is half-way through building something. */
+IX_HIDDEN void ix_gc_maybe_collect(IxContext *ctx);
 
 /* ---------------------------------------------------------------- handles.c */
 /* Register `o` (a new reference is taken): the handle, or -1 with MemoryError set. */

@@ -25,6 +25,7 @@ IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size)
     o->ix_refcnt_private = 1;
     o->ix_type_private = &type->ob_base;
     if (!(type->flags & IX_TF_BUILTIN)) IX_INCREF(type);
+    if (type->tp_traverse) c->interp->gc_allocations++;
     return o;
 }
 
