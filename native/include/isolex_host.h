@@ -61,6 +61,14 @@ int64_t ixh_interp_footprint(IxInterp *interp);
  * enough traversable objects were made, and at close). Returns the number of objects that
  * were unreachable garbage, or -1 when called from inside the interpreter. */
 int64_t ixh_interp_collect(IxInterp *interp);
+
+/* Allocation-failure injection (for testing error paths): the n-th allocation the
+ * interpreter makes from now on fails once, as if memory ran out (n <= 0 turns it off).
+ * ixh_interp_allocations counts every allocation and growing reallocation so far, so a
+ * test can measure a scenario and then sweep n over all of its allocations. Both may be
+ * called by a thread inside the interpreter. */
+int64_t ixh_interp_allocations(IxInterp *interp);
+void ixh_interp_fail_allocation(IxInterp *interp, int64_t n);
 int64_t ixh_interp_handle_count(IxInterp *interp);
 
 /* Close and free the interpreter: drops every handle, clears and frees every module

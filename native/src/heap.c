@@ -22,6 +22,8 @@ void ix_heap_init(IxHeap *h, int64_t limit)
     h->core_bytes = 0;
     h->core_blocks = 0;
     h->limit = limit;
+    h->allocations = 0;
+    h->fail_at = 0;
 }
 
 static void ring_insert(IxHeap *h, IxBlock *b)
@@ -49,8 +51,15 @@ static void account(IxHeap *h, uint32_t owner, int64_t bytes, int64_t blocks)
     atomic_fetch_add_explicit(&ix_global_live_bytes, bytes, memory_order_relaxed);
 }
 
-static bool over_limit(IxHeap *h, size_t extra)
+/* Every allocation and every growing reallocation counts, and may be the injected failure
+ * (ixh_interp_fail_allocation): sweeping the failure over all of them exercises every
+ * error path of the core and of the extensions. */
+static bool refuse(IxHeap *h, size_t extra)
 {
+    if (++h->allocations == h->fail_at) {
+        h->fail_at = 0;
+        return true;
+    }
     return h->limit > 0 && h->live_bytes + (int64_t)extra > h->limit;
 }
 
@@ -58,7 +67,7 @@ void *ix_heap_alloc(IxHeap *h, size_t size, uint32_t kind, uint32_t owner, bool 
 {
     if (size > SIZE_MAX / 2 - sizeof(IxBlock)) return NULL;
     size_t total = sizeof(IxBlock) + size;
-    if (over_limit(h, total)) return NULL;
+    if (refuse(h, total)) return NULL;
     IxBlock *b = zero ? calloc(1, total) : malloc(total);
     if (!b) return NULL;
     b->size = size;
@@ -73,7 +82,7 @@ void *ix_heap_realloc(IxHeap *h, void *p, size_t size)
 {
     if (size > SIZE_MAX / 2 - sizeof(IxBlock)) return NULL;
     IxBlock *old = IX_BLOCK_OF(p);
-    if (size > old->size && over_limit(h, size - old->size)) return NULL;
+    if (size > old->size && refuse(h, size - old->size)) return NULL;
     IxBlock *prev = old->prev, *next = old->next;
     size_t old_size = old->size;
     IxBlock *b = realloc(old, sizeof(IxBlock) + size);

@@ -101,6 +101,19 @@ IX_API int64_t ixh_interp_live_bytes(IxInterp *in) { return locked_diff(in, &in-
 IX_API int64_t ixh_interp_live_blocks(IxInterp *in) { return locked_diff(in, &in->heap.live_blocks, &in->heap.core_blocks); }
 IX_API int64_t ixh_interp_footprint(IxInterp *in) { return locked_diff(in, &in->heap.live_bytes, NULL); }
 IX_API int64_t ixh_interp_handle_count(IxInterp *in) { return locked_diff(in, &in->handles_live, NULL); }
+IX_API int64_t ixh_interp_allocations(IxInterp *in)
+{
+    return locked_diff(in, &in->heap.allocations, NULL);
+}
+
+IX_API void ixh_interp_fail_allocation(IxInterp *in, int64_t n)
+{
+    bool mine = ix_interp_held_by_me(in);
+    if (!mine) ix_interp_lock(in);
+    in->heap.fail_at = n > 0 ? in->heap.allocations + n : 0;
+    if (!mine) ix_interp_unlock(in);
+}
+
 IX_API int64_t ixh_interp_collect(IxInterp *in)
 {
     if (ix_interp_held_by_me(in)) return -1;

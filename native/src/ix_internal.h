@@ -57,6 +57,8 @@ typedef struct IxHeap {
     int64_t core_bytes;    /* the part owned by IX_OWNER_BUILTIN (see below) */
     int64_t core_blocks;
     int64_t limit;         /* 0: none */
+    int64_t allocations;   /* allocations and growing reallocations made so far */
+    int64_t fail_at;       /* make allocation number fail_at fail (once); 0: never */
 } IxHeap;
 
 #define IX_BLOCK_OF(p) ((IxBlock *)(p) - 1)
