@@ -14,15 +14,19 @@
  *   max_inside  the most there ever were at once since the last reset()
  *   calls       critical sections completed
  *
- *   critical(us)           count in, busy-wait `us` microseconds, count out; -> None
- *   critical_released(us)  the same between IxLock_Release and IxLock_Acquire (it touches
- *                          no object and calls nothing while released)
+ *   critical(us[, until])  count in, busy-wait `us` microseconds, count out; -> None.
+ *                          With `until`, the wait also ends as soon as max_inside >= until:
+ *                          a test that expects overlap waits for it (up to us) instead of
+ *                          hoping two fixed-length sections happen to meet
+ *   critical_released(us[, until])  the same between IxLock_Release and IxLock_Acquire (it
+ *                          touches no object and calls nothing while released)
  *   max_inside(), calls()  -> int;  reset() -> None, all three back to 0
  *   token()                -> a new <module>.Token, whose tp_dealloc is a critical
  *                             section of 200 us, so dealloc serialization shows too
  */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, sched_yield */
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -60,8 +64,9 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* The critical section every entry point runs: pure C, no API call, no object. */
-static void critical_section(int64_t us)
+/* The critical section every entry point runs: pure C, no API call, no object. Busy for
+ * `us` microseconds, or until max_inside reaches `until` when that is positive. */
+static void critical_section(int64_t us, int64_t until)
 {
     int_fast64_t now = atomic_fetch_add(&inside, 1) + 1;
     int_fast64_t seen = atomic_load(&max_inside);
@@ -69,26 +74,39 @@ static void critical_section(int64_t us)
         /* seen was reloaded by the failed exchange */
     }
     int64_t end = now_ns() + us * 1000;
-    while (now_ns() < end) {
-        /* busy: a sleeping thread would let a broken lock look like it works */
+    while (now_ns() < end && !(until > 0 && atomic_load(&max_inside) >= until)) {
+        /* Busy, as real work would be, but yielding: a thread that never makes a system
+         * call can starve the others under Valgrind (which runs one thread at a time),
+         * and then sections a broken lock would let overlap never get the chance. */
+        sched_yield();
     }
     atomic_fetch_sub(&inside, 1);
     atomic_fetch_add(&calls, 1);
 }
 
-/* The one argument, microseconds in 0 .. MAX_SPIN_US; -1 with the error set otherwise. */
-static int64_t spin_arg(IxContext *ctx, IxObject *arg)
+/* An int argument in 0..hi; -1 with the error set otherwise. */
+static int64_t int_arg(IxContext *ctx, IxObject *arg, const char *what, int64_t hi)
 {
-    int64_t us = IxLong_AsInt64(ctx, arg);
-    if (us == -1 && IxErr_Occurred(ctx) != NULL)
+    int64_t v = IxLong_AsInt64(ctx, arg);
+    if (v == -1 && IxErr_Occurred(ctx) != NULL)
         return -1;
-    if (us < 0 || us > MAX_SPIN_US) {
-        IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR),
-                     "%s: microseconds must be in 0..%d, got %lld", STR(MODULE_NAME),
-                     MAX_SPIN_US, (long long)us);
+    if (v < 0 || v > hi) {
+        IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR), "%s: %s must be in 0..%lld, got %lld",
+                     STR(MODULE_NAME), what, (long long)hi, (long long)v);
         return -1;
     }
-    return us;
+    return v;
+}
+
+/* (us[, until]) into *us and *until (0 when absent); -1 with the error set. */
+static int section_args(IxContext *ctx, IxObject *const *args, size_t nargs, int64_t *us,
+                        int64_t *until)
+{
+    *us = int_arg(ctx, args[0], "microseconds", MAX_SPIN_US);
+    if (*us < 0)
+        return -1;
+    *until = nargs > 1 ? int_arg(ctx, args[1], "until", 1000) : 0;
+    return *until < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- module functions */
@@ -96,21 +114,21 @@ static int64_t spin_arg(IxContext *ctx, IxObject *arg)
 static IxObject *conc_critical(IxContext *ctx, IxObject *module, IxObject *const *args,
                                size_t nargs)
 {
-    int64_t us = spin_arg(ctx, args[0]);
-    if (us < 0)
+    int64_t us, until;
+    if (section_args(ctx, args, nargs, &us, &until) < 0)
         return NULL;
-    critical_section(us);
+    critical_section(us, until);
     return Ix_ReturnNone(ctx);
 }
 
 static IxObject *conc_critical_released(IxContext *ctx, IxObject *module,
                                         IxObject *const *args, size_t nargs)
 {
-    int64_t us = spin_arg(ctx, args[0]);
-    if (us < 0)
+    int64_t us, until;
+    if (section_args(ctx, args, nargs, &us, &until) < 0)
         return NULL;
     IxLock_Release(ctx); /* ABI.md 9.1: from here to Acquire, no object and no API call */
-    critical_section(us);
+    critical_section(us, until);
     IxLock_Acquire(ctx);
     return Ix_ReturnNone(ctx);
 }
@@ -149,7 +167,7 @@ typedef struct {
 /* The host frees the memory; the critical section is what the test watches. */
 static void Token_dealloc(IxContext *ctx, IxObject *self)
 {
-    critical_section(TOKEN_DEALLOC_US);
+    critical_section(TOKEN_DEALLOC_US, 0);
 }
 
 static const IxTypeSlot Token_slots[] = {
@@ -175,10 +193,11 @@ static IxObject *conc_token(IxContext *ctx, IxObject *module, IxObject *const *a
 }
 
 static const IxMethodDef conc_methods[] = {
-    {"critical", conc_critical, 1, 1, 0,
-     "critical(us): a critical section busy for us microseconds"},
-    {"critical_released", conc_critical_released, 1, 1, 0,
-     "critical_released(us): the same with the interpreter lock released"},
+    {"critical", conc_critical, 1, 2, 0,
+     "critical(us[, until]): a critical section busy for us microseconds, or until "
+     "max_inside() >= until"},
+    {"critical_released", conc_critical_released, 1, 2, 0,
+     "critical_released(us[, until]): the same with the interpreter lock released"},
     {"max_inside", conc_max_inside, 0, 0, 0,
      "max_inside() -> int: most threads ever inside at once since reset()"},
     {"calls", conc_calls, 0, 0, 0, "calls() -> int: critical sections completed"},

@@ -38,6 +38,8 @@ IxdScenarioFn ixd_import_call_close, ixd_isolation, ixd_foreign_object, ixd_cycl
 IxdScenarioFn ixd_conformance, ixd_errors, ixd_legacy, ixd_multi_not_supported; /* errors */
 IxdScenarioFn ixd_lifecycle;                                            /* lifecycle */
 IxdScenarioFn ixd_value_api;                                            /* value API */
+IxdScenarioFn ixd_threads, ixd_shared_lock, ixd_lock_release, ixd_reentrancy; /* threads */
+IxdScenarioFn ixd_legacy_copies;                                        /* threads */
 
 /* ---------------------------------------------------------------- interpreters */
 

@@ -25,6 +25,7 @@ typedef struct Scenario {
     IxdScenarioFn *run;
     int max_args;
     const char *usage;
+    const char *all_arg; /* the argument `all` runs it with (a smaller size), or NULL */
 } Scenario;
 
 static IxdScenarioFn run_all;
@@ -47,9 +48,20 @@ static const Scenario scenarios[] = {
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,
-      "[N]  N (default 100) times new, import, call, close; prints the median" },
+      "[N]  N (default 100) times new, import, call, close; prints the median", "20" },
     { "value-api", ixd_value_api, 0, "the wire-format API the JNI bridge uses" },
-    { "all", run_all, 0, "every scenario above in turn (cycles with N=20)" },
+    { "threads", ixd_threads, 1,
+      "[SECONDS]  8 threads on 4 interpreters, random work (default 2 s); prints ops/s",
+      "1" },
+    { "shared-lock", ixd_shared_lock, 0,
+      "a shared-lock module never runs on two threads; a default module overlaps" },
+    { "lock-release", ixd_lock_release, 0,
+      "one interpreter serializes two threads unless the code releases its lock" },
+    { "reentrancy", ixd_reentrancy, 0,
+      "entering an interpreter this thread is inside is refused, never a deadlock" },
+    { "legacy-copies", ixd_legacy_copies, 0,
+      "legacy_private_copies: a legacy module loads again from a private copy" },
+    { "all", run_all, 0, "every scenario above in turn (cycles with N=20, threads 1 s)" },
 };
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
@@ -65,15 +77,14 @@ static void run(const Scenario *s, int argc, char **argv)
 
 static void run_all(int argc, char **argv)
 {
-    static char twenty[] = "20";
-    char *cycles_args[] = { twenty };
     size_t i;
     IXD_NO_ARGS;
     for (i = 0; i < NSCENARIOS; i++) {
         const Scenario *s = &scenarios[i];
-        int is_cycles = strcmp(s->name, "cycles") == 0;
+        char *args[1];
         if (s->run == run_all) continue;
-        run(s, is_cycles ? 1 : 0, is_cycles ? cycles_args : NULL);
+        args[0] = (char *)s->all_arg; /* scenarios read their arguments, never write them */
+        run(s, s->all_arg ? 1 : 0, s->all_arg ? args : NULL);
     }
     ixd_scenario = "all";
 }

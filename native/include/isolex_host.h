@@ -11,9 +11,10 @@
  *  2. The embedding API (ixh_enter / ixh_leave): a C program takes the interpreter's lock
  *     and gets an IxContext to call the ABI directly. The C driver uses it.
  *
- * Every ixh_* function is thread-safe; the ones that take an IxInterp take its lock, so a
- * thread that has entered an interpreter (ixh_enter) must not call them on that same
- * interpreter until ixh_leave (they would wait for the lock it holds).
+ * Every ixh_* function is thread-safe; the ones that take an IxInterp take its lock. A
+ * thread that has entered an interpreter (ixh_enter) and calls them on that same
+ * interpreter is never blocked: the statistics answer directly, everything else is refused
+ * (ABI.md 9.2).
  */
 #ifndef ISOLEX_HOST_H
 #define ISOLEX_HOST_H

@@ -32,6 +32,7 @@ public final class Host implements AutoCloseable {
     private final String modulePathString;
     private final long memoryLimit;
     private final LeakPolicy leakPolicy;
+    private final boolean legacyPrivateCopies;
     private final Set<Interpreter> interpreters = new LinkedHashSet<>();
     private boolean closed;
 
@@ -41,10 +42,14 @@ public final class Host implements AutoCloseable {
                 : modulePath.stream().map(Path::toString).collect(Collectors.joining(":"));
         this.memoryLimit = b.memoryLimit;
         this.leakPolicy = b.leakPolicy;
+        this.legacyPrivateCopies = b.legacyPrivateCopies;
         NativeBridge.load();
     }
 
-    /** A builder with an empty module path, no memory limit and {@link LeakPolicy#THROW}. */
+    /**
+     * A builder with an empty module path, no memory limit, {@link LeakPolicy#THROW} and no
+     * private copies of legacy modules.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -54,6 +59,7 @@ public final class Host implements AutoCloseable {
         private final List<Path> modulePath = new ArrayList<>();
         private long memoryLimit;
         private LeakPolicy leakPolicy = LeakPolicy.THROW;
+        private boolean legacyPrivateCopies;
 
         private Builder() {}
 
@@ -92,6 +98,38 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Lets this host's interpreters load a <em>private copy</em> of a legacy single-phase
+         * module that another interpreter of the process has already loaded (abi/ABI.md 7.4).
+         * Off by default.
+         *
+         * <p>A legacy module (single-phase init, static types, state in C globals; ABI.md 7)
+         * normally loads in one interpreter of the process only: any other interpreter's
+         * import fails with an {@code ImportError} that names the module, its static types and
+         * the interpreter holding it, and points to {@code abi/MIGRATION.md} (7.3). With this
+         * option, an interpreter of this host that meets that situation instead loads the
+         * library again from an anonymous in-memory copy of its file ({@code memfd}), so the
+         * copy's C globals and static types are its own: its module state is as separate as a
+         * multiphase module's. The option acts only for the interpreters of this host; an
+         * interpreter of another host without it still gets the {@code ImportError}.
+         *
+         * Each copy is still a legacy module: it lives in exactly one interpreter and is
+         * unloaded when that interpreter closes.
+         *
+         * <p>Limits (abi/MIGRATION.md, "Until then: private copies"): every copy maps the whole
+         * library again; its constructors and destructors run once per copy; only the
+         * module's own file is copied, not the libraries it links against, so state
+         * <em>those</em> keep is still shared by all copies; process-wide side effects
+         * (signal and {@code atexit} handlers, environment, threads it starts) stay
+         * process-wide; and tools that key on the file path see the copy as
+         * {@code /memfd:NAME (deleted)}. It is a bridge for running a legacy module while it is
+         * migrated to multiphase init, not a substitute for migrating it.
+         */
+        public Builder legacyPrivateCopies(boolean enabled) {
+            this.legacyPrivateCopies = enabled;
+            return this;
+        }
+
         public Host build() {
             return new Host(this);
         }
@@ -111,10 +149,15 @@ public final class Host implements AutoCloseable {
         return leakPolicy;
     }
 
+    /** Whether this host's interpreters load private copies of legacy modules (ABI.md 7.4). */
+    public boolean legacyPrivateCopies() {
+        return legacyPrivateCopies;
+    }
+
     /** Creates a new, empty interpreter. Close it (or this host) when done. */
     public synchronized Interpreter newInterpreter() {
         if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
-        IxInterp ptr = NativeBridge.interpNew(modulePathString, memoryLimit);
+        IxInterp ptr = NativeBridge.interpNew(modulePathString, memoryLimit, legacyPrivateCopies);
         if (ptr == null) throw new IsolexException("cannot create an interpreter: the process is out of native memory");
         Interpreter interp = new Interpreter(this, ptr, leakPolicy);
         interpreters.add(interp);
@@ -131,9 +174,13 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Closes every interpreter still open (all of them, even when one throws). If any leaked
-     * and the policy is {@link LeakPolicy#THROW}, throws the first {@link LeakException} after
-     * all are closed, with the others added as suppressed exceptions.
+     * Closes every interpreter still open, and refuses new ones. First every open interpreter
+     * is marked closing, so from that moment any new operation on any of them throws
+     * {@link ClosedException}; then each is closed in turn, which waits for the operations
+     * already in flight in it (they complete normally). All of them are closed even when one
+     * close throws: if any leaked and the policy is {@link LeakPolicy#THROW}, the first
+     * {@link LeakException} is thrown after all are closed, with the others added as
+     * suppressed exceptions. Idempotent; safe to call from any thread.
      */
     @Override
     public void close() {
@@ -142,16 +189,18 @@ public final class Host implements AutoCloseable {
             closed = true;
             open = new ArrayList<>(interpreters);
         }
-        RuntimeException first = null;
+        for (Interpreter interp : open) interp.beginClose();
+        Throwable first = null;
         for (Interpreter interp : open) {
             try {
                 interp.close();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (first == null) first = e;
                 else first.addSuppressed(e);
             }
         }
-        if (first != null) throw first;
+        if (first instanceof RuntimeException) throw (RuntimeException) first;
+        if (first instanceof Error) throw (Error) first;
     }
 
     /** Native bytes held by libisolex for all interpreters and libraries of the process. */

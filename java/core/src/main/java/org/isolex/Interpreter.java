@@ -27,17 +27,53 @@ import org.isolex.internal.Wire;
  * }   // frees the module, its types and objects; live bytes back to 0
  * }</pre>
  *
- * <h2>Threads and closing</h2>
- * Any thread may use any interpreter. Native code inside one interpreter is serialized by the
- * interpreter's own lock (in libisolex: the per-interpreter lock of PEP 684), so different
- * interpreters run in parallel while calls into the same one take turns.
+ * <h2>Threads</h2>
+ * Any thread may use any interpreter, and an interpreter, its modules and its handles may be
+ * shared between threads without extra locking. Native code inside one interpreter runs under
+ * the interpreter's own lock (the per-interpreter lock of PEP 684; abi/ABI.md 9.1), so
+ * different interpreters run in parallel on different threads while calls into the same one
+ * take turns. An extension may give the lock up around long pure-C work
+ * ({@code IxLock_Release}/{@code IxLock_Acquire}); only then do two threads run inside one
+ * interpreter at once.
  * <p>
- * On the Java side, every operation (import, call, attribute access, handle release, the
- * statistics) holds this interpreter's <em>read</em> lock for its duration, and
- * {@link #close()} takes the <em>write</em> lock: close waits for the calls in flight to
- * finish, and any call that starts after close throws {@link ClosedException}
- * ("interpreter 3 is closed") without touching native memory. The lock is not fair but a
- * waiting close holds back new calls, so close cannot starve.
+ * How a module behaves when several interpreters use it is its declared support level
+ * (ABI.md 4.9):
+ * <ul>
+ * <li><b>per-interpreter lock</b> (the default for a multiphase module with no
+ *     multiple-interpreters slot): fully parallel across interpreters;</li>
+ * <li><b>shared lock</b> ({@code IX_MOD_MULTI_SHARED_LOCK}): loads in every interpreter, but
+ *     the host holds one process-wide lock per library around every entry into the module's
+ *     code (functions, methods, type slots such as dealloc, create/exec, traverse/clear/free),
+ *     so that code never runs on two threads at once, in any number of interpreters
+ *     (ABI.md 9.3). Calls into such a module from different interpreters take turns;</li>
+ * <li><b>not supported</b> ({@code IX_MOD_MULTI_NOT_SUPPORTED}), and legacy single-phase
+ *     modules (ABI.md 7): load in one interpreter of the process at a time; another
+ *     interpreter's import raises an {@code ImportError} naming the interpreter that holds it,
+ *     until that one closes (see also {@link Host.Builder#legacyPrivateCopies(boolean)}).</li>
+ * </ul>
+ * <p>
+ * <b>Re-entry</b> (ABI.md 9.2): a thread that is inside an interpreter cannot enter that same
+ * interpreter again from outside; libisolex refuses with
+ * {@code RuntimeError: interpreter N is already entered by this thread; re-entrant calls into
+ * the same interpreter are not supported} instead of deadlocking. From Java this cannot
+ * happen: the value API makes no upcalls into Java, so a Java thread is never inside a native
+ * call when it starts another one. (An extension calling back into its own interpreter
+ * through its context is ordinary use, not re-entry.)
+ *
+ * <h2>Closing while other threads call</h2>
+ * Every operation (import, call, attribute access, handle release, the statistics) holds
+ * this interpreter's <em>read</em> lock for its duration; {@link #close()} takes the
+ * <em>write</em> lock. The moment close begins it marks the interpreter as closing, and from
+ * then on every new operation throws {@link ClosedException} ("interpreter 3 is closed")
+ * at once, without waiting and without touching native memory. Close then waits for the
+ * operations already in flight (including those still waiting for the native interpreter
+ * lock); they complete normally, with their real result or their real native error. So each
+ * call either runs to completion or throws {@code ClosedException}, never anything
+ * in between, and a stream of new calls cannot starve a close: it waits only for the calls
+ * that were inside when it began. (The lock itself is the default, non-fair
+ * {@link ReentrantReadWriteLock}; fairness is not needed because new calls never queue
+ * behind a close.) {@link Host#close()} marks all of its interpreters closing first, then
+ * closes them one by one.
  *
  * <h2>Handles and the garbage collector</h2>
  * Results that do not convert to Java values come back as {@link Handle}s, each owning one
@@ -59,6 +95,9 @@ public final class Interpreter implements AutoCloseable {
     private final LeakPolicy leakPolicy;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Set when close begins: new operations are refused from then on. */
+    private volatile boolean closing;
+    /** Set when the native interpreter is gone. */
     private volatile boolean closed;
     private volatile LeakReport lastLeakReport;
 
@@ -182,7 +221,9 @@ public final class Interpreter implements AutoCloseable {
     /**
      * Closes the interpreter: releases every handle Java still holds, then clears and frees
      * every module (reverse import order), type and object, and unloads libraries no other
-     * interpreter uses. Waits for calls in flight. Idempotent.
+     * interpreter uses. Refuses new operations from the moment it begins and waits for those
+     * in flight (see "Closing while other threads call" above). Idempotent; a second close,
+     * from any thread, returns once the first has finished.
      *
      * <p>Returns normally when nothing leaked. When native memory was still allocated (an
      * extension forgot to release something), it is freed anyway and, per the host's
@@ -191,6 +232,12 @@ public final class Interpreter implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (lock.getReadHoldCount() > 0) {
+            // unreachable through the public API (no upcalls); a clear error instead of a deadlock
+            throw new IllegalStateException("interpreter " + id
+                    + " cannot be closed by a thread that is inside one of its operations");
+        }
+        beginClose();
         LeakReport report = null;
         Lock w = lock.writeLock();
         w.lock();
@@ -229,13 +276,33 @@ public final class Interpreter implements AutoCloseable {
         return "Interpreter " + id + (closed ? " (closed)" : "");
     }
 
-    // ------------------------------------------------------------------ internals for Handle
+    // ------------------------------------------------------------------ internals for Host and Handle
 
-    /** Takes the read lock; throws if closed. The caller unlocks. */
+    /** Refuses every operation that has not started yet; {@link #close()} does the rest. */
+    void beginClose() {
+        closing = true;
+    }
+
+    /** True once close has begun (new operations are refused). */
+    boolean isClosing() {
+        return closing;
+    }
+
+    /** Operations holding the read lock now (in flight or waiting for the native lock). */
+    int operationsInFlight() {
+        return lock.getReadLockCount();
+    }
+
+    /**
+     * Takes the read lock; throws if close has begun. The caller unlocks. Checked before
+     * locking (so a new call never waits behind a close) and again after (a call that got the
+     * lock after close began is refused too; only calls already inside run on).
+     */
     Lock enter() {
+        if (closing) throw closedException();
         Lock r = lock.readLock();
         r.lock();
-        if (closed) {
+        if (closing) {
             r.unlock();
             throw closedException();
         }
@@ -269,12 +336,16 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
-    /** Releases one handle now (Handle.close). No-op once the interpreter is closed. */
+    /**
+     * Releases one handle now (Handle.close). No-op once close has begun: closing the native
+     * interpreter drops every handle anyway.
+     */
     void release(long handleId) {
+        if (closing) return;
         Lock r = lock.readLock();
         r.lock();
         try {
-            if (!closed) NativeBridge.release(ptr, handleId);
+            if (!closing) NativeBridge.release(ptr, handleId);
         } finally {
             r.unlock();
         }

@@ -59,6 +59,8 @@ public final class NativeBridge {
         native IxInterpConfig module_path(@Cast("const char*") BytePointer setter);
         native @Cast("int64_t") long memory_limit();
         native IxInterpConfig memory_limit(long setter);
+        native int legacy_private_copies();
+        native IxInterpConfig legacy_private_copies(int setter);
     }
 
     // ------------------------------------------------------------------ raw natives
@@ -115,9 +117,10 @@ public final class NativeBridge {
      * @param modulePath ':'-separated directories, or null; passed as UTF-8 bytes, so
      *                   non-ASCII directory names work
      * @param memoryLimit bytes, 0 for none
+     * @param legacyPrivateCopies {@code IxInterpConfig.legacy_private_copies} (ABI.md 7.4)
      * @return the interpreter, or null when the process is out of memory
      */
-    public static IxInterp interpNew(String modulePath, long memoryLimit) {
+    public static IxInterp interpNew(String modulePath, long memoryLimit, boolean legacyPrivateCopies) {
         try (IxInterpConfig config = new IxInterpConfig();
              BytePointer path = modulePath == null ? null
                      : new BytePointer(modulePath.getBytes(StandardCharsets.UTF_8).length + 1)) {
@@ -125,7 +128,7 @@ public final class NativeBridge {
                 byte[] utf8 = modulePath.getBytes(StandardCharsets.UTF_8);
                 path.put(utf8, 0, utf8.length).put(utf8.length, (byte) 0);
             }
-            config.module_path(path).memory_limit(memoryLimit);
+            config.module_path(path).memory_limit(memoryLimit).legacy_private_copies(legacyPrivateCopies ? 1 : 0);
             IxInterp interp = ixh_interp_new(config);
             return interp == null || interp.isNull() ? null : interp;
         }
