@@ -47,6 +47,8 @@ typedef struct IxInterpConfig {
     int legacy_private_copies; /* nonzero: a legacy module already loaded by another
                                 * interpreter is loaded here from a private copy of its
                                 * library file (own globals; see abi/MIGRATION.md) */
+    int debug;                 /* nonzero: debug mode (ABI.md 10): the checking function
+                                * table, poisoned and quarantined frees, allocation sites */
 } IxInterpConfig;
 
 /* NULL only when the process is out of memory. */
@@ -80,6 +82,11 @@ int64_t ixh_interp_handle_count(IxInterp *interp);
  * to a summary. The interpreter pointer is invalid afterwards. Returns -1, and does
  * nothing, when called by a thread that has entered this interpreter. */
 int ixh_interp_close(IxInterp *interp, uint8_t *buf, size_t cap, size_t *len);
+
+/* Debug-mode violations (ABI.md 10) recorded since the last call, oldest first, one per
+ * line ("isolex debug: ..."), written to buf (cut to cap, NUL-terminated) and forgotten.
+ * Returns how many there were. Process-wide: violations from every interpreter. */
+int64_t ixh_debug_take_violations(char *buf, size_t cap);
 
 /* ---------------------------------------------------------------- value API
  *
@@ -183,7 +190,9 @@ void ixw_handle(IxWire *w, int64_t handle, const char *type_name);
 /* Leak report layout, as written by ixh_interp_close: a dict with
  *   "interpreter": int, "bytes": int, "blocks": int,
  *   "objects": dict {type name: count}, "modules": dict {module name: bytes},
- *   "raw_blocks": int (allocations made with IxMem_Malloc and not freed) */
+ *   "raw_blocks": int (allocations made with IxMem_Malloc and not freed),
+ *   and in debug mode "sites": dict {"library.so!function": bytes} -- where the leaked
+ *   blocks were allocated (the extension function that called the API) */
 
 #ifdef __cplusplus
 }
