@@ -200,8 +200,25 @@ void ix_ctx_init(IxCtx *c, IxInterp *interp)
     memset(c, 0, sizeof *c);
     c->pub.abi_major = IX_ABI_MAJOR;
     c->pub.abi_minor = IX_ABI_MINOR;
-    c->pub.fn = &ix_function_table;
+    c->pub.fn = interp->debug ? &ix_debug_table : &ix_function_table;
     c->interp = interp;
+    c->interp_id = interp->id;
+}
+
+IxCtx *ix_ctx_open(IxInterp *in, IxCtx *local)
+{
+    IxCtx *c = in->debug ? ix_debug_ctx_new(in) : NULL;
+    if (!c) {
+        c = local; /* release mode, or no memory for a debug context: still works */
+        ix_ctx_init(c, in);
+    }
+    return c;
+}
+
+void ix_ctx_close(IxCtx *c, IxCtx *local)
+{
+    ix_ctx_fini(c);
+    if (c != local) ix_debug_ctx_retire(c);
 }
 
 void ix_ctx_fini(IxCtx *c)
@@ -212,18 +229,24 @@ void ix_ctx_fini(IxCtx *c)
 IX_API IxContext *ixh_enter(IxInterp *interp)
 {
     if (ix_interp_held_by_me(interp)) return NULL; /* re-entry (ABI.md 9.2) */
-    IxCtx *c = ix_host_alloc(sizeof *c);
-    if (!c) return NULL;
+    IxCtx *c = interp->debug ? NULL : ix_host_alloc(sizeof *c);
+    if (!interp->debug && !c) return NULL;
     ix_interp_lock(interp);
-    ix_ctx_init(c, interp);
+    if (interp->debug && !(c = ix_debug_ctx_new(interp))) {
+        ix_interp_unlock(interp);
+        return NULL;
+    }
+    if (!interp->debug) ix_ctx_init(c, interp);
     return &c->pub;
 }
 
 IX_API void ixh_leave(IxContext *ctx)
 {
     IxCtx *c = IX_CTX(ctx);
+    IxInterp *in = c->interp;
     ix_ctx_reacquire(ctx); /* if released: dropping the error needs the interpreter */
     ix_ctx_fini(c);
-    ix_interp_unlock(c->interp);
-    ix_host_free(c);
+    if (in->debug) ix_debug_ctx_retire(c);
+    else ix_host_free(c);
+    ix_interp_unlock(in);
 }

@@ -7,6 +7,7 @@
  * The heap is guarded by its interpreter's lock; only the process-wide byte counter is
  * shared, and it is atomic.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,11 @@ void ix_heap_init(IxHeap *h, int64_t limit)
     h->limit = limit;
     h->allocations = 0;
     h->fail_at = 0;
+    h->debug = false;
+    h->site = 0;
+    h->quarantine = NULL;
+    h->q_types = NULL;
+    h->q_next = 0;
 }
 
 static void ring_insert(IxHeap *h, IxBlock *b)
@@ -63,23 +69,63 @@ static bool refuse(IxHeap *h, size_t extra)
     return h->limit > 0 && h->live_bytes + (int64_t)extra > h->limit;
 }
 
+/* Bytes a block of `size` occupies (header, payload, and in debug mode its guard). */
+static size_t block_total(IxHeap *h, size_t size)
+{
+    return sizeof(IxBlock) + size + (h->debug ? sizeof(IxGuard) : 0);
+}
+
+static IxGuard *guard_of(IxBlock *b)
+{
+    return (IxGuard *)((char *)(b + 1) + b->size); /* may be unaligned: memcpy only */
+}
+
+static void set_guard(IxHeap *h, IxBlock *b)
+{
+    IxGuard g = {IX_CANARY, h->site};
+    memcpy(guard_of(b), &g, sizeof g);
+}
+
+uintptr_t ix_heap_site(void *p)
+{
+    IxGuard g;
+    memcpy(&g, guard_of(IX_BLOCK_OF(p)), sizeof g);
+    return g.site;
+}
+
 void *ix_heap_alloc(IxHeap *h, size_t size, uint32_t kind, uint32_t owner, bool zero)
 {
-    if (size > SIZE_MAX / 2 - sizeof(IxBlock)) return NULL;
-    size_t total = sizeof(IxBlock) + size;
+    if (size > SIZE_MAX / 2 - sizeof(IxBlock) - sizeof(IxGuard)) return NULL;
+    size_t total = block_total(h, size);
     if (refuse(h, total)) return NULL;
     IxBlock *b = zero ? calloc(1, total) : malloc(total);
     if (!b) return NULL;
     b->size = size;
     b->kind = kind;
     b->owner = owner;
+    if (h->debug) set_guard(h, b);
     ring_insert(h, b);
     account(h, owner, (int64_t)total, 1);
     return b + 1;
 }
 
+/* Debug mode moves every reallocated block, so a pointer kept to the old one finds poison. */
+static void *debug_realloc(IxHeap *h, void *p, size_t size)
+{
+    IxBlock *old = IX_BLOCK_OF(p);
+    uintptr_t site = h->site;
+    h->site = ix_heap_site(p); /* the block keeps the site of its first allocation */
+    void *q = ix_heap_alloc(h, size, old->kind, old->owner, false);
+    h->site = site;
+    if (!q) return NULL;
+    memcpy(q, p, old->size < size ? old->size : size);
+    ix_heap_free(h, p);
+    return q;
+}
+
 void *ix_heap_realloc(IxHeap *h, void *p, size_t size)
 {
+    if (h->debug) return debug_realloc(h, p, size);
     if (size > SIZE_MAX / 2 - sizeof(IxBlock)) return NULL;
     IxBlock *old = IX_BLOCK_OF(p);
     if (size > old->size && refuse(h, size - old->size)) return NULL;
@@ -97,10 +143,47 @@ void *ix_heap_realloc(IxHeap *h, void *p, size_t size)
     return b + 1;
 }
 
+/* Debug free: check, poison, park. The block leaves the ring and the accounting now; its
+ * memory stays allocated (and recognisable) until IX_QUARANTINE later frees push it out. */
+static void debug_free(IxHeap *h, IxBlock *b)
+{
+    if (b->kind == IX_BLOCK_FREED) {
+        ix_debug_block_violation(h, b + 1, "double free of");
+        return;
+    }
+    IxGuard g;
+    memcpy(&g, guard_of(b), sizeof g);
+    if (g.canary != IX_CANARY) ix_debug_block_violation(h, b + 1, "write past the end of");
+    ring_remove(b);
+    account(h, b->owner, -(int64_t)block_total(h, b->size), -1);
+    if (!h->quarantine) {
+        h->quarantine = calloc(IX_QUARANTINE, sizeof *h->quarantine);
+        h->q_types = calloc(IX_QUARANTINE, sizeof *h->q_types);
+    }
+    if (!h->quarantine || !h->q_types) { /* no memory for checking: just free */
+        free(b);
+        return;
+    }
+    /* An object's type may be gone by the time a stale pointer is used: keep its name. */
+    snprintf(h->q_types[h->q_next], sizeof h->q_types[0], "%s",
+             b->kind == IX_BLOCK_OBJECT ? IX_TYPE(b + 1)->name : "block");
+    b->kind = IX_BLOCK_FREED;
+    memset(b + 1, IX_POISON, b->size);
+    g.canary = IX_CANARY; /* keep the site readable for later reports */
+    memcpy(guard_of(b), &g, sizeof g);
+    free(h->quarantine[h->q_next]);
+    h->quarantine[h->q_next] = b;
+    h->q_next = (h->q_next + 1) % IX_QUARANTINE;
+}
+
 void ix_heap_free(IxHeap *h, void *p)
 {
     if (!p) return;
     IxBlock *b = IX_BLOCK_OF(p);
+    if (h->debug) {
+        debug_free(h, b);
+        return;
+    }
     ring_remove(b);
     account(h, b->owner, -(int64_t)(sizeof(IxBlock) + b->size), -1);
     free(b);
@@ -109,7 +192,7 @@ void ix_heap_free(IxHeap *h, void *p)
 void ix_heap_retag(IxHeap *h, void *p, uint32_t owner)
 {
     IxBlock *b = IX_BLOCK_OF(p);
-    int64_t size = (int64_t)(sizeof(IxBlock) + b->size);
+    int64_t size = (int64_t)block_total(h, b->size);
     if (b->owner == IX_OWNER_BUILTIN) {
         h->core_bytes -= size;
         h->core_blocks--;
@@ -121,9 +204,22 @@ void ix_heap_retag(IxHeap *h, void *p, uint32_t owner)
     }
 }
 
+/* What is left goes now, unchecked (close has reported it), and so does the quarantine. */
 void ix_heap_free_all(IxHeap *h)
 {
-    while (h->ring.next != &h->ring) ix_heap_free(h, h->ring.next + 1);
+    while (h->ring.next != &h->ring) {
+        IxBlock *b = h->ring.next;
+        ring_remove(b);
+        account(h, b->owner, -(int64_t)block_total(h, b->size), -1);
+        free(b);
+    }
+    if (h->quarantine) {
+        for (size_t i = 0; i < IX_QUARANTINE; i++) free(h->quarantine[i]);
+        free(h->quarantine);
+        h->quarantine = NULL;
+    }
+    free(h->q_types);
+    h->q_types = NULL;
 }
 
 /* Process-level allocations: a size word in front keeps the global count exact. */

@@ -9,7 +9,8 @@
 #include "ix_internal.h"
 
 typedef struct Call {
-    IxCtx c;
+    IxCtx *c;           /* the entry's context: &local, or a debug context */
+    IxCtx local;
     uint8_t *buf;
     size_t len, cap;
     size_t pos;       /* read position in the request */
@@ -39,26 +40,27 @@ static IxContext *begin(Call *k, IxInterp *in, uint8_t *buf, size_t len, size_t 
 {
     if (refuse_reentry(in, buf, cap)) return NULL;
     ix_interp_lock(in);
-    ix_ctx_init(&k->c, in);
+    k->c = ix_ctx_open(in, &k->local);
     k->buf = buf;
     k->len = len;
     k->cap = cap;
     k->pos = 0;
-    return &k->c.pub;
+    return &k->c->pub;
 }
 
 static int end(Call *k, int status)
 {
-    ix_gc_maybe_collect(&k->c.pub);
-    ix_ctx_fini(&k->c);
-    ix_interp_unlock(k->c.interp);
+    IxInterp *in = k->c->interp;
+    ix_gc_maybe_collect(&k->c->pub);
+    ix_ctx_close(k->c, &k->local);
+    ix_interp_unlock(in);
     return status;
 }
 
 /* Reply with the pending error. A message too long for the buffer is cut. */
 static int reply_error(Call *k)
 {
-    IxContext *ctx = &k->c.pub;
+    IxContext *ctx = &k->c->pub;
     IxObject *exc = ix_err_fetch(ctx);
     IxWire w;
     ixw_init(&w, k->buf, k->cap);
@@ -111,7 +113,7 @@ static int64_t encoded_size(IxContext *ctx, IxObject *r)
  * does not fit becomes a handle plus the size needed (IXH_TOO_BIG). */
 static int reply_value(Call *k, IxObject *r, bool as_handle)
 {
-    IxContext *ctx = &k->c.pub;
+    IxContext *ctx = &k->c->pub;
     if (!r) return reply_error(k);
     IxWire w;
     ixw_init(&w, k->buf, k->cap);
@@ -149,16 +151,16 @@ static int reply_value(Call *k, IxObject *r, bool as_handle)
 /* Decode the next request value; NULL with an error set on malformed input. */
 static IxObject *next_value(Call *k)
 {
-    return ix_wire_decode(&k->c.pub, k->buf, k->len, &k->pos);
+    return ix_wire_decode(&k->c->pub, k->buf, k->len, &k->pos);
 }
 
 /* The next request value as a C string (it lives in the returned str object). */
 static IxObject *next_name(Call *k, const char **name)
 {
     IxObject *s = next_value(k);
-    if (s && !IX_IS(&k->c.pub, s, IX_TYPE_STR)) {
-        ix_err_wrong_type(&k->c.pub, "str as the name", s);
-        IX_CLEAR_REF(&k->c.pub, s);
+    if (s && !IX_IS(&k->c->pub, s, IX_TYPE_STR)) {
+        ix_err_wrong_type(&k->c->pub, "str as the name", s);
+        IX_CLEAR_REF(&k->c->pub, s);
     }
     if (s) *name = ((IxStrObject *)s)->data;
     return s;
@@ -210,7 +212,7 @@ IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size
  * the returned str holds the name. NULL with an error set. */
 static IxObject *target_and_name(Call *k, int64_t target, IxObject **o, const char **name)
 {
-    *o = ix_handle_get(&k->c.pub, target);
+    *o = ix_handle_get(&k->c->pub, target);
     return *o ? next_name(k, name) : NULL;
 }
 
@@ -282,7 +284,7 @@ IX_API int ixh_release(IxInterp *in, int64_t handle)
 {
     Call k;
     if (!begin(&k, in, NULL, 0, 0)) return -1;
-    int rc = ix_handle_release(&k.c.pub, handle);
+    int rc = ix_handle_release(&k.c->pub, handle);
     end(&k, 0);
     return rc;
 }

@@ -57,6 +57,8 @@ IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
     in->gc_threshold = IX_GC_MIN_THRESHOLD;
     pthread_mutex_init(&in->lock, NULL);
     in->legacy_copies = config && config->legacy_private_copies;
+    in->debug = config && config->debug;
+    in->heap.debug = in->debug;
     if (config && config->module_path && !(in->module_path = ix_host_strdup(config->module_path))) {
         ix_host_free(in);
         return NULL;
@@ -118,10 +120,9 @@ IX_API int64_t ixh_interp_collect(IxInterp *in)
 {
     if (ix_interp_held_by_me(in)) return -1;
     ix_interp_lock(in);
-    IxCtx c;
-    ix_ctx_init(&c, in);
-    int64_t n = ix_gc_collect(&c.pub);
-    ix_ctx_fini(&c);
+    IxCtx local, *c = ix_ctx_open(in, &local);
+    int64_t n = ix_gc_collect(&c->pub);
+    ix_ctx_close(c, &local);
     ix_interp_unlock(in);
     return n;
 }
@@ -171,13 +172,31 @@ static const char *owner_name(IxInterp *in, uint32_t owner)
 
 typedef struct Leak {
     int64_t bytes, blocks, raw_blocks;
-    Tally objects, modules;
+    Tally objects, modules, sites;
+    char site_names[REPORT_ROWS][160]; /* storage for the names `sites` points at */
 } Leak;
+
+/* Debug mode: tally by allocation site, whose name is made here and must be kept. */
+static void tally_site(Leak *lk, uintptr_t site, int64_t amount)
+{
+    char name[160];
+    ix_debug_site_name(site, name, sizeof name);
+    for (int i = 0; i < lk->sites.n; i++) {
+        if (strcmp(lk->sites.name[i], name) == 0) {
+            lk->sites.count[i] += amount;
+            return;
+        }
+    }
+    int row = lk->sites.n < REPORT_ROWS ? lk->sites.n : REPORT_ROWS - 1;
+    snprintf(lk->site_names[row], sizeof lk->site_names[row], "%s", row < REPORT_ROWS - 1 ? name : "(other)");
+    tally(&lk->sites, lk->site_names[row], amount);
+}
 
 /* Everything on the heap not made by the interpreter for itself is a leak. */
 static void find_leaks(IxInterp *in, Leak *lk)
 {
-    memset(lk, 0, sizeof *lk);
+    lk->bytes = lk->blocks = lk->raw_blocks = 0;
+    lk->objects.n = lk->modules.n = lk->sites.n = 0;
     for (IxBlock *b = in->heap.ring.next; b != &in->heap.ring; b = b->next) {
         if (b->owner == IX_OWNER_BUILTIN) continue;
         int64_t size = (int64_t)(sizeof *b + b->size);
@@ -186,6 +205,7 @@ static void find_leaks(IxInterp *in, Leak *lk)
         tally(&lk->modules, owner_name(in, b->owner), size);
         if (b->kind == IX_BLOCK_RAW) lk->raw_blocks++;
         else tally(&lk->objects, IX_TYPE(b + 1)->name, 1);
+        if (in->heap.debug) tally_site(lk, ix_heap_site(b + 1), size);
     }
 }
 
@@ -193,13 +213,14 @@ static void write_report(IxInterp *in, const Leak *lk, uint8_t *buf, size_t cap,
 {
     IxWire w;
     ixw_init(&w, buf, cap);
-    ixw_count(&w, IXW_DICT, 6);
+    ixw_count(&w, IXW_DICT, in->heap.debug ? 7 : 6);
     ixw_cstr(&w, "interpreter"); ixw_int(&w, in->id);
     ixw_cstr(&w, "bytes"); ixw_int(&w, lk->bytes);
     ixw_cstr(&w, "blocks"); ixw_int(&w, lk->blocks);
     ixw_cstr(&w, "raw_blocks"); ixw_int(&w, lk->raw_blocks);
     write_tally(&w, "objects", &lk->objects);
     write_tally(&w, "modules", &lk->modules);
+    if (in->heap.debug) write_tally(&w, "sites", &lk->sites);
     if (w.overflow) { /* too many rows for the buffer: the totals alone */
         ixw_init(&w, buf, cap);
         ixw_count(&w, IXW_DICT, 3);
@@ -227,6 +248,29 @@ static void release_leaked_links(IxContext *ctx, IxInterp *in)
     }
 }
 
+/* Close keeps its modules' libraries mapped until the leak report is written: the report
+ * names allocation sites inside them (debug mode). Returns a host-allocated array. */
+static IxLibrary **hold_libraries(IxInterp *in, size_t *n)
+{
+    IxLibrary **libs = ix_host_alloc((in->nmodules ? in->nmodules : 1) * sizeof *libs);
+    *n = 0;
+    for (size_t i = 0; libs && i < in->nmodules; i++) {
+        IxObject *m = in->modules[i].module;
+        IxLibrary *lib = m && IX_TYPE(m)->builtin_id == IX_TYPE_MODULE ? ((IxModuleObject *)m)->lib : NULL;
+        if (lib) {
+            ix_library_incref(lib);
+            libs[(*n)++] = lib;
+        }
+    }
+    return libs;
+}
+
+static void release_libraries(IxLibrary **libs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) ix_library_decref(libs[i]);
+    ix_host_free(libs);
+}
+
 static void drop_modules(IxContext *ctx, IxInterp *in)
 {
     for (size_t i = in->nmodules; i-- > 0;) ix_module_finalize(ctx, in->modules[i].module);
@@ -238,19 +282,23 @@ IX_API int ixh_interp_close(IxInterp *in, uint8_t *buf, size_t cap, size_t *len)
     if (ix_interp_held_by_me(in)) return -1; /* closing from inside: refused (ABI.md 9.2) */
     ix_interp_lock(in);
     in->closing = true;
-    IxCtx c;
-    ix_ctx_init(&c, in);
-    ix_handles_drop_all(&c.pub);
-    drop_modules(&c.pub, in);
-    ix_gc_collect(&c.pub); /* cycles left among objects are not leaks: collect them first */
-    ix_ctx_fini(&c);
+    size_t nlibs;
+    IxLibrary **libs = hold_libraries(in, &nlibs);
+    IxCtx local, *c = ix_ctx_open(in, &local);
+    ix_handles_drop_all(&c->pub);
+    drop_modules(&c->pub, in);
+    ix_gc_collect(&c->pub); /* cycles left among objects are not leaks: collect them first */
+    ix_ctx_close(c, &local);
 
     Leak lk;
     find_leaks(in, &lk);
     if (buf) write_report(in, &lk, buf, cap, len);
     else if (len) *len = 0;
-    release_leaked_links(&c.pub, in);
+    IxCtx last;
+    ix_ctx_init(&last, in); /* only for IX_IS below: no extension code runs any more */
+    release_leaked_links(&last.pub, in);
     ix_heap_free_all(&in->heap); /* builtins, caches, leftovers: no destructor runs */
+    release_libraries(libs, nlibs);
 
     ix_interp_unlock(in);
     pthread_mutex_destroy(&in->lock);

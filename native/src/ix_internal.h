@@ -39,7 +39,7 @@
 
 /* ---------------------------------------------------------------- heap.c */
 
-enum { IX_BLOCK_RAW = 1, IX_BLOCK_OBJECT = 2 };
+enum { IX_BLOCK_RAW = 1, IX_BLOCK_OBJECT = 2, IX_BLOCK_FREED = 3 /* debug quarantine */ };
 
 /* Every block an interpreter allocates sits behind this header, on the heap's ring, so
  * close can find, report and free whatever is left. 32 bytes keeps payloads 16-aligned. */
@@ -59,7 +59,23 @@ typedef struct IxHeap {
     int64_t limit;         /* 0: none */
     int64_t allocations;   /* allocations and growing reallocations made so far */
     int64_t fail_at;       /* make allocation number fail_at fail (once); 0: never */
+    /* Debug mode (ABI.md 10.3): each payload is followed by an IxGuard; frees are checked,
+     * poisoned and parked in a quarantine ring before they really go. */
+    bool debug;
+    uintptr_t site;        /* return address of the API call allocating now (debug.c) */
+    IxBlock **quarantine;  /* malloc'd ring of IX_QUARANTINE blocks, or NULL */
+    char (*q_types)[48];   /* the type name of each quarantined object (for reports) */
+    size_t q_next;
 } IxHeap;
+
+#define IX_QUARANTINE 4096
+#define IX_POISON 0xDB
+/* What follows a payload in debug mode: a canary that must survive, and the site. */
+typedef struct IxGuard {
+    uint64_t canary;
+    uintptr_t site;
+} IxGuard;
+#define IX_CANARY 0xFDFDFDFDFDFDFDFDull
 
 #define IX_BLOCK_OF(p) ((IxBlock *)(p) - 1)
 /* Owner tag of what the interpreter itself made at startup or caches (builtin types,
@@ -74,6 +90,8 @@ IX_HIDDEN void *ix_heap_realloc(IxHeap *h, void *p, size_t size);
 IX_HIDDEN void ix_heap_free(IxHeap *h, void *p);
 /* Hand a block to another owner (a cache adopting an object makes it IX_OWNER_BUILTIN). */
 IX_HIDDEN void ix_heap_retag(IxHeap *h, void *p, uint32_t owner);
+/* The allocation site recorded for a debug block (0 when none). */
+IX_HIDDEN uintptr_t ix_heap_site(void *p);
 /* Free every block still on the ring (close, after reporting). */
 IX_HIDDEN void ix_heap_free_all(IxHeap *h);
 
@@ -108,6 +126,7 @@ typedef struct IxCtx {
     IxObject *exc;      /* the pending exception, or NULL */
     uint32_t owner;     /* module record index + 1 whose code runs now (leak attribution) */
     bool released;      /* the lock was given up with IxLock_Release */
+    int64_t interp_id;  /* kept for reports about a context used after its call */
     /* Code locks of shared-lock libraries this entry holds, outermost first, each with its
      * recursion depth: IxLock_Release gives them up and IxLock_Acquire retakes them after
      * the interpreter lock, always in that order (ABI.md 9.3). */
@@ -296,6 +315,9 @@ struct IxInterp {
     IxLibrary *loading_lib;           /* set while a legacy init runs (IxModule_CreateLegacy) */
     _Atomic uintptr_t holder;         /* the thread holding `lock`, 0 when none (re-entry check) */
     bool legacy_copies;               /* IxInterpConfig.legacy_private_copies */
+    bool debug;                       /* IxInterpConfig.debug: contexts use ix_debug_table */
+    const char *debug_api;            /* the table entry running now (debug mode) */
+    char debug_pending[512];          /* a violation found inside an entry, raised as it returns */
     int64_t gc_allocations;           /* traversable objects made since the last collection */
     int64_t gc_threshold;             /* collect when gc_allocations passes this */
     bool closing;
@@ -479,6 +501,15 @@ IX_HIDDEN int64_t ix_gc_collect(IxContext *ctx);
  * host boundary, where no extension code is half-way through building something. */
 IX_HIDDEN void ix_gc_maybe_collect(IxContext *ctx);
 
+/* ---------------------------------------------------------------- debug.c */
+IX_HIDDEN extern const IxFunctionTable ix_debug_table;
+/* The heap found a double free or a broken guard on the block at p ("double free of"). */
+IX_HIDDEN void ix_debug_block_violation(IxHeap *h, void *p, const char *what);
+/* "library.so!function" for an allocation site. */
+IX_HIDDEN void ix_debug_site_name(uintptr_t site, char *out, size_t cap);
+IX_HIDDEN IxCtx *ix_debug_ctx_new(IxInterp *in);
+IX_HIDDEN void ix_debug_ctx_retire(IxCtx *c);
+
 /* ---------------------------------------------------------------- handles.c */
 /* Register `o` (a new reference is taken): the handle, or -1 with MemoryError set. */
 IX_HIDDEN int64_t ix_handle_new(IxContext *ctx, IxObject *o);
@@ -506,6 +537,10 @@ IX_HIDDEN void *ix_mem_calloc(IxContext *ctx, size_t c, size_t n);
 IX_HIDDEN void *ix_mem_realloc(IxContext *ctx, void *p, size_t n);
 IX_HIDDEN void ix_mem_free(IxContext *ctx, void *p);
 IX_HIDDEN void ix_ctx_init(IxCtx *c, IxInterp *interp);
+/* A context for one entry: `local` (on the caller's stack) in release mode; in debug mode
+ * one that outlives the entry as a dead context (debug.c). ix_ctx_close ends either. */
+IX_HIDDEN IxCtx *ix_ctx_open(IxInterp *in, IxCtx *local);
+IX_HIDDEN void ix_ctx_close(IxCtx *c, IxCtx *local);
 /* The interpreter lock, with the holding thread recorded so re-entry is refused. */
 IX_HIDDEN void ix_interp_lock(IxInterp *in);
 IX_HIDDEN void ix_interp_unlock(IxInterp *in);

@@ -234,6 +234,12 @@ static IxObject *check_result(IxContext *ctx, IxObject *r, const char *qual)
         IX_DECREF(ctx, r);
         ix_err_chain_system(ctx, "%s() returned a result with an error set", qual);
         return NULL;
+    } else if (r && !ix_owned_by(ctx, r)) { /* ABI.md 3.3: results do not cross either */
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                      "%s() returned a %s object of interpreter %lld into interpreter %lld", qual,
+                      IX_TYPE(r)->name, (long long)IX_TYPE(r)->interp->id, (long long)IX_INTERP(ctx)->id);
+        IX_DECREF(ctx, r);
+        return NULL;
     }
     return r;
 }
