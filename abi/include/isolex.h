@@ -86,7 +86,13 @@ typedef enum IxBuiltin {
     IX_EXC_NOTIMPLEMENTEDERROR,
     IX_EXC_IMPORTERROR,
     IX_EXC_SYSTEMERROR,
-    IX_BUILTIN_COUNT_V1_0
+    IX_BUILTIN_COUNT_V1_0,
+    /* ABI 1.1 */
+    IX_TYPE_QUEUE = IX_BUILTIN_COUNT_V1_0,
+    IX_TYPE_BUFFER,
+    IX_EXC_QUEUEEMPTY,
+    IX_EXC_QUEUEFULL,
+    IX_BUILTIN_COUNT_V1_1
 } IxBuiltin;
 
 /* Rich comparison operators. */
@@ -327,6 +333,14 @@ struct IxFunctionTable {
     /* the interpreter lock (ABI.md 9) */
     void (*Lock_Release)(IxContext *ctx);
     void (*Lock_Acquire)(IxContext *ctx);
+
+    /* ---- ABI 1.1: queues and shared buffers between interpreters (ABI.md 11) */
+    IxObject *(*Queue_New)(IxContext *ctx, int64_t capacity);
+    int (*Queue_Put)(IxContext *ctx, IxObject *queue, IxObject *value, double timeout);
+    IxObject *(*Queue_Get)(IxContext *ctx, IxObject *queue, double timeout);
+    int64_t (*Queue_Size)(IxContext *ctx, IxObject *queue);
+    IxObject *(*Buffer_New)(IxContext *ctx, size_t size);
+    uint8_t *(*Buffer_Data)(IxContext *ctx, IxObject *buffer, size_t *size);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -438,6 +452,14 @@ IX_INLINE void IxMem_Free(IxContext *ctx, void *p) { ctx->fn->Mem_Free(ctx, p); 
 
 IX_INLINE void IxLock_Release(IxContext *ctx) { ctx->fn->Lock_Release(ctx); }
 IX_INLINE void IxLock_Acquire(IxContext *ctx) { ctx->fn->Lock_Acquire(ctx); }
+
+/* ABI 1.1: a timeout < 0 waits for ever, 0 does not wait. */
+IX_INLINE IxObject *IxQueue_New(IxContext *ctx, int64_t capacity) { return ctx->fn->Queue_New(ctx, capacity); }
+IX_INLINE int IxQueue_Put(IxContext *ctx, IxObject *q, IxObject *v, double timeout) { return ctx->fn->Queue_Put(ctx, q, v, timeout); }
+IX_INLINE IxObject *IxQueue_Get(IxContext *ctx, IxObject *q, double timeout) { return ctx->fn->Queue_Get(ctx, q, timeout); }
+IX_INLINE int64_t IxQueue_Size(IxContext *ctx, IxObject *q) { return ctx->fn->Queue_Size(ctx, q); }
+IX_INLINE IxObject *IxBuffer_New(IxContext *ctx, size_t size) { return ctx->fn->Buffer_New(ctx, size); }
+IX_INLINE uint8_t *IxBuffer_Data(IxContext *ctx, IxObject *b, size_t *size) { return ctx->fn->Buffer_Data(ctx, b, size); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

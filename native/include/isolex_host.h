@@ -121,6 +121,40 @@ int ixh_expand(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_
  * IXH_ERROR with the RuntimeError of ABI.md 9.2. */
 int ixh_release(IxInterp *interp, int64_t handle);
 
+/* ---------------------------------------------------------------- queues and buffers
+ *
+ * Host-level objects (ABI.md 11): shared by every interpreter and by the embedder,
+ * reference counted atomically, counted by no interpreter (ixh_shared_bytes). Each
+ * function returning one hands the caller a reference.
+ */
+typedef struct IxhQueue IxhQueue;
+typedef struct IxhBuffer IxhBuffer;
+
+/* Bytes held by buffers, queues and queued items (part of ixh_live_bytes, too). */
+int64_t ixh_shared_bytes(void);
+
+IxhBuffer *ixh_buffer_new(size_t size);           /* zeroed; NULL when out of memory */
+uint8_t *ixh_buffer_data(IxhBuffer *b, size_t *size);
+void ixh_buffer_release(IxhBuffer *b);
+
+enum { IXH_QUEUE_OK = 0, IXH_QUEUE_TIMEOUT = 1, IXH_QUEUE_TOO_BIG = 2, IXH_QUEUE_NOMEM = 3,
+       IXH_QUEUE_NOT_SHAREABLE = 4 };
+IxhQueue *ixh_queue_new(int64_t capacity);        /* capacity <= 0: unbounded */
+void ixh_queue_release(IxhQueue *q);
+int64_t ixh_queue_size(IxhQueue *q);
+/* Put one value encoded in buf (shareable only: none, bools, int, float, str, bytes,
+ * buffer, queue, tuples of these; else IXH_QUEUE_NOT_SHAREABLE). The queue takes its own
+ * references to buffers and queues in it. Timeout in seconds: < 0 waits for ever, 0 not
+ * at all. */
+int ixh_queue_put(IxhQueue *q, const uint8_t *buf, size_t len, double timeout);
+/* Take the next value into buf: IXH_QUEUE_OK with *len set (references to buffers and
+ * queues in it become the caller's), IXH_QUEUE_TIMEOUT, or IXH_QUEUE_TOO_BIG with the
+ * length needed in *len (the item stays queued). */
+int ixh_queue_get(IxhQueue *q, uint8_t *buf, size_t cap, double timeout, size_t *len);
+/* The object standing for a queue or buffer inside an entered interpreter (new ref). */
+IxObject *ixh_queue_wrap(IxContext *ctx, IxhQueue *q);
+IxObject *ixh_buffer_wrap(IxContext *ctx, IxhBuffer *b);
+
 /* ---------------------------------------------------------------- embedding API */
 
 /* Take the interpreter's lock and return a context for this thread's use of it. Every
@@ -150,6 +184,10 @@ IxObject *ixh_handle_get(IxContext *ctx, int64_t handle);
  *   IXW_HANDLE                       int64 handle, then IXW_STR type name
  *   IXW_EXCEPTION                    IXW_STR type name, IXW_STR message, then either
  *                                    IXW_NONE or the cause as another IXW_EXCEPTION
+ *   IXW_BUFFER, IXW_QUEUE            int64 pointer of a host-level buffer or queue. A reply
+ *                                    carrying one hands the reader a reference (release it
+ *                                    with ixh_buffer_release / ixh_queue_release); a request
+ *                                    only lends the caller's.
  */
 enum {
     IXW_NONE = 0,
@@ -163,7 +201,9 @@ enum {
     IXW_LIST = 8,
     IXW_DICT = 9,
     IXW_HANDLE = 10,
-    IXW_EXCEPTION = 11
+    IXW_EXCEPTION = 11,
+    IXW_BUFFER = 12,     /* int64: a shared buffer (IxhBuffer *), crossing by reference */
+    IXW_QUEUE = 13       /* int64: a queue (IxhQueue *), crossing by reference */
 };
 
 /* A writer over a caller's buffer. Each ixw_* call except ixw_tag writes one complete

@@ -90,7 +90,7 @@ void ix_ctx_unhold(IxCtx *c, IxLibrary *lib)
 
 /* Give up the code locks (innermost first), then the interpreter lock; retake them in the
  * opposite order, so every thread takes interpreter lock before code locks. */
-static void lock_release(IxContext *ctx)
+void ix_ctx_release(IxContext *ctx)
 {
     IxCtx *c = IX_CTX(ctx);
     if (c->released) return;
@@ -189,8 +189,15 @@ const IxFunctionTable ix_function_table = {
     .Mem_Realloc = ix_mem_realloc,
     .Mem_Free = ix_mem_free,
 
-    .Lock_Release = lock_release,
+    .Lock_Release = ix_ctx_release,
     .Lock_Acquire = ix_ctx_reacquire,
+
+    .Queue_New = ix_queue_new_object,
+    .Queue_Put = ix_queue_put_value,
+    .Queue_Get = ix_queue_get_value,
+    .Queue_Size = ix_queue_size_value,
+    .Buffer_New = ix_buffer_new,
+    .Buffer_Data = ix_buffer_data,
 };
 
 /* ---------------------------------------------------------------- contexts */

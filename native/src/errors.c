@@ -120,6 +120,8 @@ const IxBuiltinTypeDef ix_exception_typedefs[] = {
     EXC(IX_EXC_NOTIMPLEMENTEDERROR, "NotImplementedError", IX_EXC_RUNTIMEERROR),
     EXC(IX_EXC_IMPORTERROR, "ImportError", IX_EXC_EXCEPTION),
     EXC(IX_EXC_SYSTEMERROR, "SystemError", IX_EXC_EXCEPTION),
+    EXC(IX_EXC_QUEUEEMPTY, "QueueEmpty", IX_EXC_EXCEPTION),
+    EXC(IX_EXC_QUEUEFULL, "QueueFull", IX_EXC_EXCEPTION),
     {0},
 };
 #undef EXC

@@ -76,30 +76,6 @@ static int reply_error(Call *k)
     return end(k, IXH_ERROR);
 }
 
-/* Release every handle a partial encoding created (the reply will not carry them). */
-static void release_written_handles(IxContext *ctx, const uint8_t *p, size_t len)
-{
-    for (size_t i = 0; i + 9 <= len;) {
-        uint8_t tag = p[i];
-        if (tag == IXW_HANDLE) {
-            int64_t h;
-            memcpy(&h, p + i + 1, 8);
-            ix_handle_release(ctx, h);
-            i += 9;
-        } else if (tag == IXW_STR || tag == IXW_BYTES) {
-            uint32_t n;
-            memcpy(&n, p + i + 1, 4);
-            i += 5 + (size_t)n;
-        } else if (tag == IXW_INT || tag == IXW_FLOAT) {
-            i += 9;
-        } else if (tag == IXW_TUPLE || tag == IXW_LIST || tag == IXW_DICT) {
-            i += 5;
-        } else {
-            i += 1;
-        }
-    }
-}
-
 /* The exact size of r's encoding: a writer without a buffer only measures, and the
  * encoder creates no handles while measuring. */
 static int64_t encoded_size(IxContext *ctx, IxObject *r)
@@ -128,7 +104,7 @@ static int reply_value(Call *k, IxObject *r, bool as_handle)
         rc = ix_wire_encode(ctx, &w, r);
     }
     if (rc < 0) {
-        release_written_handles(ctx, k->buf, w.len);
+        ix_wire_release(ctx, k->buf, w.len);
         IX_DECREF(ctx, r);
         return reply_error(k);
     }
@@ -137,7 +113,7 @@ static int reply_value(Call *k, IxObject *r, bool as_handle)
         return end(k, IXH_OK);
     }
     /* Too big: keep the whole result as one handle and say how much room it needs. */
-    release_written_handles(ctx, k->buf, w.len);
+    ix_wire_release(ctx, k->buf, w.len);
     int64_t need = encoded_size(ctx, r);
     int64_t h = need < 0 ? -1 : ix_handle_new(ctx, r);
     IX_DECREF(ctx, r);

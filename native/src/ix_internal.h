@@ -109,7 +109,7 @@ typedef struct IxLibrary IxLibrary;
 
 /* Internal builtin ids, after the public ones: types the ABI does not name. */
 enum {
-    IXI_TYPE_METHOD_DESCR = IX_BUILTIN_COUNT_V1_0,
+    IXI_TYPE_METHOD_DESCR = IX_BUILTIN_COUNT_V1_1,
     IXI_TYPE_MEMBER_DESCR,
     IXI_TYPE_GETSET_DESCR,
     IXI_TYPE_NOTIMPLEMENTED,   /* the type of NotImplemented (use this id in numbers.c) */
@@ -501,6 +501,38 @@ IX_HIDDEN int64_t ix_gc_collect(IxContext *ctx);
  * host boundary, where no extension code is half-way through building something. */
 IX_HIDDEN void ix_gc_maybe_collect(IxContext *ctx);
 
+/* ---------------------------------------------------------------- queue.c */
+typedef struct IxShared IxShared;   /* a shared buffer: host-level, atomically counted */
+typedef struct IxQueue IxQueue;     /* a queue: host-level, atomically counted */
+enum { IX_QUEUE_OK = 0, IX_QUEUE_TIMEOUT = 1, IX_QUEUE_TOO_BIG = 2, IX_QUEUE_NOMEM = 3 };
+IX_HIDDEN extern const IxBuiltinTypeDef ix_queue_typedef, ix_buffer_typedef;
+IX_HIDDEN extern _Atomic int64_t ix_shared_live_bytes;
+IX_HIDDEN IxShared *ix_shared_new(size_t size);      /* one reference; NULL: no memory */
+IX_HIDDEN void ix_shared_incref(IxShared *s);
+IX_HIDDEN void ix_shared_decref(IxShared *s);
+IX_HIDDEN uint8_t *ix_shared_data(IxShared *s, size_t *size);
+IX_HIDDEN IxQueue *ix_queue_new(int64_t capacity);   /* one reference; NULL: no memory */
+IX_HIDDEN void ix_queue_incref(IxQueue *q);
+IX_HIDDEN void ix_queue_decref(IxQueue *q);
+IX_HIDDEN int64_t ix_queue_size(IxQueue *q);
+/* Put an encoded shareable value (taken over, freed on failure); IX_QUEUE_* result. */
+IX_HIDDEN int ix_queue_put_encoded(IxQueue *q, uint8_t *data, size_t len, double timeout);
+/* Take the next item; with room != 0 an item longer than room stays (IX_QUEUE_TOO_BIG). */
+IX_HIDDEN int ix_queue_take(IxQueue *q, double timeout, uint8_t **data, size_t *len, size_t room);
+IX_HIDDEN void ix_queue_item_free(uint8_t *data, size_t len);
+/* The per-interpreter objects standing for them (each holds one reference). */
+IX_HIDDEN IxObject *ix_queue_object(IxContext *ctx, IxQueue *q);
+IX_HIDDEN IxObject *ix_buffer_object(IxContext *ctx, IxShared *s);
+IX_HIDDEN IxQueue *ix_queue_of(IxObject *o);
+IX_HIDDEN IxShared *ix_shared_of(IxObject *o);
+/* Table entries. */
+IX_HIDDEN IxObject *ix_queue_new_object(IxContext *ctx, int64_t capacity);
+IX_HIDDEN int ix_queue_put_value(IxContext *ctx, IxObject *q, IxObject *v, double timeout);
+IX_HIDDEN IxObject *ix_queue_get_value(IxContext *ctx, IxObject *q, double timeout);
+IX_HIDDEN int64_t ix_queue_size_value(IxContext *ctx, IxObject *q);
+IX_HIDDEN IxObject *ix_buffer_new(IxContext *ctx, size_t size);
+IX_HIDDEN uint8_t *ix_buffer_data(IxContext *ctx, IxObject *b, size_t *size);
+
 /* ---------------------------------------------------------------- debug.c */
 IX_HIDDEN extern const IxFunctionTable ix_debug_table;
 /* The heap found a double free or a broken guard on the block at p ("double free of"). */
@@ -528,6 +560,15 @@ IX_HIDDEN IxObject *ix_wire_decode(IxContext *ctx, const uint8_t *buf, size_t le
  * Returns 0, or -1 with an error set. Overflow of the buffer is w->overflow, not an error. */
 #define IX_WIRE_MAX_DEPTH 64
 IX_HIDDEN int ix_wire_encode(IxContext *ctx, IxWire *w, IxObject *o);
+/* A shareable value (ABI.md 11) into a new host-allocated buffer; -1 with TypeError for a
+ * value that may not cross. The encoding owns a reference to each buffer/queue in it. */
+IX_HIDDEN int ix_wire_encode_shared(IxContext *ctx, IxObject *o, uint8_t **data, size_t *len);
+/* Let go of what encoded values own: handles (if ctx), buffer and queue references. */
+IX_HIDDEN void ix_wire_release(IxContext *ctx, const uint8_t *p, size_t len);
+IX_HIDDEN void ix_wire_release_shared(const uint8_t *p, size_t len);
+IX_HIDDEN void ix_wire_retain_shared(const uint8_t *p, size_t len);
+/* One well-formed shareable value and nothing else (for values an embedder queues). */
+IX_HIDDEN bool ix_wire_check_shared(const uint8_t *p, size_t len);
 /* Encode an exception (type name, message, cause chain) as IXW_EXCEPTION. */
 IX_HIDDEN void ix_wire_exception(IxContext *ctx, IxWire *w, IxObject *exc);
 
@@ -550,6 +591,8 @@ IX_HIDDEN void ix_ctx_hold(IxCtx *c, IxLibrary *lib);
 IX_HIDDEN void ix_ctx_unhold(IxCtx *c, IxLibrary *lib);
 /* IxLock_Acquire: retake the interpreter lock and the code locks if they were released. */
 IX_HIDDEN void ix_ctx_reacquire(IxContext *ctx);
+/* IxLock_Release: give up the interpreter lock (and held code locks) until reacquire. */
+IX_HIDDEN void ix_ctx_release(IxContext *ctx);
 IX_HIDDEN void ix_ctx_fini(IxCtx *c);     /* drops a pending error */
 IX_HIDDEN extern const IxFunctionTable ix_function_table;
 

@@ -97,7 +97,7 @@ void ix_dealloc(IxContext *ctx, IxObject *o)
 
 IxObject *ix_builtin(IxContext *ctx, IxBuiltin which)
 {
-    if ((unsigned)which >= IX_BUILTIN_COUNT_V1_0) {
+    if ((unsigned)which >= IX_BUILTIN_COUNT_V1_1) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "unknown builtin id %d", (int)which);
         return NULL;
     }

@@ -112,7 +112,11 @@ IX_API void ixw_handle(IxWire *w, int64_t handle, const char *type_name)
 
 /* ---------------------------------------------------------------- encoding */
 
-static int encode(IxContext *ctx, IxWire *w, IxObject *o, int depth, bool real);
+/* Encoding modes: REAL writes (else only measures, making no handles and taking no
+ * references); SHARED admits only what may cross between interpreters (ABI.md 11). */
+enum { REAL = 1, SHARED = 2 };
+
+static int encode(IxContext *ctx, IxWire *w, IxObject *o, int depth, int mode);
 
 /* Nothing below calls code that could change a container while it is being written
  * (handles are made without running any), so items are read in place. */
@@ -132,23 +136,43 @@ static int put_header(IxContext *ctx, IxWire *w, int tag, size_t n, int depth)
 }
 
 static int encode_items(IxContext *ctx, IxWire *w, int tag, IxObject *const *items, size_t n,
-                        int depth, bool real)
+                        int depth, int mode)
 {
     if (put_header(ctx, w, tag, n, depth) < 0) return -1;
     for (size_t i = 0; i < n; i++)
-        if (encode(ctx, w, items[i], depth + 1, real) < 0) return -1;
+        if (encode(ctx, w, items[i], depth + 1, mode) < 0) return -1;
     return 0;
 }
 
-static int encode_dict(IxContext *ctx, IxWire *w, IxObject *d, int depth, bool real)
+static int encode_dict(IxContext *ctx, IxWire *w, IxObject *d, int depth, int mode)
 {
     if (put_header(ctx, w, IXW_DICT, ix_dict_size(ctx, d), depth) < 0) return -1;
     size_t pos = 0;
     IxObject *k, *v;
     while (ix_dict_next(ctx, d, &pos, &k, &v))
-        if (encode(ctx, w, k, depth + 1, real) < 0 || encode(ctx, w, v, depth + 1, real) < 0)
+        if (encode(ctx, w, k, depth + 1, mode) < 0 || encode(ctx, w, v, depth + 1, mode) < 0)
             return -1;
     return 0;
+}
+
+static int not_shareable(IxContext *ctx, IxObject *o)
+{
+    ix_err_format(ctx, IX_EXC_TYPEERROR,
+                  "a %s is not shareable: values cross between interpreters as None, bool, int, "
+                  "float, str, bytes, buffer, queue, or tuples of these",
+                  IX_TYPE(o)->name);
+    return -1;
+}
+
+/* A buffer or queue crosses by reference: the encoded value owns one (REAL mode). */
+static void encode_shared_ref(IxWire *w, int tag, void *ptr, int mode)
+{
+    if (mode & REAL) {
+        if (tag == IXW_BUFFER) ix_shared_incref(ptr);
+        else ix_queue_incref(ptr);
+    }
+    ixw_tag(w, tag);
+    put_u64(w, (uint64_t)(uintptr_t)ptr);
 }
 
 static int encode_blob(IxContext *ctx, IxWire *w, int tag, const void *p, size_t n)
@@ -162,9 +186,9 @@ static int encode_blob(IxContext *ctx, IxWire *w, int tag, const void *p, size_t
     return 0;
 }
 
-/* One value. The measuring pass (real == false) makes no handles: a handle's size does
- * not depend on its id. */
-static int encode(IxContext *ctx, IxWire *w, IxObject *o, int depth, bool real)
+/* One value. The measuring pass makes no handles: a handle's size does not depend on its
+ * id. */
+static int encode(IxContext *ctx, IxWire *w, IxObject *o, int depth, int mode)
 {
     if (o == IX_BUILTIN(ctx, IX_NONE)) {
         ixw_tag(w, IXW_NONE);
@@ -182,15 +206,21 @@ static int encode(IxContext *ctx, IxWire *w, IxObject *o, int depth, bool real)
         return encode_blob(ctx, w, IXW_BYTES, b->data, b->len);
     } else if (IX_IS(ctx, o, IX_TYPE_TUPLE)) {
         IxTupleObject *t = (IxTupleObject *)o;
-        return encode_items(ctx, w, IXW_TUPLE, t->items, t->len, depth, real);
+        return encode_items(ctx, w, IXW_TUPLE, t->items, t->len, depth, mode);
+    } else if (IX_IS(ctx, o, IX_TYPE_BUFFER)) {
+        encode_shared_ref(w, IXW_BUFFER, ix_shared_of(o), mode);
+    } else if (IX_IS(ctx, o, IX_TYPE_QUEUE)) {
+        encode_shared_ref(w, IXW_QUEUE, ix_queue_of(o), mode);
+    } else if (mode & SHARED) {
+        return not_shareable(ctx, o);
     } else if (IX_IS(ctx, o, IX_TYPE_LIST)) {
         IxListObject *l = (IxListObject *)o;
-        return encode_items(ctx, w, IXW_LIST, l->items, l->len, depth, real);
+        return encode_items(ctx, w, IXW_LIST, l->items, l->len, depth, mode);
     } else if (IX_IS(ctx, o, IX_TYPE_DICT)) {
-        return encode_dict(ctx, w, o, depth, real);
+        return encode_dict(ctx, w, o, depth, mode);
     } else {
         int64_t h = 0;
-        if (real && (h = ix_handle_new(ctx, o)) < 0) return -1;
+        if ((mode & REAL) && (h = ix_handle_new(ctx, o)) < 0) return -1;
         ixw_handle(w, h, IX_TYPE(o)->name);
     }
     return 0;
@@ -202,12 +232,128 @@ int ix_wire_encode(IxContext *ctx, IxWire *w, IxObject *o)
 {
     IxWire probe;
     ixw_init(&probe, NULL, SIZE_MAX);
-    if (encode(ctx, &probe, o, 0, false) < 0) return -1;
+    if (encode(ctx, &probe, o, 0, 0) < 0) return -1;
     if (w->overflow || probe.overflow || probe.len > w->cap - w->len) {
         w->overflow = 1;
         return 0;
     }
-    return encode(ctx, w, o, 0, true);
+    return encode(ctx, w, o, 0, REAL);
+}
+
+int ix_wire_encode_shared(IxContext *ctx, IxObject *o, uint8_t **data, size_t *len)
+{
+    IxWire w;
+    ixw_init(&w, NULL, SIZE_MAX);
+    if (encode(ctx, &w, o, 0, SHARED) < 0) return -1;
+    uint8_t *buf = ix_host_alloc(w.len ? w.len : 1);
+    if (!buf) {
+        ix_err_no_memory(ctx);
+        return -1;
+    }
+    size_t n = w.len;
+    ixw_init(&w, buf, n);
+    encode(ctx, &w, o, 0, SHARED | REAL); /* cannot fail: the measuring pass did not */
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+/* Walk encoded values and take (delta 1) or let go of (delta -1) what they own: handles
+ * (released through ctx, when given), buffer and queue references. The format is a flat
+ * pre-order sequence of tagged items, so a linear walk by tag finds every one. */
+static void walk_refs(IxContext *ctx, const uint8_t *p, size_t len, int delta)
+{
+    for (size_t i = 0; i < len;) {
+        uint8_t tag = p[i];
+        uint64_t word = 0;
+        if (i + 9 <= len) memcpy(&word, p + i + 1, 8);
+        switch (tag) {
+        case IXW_HANDLE:
+            if (ctx && delta < 0) ix_handle_release(ctx, (int64_t)word);
+            i += 9;
+            break;
+        case IXW_BUFFER:
+            if (delta > 0) ix_shared_incref((IxShared *)(uintptr_t)word);
+            else ix_shared_decref((IxShared *)(uintptr_t)word);
+            i += 9;
+            break;
+        case IXW_QUEUE:
+            if (delta > 0) ix_queue_incref((IxQueue *)(uintptr_t)word);
+            else ix_queue_decref((IxQueue *)(uintptr_t)word);
+            i += 9;
+            break;
+        case IXW_INT:
+        case IXW_FLOAT: i += 9; break;
+        case IXW_STR:
+        case IXW_BYTES: {
+            uint32_t n = 0;
+            if (i + 5 <= len) memcpy(&n, p + i + 1, 4);
+            i += 5 + (size_t)n;
+            break;
+        }
+        case IXW_TUPLE:
+        case IXW_LIST:
+        case IXW_DICT: i += 5; break;
+        default: i += 1; break;
+        }
+    }
+}
+
+void ix_wire_release(IxContext *ctx, const uint8_t *p, size_t len)
+{
+    walk_refs(ctx, p, len, -1);
+}
+
+void ix_wire_release_shared(const uint8_t *p, size_t len)
+{
+    walk_refs(NULL, p, len, -1);
+}
+
+void ix_wire_retain_shared(const uint8_t *p, size_t len)
+{
+    walk_refs(NULL, p, len, 1);
+}
+
+/* Is p[*pos..] one well-formed shareable value (an embedder's, to be queued)? */
+static bool check_shared(const uint8_t *p, size_t len, size_t *pos, int depth)
+{
+    if (*pos >= len || depth > IX_WIRE_MAX_DEPTH) return false;
+    uint8_t tag = p[(*pos)++];
+    uint32_t n;
+    switch (tag) {
+    case IXW_NONE:
+    case IXW_FALSE:
+    case IXW_TRUE: return true;
+    case IXW_INT:
+    case IXW_FLOAT:
+    case IXW_BUFFER:
+    case IXW_QUEUE:
+        if (len - *pos < 8) return false;
+        *pos += 8;
+        return true;
+    case IXW_STR:
+    case IXW_BYTES:
+        if (len - *pos < 4) return false;
+        memcpy(&n, p + *pos, 4);
+        *pos += 4;
+        if (len - *pos < n || (tag == IXW_STR && !ix_utf8_valid((const char *)p + *pos, n))) return false;
+        *pos += n;
+        return true;
+    case IXW_TUPLE:
+        if (len - *pos < 4) return false;
+        memcpy(&n, p + *pos, 4);
+        *pos += 4;
+        for (uint32_t i = 0; i < n; i++)
+            if (!check_shared(p, len, pos, depth + 1)) return false;
+        return true;
+    default: return false;
+    }
+}
+
+bool ix_wire_check_shared(const uint8_t *p, size_t len)
+{
+    size_t pos = 0;
+    return check_shared(p, len, &pos, 0) && pos == len;
 }
 
 /* The exception, then its cause, and so on: a chain ends in IXW_NONE, and is cut there
@@ -405,6 +551,13 @@ static IxObject *decode(IxContext *ctx, Reader *r, int depth)
     case IXW_STR:
     case IXW_BYTES: return decode_blob(ctx, r, *tag);
     case IXW_HANDLE: return decode_handle(ctx, r);
+    case IXW_BUFFER:
+    case IXW_QUEUE: {
+        uint64_t ptr;
+        if (!read_u64(ctx, r, &ptr)) return NULL;
+        return *tag == IXW_BUFFER ? ix_buffer_object(ctx, (IxShared *)(uintptr_t)ptr)
+                                  : ix_queue_object(ctx, (IxQueue *)(uintptr_t)ptr);
+    }
     case IXW_TUPLE:
     case IXW_LIST:
     case IXW_DICT:
