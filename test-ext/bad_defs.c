@@ -21,6 +21,8 @@
  *   bad_method_nofunc   method 'm' has no function
  *   bad_method_arity    method 'm' has min_args 2, max_args 1
  *   bad_method_flags    method 'm' has flags 0x4
+ *   abi_1_0             abi 1.0: not bad at all -- a 1.1 host must load a module built for
+ *                       1.0, because the function table only grows (ABI.md 2.3)
  */
 #include <stddef.h>
 
@@ -44,9 +46,14 @@
 #if defined(CASE_bad_abi_major)
 #undef ABI_MAJOR
 #define ABI_MAJOR 2
+#undef ABI_MINOR
+#define ABI_MINOR 0 /* "2.0" whatever this host's minor is */
 #elif defined(CASE_bad_abi_minor)
 #undef ABI_MINOR
 #define ABI_MINOR 7
+#elif defined(CASE_abi_1_0)
+#undef ABI_MINOR
+#define ABI_MINOR 0
 #elif defined(CASE_bad_state_size)
 #undef STATE_SIZE
 #define STATE_SIZE (-8)

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define IX_ABI_MAJOR 1
-#define IX_ABI_MINOR 0
+#define IX_ABI_MINOR 1
 
 typedef struct IxContext IxContext;
 typedef struct IxObject IxObject;

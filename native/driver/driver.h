@@ -40,6 +40,13 @@ IxdScenarioFn ixd_lifecycle;                                            /* lifec
 IxdScenarioFn ixd_value_api;                                            /* value API */
 IxdScenarioFn ixd_threads, ixd_shared_lock, ixd_lock_release, ixd_reentrancy; /* threads */
 IxdScenarioFn ixd_legacy_copies;                                        /* threads */
+IxdScenarioFn ixd_inject;                                               /* inject */
+IxdScenarioFn ixd_buggy;                                                /* buggy */
+IxdScenarioFn ixd_cycles_held;                                          /* modules */
+IxdScenarioFn ixd_run;                                                  /* run */
+
+/* `run` takes options, not a fixed count of arguments: at most this many. */
+#define IXD_RUN_MAX_ARGS 1000
 
 /* ---------------------------------------------------------------- interpreters */
 

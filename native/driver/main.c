@@ -61,6 +61,23 @@ static const Scenario scenarios[] = {
       "entering an interpreter this thread is inside is refused, never a deadlock" },
     { "legacy-copies", ixd_legacy_copies, 0,
       "legacy_private_copies: a legacy module loads again from a private copy" },
+    { "cycles-held", ixd_cycles_held, 1,
+      "[N]  cycles with one more interpreter keeping the libraries mapped", "20" },
+    /* `run` is a tool, not a test: it needs --module, so its max_args is a macro, which
+     * keeps CMake from registering driver-run (and memcheck-, asan-run) with no
+     * arguments; valgrind/CMakeLists.txt registers its tests. In `all` it runs counter. */
+    { "run", ixd_run, IXD_RUN_MAX_ARGS,
+      "--module NAME [--path DIRS] [--call 'f(ARGS)']... [--interpreters K] [--cycles N]\n"
+      "                       import a module in K interpreters N times, call, close, and\n"
+      "                       report leaks (`ixdriver run --help`; valgrind/check-extension)",
+      "--module=counter" },
+    { "inject", ixd_inject, 2,
+      "[[debug:]CASE|all [N|step=S]]  allocation-failure sweep: each allocation of each\n"
+      "                       case fails once; MemoryError or success, no leak, no crash",
+      "counter" },
+    { "buggy", ixd_buggy, 1,
+      "[release:BUG]  test-ext/buggy's bugs under debug mode: the exact reports;\n"
+      "                       release:BUG runs one without it (for asan-/memcheck-buggy-*)" },
     { "all", run_all, 0, "every scenario above in turn (cycles with N=20, threads 1 s)" },
 };
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])

@@ -24,10 +24,10 @@ static const ImportRow import_rows[] = {
       "ImportError: module 'bad_init_null': IxInit_bad_init_null returned NULL", NULL },
     { "bad_abi_major",
       "ImportError: module 'bad_abi_major' was built for isolex ABI 2.0, but this host "
-      "implements ABI 1.0 (the major versions must match)", NULL },
+      "implements ABI 1.1 (the major versions must match)", NULL },
     { "bad_abi_minor",
       "ImportError: module 'bad_abi_minor' was built for isolex ABI 1.7, newer than this "
-      "host's ABI 1.0", NULL },
+      "host's ABI 1.1", NULL },
     { "no_init",
       "ImportError: module 'no_init' at */no_init.so defines neither IxInit_no_init nor "
       "IxInitLegacy_no_init", NULL },
@@ -57,7 +57,7 @@ static const ImportRow import_rows[] = {
       "SystemError: module 'bad_method_arity': method 'm' has min_args 2 greater than "
       "max_args 1", NULL },
     { "bad_method_flags",
-      "SystemError: module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.0 does "
+      "SystemError: module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.1 does "
       "not define", NULL },
     /* create and exec (ABI.md 4.4-4.6) */
     { "create_null_noerr",
@@ -123,6 +123,25 @@ static void check_create_nonmodule_ok(void)
     CHECK_CLEAN();
 }
 
+/* ABI.md 2.3: a module built for an older minor version loads and works. */
+static void check_older_minor_loads(void)
+{
+    char text[64];
+    IxInterp *interp;
+    IxContext *ctx;
+    IxObject *m;
+
+    ixd_scenario_detail("abi_1_0");
+    interp = OPEN();
+    ctx = ENTER(interp);
+    m = IMPORT(ctx, "abi_1_0");
+    CHECK_EQ_STR(WANT_TEXT(ctx, Ix_CallMethod(ctx, m, "ping", NULL, 0), text), "pong");
+    Ix_Decref(ctx, m);
+    ixh_leave(ctx);
+    CHECK_CLOSE(interp);
+    CHECK_CLEAN();
+}
+
 void ixd_conformance(int argc, char **argv)
 {
     size_t i;
@@ -130,6 +149,7 @@ void ixd_conformance(int argc, char **argv)
     for (i = 0; i < sizeof import_rows / sizeof import_rows[0]; i++)
         check_import_row(&import_rows[i]);
     check_create_nonmodule_ok();
+    check_older_minor_loads();
     ixd_scenario_detail(NULL);
     printf("conformance: %zu import errors and create_nonmodule_ok as specified\n", i);
 }

@@ -148,8 +148,9 @@ static void violation(IxInterp *in, IxContext *ctx, const char *fmt, ...)
     vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, va);
     va_end(va);
     log_violation(msg);
-    if (ctx) ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s", msg);
-    else if (in->debug_api) snprintf(in->debug_pending, sizeof in->debug_pending, "%s", msg);
+    /* The first violation of a call is the one raised; the log keeps every one. */
+    if (ctx && !ix_err_pending(ctx)) ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s", msg);
+    else if (!ctx && in->debug_api) snprintf(in->debug_pending, sizeof in->debug_pending, "%s", msg);
 }
 
 static const char *quarantined_type(IxHeap *h, IxBlock *b)
@@ -211,17 +212,28 @@ static bool check_block(IxCtx *c, void *p)
     return false;
 }
 
-/* Decref of an object already freed is the underflow: its last reference went before. */
+/* Decref of an object already freed is the underflow: its last reference went before.
+ * Another interpreter's object is reported and its reference still dropped -- unless that
+ * would free it from the wrong interpreter's heap. */
 static bool check_decref(IxCtx *c, IxObject *o)
 {
     if (!o) return true;
     IxBlock *b = IX_BLOCK_OF(o);
-    if (b->kind != IX_BLOCK_FREED && IX_REFCNT(o) > 0) return check_obj(c, o, 1, false);
+    if (b->kind != IX_BLOCK_FREED && IX_REFCNT(o) > 0)
+        return check_obj(c, o, 1, false) || IX_REFCNT(o) > 1;
     char site[160];
     ix_debug_site_name(ix_heap_site(o), site, sizeof site);
     const char *type = b->kind == IX_BLOCK_FREED ? quarantined_type(&c->interp->heap, b) : IX_TYPE(o)->name;
     violation(c->interp, &c->pub, "refcount underflow on a %s object allocated at %s", type, site);
     return false;
+}
+
+/* A reference taken to another interpreter's object is reported, and still counted: the
+ * code that took it will drop it, and refcounts must stay balanced for later checks. */
+static bool check_incref(IxCtx *c, IxObject *o)
+{
+    bool ok = check_obj(c, o, 1, true);
+    return ok || (o && IX_BLOCK_OF(o)->kind != IX_BLOCK_FREED);
 }
 
 /* ---------------------------------------------------------------- the checking table */
@@ -258,6 +270,7 @@ static void frame_pop(IxCtx *c, Frame *f)
 #define ARR(a, n, k) check_array(ixc_, (a), (n), (k))
 #define BLK(p) check_block(ixc_, (p))
 #define DECREF_OK(o) check_decref(ixc_, (o))
+#define INCREF_OK(o) check_incref(ixc_, (o))
 
 #define IX_FN(ret, name, params, args, checks, fail)                         \
     static ret dbg_##name params                                             \
@@ -335,6 +348,7 @@ static const IxFunctionTable dead_table = {
 #undef ARR
 #undef BLK
 #undef DECREF_OK
+#undef INCREF_OK
 
 /* ---------------------------------------------------------------- debug contexts */
 

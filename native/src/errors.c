@@ -155,6 +155,7 @@ static IxObject *make_exception(IxContext *ctx, IxTypeObject *type, const char *
 {
     IxObject *s = ix_str_from_utf8(ctx, msg, len);
     if (!s) {
+        if (IX_CTX(ctx)->exc == IX_INTERP(ctx)->memory_error) return NULL; /* the caller raises it */
         ix_err_clear(ctx);
         s = ix_str_from_cstr(ctx, "<message is not valid UTF-8>");
         if (!s) return NULL;

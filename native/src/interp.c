@@ -131,7 +131,7 @@ IX_API int64_t ixh_interp_collect(IxInterp *in)
 IX_API int64_t ixh_live_interpreters(void) { return atomic_load(&live_interps); }
 IX_API int64_t ixh_live_bytes(void) { return atomic_load(&ix_global_live_bytes); }
 IX_API int64_t ixh_loaded_libraries(void) { return ix_loader_count(); }
-IX_API const char *ixh_version(void) { return "isolex 0.1.0 (ABI 1.0)"; }
+IX_API const char *ixh_version(void) { return "isolex 0.1.0 (ABI 1.1)"; }
 
 /* ---------------------------------------------------------------- the leak report */
 
@@ -148,8 +148,12 @@ static void tally(Tally *t, const char *name, int64_t amount)
     int i = 0;
     while (i < t->n && strcmp(t->name[i], name) != 0) i++;
     if (i == t->n) {
-        if (t->n == REPORT_ROWS) i = REPORT_ROWS - 1, name = "(other)";
-        else t->n++;
+        if (t->n == REPORT_ROWS) {
+            i = REPORT_ROWS - 1, name = "(other)";
+        } else {
+            t->n++;
+            t->count[i] = 0;
+        }
         t->name[i] = name;
     }
     t->count[i] += amount;

@@ -313,6 +313,7 @@ struct IxInterp {
     int64_t handles_live;
     char *module_path;                /* host-allocated, ':'-separated */
     IxLibrary *loading_lib;           /* set while a legacy init runs (IxModule_CreateLegacy) */
+    IxObject *loading_module;         /* the module it made (a reference), to undo on failure */
     _Atomic uintptr_t holder;         /* the thread holding `lock`, 0 when none (re-entry check) */
     bool legacy_copies;               /* IxInterpConfig.legacy_private_copies */
     bool debug;                       /* IxInterpConfig.debug: contexts use ix_debug_table */

@@ -316,7 +316,9 @@ static IxObject *init_legacy(IxContext *ctx, IxLibrary *lib, const char *name)
     IxInterp *interp = IX_INTERP(ctx);
     interp->loading_lib = lib;
     IxObject *m = lib->legacy(ctx);
+    IxObject *made = interp->loading_module;
     interp->loading_lib = NULL;
+    interp->loading_module = NULL;
     bool pending = ix_err_pending(ctx);
     if (!m && !pending) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "module '%s': IxInitLegacy_%s returned NULL without setting an error",
@@ -330,6 +332,10 @@ static IxObject *init_legacy(IxContext *ctx, IxLibrary *lib, const char *name)
                       "module '%s': IxInitLegacy_%s must return the module made by IxModule_CreateLegacy",
                       name, name);
     }
+    /* A failed init may have readied static types, which point back at the module from the
+     * library's storage: only finalizing the module it made lets them go. */
+    if (!m && made) ix_module_finalize(ctx, made);
+    IX_XDECREF(ctx, made);
     if (!m) {
         release_exclusive(lib, interp->id);
         return NULL;
@@ -394,7 +400,10 @@ IxObject *ix_loader_import(IxContext *ctx, const char *name)
     c->owner = (uint32_t)IX_INTERP(ctx)->nmodules + 1;
     IxObject *m = lib->init ? init_multiphase(ctx, lib, name) : init_legacy(ctx, lib, name);
     c->owner = saved;
-    if (m && register_module(ctx, name, m) < 0) IX_CLEAR_REF(ctx, m);
+    if (m && register_module(ctx, name, m) < 0) {
+        ix_module_finalize(ctx, m); /* exec ran: clear and free are owed (ABI.md 4.8) */
+        IX_CLEAR_REF(ctx, m);
+    }
     ix_library_decref(lib); /* the import's own reference; instances hold theirs */
     return m;
 }

@@ -412,6 +412,11 @@ IxObject *ix_module_create_legacy(IxContext *ctx, const IxModuleDef *def)
     snprintf(owner, sizeof owner, "module '%s'", def->name);
     if (ix_check_methods(ctx, owner, def->methods) < 0) return NULL;
     IxObject *m = module_new(ctx, def, def->name, interp->loading_lib);
-    if (m) ((IxModuleObject *)m)->legacy = true;
+    if (!m) return NULL;
+    ((IxModuleObject *)m)->legacy = true;
+    if (!interp->loading_module) { /* the loader's reference: it undoes a failed init */
+        IX_INCREF(m);
+        interp->loading_module = m;
+    }
     return m;
 }

@@ -203,8 +203,8 @@ static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has a negative argument count",
                       owner, m->name);
     else if (m->flags)
-        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has flags 0x%x, which ABI 1.0 does not define",
-                      owner, m->name, m->flags);
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has flags 0x%x, which ABI %d.%d does not define",
+                      owner, m->name, m->flags, IX_ABI_MAJOR, IX_ABI_MINOR);
     else
         return 0;
     return -1;

@@ -33,6 +33,7 @@ public final class Host implements AutoCloseable {
     private final long memoryLimit;
     private final LeakPolicy leakPolicy;
     private final boolean legacyPrivateCopies;
+    private final boolean debug;
     private final Set<Interpreter> interpreters = new LinkedHashSet<>();
     private boolean closed;
 
@@ -43,12 +44,13 @@ public final class Host implements AutoCloseable {
         this.memoryLimit = b.memoryLimit;
         this.leakPolicy = b.leakPolicy;
         this.legacyPrivateCopies = b.legacyPrivateCopies;
+        this.debug = b.debug;
         NativeBridge.load();
     }
 
     /**
-     * A builder with an empty module path, no memory limit, {@link LeakPolicy#THROW} and no
-     * private copies of legacy modules.
+     * A builder with an empty module path, no memory limit, {@link LeakPolicy#THROW}, no
+     * private copies of legacy modules and debug mode off.
      */
     public static Builder builder() {
         return new Builder();
@@ -60,6 +62,7 @@ public final class Host implements AutoCloseable {
         private long memoryLimit;
         private LeakPolicy leakPolicy = LeakPolicy.THROW;
         private boolean legacyPrivateCopies;
+        private boolean debug;
 
         private Builder() {}
 
@@ -130,6 +133,26 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Debug mode (abi/ABI.md 10) for every interpreter this host makes with
+         * {@link Host#newInterpreter()}; off by default. {@link Host#newInterpreter(boolean)}
+         * chooses per interpreter instead.
+         *
+         * <p>A debug interpreter runs the same extension libraries, unchanged and not rebuilt,
+         * through a checking function table: an object of another interpreter, a refcount
+         * underflow, use of a freed object, a double free, a write past the end of a block, or
+         * a context used after its call returned is reported as a native {@code SystemError}
+         * in the call that did it (a {@link NativeSystemError}, where an error can be raised)
+         * and recorded in the process-wide log that {@link Host#debugViolations()} drains.
+         * Freed memory is poisoned and quarantined, and the leak report at close gains the
+         * allocation sites ({@link LeakReport#bytesBySite()}). It costs speed and 32 bytes a
+         * block: for tests, not production.
+         */
+        public Builder debug(boolean enabled) {
+            this.debug = enabled;
+            return this;
+        }
+
         public Host build() {
             return new Host(this);
         }
@@ -154,12 +177,31 @@ public final class Host implements AutoCloseable {
         return legacyPrivateCopies;
     }
 
-    /** Creates a new, empty interpreter. Close it (or this host) when done. */
-    public synchronized Interpreter newInterpreter() {
+    /** Whether {@link #newInterpreter()} makes debug interpreters ({@link Builder#debug(boolean)}). */
+    public boolean debug() {
+        return debug;
+    }
+
+    /**
+     * Creates a new, empty interpreter, in debug mode when the host was built with
+     * {@link Builder#debug(boolean) debug(true)}. Close it (or this host) when done.
+     */
+    public Interpreter newInterpreter() {
+        return newInterpreter(debug);
+    }
+
+    /**
+     * Creates a new, empty interpreter with debug mode switched on or off for it alone,
+     * whatever the host's default ({@link Builder#debug(boolean)}); everything else comes
+     * from the host. Debug mode is fixed for the interpreter's life
+     * ({@link Interpreter#isDebug()}); any mix of debug and release interpreters may run
+     * side by side, on the same extension libraries.
+     */
+    public synchronized Interpreter newInterpreter(boolean debug) {
         if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
-        IxInterp ptr = NativeBridge.interpNew(modulePathString, memoryLimit, legacyPrivateCopies);
+        IxInterp ptr = NativeBridge.interpNew(modulePathString, memoryLimit, legacyPrivateCopies, debug);
         if (ptr == null) throw new IsolexException("cannot create an interpreter: the process is out of native memory");
-        Interpreter interp = new Interpreter(this, ptr, leakPolicy);
+        Interpreter interp = new Interpreter(this, ptr, leakPolicy, debug);
         interpreters.add(interp);
         return interp;
     }
@@ -216,6 +258,19 @@ public final class Host implements AutoCloseable {
     /** Interpreters currently open in the process. */
     public static long liveInterpreters() {
         return NativeBridge.liveInterpreters();
+    }
+
+    /**
+     * Takes the debug-mode violations (abi/ABI.md 10.2) recorded since the last call, oldest
+     * first, and forgets them: one line each, exactly as ABI.md 10.2 writes them, e.g.
+     * {@code "isolex debug: IxMem_Free: double free of a block of 16 bytes allocated at
+     * buggy.so!buggy_mem_double_free"}. The log is process-wide: it holds the violations of
+     * every debug interpreter of every host, including those that could not be raised as an
+     * error (in a dealloc, or through a context whose call had returned). Empty when there
+     * were none, or no interpreter ran in debug mode.
+     */
+    public static List<String> debugViolations() {
+        return NativeBridge.takeDebugViolations();
     }
 
     /** libisolex's version string. */

@@ -93,6 +93,7 @@ public final class Interpreter implements AutoCloseable {
     private final IxInterp ptr;
     private final long id;
     private final LeakPolicy leakPolicy;
+    private final boolean debug;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Set when close begins: new operations are refused from then on. */
@@ -134,11 +135,12 @@ public final class Interpreter implements AutoCloseable {
         }
     };
 
-    Interpreter(Host host, IxInterp ptr, LeakPolicy leakPolicy) {
+    Interpreter(Host host, IxInterp ptr, LeakPolicy leakPolicy, boolean debug) {
         this.host = host;
         this.ptr = ptr;
         this.id = NativeBridge.interpId(ptr);
         this.leakPolicy = leakPolicy;
+        this.debug = debug;
     }
 
     /** The interpreter's id (1, 2, ... in creation order within the process). */
@@ -149,6 +151,14 @@ public final class Interpreter implements AutoCloseable {
     /** The host that created it. */
     public Host host() {
         return host;
+    }
+
+    /**
+     * True for a debug-mode interpreter (abi/ABI.md 10; {@link Host.Builder#debug(boolean)},
+     * {@link Host#newInterpreter(boolean)}). Fixed when the interpreter is created.
+     */
+    public boolean isDebug() {
+        return debug;
     }
 
     /** True after {@link #close()}. */
@@ -213,6 +223,38 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs this interpreter's cycle collector now and returns how many objects it found
+     * unreachable and freed: groups of objects that keep each other alive through references
+     * (a node pointing at itself, a list containing itself) but that nothing else reaches.
+     * Reference counting alone never frees them.
+     *
+     * <p>Calling it is rarely needed: the collector also runs by itself at the end of a call
+     * once enough collectable objects were made since the last collection (so a long-running
+     * interpreter that keeps making cycles does not grow without bound), and once more at
+     * {@link #close()}. It is there to make memory use exact at a chosen point, e.g. before
+     * reading {@link #liveBytes()}. The collector sees only objects of types that support it
+     * (abi/ABI.md: {@code IX_TPFLAGS_HAVE_GC} and a traverse slot); a cycle through an object
+     * of any other type is never collected and is reported as a leak at close.
+     *
+     * @return the number of unreachable objects found (0 when there were none)
+     * @throws ClosedException if the interpreter is closed
+     */
+    public long collectCycles() {
+        Lock l = enter();
+        try {
+            drainPendingReleases();
+            long n = NativeBridge.interpCollect(ptr);
+            if (n < 0) {
+                // only a thread inside the interpreter gets -1, and Java threads never are
+                throw new IllegalStateException("interpreter " + id + " refused to collect: this thread is inside it");
+            }
+            return n;
+        } finally {
+            l.unlock();
+        }
+    }
+
     /** The report of the last close that found leaks, if any. */
     public Optional<LeakReport> lastLeakReport() {
         return Optional.ofNullable(lastLeakReport);
@@ -257,7 +299,7 @@ public final class Interpreter implements AutoCloseable {
             if (rc != 0) {
                 report = buf.limit() > 0
                         ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
-                        : new LeakReport(id, -1, -1, -1, java.util.Map.of(), java.util.Map.of());
+                        : new LeakReport(id, -1, -1, -1, java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
                 lastLeakReport = report;
             }
         } finally {

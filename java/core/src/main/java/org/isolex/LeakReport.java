@@ -14,19 +14,31 @@ import java.util.Map;
  * @param objectsByType  leaked objects counted by full type name
  * @param bytesByModule  leaked bytes by the module whose code allocated them
  *                       ({@code "<core>"} or similar for the host itself)
+ * @param bytesBySite    debug mode only (abi/ABI.md 10.3): leaked bytes by the extension
+ *                       function whose API call allocated them, keyed
+ *                       {@code "library.so!function"}; empty for a release interpreter
  */
 public record LeakReport(long interpreterId, long bytes, long blocks, long rawBlocks,
-                         Map<String, Long> objectsByType, Map<String, Long> bytesByModule) {
+                         Map<String, Long> objectsByType, Map<String, Long> bytesByModule,
+                         Map<String, Long> bytesBySite) {
 
     public LeakReport {
         objectsByType = Collections.unmodifiableMap(new LinkedHashMap<>(objectsByType));
         bytesByModule = Collections.unmodifiableMap(new LinkedHashMap<>(bytesByModule));
+        bytesBySite = Collections.unmodifiableMap(new LinkedHashMap<>(bytesBySite));
+    }
+
+    /** A report without allocation sites (what a release interpreter writes). */
+    public LeakReport(long interpreterId, long bytes, long blocks, long rawBlocks,
+                      Map<String, Long> objectsByType, Map<String, Long> bytesByModule) {
+        this(interpreterId, bytes, blocks, rawBlocks, objectsByType, bytesByModule, Map.of());
     }
 
     /**
      * Reads the report libisolex writes at close (isolex_host.h: a dict with "interpreter",
-     * "bytes", "blocks", "objects", "modules", "raw_blocks"). Missing entries read as 0 / empty
-     * (a report that did not fit the buffer is cut to a summary).
+     * "bytes", "blocks", "objects", "modules", "raw_blocks", and in debug mode "sites").
+     * Missing entries read as 0 / empty (a report that did not fit the buffer is cut to a
+     * summary).
      */
     static LeakReport fromWire(Object decoded) {
         if (!(decoded instanceof Map)) {
@@ -34,7 +46,7 @@ public record LeakReport(long interpreterId, long bytes, long blocks, long rawBl
         }
         Map<?, ?> m = (Map<?, ?>) decoded;
         return new LeakReport(num(m, "interpreter"), num(m, "bytes"), num(m, "blocks"), num(m, "raw_blocks"),
-                counts(m.get("objects")), counts(m.get("modules")));
+                counts(m.get("objects")), counts(m.get("modules")), counts(m.get("sites")));
     }
 
     private static long num(Map<?, ?> m, String key) {
@@ -72,6 +84,10 @@ public record LeakReport(long interpreterId, long bytes, long blocks, long rawBl
         if (!bytesByModule.isEmpty()) {
             sb.append("\n  bytes by module:");
             bytesByModule.forEach((k, v) -> sb.append("\n    ").append(k).append(": ").append(v));
+        }
+        if (!bytesBySite.isEmpty()) {
+            sb.append("\n  bytes by allocation site:");
+            bytesBySite.forEach((k, v) -> sb.append("\n    ").append(k).append(": ").append(v));
         }
         return sb.toString();
     }

@@ -72,4 +72,28 @@ class LeakReportTest {
         assertEquals(Map.of(), r.objectsByType());
         assertEquals(0, r.rawBlocks());
     }
+
+    @Test
+    void aDebugReportHasAllocationSites() {
+        Map<String, Object> sites = new LinkedHashMap<>();
+        sites.put("leaky.so!leaky_leak_block", 132L);
+        sites.put("counter.so!counter_new", 64L);
+        Map<String, Object> dict = new LinkedHashMap<>();
+        dict.put("interpreter", 5L);
+        dict.put("bytes", 196L);
+        dict.put("blocks", 2L);
+        dict.put("raw_blocks", 1L);
+        dict.put("sites", sites);
+        LeakReport r = parse(dict);
+        assertEquals(Map.of("leaky.so!leaky_leak_block", 132L, "counter.so!counter_new", 64L), r.bytesBySite());
+        assertEquals(String.join("\n",
+                "leak report for interpreter 5: 196 bytes in 2 blocks (1 raw IxMem_Malloc blocks)",
+                "  bytes by allocation site:",
+                "    leaky.so!leaky_leak_block: 132",
+                "    counter.so!counter_new: 64"), r.toString());
+        // a release report has none, and the six-component constructor means the same
+        assertEquals(Map.of(), parse(Map.<String, Object>of("bytes", 1L)).bytesBySite());
+        assertEquals(new LeakReport(1, 2, 3, 4, Map.of(), Map.of(), Map.of()),
+                new LeakReport(1, 2, 3, 4, Map.of(), Map.of()));
+    }
 }

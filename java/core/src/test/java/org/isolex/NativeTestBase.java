@@ -19,7 +19,8 @@ import org.junit.jupiter.api.function.Executable;
  * Base of every test that creates interpreters. After each test it checks that the test
  * closed all its interpreters, closes whatever it left open (so one failure does not spill
  * into the next test), and asserts that the process holds no native memory and no extension
- * library any more: {@code Host.liveNativeBytes() == 0}.
+ * library any more ({@code Host.liveNativeBytes() == 0}), and that the debug-mode violation
+ * log holds nothing the test did not take.
  */
 abstract class NativeTestBase {
     static final Path EXTENSIONS = dir("isolex.extensions.dir");
@@ -64,6 +65,9 @@ abstract class NativeTestBase {
         assertEquals(0, Host.liveInterpreters(), "live interpreters after the test");
         assertEquals(0, Host.liveNativeBytes(), "live native bytes after the test");
         assertEquals(0, Host.loadedLibraries(), "extension libraries still loaded after the test");
+        // debug interpreters (ABI.md 10) log violations process-wide; a test that caused one
+        // takes it (Host.debugViolations()), so anything left here is unexpected
+        assertEquals(List.of(), Host.debugViolations(), "debug-mode violations nobody expected");
     }
 
     // ------------------------------------------------------------------ helpers

@@ -2,6 +2,8 @@ package org.isolex.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
@@ -61,6 +63,8 @@ public final class NativeBridge {
         native IxInterpConfig memory_limit(long setter);
         native int legacy_private_copies();
         native IxInterpConfig legacy_private_copies(int setter);
+        native int debug();
+        native IxInterpConfig debug(int setter);
     }
 
     // ------------------------------------------------------------------ raw natives
@@ -75,6 +79,9 @@ public final class NativeBridge {
     static native @Cast("int64_t") long ixh_interp_live_bytes(IxInterp interp);
     static native @Cast("int64_t") long ixh_interp_live_blocks(IxInterp interp);
     static native @Cast("int64_t") long ixh_interp_handle_count(IxInterp interp);
+    static native @Cast("int64_t") long ixh_interp_collect(IxInterp interp);
+    static native @Cast("int64_t") long ixh_debug_take_violations(@Cast("char*") BytePointer buf,
+                                                                  @Cast("size_t") long cap);
     static native int ixh_interp_close(IxInterp interp, @Cast("uint8_t*") ByteBuffer buf,
                                        @Cast("size_t") long cap, @Cast("size_t*") SizeTPointer len);
 
@@ -118,9 +125,11 @@ public final class NativeBridge {
      *                   non-ASCII directory names work
      * @param memoryLimit bytes, 0 for none
      * @param legacyPrivateCopies {@code IxInterpConfig.legacy_private_copies} (ABI.md 7.4)
+     * @param debug {@code IxInterpConfig.debug}: debug mode (ABI.md 10)
      * @return the interpreter, or null when the process is out of memory
      */
-    public static IxInterp interpNew(String modulePath, long memoryLimit, boolean legacyPrivateCopies) {
+    public static IxInterp interpNew(String modulePath, long memoryLimit, boolean legacyPrivateCopies,
+                                     boolean debug) {
         try (IxInterpConfig config = new IxInterpConfig();
              BytePointer path = modulePath == null ? null
                      : new BytePointer(modulePath.getBytes(StandardCharsets.UTF_8).length + 1)) {
@@ -128,7 +137,8 @@ public final class NativeBridge {
                 byte[] utf8 = modulePath.getBytes(StandardCharsets.UTF_8);
                 path.put(utf8, 0, utf8.length).put(utf8.length, (byte) 0);
             }
-            config.module_path(path).memory_limit(memoryLimit).legacy_private_copies(legacyPrivateCopies ? 1 : 0);
+            config.module_path(path).memory_limit(memoryLimit).legacy_private_copies(legacyPrivateCopies ? 1 : 0)
+                    .debug(debug ? 1 : 0);
             IxInterp interp = ixh_interp_new(config);
             return interp == null || interp.isNull() ? null : interp;
         }
@@ -141,6 +151,41 @@ public final class NativeBridge {
     public static long interpLiveBlocks(IxInterp interp) { return ixh_interp_live_blocks(interp); }
 
     public static long interpHandleCount(IxInterp interp) { return ixh_interp_handle_count(interp); }
+
+    /**
+     * Runs the interpreter's cycle collector now: the number of unreachable objects it
+     * found (and freed), or -1 when called from inside the interpreter (never from Java).
+     */
+    public static long interpCollect(IxInterp interp) { return ixh_interp_collect(interp); }
+
+    /** Room for one drain of the violation log; a longer log is cut (the count stays exact). */
+    private static final int VIOLATIONS_CAPACITY = 256 * 1024;
+
+    /**
+     * Drains the process-wide debug-mode violation log (ABI.md 10.2): the lines recorded
+     * since the last drain, oldest first, each {@code "isolex debug: ..."}. The log is
+     * forgotten natively either way; when it was longer than the buffer the text is cut and
+     * a last line says how many violations were not shown.
+     */
+    public static List<String> takeDebugViolations() {
+        try (BytePointer buf = new BytePointer(VIOLATIONS_CAPACITY)) {
+            buf.put(0L, (byte) 0);
+            long count = ixh_debug_take_violations(buf, VIOLATIONS_CAPACITY);
+            if (count <= 0) return List.of();
+            String text = buf.limit(0).getString(StandardCharsets.UTF_8);
+            List<String> lines = new ArrayList<>();
+            for (String line : text.split("\n")) {
+                if (!line.isEmpty()) lines.add(line);
+            }
+            if (lines.size() < count) {
+                // the last line may have been cut mid-way: drop it and say what is missing
+                if (!text.endsWith("\n") && !lines.isEmpty()) lines.remove(lines.size() - 1);
+                lines.add("isolex debug: (" + (count - lines.size()) + " more violations did not fit the "
+                        + VIOLATIONS_CAPACITY + "-byte buffer)");
+            }
+            return List.copyOf(lines);
+        }
+    }
 
     /**
      * Closes and frees the interpreter; the leak report (if any) is written into {@code buf}
