@@ -202,9 +202,14 @@ const IxFunctionTable ix_function_table = {
 
 /* ---------------------------------------------------------------- contexts */
 
+/* Every call passes through here: set the fields, do not clear the whole struct (the held
+ * array is only read below nheld). */
 void ix_ctx_init(IxCtx *c, IxInterp *interp)
 {
-    memset(c, 0, sizeof *c);
+    c->exc = NULL;
+    c->owner = 0;
+    c->released = false;
+    c->nheld = 0;
     c->pub.abi_major = IX_ABI_MAJOR;
     c->pub.abi_minor = IX_ABI_MINOR;
     c->pub.fn = interp->debug ? &ix_debug_table : &ix_function_table;

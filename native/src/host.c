@@ -155,22 +155,66 @@ IX_API int ixh_import(IxInterp *in, uint8_t *buf, size_t len, size_t cap)
     return reply_value(&k, m, true);
 }
 
-IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+/* The hot path of every call from Java: a short method name is read in place and a few
+ * arguments are decoded onto the stack, so a call allocates nothing of its own. Longer
+ * names and argument lists take the general path through objects. */
+#define INLINE_NAME 128
+#define INLINE_ARGS 8
+
+/* 1: name read into `out` ("" for IXW_NONE); 0: not a short str or none (use objects). */
+static int peek_name(Call *k, char *out)
 {
-    Call k;
-    IxContext *ctx = begin(&k, in, buf, len, cap);
-    if (!ctx) return IXH_ERROR;
-    IxObject *f = ix_handle_get(ctx, target);
-    if (!f) return reply_error(&k);
-    IxObject *name = next_value(&k);
-    if (!name) return reply_error(&k);
-    IxObject *args = next_value(&k);
-    if (!args) {
-        IX_DECREF(ctx, name);
-        return reply_error(&k);
+    if (k->pos >= k->len) return 0;
+    if (k->buf[k->pos] == IXW_NONE) {
+        k->pos++;
+        out[0] = 0;
+        return 1;
     }
-    IxObject *r;
-    if (!IX_IS(ctx, args, IX_TYPE_TUPLE))
+    uint32_t n;
+    if (k->buf[k->pos] != IXW_STR || k->len - k->pos < 5) return 0;
+    memcpy(&n, k->buf + k->pos + 1, 4);
+    if (n == 0 || n >= INLINE_NAME || k->len - k->pos - 5 < n || memchr(k->buf + k->pos + 5, 0, n)) return 0;
+    memcpy(out, k->buf + k->pos + 5, n);
+    out[n] = 0;
+    k->pos += 5 + (size_t)n;
+    return 1;
+}
+
+/* Decode a short argument tuple onto `items`; its count, -1 with an error, or -2 when it is
+ * not a short tuple (use objects). */
+static int peek_args(Call *k, IxObject **items)
+{
+    uint32_t n;
+    if (k->pos >= k->len || k->buf[k->pos] != IXW_TUPLE || k->len - k->pos < 5) return -2;
+    memcpy(&n, k->buf + k->pos + 1, 4);
+    if (n > INLINE_ARGS) return -2;
+    size_t at = k->pos;
+    k->pos += 5;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(items[i] = next_value(k))) {
+            while (i > 0) IX_DECREF(&k->c->pub, items[--i]);
+            k->pos = at;
+            return -1;
+        }
+    }
+    return (int)n;
+}
+
+static IxObject *call_named(IxContext *ctx, IxObject *f, const char *name, IxObject *const *args, size_t n)
+{
+    return name[0] ? ix_call_method(ctx, f, name, args, n) : ix_call(ctx, f, args, n);
+}
+
+/* The general path: name and arguments as objects. */
+static IxObject *call_general(Call *k, IxObject *f)
+{
+    IxContext *ctx = &k->c->pub;
+    IxObject *name = next_value(k);
+    if (!name) return NULL;
+    IxObject *args = next_value(k), *r;
+    if (!args)
+        r = NULL;
+    else if (!IX_IS(ctx, args, IX_TYPE_TUPLE))
         r = ix_err_wrong_type(ctx, "tuple of arguments", args);
     else if (IX_IS(ctx, name, IX_TYPE_STR))
         r = ix_call_method(ctx, f, ((IxStrObject *)name)->data, ((IxTupleObject *)args)->items,
@@ -180,7 +224,28 @@ IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size
     else
         r = ix_err_wrong_type(ctx, "str or None as the method name", name);
     IX_DECREF(ctx, name);
-    IX_DECREF(ctx, args);
+    IX_XDECREF(ctx, args);
+    return r;
+}
+
+IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
+    IxObject *f = ix_handle_get(ctx, target);
+    if (!f) return reply_error(&k);
+    char name[INLINE_NAME];
+    IxObject *items[INLINE_ARGS];
+    size_t start = k.pos;
+    int n = peek_name(&k, name) ? peek_args(&k, items) : -2;
+    if (n == -1) return reply_error(&k);
+    if (n == -2) {
+        k.pos = start;
+        return reply_value(&k, call_general(&k, f), false);
+    }
+    IxObject *r = call_named(ctx, f, name, items, (size_t)n);
+    while (n > 0) IX_DECREF(ctx, items[--n]);
     return reply_value(&k, r, false);
 }
 

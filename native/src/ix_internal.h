@@ -359,10 +359,7 @@ IX_HIDDEN IxObject *ix_str(IxContext *ctx, IxObject *o);
 IX_HIDDEN int64_t ix_hash(IxContext *ctx, IxObject *o);
 IX_HIDDEN int ix_richcompare_bool(IxContext *ctx, IxObject *a, IxObject *b, int op);
 IX_HIDDEN int ix_is_true(IxContext *ctx, IxObject *o);
-/* Calls one method def after the arity check, with leak attribution to `owner`. */
-IX_HIDDEN IxObject *ix_call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self,
-                                IxObject *const *args, size_t n, IxObject *module,
-                                const char *qualifier);
+
 
 /* ---------------------------------------------------------------- numbers.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_none_typedef, ix_notimpl_typedef, ix_bool_typedef,

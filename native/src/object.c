@@ -206,10 +206,26 @@ static int check_args_owned(IxContext *ctx, IxObject *f, IxObject *const *args, 
     return 0;
 }
 
-static int check_arity(IxContext *ctx, const IxMethodDef *def, size_t n, const char *qual)
+/* The "counter.Counter.add" in messages, formatted only when a message needs it: calls
+ * that succeed never pay for it. */
+typedef struct Callee {
+    const char *owner;  /* module or type name */
+    const char *name;   /* function, method or slot name; NULL for the owner itself */
+} Callee;
+
+static const char *callee_text(Callee who, char *buf, size_t cap)
+{
+    if (!who.name) return who.owner;
+    snprintf(buf, cap, "%s.%s", who.owner, who.name);
+    return buf;
+}
+
+static int check_arity(IxContext *ctx, const IxMethodDef *def, size_t n, Callee who)
 {
     int32_t lo = def->min_args, hi = def->max_args;
     if (n >= (size_t)lo && (hi == IX_VARARGS || n <= (size_t)hi)) return 0;
+    char buf[256];
+    const char *qual = callee_text(who, buf, sizeof buf);
     if (hi == 0)
         ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes no arguments (%zu given)", qual, n);
     else if (lo == hi)
@@ -225,9 +241,12 @@ static int check_arity(IxContext *ctx, const IxMethodDef *def, size_t n, const c
 }
 
 /* ABI.md 6.1: a result and the error state must agree. */
-static IxObject *check_result(IxContext *ctx, IxObject *r, const char *qual)
+static IxObject *check_result(IxContext *ctx, IxObject *r, Callee who)
 {
     bool pending = ix_err_pending(ctx);
+    if (r ? !pending && ix_owned_by(ctx, r) : pending) return r; /* the common case */
+    char buf[256];
+    const char *qual = callee_text(who, buf, sizeof buf);
     if (!r && !pending) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s() returned NULL without setting an error", qual);
     } else if (r && pending) {
@@ -246,33 +265,32 @@ static IxObject *check_result(IxContext *ctx, IxObject *r, const char *qual)
 
 /* Run extension code of `module` (its entry rules apply) and check its result. */
 static IxObject *run_checked(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject *const *args,
-                             size_t n, IxObject *module, const char *qual)
+                             size_t n, IxObject *module, Callee who)
 {
     IxEntry e;
     ix_enter_code(ctx, module, &e);
     IxObject *r = fn(ctx, self, args, n);
     ix_leave_code(ctx, &e);
-    return check_result(ctx, r, qual);
+    return check_result(ctx, r, who);
 }
 
-IxObject *ix_call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self,
-                      IxObject *const *args, size_t n, IxObject *module, const char *qual)
+static IxObject *call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self,
+                          IxObject *const *args, size_t n, IxObject *module, Callee who)
 {
-    if (check_arity(ctx, def, n, qual) < 0) return NULL;
-    return run_checked(ctx, def->func, self, args, n, module, qual);
+    if (check_arity(ctx, def, n, who) < 0) return NULL;
+    return run_checked(ctx, def->func, self, args, n, module, who);
 }
 
 static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *self,
                                    IxObject *const *args, size_t n)
 {
-    char qual[200];
-    snprintf(qual, sizeof qual, "%s.%s", d->owner_type->name, d->u.method->name);
+    Callee who = {d->owner_type->name, d->u.method->name};
     if (!ix_is_instance(self, d->owner_type)) {
-        char what[240];
-        snprintf(what, sizeof what, "%s as self of %s()", d->owner_type->name, qual);
+        char qual[256], what[300];
+        snprintf(what, sizeof what, "%s as self of %s()", d->owner_type->name, callee_text(who, qual, sizeof qual));
         return ix_err_wrong_type(ctx, what, self);
     }
-    return ix_call_def(ctx, d->u.method, self, args, n, d->owner_type->module, qual);
+    return call_def(ctx, d->u.method, self, args, n, d->owner_type->module, who);
 }
 
 static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n)
@@ -284,7 +302,7 @@ static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *arg
     ix_enter_code(ctx, t->module, &e);
     IxObject *r = t->tp_new(ctx, &t->ob_base, args, n);
     ix_leave_code(ctx, &e);
-    return check_result(ctx, r, t->name);
+    return check_result(ctx, r, (Callee){t->name, NULL});
 }
 
 IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
@@ -293,9 +311,7 @@ IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
     if (IX_IS(ctx, f, IX_TYPE_FUNCTION)) {
         IxFunctionObject *fn = (IxFunctionObject *)f;
         IxModuleObject *m = (IxModuleObject *)fn->self;
-        char qual[200];
-        snprintf(qual, sizeof qual, "%s.%s", m->def->name, fn->def->name);
-        return ix_call_def(ctx, fn->def, fn->self, args, n, fn->self, qual);
+        return call_def(ctx, fn->def, fn->self, args, n, fn->self, (Callee){m->def->name, fn->def->name});
     }
     if (IX_IS(ctx, f, IX_TYPE_METHOD)) {
         IxMethodObject *bm = (IxMethodObject *)f;
@@ -313,9 +329,7 @@ IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
     IxTypeObject *t = IX_TYPE(f);
     if (t->tp_call) {
         if (t->flags & IX_TF_BUILTIN) return t->tp_call(ctx, f, args, n);
-        char qual[200];
-        snprintf(qual, sizeof qual, "%s.__call__", t->name);
-        return run_checked(ctx, t->tp_call, f, args, n, t->module, qual);
+        return run_checked(ctx, t->tp_call, f, args, n, t->module, (Callee){t->name, "__call__"});
     }
     return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not callable", t->name);
 }
@@ -352,11 +366,12 @@ static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, IxObject *o, cons
     ix_enter_code(ctx, t->module, &e);
     IxObject *r = fn(ctx, o);
     ix_leave_code(ctx, &e);
-    char qual[200];
-    snprintf(qual, sizeof qual, "%s.%s", t->name, what);
-    r = check_result(ctx, r, qual);
+    Callee who = {t->name, what};
+    r = check_result(ctx, r, who);
     if (r && !IX_IS(ctx, r, IX_TYPE_STR)) {
-        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() returned %s, not str", qual, IX_TYPE(r)->name);
+        char qual[256];
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() returned %s, not str", callee_text(who, qual, sizeof qual),
+                      IX_TYPE(r)->name);
         IX_DECREF(ctx, r);
         return NULL;
     }

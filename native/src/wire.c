@@ -27,6 +27,11 @@ static void put(IxWire *w, const void *p, size_t n)
     w->len += n;
 }
 
+/* The wire is little-endian: on such a host the value's own bytes are the encoding. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static void put_u32(IxWire *w, uint32_t v) { put(w, &v, sizeof v); }
+static void put_u64(IxWire *w, uint64_t v) { put(w, &v, sizeof v); }
+#else
 static void put_u32(IxWire *w, uint32_t v)
 {
     uint8_t b[4];
@@ -40,6 +45,7 @@ static void put_u64(IxWire *w, uint64_t v)
     for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i));
     put(w, b, sizeof b);
 }
+#endif
 
 /* A str or bytes value. One longer than a uint32 can say has no encoding at all: an
  * overflow no buffer cures. */
