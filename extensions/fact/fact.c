@@ -47,15 +47,20 @@ static int parse_n(IxContext *ctx, IxObject *arg, uint32_t *n)
     return 0;
 }
 
+/* n! for the argument n, into b (freed by the caller); -1 with an error set. */
+static int factorial_of(IxContext *ctx, IxObject *arg, BigNat *b)
+{
+    uint32_t n;
+    if (parse_n(ctx, arg, &n) < 0)
+        return -1;
+    return bignat_factorial(ctx, b, n);
+}
+
 static IxObject *fact_factorial(IxContext *ctx, IxObject *module, IxObject *const *args,
                                 size_t nargs)
 {
-    uint32_t n;
-    if (parse_n(ctx, args[0], &n) < 0)
-        return NULL;
-
     BigNat b = {0};
-    if (bignat_factorial(ctx, &b, n) < 0)
+    if (factorial_of(ctx, args[0], &b) < 0)
         return NULL;
     size_t len = bignat_decimal_digits(&b);
     char *text = IxMem_Malloc(ctx, len);
@@ -74,12 +79,8 @@ static IxObject *fact_factorial(IxContext *ctx, IxObject *module, IxObject *cons
 static IxObject *fact_factorial_digits(IxContext *ctx, IxObject *module,
                                        IxObject *const *args, size_t nargs)
 {
-    uint32_t n;
-    if (parse_n(ctx, args[0], &n) < 0)
-        return NULL;
-
     BigNat b = {0};
-    if (bignat_factorial(ctx, &b, n) < 0)
+    if (factorial_of(ctx, args[0], &b) < 0)
         return NULL;
     size_t len = bignat_decimal_digits(&b);
     bignat_free(ctx, &b);
