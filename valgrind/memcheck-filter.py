@@ -36,8 +36,9 @@ Exit status 3 when an XML file is missing or unreadable. A file that ends early 
 process was killed) is read as far as it goes and said to be incomplete; in --extension
 mode that fails the check, since its leak summary is missing.
 
-Standard library only (xml.etree.ElementTree.iterparse, so that a JVM's XML of hundreds
-of megabytes is read in constant memory).
+Standard library only. The file is read one top-level element at a time (see chunks()),
+so a JVM's XML of hundreds of megabytes is read in little memory, and a file cut short or
+mixed with a forked child's output still gives everything intact in it.
 """
 
 import argparse
@@ -118,23 +119,67 @@ class XmlRun:
         self.error = None
 
 
+# A top-level element of <valgrindoutput>: memcheck writes each one starting at column 0,
+# its children indented, and ends a multi-line one with its closing tag at column 0.
+TOP_LEVEL = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)[ >/]")
+
+
+def chunks(path):
+    """The top-level elements of a memcheck XML file, one (name, text) at a time.
+
+    Read line by line rather than with an XML parser, so that what a parser would reject
+    still yields everything that is intact: a file cut short by a killed process (its last
+    element is dropped) and a file into which a forked child wrote a second
+    <?xml ...><valgrindoutput> preamble (when --child-silent-after-fork=yes was not given).
+    Yields ("/valgrindoutput", None) for a closing tag of the document."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        name, lines = None, []
+        for line in f:
+            if name is None:
+                if line.startswith("</valgrindoutput>"):
+                    yield "/valgrindoutput", None
+                    continue
+                m = TOP_LEVEL.match(line)
+                if not m or m.group(1) == "valgrindoutput":
+                    continue   # <?xml ...?>, <valgrindoutput>, blank lines
+                name = m.group(1)
+                if f"</{name}>" in line or line.rstrip().endswith("/>"):
+                    yield name, line
+                    name = None
+                else:
+                    lines = [line]
+            else:
+                lines.append(line)
+                if line.startswith(f"</{name}>"):
+                    yield name, "".join(lines)
+                    name, lines = None, []
+        if name is not None:
+            yield "(truncated)", None
+
+
 def read_xml(path):
-    """Reads one memcheck XML file, element by element, dropping each when done."""
+    """Reads one memcheck XML file, one top-level element at a time (a JVM's file has
+    hundreds of thousands of them; none is kept longer than needed)."""
     run = XmlRun(path)
     counts = {}
     pending = []   # (unique, kind, what, stacks, auxwhat, bytes, blocks)
+    bad = 0
     try:
-        depth = 0
-        root = None
-        for event, el in ET.iterparse(path, events=("start", "end")):
-            if event == "start":
-                if root is None:
-                    root = el
-                depth += 1
+        for name, text in chunks(path):
+            if name == "/valgrindoutput":
+                run.complete = True
                 continue
-            depth -= 1
-            tag = el.tag
-            if tag == "error" and depth == 1:
+            if name == "(truncated)":
+                run.error = "the file ends inside an element (the process was killed?)"
+                continue
+            if name not in ("error", "errorcounts", "status", "fatal_signal", "pid"):
+                continue
+            try:
+                el = ET.fromstring(text)
+            except ET.ParseError:
+                bad += 1   # two processes' writes interleaved inside one element
+                continue
+            if name == "error":
                 kind = el.findtext("kind") or "?"
                 xwhat = el.find("xwhat")
                 if xwhat is not None:
@@ -148,30 +193,22 @@ def read_xml(path):
                 aux = [a.text or "" for a in el.findall("auxwhat")]
                 aux += [x.findtext("text") or "" for x in el.findall("xauxwhat")]
                 pending.append((el.findtext("unique"), kind, what, stacks, aux, nbytes, nblocks))
-                el.clear()
-            elif tag == "pair" and depth == 2:
-                counts[el.findtext("unique")] = int(el.findtext("count") or 1)
-                el.clear()
-            elif tag == "status" and depth == 1:
+            elif name == "errorcounts":
+                for pair in el.findall("pair"):
+                    counts[pair.findtext("unique")] = int(pair.findtext("count") or 1)
+            elif name == "status":
                 if el.findtext("state") == "FINISHED":
                     run.finished = True
-            elif tag == "fatal_signal" and depth == 1:
+            elif name == "fatal_signal":
                 run.fatal_signal = el.findtext("signame") or "a signal"
-                el.clear()
-            elif tag == "pid" and depth == 1:
-                run.pid = el.text
-            elif tag == "valgrindoutput":
-                run.complete = True
-            if depth == 1:
-                # A child of <valgrindoutput> was read above: let it go, or the root would
-                # keep every one of them (a JVM's XML has hundreds of thousands).
-                root.remove(el)
-    except ET.ParseError as e:
-        # An XML that ends early (killed process) or is empty: keep what was read.
-        run.error = str(e)
+            elif name == "pid" and run.pid is None:
+                run.pid = el.text   # the first: a forked child's preamble may follow
     except OSError as e:
         run.error = str(e)
         return run
+    if bad:
+        run.error = (f"{bad} unreadable elements (interleaved writes of two processes? "
+                     f"memcheck needs --child-silent-after-fork=yes)")
     for unique, kind, what, stacks, aux, nbytes, nblocks in pending:
         # errorcounts covers the non-leak errors; a leak record is reported once.
         count = counts.get(unique, 1)
@@ -218,13 +255,21 @@ def error_phrase(r):
     return text + (f" (seen {r.count} times)" if r.count > 1 else "")
 
 
-def print_stack(stack, out, limit, indent="      "):
-    for f in stack[:limit]:
+def print_stack(stack, out, limit, indent="      ", stop=None):
+    """Up to `limit` frames; with `stop`, none after the first frame stop(frame) is true
+    for (the rest is the program that called into the code being checked)."""
+    shown = stack[:limit]
+    if stop:
+        for i, f in enumerate(shown):
+            if stop(f):
+                shown = shown[:i + 1]
+                break
+    for f in shown:
         obj = os.path.basename(f.obj) or "?"
         where = f" ({f.where()})" if f.file else ""
         print(f"{indent}{f.fn}{where}  [{obj}]", file=out)
-    if len(stack) > limit:
-        print(f"{indent}... {len(stack) - limit} more frames", file=out)
+    if len(stack) > len(shown):
+        print(f"{indent}... {len(stack) - len(shown)} more frames", file=out)
 
 
 # ---------------------------------------------------------------- --extension mode
@@ -276,6 +321,10 @@ def describe(r, is_ext, ext_base, verb):
     return line
 
 
+def is_driver(frame):
+    return os.path.basename(frame.obj).startswith("ixdriver")
+
+
 def extension_mode(args, runs, out):
     ext_real = os.path.realpath(args.extension)
     ext_base = os.path.basename(args.extension)
@@ -312,7 +361,8 @@ def extension_mode(args, runs, out):
             if r.kind in LEAK_KINDS and i == 0:
                 label = "allocation stack"
             print(f"    {label}:", file=out)
-            print_stack(stack, out, args.frames)
+            # ixdriver's own frames below its call into the module tell the user nothing
+            print_stack(stack, out, args.frames, stop=is_driver)
         if len(r.stacks) < 2 and r.auxwhat:
             for a in r.auxwhat:
                 print(f"    {a}", file=out)

@@ -44,9 +44,12 @@ IxdScenarioFn ixd_inject;                                               /* injec
 IxdScenarioFn ixd_buggy;                                                /* buggy */
 IxdScenarioFn ixd_cycles_held;                                          /* modules */
 IxdScenarioFn ixd_run;                                                  /* run */
+IxdScenarioFn ixd_bench;                                                /* bench */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000
+/* `bench WHAT [N]`; a macro for the same reason (main.c): it is not registered as a test. */
+#define IXD_BENCH_MAX_ARGS 2
 
 /* ---------------------------------------------------------------- interpreters */
 

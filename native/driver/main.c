@@ -30,6 +30,9 @@ typedef struct Scenario {
 
 static IxdScenarioFn run_all;
 
+/* The all_arg of a scenario `all` does not run. */
+static const char IXD_NOT_IN_ALL[] = "(not in all)";
+
 /* CMake reads the names from this table (native/driver/CMakeLists.txt) to register one
  * test per scenario: keep each entry starting on its own line with `{ "name", function,`. */
 static const Scenario scenarios[] = {
@@ -78,6 +81,14 @@ static const Scenario scenarios[] = {
     { "buggy", ixd_buggy, 1,
       "[release:BUG]  test-ext/buggy's bugs under debug mode: the exact reports;\n"
       "                       release:BUG runs one without it (for asan-/memcheck-buggy-*)" },
+    /* `bench` is a measurement, not a test (docs/benchmarks.md; `isolex bench` runs it):
+     * its max_args is a macro, so CMake registers no driver-, memcheck- or asan-bench,
+     * and `all` skips it (IXD_NOT_IN_ALL). */
+    { "bench", ixd_bench, IXD_BENCH_MAX_ARGS,
+      "call|lifecycle|queue|memory|all [N]  native figures for the benchmarks: a\n"
+      "                       trivial call layer by layer, create/import/call/close, queue\n"
+      "                       throughput, the memory of K interpreters",
+      IXD_NOT_IN_ALL },
     { "all", run_all, 0, "every scenario above in turn (cycles with N=20, threads 1 s)" },
 };
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
@@ -99,7 +110,7 @@ static void run_all(int argc, char **argv)
     for (i = 0; i < NSCENARIOS; i++) {
         const Scenario *s = &scenarios[i];
         char *args[1];
-        if (s->run == run_all) continue;
+        if (s->run == run_all || s->all_arg == IXD_NOT_IN_ALL) continue;
         args[0] = (char *)s->all_arg; /* scenarios read their arguments, never write them */
         run(s, s->all_arg ? 1 : 0, s->all_arg ? args : NULL);
     }

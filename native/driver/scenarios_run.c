@@ -691,7 +691,7 @@ void ixd_run(int argc, char **argv)
     fflush(stdout);
 
     for (cycle = 1; cycle <= o.cycles && import_failures == 0; cycle++) {
-        IxInterpConfig config = { o.path, 0, 0, o.debug };
+        IxInterpConfig config = { .module_path = o.path, .debug = o.debug };
 
         for (k = 0; k < o.interpreters; k++) {
             interps[k] = ixh_interp_new(&config);

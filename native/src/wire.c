@@ -346,7 +346,8 @@ static bool check_shared(const uint8_t *p, size_t len, size_t *pos, int depth)
         *pos += n;
         return true;
     case IXW_TUPLE:
-        if (len - *pos < 4) return false;
+        /* the same limit decoding has: a tuple at depth 64 is refused even when empty */
+        if (depth >= IX_WIRE_MAX_DEPTH || len - *pos < 4) return false;
         memcpy(&n, p + *pos, 4);
         *pos += 4;
         for (uint32_t i = 0; i < n; i++)

@@ -245,6 +245,56 @@ public final class Host implements AutoCloseable {
         if (first instanceof Error) throw (Error) first;
     }
 
+    // ------------------------------------------------------------------ queues and shared buffers
+
+    /**
+     * A new unbounded {@link Queue} for values crossing between interpreters and Java
+     * (abi/ABI.md 11). Queues are process-level: they belong to no host and no interpreter,
+     * so this is static, and closing a host or an interpreter does not close them. Close it.
+     */
+    public static Queue newQueue() {
+        NativeBridge.load();
+        return Queue.create(0);
+    }
+
+    /**
+     * A new {@link Queue} holding at most {@code capacity} items: {@link Queue#put} waits and
+     * {@link Queue#offer} fails while it is full.
+     *
+     * @throws IllegalArgumentException if {@code capacity < 1} (use {@link #newQueue()} for unbounded)
+     */
+    public static Queue newQueue(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be >= 1 (newQueue() makes an unbounded one): "
+                    + capacity);
+        }
+        NativeBridge.load();
+        return Queue.create(capacity);
+    }
+
+    /**
+     * A new zeroed {@link SharedBuffer} of {@code size} bytes, shared without copying with
+     * every interpreter it is passed to (abi/ABI.md 11). Process-level, like {@link #newQueue()}.
+     * Close it.
+     *
+     * @throws IllegalArgumentException if {@code size < 0}
+     */
+    public static SharedBuffer newBuffer(int size) {
+        NativeBridge.load();
+        return SharedBuffer.create(size);
+    }
+
+    /**
+     * Native bytes held by shared buffers, queues and the items in queues, process-wide
+     * (ixh_shared_bytes). They belong to no interpreter, so no leak report counts them; they
+     * are part of {@link #liveNativeBytes()}. 0 once every queue and buffer is closed (and,
+     * for a buffer whose {@link SharedBuffer#byteBuffer() views} were taken, those are
+     * garbage collected) and no interpreter holds one.
+     */
+    public static long sharedBytes() {
+        return NativeBridge.sharedBytes();
+    }
+
     /** Native bytes held by libisolex for all interpreters and libraries of the process. */
     public static long liveNativeBytes() {
         return NativeBridge.liveBytes();

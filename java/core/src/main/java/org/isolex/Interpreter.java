@@ -129,6 +129,18 @@ public final class Interpreter implements AutoCloseable {
             return new Handle(Interpreter.this, handleId, typeName);
         }
 
+        /** A Queue or SharedBuffer argument: lent (pinned) for the call (ABI.md 11). */
+        @Override
+        public boolean writeShared(Wire wire, Object value) {
+            return SharedRef.write(wire, value);
+        }
+
+        /** A queue or buffer in a result: a new Java object owning the reference the reply handed over. */
+        @Override
+        public Object shared(int tag, long pointer) {
+            return SharedRef.wrap(tag, pointer);
+        }
+
         @Override
         public RuntimeException error(String typeName, String message, RuntimeException cause) {
             return NativeError.of(typeName, message, (NativeError) cause);
@@ -369,10 +381,15 @@ public final class Interpreter implements AutoCloseable {
         try {
             if (target.isClosed()) throw target.closedException();
             Wire w = Wire.get();
-            input.accept(w, hooks);
-            drainPendingReleases();
-            int status = NativeBridge.op(op, ptr, target.id(), w.buffer(), w.length());
-            return finish(status, w, null);
+            try {
+                input.accept(w, hooks);
+                drainPendingReleases();
+                int status = NativeBridge.op(op, ptr, target.id(), w.buffer(), w.length());
+                w.endLoans(); // queues and buffers lent to the call (the interpreter took its own references)
+                return finish(status, w, null);
+            } finally {
+                w.endLoans();
+            }
         } finally {
             l.unlock();
         }

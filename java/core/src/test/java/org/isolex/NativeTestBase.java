@@ -19,7 +19,8 @@ import org.junit.jupiter.api.function.Executable;
  * Base of every test that creates interpreters. After each test it checks that the test
  * closed all its interpreters, closes whatever it left open (so one failure does not spill
  * into the next test), and asserts that the process holds no native memory and no extension
- * library any more ({@code Host.liveNativeBytes() == 0}), and that the debug-mode violation
+ * library any more ({@code Host.liveNativeBytes() == 0}; queues and shared buffers, which
+ * outlive interpreters, included: {@code Host.sharedBytes() == 0}), and that the debug-mode violation
  * log holds nothing the test did not take.
  */
 abstract class NativeTestBase {
@@ -63,6 +64,8 @@ abstract class NativeTestBase {
         if (stillOpen != 0) fail("the test left " + stillOpen + " interpreter(s) open: " + open);
         if (closing != null) throw closing;
         assertEquals(0, Host.liveInterpreters(), "live interpreters after the test");
+        // queues and shared buffers (ABI.md 11) outlive interpreters: a test closes its own
+        assertEquals(0, Host.sharedBytes(), "shared bytes (queues, buffers) after the test");
         assertEquals(0, Host.liveNativeBytes(), "live native bytes after the test");
         assertEquals(0, Host.loadedLibraries(), "extension libraries still loaded after the test");
         // debug interpreters (ABI.md 10) log violations process-wide; a test that caused one

@@ -17,12 +17,15 @@ import org.isolex.Host;
 import org.isolex.Interpreter;
 import org.isolex.IsolexException;
 import org.isolex.Module;
+import org.isolex.bench.Suite;
+import org.isolex.bench.Worker;
 
 /**
  * The isolex command line. Run through the {@code ./isolex} launcher at the checkout root.
  *
  * <pre>
  * isolex demo [--interpreters N] [--n FACTORIAL_N] [--module-path DIR[:DIR...]]
+ * isolex bench [--only SECTIONS] [--quick] [--no-write] [-Dbench.KEY=VALUE ...]
  * isolex version
  * </pre>
  */
@@ -33,6 +36,9 @@ public final class Main {
             "commands:",
             "  demo      isolated interpreters side by side, then the same CPU-bound work",
             "            in all of them in parallel and sequentially",
+            "  bench     every benchmark of DESIGN.md's performance budgets, side by side;",
+            "            prints the table and rewrites docs/benchmarks.md's generated part",
+            "            and docs/factorial-scaling.svg (docs/benchmarks.md)",
             "  version   print the native library's version",
             "",
             "demo options:",
@@ -40,7 +46,9 @@ public final class Main {
                     + Runtime.getRuntime().availableProcessors() + " here)",
             "  --n N                compute len(str(N!)) exactly in each (default 30000)",
             "  --module-path PATH   ':'-separated directories of extension modules",
-            "                       (default: target/cmake/extensions, set by ./isolex)");
+            "                       (default: target/cmake/extensions, set by ./isolex)",
+            "",
+            Suite.USAGE);
 
     private final PrintStream out;
 
@@ -79,6 +87,14 @@ public final class Main {
         switch (command) {
             case "demo":
                 return demo(rest);
+            case "bench":
+                try {
+                    return Suite.run(rest, out, Main.class.getName());
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(e.getMessage());
+                }
+            case Suite.WORKER_COMMAND: // one process of the factorial benchmark (Suite starts it)
+                return Worker.run(rest, out);
             case "version":
                 out.println(Host.version());
                 return 0;

@@ -78,6 +78,7 @@ public final class NativeBridge {
     static native @Cast("int64_t") long ixh_interp_id(IxInterp interp);
     static native @Cast("int64_t") long ixh_interp_live_bytes(IxInterp interp);
     static native @Cast("int64_t") long ixh_interp_live_blocks(IxInterp interp);
+    static native @Cast("int64_t") long ixh_interp_footprint(IxInterp interp);
     static native @Cast("int64_t") long ixh_interp_handle_count(IxInterp interp);
     static native @Cast("int64_t") long ixh_interp_collect(IxInterp interp);
     static native @Cast("int64_t") long ixh_debug_take_violations(@Cast("char*") BytePointer buf,
@@ -98,6 +99,21 @@ public final class NativeBridge {
     static native int ixh_expand(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
                                  @Cast("size_t") long len, @Cast("size_t") long cap);
     static native int ixh_release(IxInterp interp, @Cast("int64_t") long handle);
+
+    // queues and shared buffers (isolex_host.h, ABI.md 11): pointers travel as Java longs,
+    // exactly as the wire format carries them (IXW_BUFFER / IXW_QUEUE: int64)
+    static native @Cast("int64_t") long ixh_shared_bytes();
+    static native @Cast("intptr_t") long ixh_buffer_new(@Cast("size_t") long size);
+    static native @Cast("uint8_t*") BytePointer ixh_buffer_data(@Cast("IxhBuffer*") long b,
+                                                                @Cast("size_t*") ByteBuffer size);
+    static native void ixh_buffer_release(@Cast("IxhBuffer*") long b);
+    static native @Cast("intptr_t") long ixh_queue_new(@Cast("int64_t") long capacity);
+    static native void ixh_queue_release(@Cast("IxhQueue*") long q);
+    static native @Cast("int64_t") long ixh_queue_size(@Cast("IxhQueue*") long q);
+    static native int ixh_queue_put(@Cast("IxhQueue*") long q, @Cast("const uint8_t*") ByteBuffer buf,
+                                    @Cast("size_t") long len, double timeout);
+    static native int ixh_queue_get(@Cast("IxhQueue*") long q, @Cast("uint8_t*") ByteBuffer buf,
+                                    @Cast("size_t") long cap, double timeout, @Cast("size_t*") ByteBuffer len);
 
     // ------------------------------------------------------------------ the public surface
 
@@ -149,6 +165,12 @@ public final class NativeBridge {
     public static long interpLiveBytes(IxInterp interp) { return ixh_interp_live_bytes(interp); }
 
     public static long interpLiveBlocks(IxInterp interp) { return ixh_interp_live_blocks(interp); }
+
+    /**
+     * Every native byte the interpreter holds, its own builtins (types, singletons, caches)
+     * included: what an idle interpreter costs (ixh_interp_footprint). For benchmarks.
+     */
+    public static long interpFootprint(IxInterp interp) { return ixh_interp_footprint(interp); }
 
     public static long interpHandleCount(IxInterp interp) { return ixh_interp_handle_count(interp); }
 
@@ -228,5 +250,92 @@ public final class NativeBridge {
     /** Drops the reference a handle owns: 0, or -1 for a stale/foreign handle. */
     public static int release(IxInterp interp, long handle) {
         return ixh_release(interp, handle);
+    }
+
+    // ------------------------------------------------------------------ queues and shared buffers
+
+    /** Statuses of ixh_queue_put / ixh_queue_get (IXH_QUEUE_*). */
+    public static final int QUEUE_OK = 0, QUEUE_TIMEOUT = 1, QUEUE_TOO_BIG = 2, QUEUE_NOMEM = 3,
+            QUEUE_NOT_SHAREABLE = 4;
+
+    /**
+     * A size_t out-parameter per thread: an 8-byte direct buffer the JVM allocated (so no
+     * native allocation of ours outlives a call, and LeakSanitizer sees only the JVM's).
+     */
+    private static final ThreadLocal<ByteBuffer> SIZE_OUT =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.nativeOrder()));
+
+    /** Bytes held by shared buffers, queues and queued items (ixh_shared_bytes). */
+    public static long sharedBytes() { return ixh_shared_bytes(); }
+
+    /** A new zeroed shared buffer ({@code IxhBuffer *}, owning one reference), or 0 when out of memory. */
+    public static long bufferNew(long size) { return ixh_buffer_new(size); }
+
+    /**
+     * The bytes of a shared buffer as a direct ByteBuffer of exactly its size (big-endian,
+     * as every new ByteBuffer), or null for a buffer of 0 bytes. The ByteBuffer does not
+     * keep the native memory alive: the caller must (see org.isolex.SharedBuffer).
+     */
+    public static ByteBuffer bufferBytes(long b) {
+        ByteBuffer out = SIZE_OUT.get();
+        out.clear();
+        BytePointer p = ixh_buffer_data(b, out);
+        long size = out.getLong(0);
+        if (size == 0) return null;
+        if (size > Integer.MAX_VALUE) throw new IllegalStateException("a shared buffer of " + size
+                + " bytes does not fit a ByteBuffer");
+        return p.capacity(size).limit(size).asByteBuffer();
+    }
+
+    /** Address of a shared buffer's first byte (what IxBuffer_Data returns inside an interpreter). */
+    public static long bufferAddress(long b) {
+        ByteBuffer out = SIZE_OUT.get();
+        out.clear();
+        return ixh_buffer_data(b, out).address();
+    }
+
+    /** Size of a shared buffer in bytes. */
+    public static long bufferSize(long b) {
+        ByteBuffer out = SIZE_OUT.get();
+        out.clear();
+        ixh_buffer_data(b, out);
+        return out.getLong(0);
+    }
+
+    /** Drops one reference to a shared buffer; the last one frees it. Any thread, no interpreter lock. */
+    public static void bufferRelease(long b) { ixh_buffer_release(b); }
+
+    /** A new queue ({@code IxhQueue *}, owning one reference); capacity <= 0: unbounded. 0 when out of memory. */
+    public static long queueNew(long capacity) { return ixh_queue_new(capacity); }
+
+    /** Drops one reference to a queue; the last one frees it and every item still in it. Any thread. */
+    public static void queueRelease(long q) { ixh_queue_release(q); }
+
+    public static long queueSize(long q) { return ixh_queue_size(q); }
+
+    /**
+     * ixh_queue_put of the {@code len} bytes at the start of {@code buf} (one shareable value),
+     * waiting at most {@code timeout} seconds (0: not at all; < 0: for ever).
+     */
+    public static int queuePut(long q, ByteBuffer buf, int len, double timeout) {
+        buf.clear();
+        return ixh_queue_put(q, buf, len, timeout);
+    }
+
+    /**
+     * ixh_queue_get into {@code buf} (its whole capacity). Returns the status; on QUEUE_OK the
+     * item's length, on QUEUE_TOO_BIG the length needed, is then {@link #lastQueueLength()}.
+     */
+    public static int queueGet(long q, ByteBuffer buf, double timeout) {
+        ByteBuffer out = SIZE_OUT.get();
+        out.clear();
+        out.putLong(0, 0L);
+        buf.clear();
+        return ixh_queue_get(q, buf, buf.capacity(), timeout, out);
+    }
+
+    /** The length the calling thread's last {@link #queueGet} reported. */
+    public static long lastQueueLength() {
+        return SIZE_OUT.get().getLong(0);
     }
 }

@@ -26,22 +26,28 @@ import java.util.Map;
  *   DICT                   uint32 count + (key, value) pairs
  *   HANDLE                 int64 handle + STR type name
  *   EXCEPTION              STR type name, STR message, NONE or the cause (EXCEPTION)
+ *   BUFFER QUEUE           int64 pointer of a host-level shared buffer or queue
  * </pre>
  *
  * Java to wire: {@code null} NONE, {@link Boolean} TRUE/FALSE, {@link Long}/{@link Integer}/
  * {@link Short}/{@link Byte} INT, {@link Double}/{@link Float} FLOAT, {@link String} STR,
  * {@code byte[]} BYTES, {@link List} LIST, {@code Object[]} TUPLE, {@link Map} DICT, and
- * whatever {@link Hooks#writeSpecial} accepts (handles). Wire to Java: INT {@link Long},
- * FLOAT {@link Double}, STR {@link String}, BYTES {@code byte[]}, TUPLE and LIST an
- * unmodifiable {@link List}, DICT an unmodifiable {@link LinkedHashMap}, HANDLE and
- * EXCEPTION whatever {@link Hooks} makes of them.
+ * whatever {@link Hooks#writeShared} (shared buffers, queues) and {@link Hooks#writeSpecial}
+ * (handles) accept. Wire to Java: INT {@link Long}, FLOAT {@link Double}, STR {@link String},
+ * BYTES {@code byte[]}, TUPLE and LIST an unmodifiable {@link List}, DICT an unmodifiable
+ * {@link LinkedHashMap}, HANDLE, BUFFER, QUEUE and EXCEPTION whatever {@link Hooks} makes of
+ * them.
+ *
+ * <p>{@link #shareable} is the encoder for what goes into a queue (abi/ABI.md 11): only
+ * shareable values, and a {@link List} or {@code Object[]} becomes a TUPLE, the one container
+ * that crosses.
  *
  * <p>A Wire belongs to one thread ({@link #get()}) and is used for one native call at a time;
  * results are decoded into Java objects before the next call.
  */
 public final class Wire {
     public static final int NONE = 0, FALSE = 1, TRUE = 2, INT = 3, FLOAT = 4, STR = 5, BYTES = 6,
-            TUPLE = 7, LIST = 8, DICT = 9, HANDLE = 10, EXCEPTION = 11;
+            TUPLE = 7, LIST = 8, DICT = 9, HANDLE = 10, EXCEPTION = 11, BUFFER = 12, QUEUE = 13;
 
     /** Initial size of a thread's buffer. */
     public static final int INITIAL_CAPACITY = 16 * 1024;
@@ -66,6 +72,23 @@ public final class Wire {
 
         /** Makes the Java exception for an EXCEPTION (cause already decoded, or null). */
         RuntimeException error(String typeName, String message, RuntimeException cause);
+
+        /**
+         * Writes {@code value} if it is a shared buffer or a queue (with {@link #shared}) and
+         * returns true; the default knows none. The pointer written must stay valid until the
+         * native call that reads it returns: the hook {@linkplain #lend lends} it.
+         */
+        default boolean writeShared(Wire wire, Object value) { return false; }
+
+        /**
+         * Makes the Java object for a BUFFER or QUEUE read from a native reply or a queue
+         * item, which hands the reader one reference: the object made must own it. The
+         * default refuses (and the reference is lost): for hooks that never read such replies.
+         */
+        default Object shared(int tag, long pointer) {
+            throw new IllegalStateException("unexpected " + (tag == BUFFER ? "shared buffer" : "queue")
+                    + " in a value");
+        }
     }
 
     /** Hooks that know no handles: for values only (tests, leak reports). */
@@ -84,6 +107,8 @@ public final class Wire {
     };
 
     private ByteBuffer buf;
+    /** What {@link #lend} registered: run by {@link #endLoans()} after the native call. */
+    private final ArrayList<Runnable> loans = new ArrayList<>();
     private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -100,8 +125,12 @@ public final class Wire {
         return w;
     }
 
-    /** Empties the buffer (and shrinks it if an earlier result grew it very large). */
+    /**
+     * Empties the buffer (and shrinks it if an earlier result grew it very large). Loans a
+     * caller forgot to end are ended here.
+     */
     public Wire reset() {
+        endLoans();
         if (buf.capacity() > KEEP_CAPACITY) {
             buf = ByteBuffer.allocateDirect(INITIAL_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
         }
@@ -200,6 +229,37 @@ public final class Wire {
         return this;
     }
 
+    /** A BUFFER or QUEUE: the pointer, as the caller lends it ({@link #lend}). */
+    public Wire shared(int tag, long pointer) {
+        if (tag != BUFFER && tag != QUEUE) throw new IllegalArgumentException("not a shared tag: " + tag);
+        ensure(9);
+        buf.put((byte) tag).putLong(pointer);
+        return this;
+    }
+
+    /**
+     * Registers what to undo once the native call that reads this buffer has returned (a
+     * pinned buffer or queue is unpinned): {@link #endLoans()} runs it.
+     */
+    public void lend(Runnable endOfLoan) {
+        loans.add(endOfLoan);
+    }
+
+    /** Runs and forgets what {@link #lend} registered, in order. Idempotent. */
+    public void endLoans() {
+        if (loans.isEmpty()) return;
+        RuntimeException first = null;
+        for (Runnable r : loans) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                if (first == null) first = e;
+            }
+        }
+        loans.clear();
+        if (first != null) throw first;
+    }
+
     /** A HANDLE: id and type name. */
     public Wire handle(long id, String typeName) {
         ensure(9);
@@ -269,10 +329,64 @@ public final class Wire {
             if (n != map.size()) throw new IllegalArgumentException(where(argument) + "map changed size while being converted");
             return this;
         }
-        if (hooks.writeSpecial(this, v, argument)) return this;
+        if (hooks.writeShared(this, v) || hooks.writeSpecial(this, v, argument)) return this;
         throw new IllegalArgumentException(where(argument) + "cannot convert a " + v.getClass().getName()
                 + " to an isolex value; supported: null, Boolean, Long/Integer/Short/Byte (int), Double/Float (float),"
-                + " String (str), byte[] (bytes), List (list), Object[] (tuple), Map (dict), Handle");
+                + " String (str), byte[] (bytes), List (list), Object[] (tuple), Map (dict), Handle, SharedBuffer,"
+                + " Queue");
+    }
+
+    /** What {@link #shareable} says about a value it refuses (after "a TYPE is not shareable: "). */
+    public static final String SHAREABLE_TYPES = "values cross between interpreters as null, Boolean,"
+            + " Long/Integer/Short/Byte (int), Double/Float (float), String (str), byte[] (bytes), SharedBuffer,"
+            + " Queue, or List/Object[] (tuple) of these";
+
+    /**
+     * Writes one shareable value, as a queue carries it (ABI.md 11): null, Boolean, integers,
+     * Double/Float, String, byte[], and what {@link Hooks#writeShared} accepts (shared
+     * buffers, queues), and {@link List}s and {@code Object[]}s of these, both as TUPLE.
+     * Anything else (a Map, a Handle, any other object) throws
+     * {@code IllegalArgumentException("a java.util.HashMap is not shareable: " + SHAREABLE_TYPES)}.
+     */
+    public Wire shareable(Object v, Hooks hooks) {
+        return shareable(v, hooks, 0);
+    }
+
+    /**
+     * Deepest nesting of tuples in a shareable value: libisolex's IX_WIRE_MAX_DEPTH (a tuple
+     * inside 64 others cannot be decoded in an interpreter).
+     */
+    public static final int SHARED_MAX_DEPTH = 64;
+
+    private Wire shareable(Object v, Hooks hooks, int depth) {
+        if ((v instanceof List || v instanceof Object[]) && depth >= SHARED_MAX_DEPTH) {
+            throw new IllegalArgumentException("the value nests tuples more than " + SHARED_MAX_DEPTH
+                    + " deep (does it contain itself?)");
+        }
+        if (v instanceof List) {
+            List<?> list = (List<?>) v;
+            count(TUPLE, list.size());
+            int n = 0;
+            for (Object item : list) {
+                shareable(item, hooks, depth + 1);
+                n++;
+            }
+            if (n != list.size()) throw new IllegalArgumentException("list changed size while being converted");
+            return this;
+        }
+        if (v instanceof Object[]) {
+            Object[] tuple = (Object[]) v;
+            count(TUPLE, tuple.length);
+            for (Object item : tuple) shareable(item, hooks, depth + 1);
+            return this;
+        }
+        if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof Short
+                || v instanceof Byte || v instanceof Double || v instanceof Float || v instanceof String
+                || v instanceof byte[]) {
+            return value(v, hooks, 0, depth);
+        }
+        if (hooks.writeShared(this, v)) return this;
+        throw new IllegalArgumentException("a " + v.getClass().getName() + " is not shareable: " + SHAREABLE_TYPES);
     }
 
     private static String where(int argument) {
@@ -383,6 +497,8 @@ public final class Wire {
                 return hooks.handle(id, readStr());
             }
             case EXCEPTION: return readExceptionPayload(hooks);
+            case BUFFER:
+            case QUEUE: return hooks.shared(tag, readRawInt64());
             default: throw malformed("unknown tag " + tag);
         }
     }

@@ -82,4 +82,21 @@ class WireTest {
         });
         assertThrows(IllegalStateException.class, () -> new Wire(64).tag(99).flipForRead(1).readValue(Wire.VALUES_ONLY));
     }
+
+    @Test
+    void shareableValuesWriteListsAsTuplesAndRefuseTheRest() {
+        Wire w = new Wire(64);
+        w.shareable(List.of(1L, new Object[] {"é"}), Wire.VALUES_ONLY);
+        byte[] b = new byte[w.length()];
+        w.buffer().flip();
+        w.buffer().get(b);
+        assertArrayEquals(new byte[] {Wire.TUPLE, 2, 0, 0, 0, Wire.INT, 1, 0, 0, 0, 0, 0, 0, 0,
+                Wire.TUPLE, 1, 0, 0, 0, Wire.STR, 2, 0, 0, 0, (byte) 0xc3, (byte) 0xa9}, b);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Wire(64).shareable(List.of(Map.of()), Wire.VALUES_ONLY));
+        assertEquals("a " + Map.of().getClass().getName() + " is not shareable: " + Wire.SHAREABLE_TYPES, e.getMessage());
+        // a BUFFER/QUEUE read with hooks that know none is refused, not silently dropped
+        Wire r = new Wire(64).shared(Wire.QUEUE, 0x1234);
+        assertThrows(IllegalStateException.class, () -> r.flipForRead(r.length()).readValue(Wire.VALUES_ONLY));
+    }
 }

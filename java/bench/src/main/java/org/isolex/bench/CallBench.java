@@ -1,0 +1,220 @@
+package org.isolex.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+import org.isolex.Handle;
+import org.isolex.Host;
+import org.isolex.Interpreter;
+import org.isolex.Module;
+import org.isolex.internal.NativeBridge;
+import org.isolex.internal.NativeBridge.IxInterp;
+import org.isolex.internal.Wire;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Java to a trivial native function (DESIGN.md budget: an isolex call at most 1.5 times a
+ * raw JavaCPP JNI call to an equivalent C function), and the layers in between.
+ *
+ * <p>The pair the budget compares:
+ * <ul>
+ * <li>{@link #jniAdd1}: {@code RawJni.ix_bench_add1(x)}, a JavaCPP static native taking and
+ *     returning a long; the C function ({@code x + 1}) is inlined into the JNI entry point.
+ *     It measures one JNI transition, nothing else.</li>
+ * <li>{@link #isolexEcho}: {@code probe.invoke("echo", x)} on a {@link Module}: test-ext/probe's
+ *     {@code echo(x) -> x}, the extension function that does the least (it returns a new
+ *     reference to its argument). It measures everything a Java call into an extension is:
+ *     the varargs array, the interpreter's read lock (close safety), encoding the method name
+ *     and the argument into the thread's wire buffer, one JNI transition, the interpreter's
+ *     native lock and context, decoding the request (the name read in place, the int made
+ *     from the small-int cache), method lookup on the module, the call, encoding the result,
+ *     and decoding it into a {@code Long}.</li>
+ * </ul>
+ * The layers between them, each its own benchmark so the difference says where the time goes:
+ * {@link #jniBufferAdd1} (JNI with a direct ByteBuffer and a 9-byte decode/encode, no
+ * isolex), {@link #jniPointerArg} (a JavaCPP call into libisolex with an {@code IxInterp*}
+ * argument and no lock), {@link #javaWireOnly} (the Java encoding and decoding, no native
+ * call), {@link #javaReadLock} (the interpreter's Java read lock alone), {@link #bridgeEcho}
+ * (the JNI call {@code ixh_call} on a pre-encoded request: JNI plus the whole native value
+ * API, no Java encoding), {@link #isolexCallResolved} (the function looked up once, as a
+ * {@link Handle}, then {@code echo.call(x)}: no name to encode, no lookup per call) and
+ * {@link #isolexEchoDebug} (the same call as isolexEcho in debug mode). The C
+ * driver times the native layers without JNI ({@code ixdriver bench call}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
+@Fork(value = 1, jvmArgsAppend = "--enable-native-access=ALL-UNNAMED")
+@State(Scope.Thread)
+public class CallBench {
+    /** Not a constant: the JIT must pass a real value every call. */
+    public long x = 1;
+
+    /** A release-mode interpreter with probe imported, through the public API. */
+    @State(Scope.Thread)
+    public static class Isolex {
+        Host host;
+        Interpreter interp;
+        Module probe;
+        /** probe.echo itself, resolved once: calling it sends no name and skips the lookup. */
+        Handle echo;
+
+        boolean debug() {
+            return false;
+        }
+
+        @Setup(Level.Trial)
+        public void open() {
+            host = BenchEnv.hostBuilder().build();
+            interp = host.newInterpreter(debug());
+            probe = interp.importModule("probe");
+            if (!Long.valueOf(1).equals(probe.invoke("echo", 1L))) throw new IllegalStateException("echo");
+            echo = (Handle) probe.getAttr("echo");
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            host.close();
+        }
+    }
+
+    /** The same in debug mode (abi/ABI.md 10). */
+    @State(Scope.Thread)
+    public static class IsolexDebug extends Isolex {
+        @Override
+        boolean debug() {
+            return true;
+        }
+    }
+
+    /**
+     * An interpreter opened through the JNI bridge directly ({@link NativeBridge}, the layer
+     * under {@link Interpreter}), with a handle of probe and the request
+     * {@code "echo", (1,)} encoded once.
+     */
+    @State(Scope.Thread)
+    public static class Bridge {
+        IxInterp raw;
+        long probe;
+        ByteBuffer buf;
+        byte[] request;
+
+        @Setup(Level.Trial)
+        public void open() {
+            raw = NativeBridge.interpNew(BenchEnv.modulePath(), 0, false, false);
+            Wire w = new Wire(4096).str("probe");
+            buf = w.buffer();
+            if (NativeBridge.importModule(raw, buf, w.length()) != NativeBridge.OK) {
+                throw new IllegalStateException("import probe failed");
+            }
+            w.flipForRead();
+            if (w.readTag() != Wire.HANDLE) throw new IllegalStateException("import probe: no handle");
+            probe = w.readRawInt64();
+            w.reset();
+            w.str("echo").arguments(new Object[] {1L}, Wire.VALUES_ONLY);
+            request = new byte[w.length()];
+            buf.get(0, request);
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            NativeBridge.release(raw, probe);
+            NativeBridge.interpClose(raw, buf);
+        }
+    }
+
+    /** A little-endian direct buffer for the raw JNI baseline with a buffer. */
+    @State(Scope.Thread)
+    public static class RawBuffer {
+        final ByteBuffer buf = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A read lock like the one every Interpreter operation takes. */
+    @State(Scope.Thread)
+    public static class JavaLock {
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        volatile boolean closing;
+    }
+
+    // ------------------------------------------------------------------ the pair
+
+    @Benchmark
+    public long jniAdd1() {
+        return RawJni.ix_bench_add1(x);
+    }
+
+    @Benchmark
+    public Object isolexEcho(Isolex s) {
+        return s.probe.invoke("echo", x);
+    }
+
+    // ------------------------------------------------------------------ the layers
+
+    @Benchmark
+    public long jniBufferAdd1(RawBuffer r) {
+        ByteBuffer b = r.buf;
+        b.put(0, (byte) Wire.INT).putLong(1, x);
+        if (RawJni.ix_bench_buffer_add1(b, 9, b.capacity()) != 0) throw new IllegalStateException();
+        return b.getLong(1);
+    }
+
+    @Benchmark
+    public long jniPointerArg(Bridge b) {
+        return NativeBridge.interpId(b.raw);
+    }
+
+    @Benchmark
+    public Object javaWireOnly() {
+        Wire w = Wire.get();
+        w.str("echo").arguments(new Object[] {x}, Wire.VALUES_ONLY);
+        ByteBuffer b = w.buffer();
+        b.put(0, (byte) Wire.INT).putLong(1, x); // a reply as the native side writes it
+        w.flipForRead();
+        return w.readValue(Wire.VALUES_ONLY);
+    }
+
+    @Benchmark
+    public boolean javaReadLock(JavaLock s) {
+        if (s.closing) throw new IllegalStateException();
+        Lock l = s.lock.readLock();
+        l.lock();
+        try {
+            return s.closing;
+        } finally {
+            l.unlock();
+        }
+    }
+
+    @Benchmark
+    public long bridgeEcho(Bridge b) {
+        b.buf.put(0, b.request);
+        int status = NativeBridge.op(NativeBridge.Op.CALL, b.raw, b.probe, b.buf, b.request.length);
+        if (status != NativeBridge.OK) throw new IllegalStateException("echo: status " + status);
+        return b.buf.getLong(1);
+    }
+
+    @Benchmark
+    public Object isolexCallResolved(Isolex s) {
+        return s.echo.call(x);
+    }
+
+    @Benchmark
+    public Object isolexEchoDebug(IsolexDebug s) {
+        return s.probe.invoke("echo", x);
+    }
+}

@@ -1,0 +1,157 @@
+package org.isolex.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * 3. Java to a trivial extension function vs a raw JavaCPP JNI call, in one JMH run of
+ * {@link CallBench} (a forked JVM), plus the C driver's timings of the native layers
+ * ({@code ixdriver bench call}), so the difference can be taken apart.
+ */
+final class CallCost {
+    private final Suite s;
+
+    CallCost(Suite s) {
+        this.s = s;
+    }
+
+    /** JMH results: benchmark method -> ns/op, the median of the measurement iterations. */
+    static Map<String, Double> jmh(Suite s) {
+        int forks = s.intParam("bench.jmh.forks", 1, 1);
+        int warmup = s.intParam("bench.jmh.warmup", 5, 1);
+        int iterations = s.intParam("bench.jmh.iterations", 10, 2);
+        int seconds = s.intParam("bench.jmh.time", 1, 1);
+        String prof = s.param("bench.jmh.prof", "", "");
+        Path log = BenchEnv.root().resolve("target/bench/jmh.txt");
+        try {
+            Files.createDirectories(log.getParent());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> jvmArgs = new ArrayList<>();
+        jvmArgs.add("--enable-native-access=ALL-UNNAMED");
+        // JMH 1.37 uses sun.misc.Unsafe, which JDK 23+ warns about at every fork (JEP 471)
+        if (Runtime.version().feature() >= 23) jvmArgs.add("--sun-misc-unsafe-memory-access=allow");
+        jvmArgs.add("-Disolex.bench.modulePath=" + BenchEnv.modulePath());
+        jvmArgs.add("-Disolex.root=" + BenchEnv.root());
+        String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (cache != null) jvmArgs.add("-Dorg.bytedeco.javacpp.cachedir=" + cache);
+        ChainedOptionsBuilder o = new OptionsBuilder()
+                .include(CallBench.class.getName().replace(".", "\\.") + "\\.")
+                .forks(forks).warmupIterations(warmup).warmupTime(TimeValue.seconds(seconds))
+                .measurementIterations(iterations).measurementTime(TimeValue.seconds(seconds))
+                .jvmArgsAppend(jvmArgs.toArray(new String[0]))
+                .output(log.toString()).verbosity(VerboseMode.NORMAL).shouldFailOnError(true);
+        if (!prof.isEmpty()) {
+            for (String p : prof.split(";")) {
+                int colon = p.indexOf(':');
+                if (colon < 0) o.addProfiler(p);
+                else o.addProfiler(p.substring(0, colon), p.substring(colon + 1));
+            }
+        }
+        s.progress("JMH: %d benchmarks of CallBench, %d fork(s), %d+%d iterations of %d s (log: %s)",
+                9, forks, warmup, iterations, seconds, log);
+        Collection<RunResult> results;
+        try {
+            results = new Runner(o.build()).run();
+        } catch (RunnerException e) {
+            throw new IllegalStateException("JMH failed (see " + log + ")", e);
+        }
+        Map<String, Double> ns = new LinkedHashMap<>();
+        for (RunResult rr : results) {
+            String name = rr.getParams().getBenchmark();
+            name = name.substring(name.lastIndexOf('.') + 1);
+            List<Double> scores = new ArrayList<>();
+            for (BenchmarkResult br : rr.getBenchmarkResults()) {
+                for (IterationResult ir : br.getIterationResults()) scores.add(ir.getPrimaryResult().getScore());
+            }
+            double median = Stats.median(scores);
+            ns.put(name, median);
+            s.figure("jmh." + name + ".ns", median);
+            s.progress("%-16s %8.1f ns/op (median of %d iterations)", name, median, scores.size());
+        }
+        return ns;
+    }
+
+    void run() {
+        Map<String, Double> ns = jmh(s);
+        s.jmh = ns;
+        s.driver("call", s.intParam("bench.call.c.n", 1_000_000, 200_000));
+        double raw = ns.getOrDefault("jniAdd1", Double.NaN), echo = ns.getOrDefault("isolexEcho", Double.NaN);
+        double ratio = echo / raw;
+        s.figure("call.ratio", ratio);
+
+        Md md = s.body;
+        md.heading("3. Java → a trivial extension function vs a raw JNI call");
+        md.para("One JMH run (`CallBench`, a forked JVM, average time per call, the median of the measurement "
+                + "iterations), and the C driver's timings of the native layers alone (`ixdriver bench call`, "
+                + "median of 7 rounds). The pair the budget compares: **raw JNI** = `RawJni.ix_bench_add1(x)`, "
+                + "a JavaCPP static native, `x + 1` in C inlined into its JNI entry point (one JNI transition, "
+                + "nothing else); **isolex** = `probe.invoke(\"echo\", x)`, test-ext/probe's `echo(x) -> x` "
+                + "(the extension function that does least: a new reference to its argument), through the "
+                + "public API: every layer of a real call.");
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(jrow(ns, "jniAdd1", "raw JNI: long in, long out (the baseline)", raw));
+        rows.add(jrow(ns, "jniBufferAdd1", "raw JNI with a direct ByteBuffer, 9-byte decode + encode", raw));
+        rows.add(jrow(ns, "jniPointerArg", "JNI into libisolex with an IxInterp* argument (ixh_interp_id)", raw));
+        rows.add(jrow(ns, "javaReadLock", "Java: the interpreter's read lock alone (no native call)", raw));
+        rows.add(jrow(ns, "javaWireOnly", "Java: encode \"echo\", (x,) and decode the reply (no native call)", raw));
+        rows.add(crow("call.release.dispatch_ns", "C: Ix_Call(echo, 1) inside an entered interpreter", raw));
+        rows.add(crow("call.release.method_ns", "C: Ix_CallMethod(probe, \"echo\", 1): lookup + dispatch", raw));
+        rows.add(crow("call.release.locked_stat_ns", "C: the interpreter's mutex, lock + unlock", raw));
+        rows.add(crow("call.release.enter_leave_ns", "C: ixh_enter + ixh_leave (mutex + a malloc-ed context)", raw));
+        rows.add(crow("call.release.value_api_ns", "C: ixh_call on an encoded echo(1): the native side of a call", raw));
+        rows.add(jrow(ns, "bridgeEcho", "JNI ixh_call on a pre-encoded request (no Java encode, lock, decode)", raw));
+        rows.add(jrow(ns, "isolexEcho", "**isolex: probe.invoke(\"echo\", x)**", raw));
+        rows.add(jrow(ns, "isolexCallResolved", "isolex, the function resolved once: echo.call(x) on its Handle", raw));
+        rows.add(jrow(ns, "isolexEchoDebug", "the same in a debug-mode interpreter", raw));
+        md.table(List.of("layer", "ns/call", "× raw JNI"), rows);
+
+        double cValue = s.c("call.release.value_api_ns"), bridge = ns.getOrDefault("bridgeEcho", Double.NaN);
+        double method = s.c("call.release.method_ns"), dispatch = s.c("call.release.dispatch_ns");
+        double mutex = s.c("call.release.locked_stat_ns");
+        double jniBuf = ns.getOrDefault("jniBufferAdd1", Double.NaN);
+        md.para(Md.f("Where the %.0f ns of `isolexEcho` go (differences of medians from one run, so approximate): "
+                + "**native value API** `ixh_call` %.0f ns: the interpreter's mutex ≈ %.0f, the lookup of \"echo\" on "
+                + "the module ≈ %.0f (`Ix_CallMethod` − `Ix_Call`), the dispatch into `probe_echo` ≈ %.0f, the rest "
+                + "≈ %.0f decoding the request, encoding the reply, the stack context and the handle table; "
+                + "**JNI and JavaCPP's argument handling** ≈ %.0f ns (`bridgeEcho` − C value API; the bare JNI "
+                + "transition is %.0f ns, and with a direct ByteBuffer %.0f ns: JavaCPP fetches the buffer's "
+                + "address with `GetDirectBufferAddress`, which HotSpot implements with an `IsInstanceOf` check, "
+                + "and its position with `GetIntField`, and the `IxInterp` pointer costs one `GetLongField` more); "
+                + "**the Java layer** ≈ %.0f ns (`isolexEcho` − `bridgeEcho`: the varargs array, the interpreter's "
+                + "read lock ≈ %.0f, encoding the method name through a `CharsetEncoder` and the argument, "
+                + "the `BiConsumer` lambda, decoding the reply into a `Long`). `ixh_enter`/`ixh_leave` (%.0f ns) "
+                + "is higher than the mutex because it allocates its context; `ixh_call`'s is on the stack.",
+                echo, cValue, mutex, method - dispatch, dispatch, cValue - mutex - method, bridge - cValue, raw, jniBuf,
+                echo - bridge, ns.getOrDefault("javaReadLock", Double.NaN), s.c("call.release.enter_leave_ns")));
+        s.budget("Java → trivial extension call (probe.echo) vs raw JNI (add1)",
+                Md.f("%.2f× (%.0f ns vs %.1f ns)", ratio, echo, raw), "≤ 1.5×", ratio <= 1.5);
+    }
+
+    private List<String> jrow(Map<String, Double> ns, String key, String what, double raw) {
+        Double v = ns.get(key);
+        if (v == null) return List.of(what + " (`" + key + "`)", "n/a", "");
+        return List.of(what + " (`" + key + "`)", Md.f("%.1f", v), Md.f("%.1f×", v / raw));
+    }
+
+    private List<String> crow(String key, String what, double raw) {
+        double v = s.c(key);
+        return List.of(what, Double.isNaN(v) ? "n/a" : Md.f("%.1f", v), Double.isNaN(v) ? "" : Md.f("%.1f×", v / raw));
+    }
+}

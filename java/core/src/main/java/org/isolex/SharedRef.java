@@ -1,0 +1,132 @@
+package org.isolex;
+
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.isolex.internal.NativeBridge;
+import org.isolex.internal.Wire;
+
+/**
+ * The one native reference a {@link Queue} or {@link SharedBuffer} owns, and the pins that
+ * keep it alive while native code reads its pointer.
+ *
+ * <p>{@code holders} counts the owner (1 until {@link #close()}) plus every pin: a value
+ * being lent to a native call, a blocked {@code take}, a live {@link SharedBuffer#byteBuffer()
+ * view}. The native reference is released when it reaches 0, exactly once, by whoever brings
+ * it there. So a concurrent close never frees a pointer in use; it only stops new pins.
+ *
+ * <p>This is also the Cleaner action ({@link #run()}): releasing a queue or buffer is
+ * host-level (ixh_queue_release / ixh_buffer_release decrement an atomic count, and the last
+ * one frees host-allocated memory and drops the references its queued items hold, which are
+ * again only buffers and queues). It takes no interpreter lock and calls no extension code,
+ * so unlike a {@link Handle}'s release it is safe to do directly on the Cleaner's thread.
+ */
+final class SharedRef implements Runnable {
+    static final Cleaner CLEANER = Cleaner.create();
+
+    final long pointer;
+    /** {@link Wire#BUFFER} or {@link Wire#QUEUE}. */
+    final int tag;
+    private final AtomicLong holders = new AtomicLong(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    SharedRef(long pointer, int tag) {
+        this.pointer = pointer;
+        this.tag = tag;
+    }
+
+    String what() {
+        return tag == Wire.BUFFER ? "shared buffer" : "queue";
+    }
+
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Takes a pin, or returns false once closed. A pin is undone by {@link #unpin()}. */
+    boolean pin() {
+        for (;;) {
+            long n = holders.get();
+            if (n == 0 || closed.get()) return false;
+            if (holders.compareAndSet(n, n + 1)) return true;
+        }
+    }
+
+    /** A pin, or {@link ClosedException} ("queue is closed", "shared buffer is closed"). */
+    void pinOrThrow() {
+        if (!pin()) throw new ClosedException(what() + " is closed");
+    }
+
+    void unpin() {
+        long n = holders.decrementAndGet();
+        if (n == 0) {
+            if (tag == Wire.BUFFER) NativeBridge.bufferRelease(pointer);
+            else NativeBridge.queueRelease(pointer);
+        } else if (n < 0) {
+            throw new IllegalStateException("unbalanced unpin of a " + what());
+        }
+    }
+
+    /** Drops the owner's reference (once); pins still held keep the native object until they end. */
+    void close() {
+        if (closed.compareAndSet(false, true)) unpin();
+    }
+
+    /** The Cleaner action: the owner became unreachable without being closed. */
+    @Override
+    public void run() {
+        close();
+    }
+
+    // ------------------------------------------------------------------ the wire
+
+    /**
+     * Writes a {@link Queue} or {@link SharedBuffer} as BUFFER/QUEUE, pinned until the wire's
+     * loans end (after the native call): the request lends the Java reference, and native code
+     * takes its own. False for any other value.
+     */
+    static boolean write(Wire wire, Object value) {
+        SharedRef ref;
+        if (value instanceof Queue) ref = ((Queue) value).ref;
+        else if (value instanceof SharedBuffer) ref = ((SharedBuffer) value).ref;
+        else return false;
+        ref.pinOrThrow();
+        wire.lend(ref::unpin);
+        wire.shared(ref.tag, ref.pointer);
+        return true;
+    }
+
+    /** The Java object for a BUFFER/QUEUE a reply handed over: it owns that reference. */
+    static Object wrap(int tag, long pointer) {
+        return tag == Wire.BUFFER ? new SharedBuffer(pointer) : new Queue(pointer);
+    }
+
+    /** Hooks for queue items: shared buffers and queues both ways, nothing else special. */
+    static final Wire.Hooks HOOKS = new Wire.Hooks() {
+        @Override
+        public boolean writeSpecial(Wire wire, Object value, int argument) {
+            return false;
+        }
+
+        @Override
+        public boolean writeShared(Wire wire, Object value) {
+            return write(wire, value);
+        }
+
+        @Override
+        public Object shared(int tag, long pointer) {
+            return wrap(tag, pointer);
+        }
+
+        @Override
+        public Object handle(long id, String typeName) {
+            throw new IsolexException("libisolex put a handle (" + typeName + ") in a queue item (a bug)");
+        }
+
+        @Override
+        public RuntimeException error(String typeName, String message, RuntimeException cause) {
+            throw new IsolexException("libisolex put an exception (" + typeName + ") in a queue item (a bug)");
+        }
+    };
+}
