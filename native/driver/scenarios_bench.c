@@ -181,37 +181,55 @@ static void bench_call(long n)
 
 /* ---------------------------------------------------------------- lifecycle */
 
-static void one_lifecycle(int debug)
+/* One iteration; the four steps' times (ns) go to step[0..3]: new, import, call, close. */
+static void one_lifecycle(int debug, double *step)
 {
     IxInterpConfig config = { ixd_opt.module_path, 0, 0, debug };
+    double t0 = now_ns(), t1, t2, t3;
     IxInterp *interp = ixh_interp_new(&config);
     IxContext *ctx;
     IxObject *counter;
     CHECK(interp != NULL);
+    t1 = now_ns();
     ctx = ENTER(interp);
     counter = IMPORT(ctx, "counter");
+    t2 = now_ns();
     Ix_Decref(ctx, CHECK_OK(ctx, CALL0(ctx, counter, "created")));
+    t3 = now_ns();
     Ix_Decref(ctx, counter);
     ixh_leave(ctx);
     CHECK_CLOSE(interp);
+    step[0] = t1 - t0;
+    step[1] = t2 - t1;
+    step[2] = t3 - t2;
+    step[3] = now_ns() - t3;
 }
 
 static void time_lifecycles(const char *key, long n, int debug, const char *what)
 {
-    double *us = malloc((size_t)n * sizeof *us);
+    static const char *const names[4] = { "new", "import", "call", "close" };
+    double *us = malloc((size_t)n * sizeof *us), *steps = malloc((size_t)n * 4 * sizeof *steps);
+    double step[4];
     char k[64];
     long i;
-    if (!us) ixd_fail(IXD_AT, "  bench lifecycle: out of memory for %ld timings", n);
-    for (i = 0; i < n / 10 + 1; i++) one_lifecycle(debug); /* warm-up */
+    int j;
+    if (!us || !steps) ixd_fail(IXD_AT, "  bench lifecycle: out of memory for %ld timings", n);
+    for (i = 0; i < n / 10 + 1; i++) one_lifecycle(debug, step); /* warm-up */
     for (i = 0; i < n; i++) {
         double t0 = now_ns();
-        one_lifecycle(debug);
+        one_lifecycle(debug, &steps[i * 4]);
         us[i] = (now_ns() - t0) / 1e3;
     }
     snprintf(k, sizeof k, "lifecycle.%s.median_us", key);
     figure(k, quantile(us, (size_t)n, 0.5), "us", what);
     snprintf(k, sizeof k, "lifecycle.%s.p99_us", key);
     figure(k, quantile(us, (size_t)n, 0.99), "us", "  (99th percentile)");
+    for (j = 0; j < 4; j++) {
+        for (i = 0; i < n; i++) us[i] = steps[i * 4 + j] / 1e3;
+        snprintf(k, sizeof k, "lifecycle.%s.%s_us", key, names[j]);
+        figure(k, quantile(us, (size_t)n, 0.5), "us", "  (median of this step)");
+    }
+    free(steps);
     free(us);
 }
 

@@ -34,7 +34,7 @@ final class CallCost {
     static Map<String, Double> jmh(Suite s) {
         int forks = s.intParam("bench.jmh.forks", 1, 1);
         int warmup = s.intParam("bench.jmh.warmup", 5, 1);
-        int iterations = s.intParam("bench.jmh.iterations", 10, 2);
+        int iterations = s.intParam("bench.jmh.iterations", 15, 2);
         int seconds = s.intParam("bench.jmh.time", 1, 1);
         String prof = s.param("bench.jmh.prof", "", "");
         Path log = BenchEnv.root().resolve("target/bench/jmh.txt");

@@ -18,29 +18,44 @@ final class DebugBench {
         this.s = s;
     }
 
-    /** ns per call of {@code calls} probe.echo(i) calls, the median of 5 rounds. */
-    private static double echoLoop(Module probe, int calls) {
-        double[] rounds = new double[5];
-        for (int r = -1; r < rounds.length; r++) {
-            long t0 = System.nanoTime();
-            long sum = 0;
-            for (int i = 0; i < calls; i++) sum += (Long) probe.invoke("echo", (long) i);
-            long t = System.nanoTime() - t0;
-            if (sum != (long) calls * (calls - 1) / 2) throw new IllegalStateException("echo sum " + sum);
-            if (r >= 0) rounds[r] = t / (double) calls;
-        }
-        return Stats.median(rounds);
+    /** ns per call of {@code calls} probe.echo(i) calls, one round. */
+    private static double echoRound(Module probe, int calls) {
+        long t0 = System.nanoTime();
+        long sum = 0;
+        for (int i = 0; i < calls; i++) sum += (Long) probe.invoke("echo", (long) i);
+        long t = System.nanoTime() - t0;
+        if (sum != (long) calls * (calls - 1) / 2) throw new IllegalStateException("echo sum " + sum);
+        return t / (double) calls;
     }
 
-    /** ms of one fact.factorial_digits(n), the median of 3. */
-    private static double factCall(Module fact, int n) {
-        double[] t = new double[3];
-        for (int r = 0; r < t.length; r++) {
-            long t0 = System.nanoTime();
-            fact.invoke("factorial_digits", (long) n);
-            t[r] = (System.nanoTime() - t0) / 1e6;
+    /**
+     * The echo loop in release and debug mode, rounds alternating (so a slow phase of the
+     * machine hits both): {release median, debug median} of 7 rounds each, after one of each.
+     */
+    private static double[] echoLoops(Module release, Module debug, int calls) {
+        double[] r = new double[7], d = new double[7];
+        echoRound(release, calls);
+        echoRound(debug, calls);
+        for (int i = 0; i < r.length; i++) {
+            r[i] = echoRound(release, calls);
+            d[i] = echoRound(debug, calls);
         }
-        return Stats.median(t);
+        return new double[] {Stats.median(r), Stats.median(d)};
+    }
+
+    /** ms of one fact.factorial_digits(n): {release, debug} medians of 3 alternating calls each. */
+    private static double[] factCalls(Module release, Module debug, int n) {
+        double[] r = new double[3], d = new double[3];
+        for (int i = 0; i < r.length; i++) {
+            long t0 = System.nanoTime();
+            release.invoke("factorial_digits", (long) n);
+            long t1 = System.nanoTime();
+            debug.invoke("factorial_digits", (long) n);
+            long t2 = System.nanoTime();
+            r[i] = (t1 - t0) / 1e6;
+            d[i] = (t2 - t1) / 1e6;
+        }
+        return new double[] {Stats.median(r), Stats.median(d)};
     }
 
     void run() {
@@ -50,13 +65,15 @@ final class DebugBench {
         try (Host host = BenchEnv.hostBuilder().build()) {
             Interpreter rel = host.newInterpreter(false), dbg = host.newInterpreter(true);
             Module pr = rel.importModule("probe"), pd = dbg.importModule("probe");
-            echoRel = echoLoop(pr, calls);
-            echoDbg = echoLoop(pd, calls);
+            double[] loops = echoLoops(pr, pd, calls);
+            echoRel = loops[0];
+            echoDbg = loops[1];
             Module fr = rel.importModule("fact"), fd = dbg.importModule("fact");
             fr.invoke("factorial_digits", 1000L);
             fd.invoke("factorial_digits", 1000L);
-            factRel = factCall(fr, n);
-            factDbg = factCall(fd, n);
+            double[] facts = factCalls(fr, fd, n);
+            factRel = facts[0];
+            factDbg = facts[1];
             if (s.lifecycleSteady == null) {
                 s.lifecycleSteady = LifecycleBench.measure(host, Math.max(calls / 10, 1000), false);
                 s.lifecycleDebug = LifecycleBench.measure(host, Math.max(calls / 10, 1000), true);
@@ -85,7 +102,8 @@ final class DebugBench {
             rows.add(row("Java call probe.echo(x), JMH (ns)", s.jmh.getOrDefault("isolexEcho", Double.NaN),
                     s.jmh.getOrDefault("isolexEchoDebug", Double.NaN), "%.0f"));
         }
-        rows.add(row(Md.f("Java loop of %,d probe.echo(i) calls, per call (ns)", calls), echoRel, echoDbg, "%.0f"));
+        rows.add(row(Md.f("Java loop of %,d probe.echo(i) calls, per call (ns; rounds alternating)", calls), echoRel,
+                echoDbg, "%.0f"));
         rows.add(row("C: ixh_call echo(1), the value API (ns)", s.c("call.release.value_api_ns"),
                 s.c("call.debug.value_api_ns"), "%.0f"));
         rows.add(row("C: Ix_CallMethod(probe, \"echo\") from inside, API-heavy extension code (ns)",

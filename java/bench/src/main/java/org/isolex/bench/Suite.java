@@ -70,6 +70,8 @@ public final class Suite {
     /** Shared between sections: JMH's ns/op by benchmark, and the Java lifecycle results. */
     Map<String, Double> jmh;
     LifecycleBench.Result lifecycleSteady, lifecycleDebug;
+    /** {@link #cpuCapacity()} at the start of the run. */
+    double cpusFree = Double.NaN;
 
     private Suite(PrintStream out, String mainClass) {
         this.out = out;
@@ -142,6 +144,7 @@ public final class Suite {
         long t0 = System.nanoTime();
         String loadBefore = loadAverage();
         double capacityBefore = cpuCapacity();
+        cpusFree = capacityBefore;
         out.printf("isolex bench: sections %s%s; each section prints a line as it goes%n",
                 String.join(", ", sections), quick ? " (--quick: figures are not meaningful)" : "");
         int failed = 0;

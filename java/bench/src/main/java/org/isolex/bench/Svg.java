@@ -6,7 +6,7 @@ import java.util.Map;
 final class Svg {
     private Svg() {}
 
-    private static final int W = 680, H = 420, LEFT = 60, RIGHT = 210, TOP = 50, BOTTOM = 50;
+    private static final int W = 780, H = 420, LEFT = 60, RIGHT = 260, TOP = 50, BOTTOM = 50;
 
     static String factorial(int n, int[] jobs, int cpus, Map<String, double[]> speedups, double[] computeOnly) {
         int maxN = 1;
@@ -24,7 +24,7 @@ final class Svg {
         b.append(Md.f("<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", W, H));
         b.append(Md.f("<text x=\"%d\" y=\"22\" font-size=\"14\" font-weight=\"bold\">fact.factorial_digits(%d): "
                 + "speedup over sequential, %d CPUs</text>%n", LEFT, n, cpus));
-        b.append(Md.f("<text x=\"%d\" y=\"38\" fill=\"#555\">N jobs; medians of one `isolex bench` run "
+        b.append(Md.f("<text x=\"%d\" y=\"38\" fill=\"#555\">N jobs; medians of one isolex bench run "
                 + "(docs/benchmarks.md)</text>%n", LEFT));
         // grid and axes
         for (int v = 0; v <= (int) yMax; v++) {
