@@ -205,49 +205,83 @@ static void one_lifecycle(int debug, double *step)
     step[3] = now_ns() - t3;
 }
 
-static void time_lifecycles(const char *key, long n, int debug, const char *what)
+/* The timings of one variant: per iteration, the whole (us) and the four steps (ns). */
+typedef struct LifeSamples {
+    double *total, *steps;
+    long n, cap;
+} LifeSamples;
+
+static void life_block(LifeSamples *out, long iterations, int debug)
+{
+    double step[4];
+    long i;
+    for (i = 0; i < iterations; i++) {
+        double t0 = now_ns();
+        one_lifecycle(debug, out ? &out->steps[out->n * 4] : step);
+        if (out) out->total[out->n++] = (now_ns() - t0) / 1e3;
+    }
+}
+
+static void life_report(LifeSamples *s, const char *key, const char *what)
 {
     static const char *const names[4] = { "new", "import", "call", "close" };
-    double *us = malloc((size_t)n * sizeof *us), *steps = malloc((size_t)n * 4 * sizeof *steps);
-    double step[4];
     char k[64];
     long i;
     int j;
-    if (!us || !steps) ixd_fail(IXD_AT, "  bench lifecycle: out of memory for %ld timings", n);
-    for (i = 0; i < n / 10 + 1; i++) one_lifecycle(debug, step); /* warm-up */
-    for (i = 0; i < n; i++) {
-        double t0 = now_ns();
-        one_lifecycle(debug, &steps[i * 4]);
-        us[i] = (now_ns() - t0) / 1e3;
-    }
     snprintf(k, sizeof k, "lifecycle.%s.median_us", key);
-    figure(k, quantile(us, (size_t)n, 0.5), "us", what);
+    figure(k, quantile(s->total, (size_t)s->n, 0.5), "us", what);
     snprintf(k, sizeof k, "lifecycle.%s.p99_us", key);
-    figure(k, quantile(us, (size_t)n, 0.99), "us", "  (99th percentile)");
+    figure(k, quantile(s->total, (size_t)s->n, 0.99), "us", "  (99th percentile)");
     for (j = 0; j < 4; j++) {
-        for (i = 0; i < n; i++) us[i] = steps[i * 4 + j] / 1e3;
+        for (i = 0; i < s->n; i++) s->total[i] = s->steps[i * 4 + j] / 1e3;
         snprintf(k, sizeof k, "lifecycle.%s.%s_us", key, names[j]);
-        figure(k, quantile(us, (size_t)n, 0.5), "us", "  (median of this step)");
+        figure(k, quantile(s->total, (size_t)s->n, 0.5), "us", "  (median of this step)");
     }
-    free(steps);
-    free(us);
+    free(s->total);
+    free(s->steps);
 }
 
+static void life_alloc(LifeSamples *s, long cap)
+{
+    s->total = malloc((size_t)cap * sizeof *s->total);
+    s->steps = malloc((size_t)cap * 4 * sizeof *s->steps);
+    s->n = 0;
+    s->cap = cap;
+    if (!s->total || !s->steps) ixd_fail(IXD_AT, "  bench lifecycle: out of memory for %ld timings", cap);
+}
+
+/* 10 rounds, each a block of every variant in turn (steady, debug, cold), after a round of
+ * warm-up: a slow phase of a shared machine hits all of them alike. Steady and debug run
+ * while a holder interpreter keeps counter imported; cold after it closed. */
 static void bench_lifecycle(long n)
 {
-    IxInterp *holder = OPEN();
-    IxContext *ctx = ENTER(holder);
-    IxObject *held = IMPORT(ctx, "counter");
-    ixh_leave(ctx);
-    printf("bench lifecycle: new interpreter, import counter, created(), close; %ld times\n", n);
-    time_lifecycles("steady", n, 0, "counter kept mapped by another interpreter");
-    time_lifecycles("debug", n, 1, "the same, debug mode");
-    ctx = ENTER(holder);
-    Ix_Decref(ctx, held);
-    ixh_leave(ctx);
-    CHECK_CLOSE(holder);
-    CHECK_EQ_INT(ixh_loaded_libraries(), 0);
-    time_lifecycles("cold", n / 5 + 1, 0, "counter.so dlopen-ed and dlclose-d every time");
+    enum { LIFE_ROUNDS = 10 };
+    long per = n / LIFE_ROUNDS > 0 ? n / LIFE_ROUNDS : 1, cold_per = per / 5 > 0 ? per / 5 : 1;
+    LifeSamples steady, debug, cold;
+    int r;
+    life_alloc(&steady, per * LIFE_ROUNDS);
+    life_alloc(&debug, per * LIFE_ROUNDS);
+    life_alloc(&cold, cold_per * LIFE_ROUNDS);
+    printf("bench lifecycle: new interpreter, import counter, created(), close; %d rounds of %ld "
+           "(cold %ld) per variant\n", LIFE_ROUNDS, per, cold_per);
+    for (r = -1; r < LIFE_ROUNDS; r++) {
+        int rec = r >= 0;
+        IxInterp *holder = OPEN();
+        IxContext *ctx = ENTER(holder);
+        IxObject *held = IMPORT(ctx, "counter");
+        ixh_leave(ctx);
+        life_block(rec ? &steady : NULL, per, 0);
+        life_block(rec ? &debug : NULL, per, 1);
+        ctx = ENTER(holder);
+        Ix_Decref(ctx, held);
+        ixh_leave(ctx);
+        CHECK_CLOSE(holder);
+        CHECK_EQ_INT(ixh_loaded_libraries(), 0);
+        life_block(rec ? &cold : NULL, cold_per, 0);
+    }
+    life_report(&steady, "steady", "counter kept mapped by another interpreter");
+    life_report(&debug, "debug", "the same, debug mode");
+    life_report(&cold, "cold", "counter.so dlopen-ed and dlclose-d every time");
 }
 
 /* ---------------------------------------------------------------- queue */

@@ -75,8 +75,9 @@ final class DebugBench {
             factRel = facts[0];
             factDbg = facts[1];
             if (s.lifecycleSteady == null) {
-                s.lifecycleSteady = LifecycleBench.measure(host, Math.max(calls / 10, 1000), false);
-                s.lifecycleDebug = LifecycleBench.measure(host, Math.max(calls / 10, 1000), true);
+                LifecycleBench.Result[] r = LifecycleBench.steadyAndDebug(host, Math.max(calls / 10, 1000));
+                s.lifecycleSteady = r[0];
+                s.lifecycleDebug = r[1];
             }
         }
         s.driver("call", s.intParam("bench.call.c.n", 1_000_000, 200_000));

@@ -13,30 +13,64 @@ import org.isolex.internal.Wire;
 /**
  * 2. Interpreter create + import one module + one call + close, from Java:
  * {@code host.newInterpreter()}, {@code importModule("counter")}, {@code invoke("created")},
- * {@code close()}, each iteration timed alone; median and p99. Steady state: another
- * interpreter keeps counter imported, so its library stays mapped. Cold: nothing does, so
- * each iteration dlopens and dlcloses counter.so. The C driver times the same native steps
- * without the JVM ({@code ixdriver bench lifecycle}). The debug-mode variant is measured
- * here too and reported in section 6.
+ * {@code close()}, each iteration timed alone (and each of its four steps); median and p99.
+ * Four variants, measured in interleaved blocks (10 rounds of: steady, the bridge, debug,
+ * cold), so a slow phase of a shared machine hits all of them alike:
+ * <ul>
+ * <li><b>steady</b>: another interpreter keeps counter imported, so its library stays mapped;</li>
+ * <li><b>bridge</b>: the same steps through {@link NativeBridge} directly (the JNI calls the API
+ *     makes, without Interpreter, Module, their locks, handles and cleaners);</li>
+ * <li><b>debug</b>: steady, in debug mode (reported in section 6);</li>
+ * <li><b>cold</b>: no other interpreter holds counter, so each iteration dlopens and dlcloses
+ *     counter.so (a fifth as many iterations).</li>
+ * </ul>
+ * The C driver times the same native steps without the JVM ({@code ixdriver bench lifecycle}).
  */
 final class LifecycleBench {
+    private static final int ROUNDS = 10;
+
     private final Suite s;
 
     LifecycleBench(Suite s) {
         this.s = s;
     }
 
-    /** Medians of each step: new, import, call, close (ns), and the whole (µs) + p99. */
+    /** Medians of each step: new, import, call, close (ns), and of the whole (µs) + its p99. */
     static final class Result {
         double median, p99;
         double create, imp, call, close;
     }
 
-    static Result measure(Host host, int iterations, boolean debug) {
-        int warmup = Math.max(iterations / 5, 100);
-        double[] total = new double[iterations], c = new double[iterations], i = new double[iterations],
-                k = new double[iterations], z = new double[iterations];
-        for (int it = -warmup; it < iterations; it++) {
+    /** Timings of one variant, gathered over several blocks. */
+    static final class Samples {
+        final List<double[]> rows = new ArrayList<>(); // {total µs, new, import, call, close ns}
+
+        void add(long t0, long t1, long t2, long t3, long t4) {
+            rows.add(new double[] {(t4 - t0) / 1e3, t1 - t0, t2 - t1, t3 - t2, t4 - t3});
+        }
+
+        private double[] column(int c) {
+            double[] v = new double[rows.size()];
+            for (int i = 0; i < v.length; i++) v[i] = rows.get(i)[c];
+            return v;
+        }
+
+        Result result() {
+            Result r = new Result();
+            double[] total = column(0);
+            r.median = Stats.median(total);
+            r.p99 = Stats.quantile(total, 0.99);
+            r.create = Stats.median(column(1));
+            r.imp = Stats.median(column(2));
+            r.call = Stats.median(column(3));
+            r.close = Stats.median(column(4));
+            return r;
+        }
+    }
+
+    /** {@code iterations} lifecycles through the API; timed into {@code out} unless null. */
+    static void block(Host host, int iterations, boolean debug, Samples out) {
+        for (int it = 0; it < iterations; it++) {
             long t0 = System.nanoTime();
             Interpreter interp = host.newInterpreter(debug);
             long t1 = System.nanoTime();
@@ -47,35 +81,14 @@ final class LifecycleBench {
             interp.close();
             long t4 = System.nanoTime();
             if (!Long.valueOf(0).equals(r)) throw new IllegalStateException("counter.created() = " + r);
-            if (it < 0) continue;
-            total[it] = (t4 - t0) / 1e3;
-            c[it] = t1 - t0;
-            i[it] = t2 - t1;
-            k[it] = t3 - t2;
-            z[it] = t4 - t3;
+            if (out != null) out.add(t0, t1, t2, t3, t4);
         }
-        Result res = new Result();
-        res.median = Stats.median(total);
-        res.p99 = Stats.quantile(total, 0.99);
-        res.create = Stats.median(c);
-        res.imp = Stats.median(i);
-        res.call = Stats.median(k);
-        res.close = Stats.median(z);
-        return res;
     }
 
-    /**
-     * The same steps one layer down, through {@link NativeBridge} directly (the JNI calls the
-     * API makes, without Interpreter, Module, their locks, handles and cleaners): medians (µs)
-     * of the whole, and of new, import, call, close (ns).
-     */
-    static Result measureBridge(int iterations) {
+    /** The same through NativeBridge directly. */
+    static void bridgeBlock(int iterations, Wire w, Samples out) {
         String path = BenchEnv.modulePath();
-        Wire w = new Wire(64 * 1024);
-        int warmup = Math.max(iterations / 5, 100);
-        double[] total = new double[iterations], c = new double[iterations], i = new double[iterations],
-                k = new double[iterations], z = new double[iterations];
-        for (int it = -warmup; it < iterations; it++) {
+        for (int it = 0; it < iterations; it++) {
             long t0 = System.nanoTime();
             IxInterp raw = NativeBridge.interpNew(path, 0, false, false);
             long t1 = System.nanoTime();
@@ -98,64 +111,71 @@ final class LifecycleBench {
             w.reset();
             if (NativeBridge.interpClose(raw, w.buffer()) != 0) throw new IllegalStateException("leak");
             long t4 = System.nanoTime();
-            if (it < 0) continue;
-            total[it] = (t4 - t0) / 1e3;
-            c[it] = t1 - t0;
-            i[it] = t2 - t1;
-            k[it] = t3 - t2;
-            z[it] = t4 - t3;
+            if (out != null) out.add(t0, t1, t2, t3, t4);
         }
-        Result res = new Result();
-        res.median = Stats.median(total);
-        res.p99 = Stats.quantile(total, 0.99);
-        res.create = Stats.median(c);
-        res.imp = Stats.median(i);
-        res.call = Stats.median(k);
-        res.close = Stats.median(z);
-        return res;
+    }
+
+    /** Steady and debug only, interleaved (for section 6 when this section did not run). */
+    static Result[] steadyAndDebug(Host host, int iterations) {
+        Samples steady = new Samples(), debug = new Samples();
+        Interpreter holder = host.newInterpreter();
+        holder.importModule("counter");
+        int per = Math.max(iterations / ROUNDS, 1);
+        block(host, per, false, null);
+        block(host, per, true, null);
+        for (int r = 0; r < ROUNDS; r++) {
+            block(host, per, false, steady);
+            block(host, per, true, debug);
+        }
+        holder.close();
+        return new Result[] {steady.result(), debug.result()};
     }
 
     void run() {
         int n = s.intParam("bench.lifecycle.iterations", 50000, 2000);
-        Result steady, cold, debug, bridge;
+        int per = Math.max(n / ROUNDS, 1), coldPer = Math.max(per / 5, 1);
+        Samples steadyS = new Samples(), bridgeS = new Samples(), debugS = new Samples(), coldS = new Samples();
+        Wire w = new Wire(64 * 1024);
         try (Host host = BenchEnv.hostBuilder().build()) {
-            Interpreter holder = host.newInterpreter();
-            holder.importModule("counter");
-            steady = measure(host, n, false);
-            s.progress("steady: median %.1f µs, p99 %.1f µs (%d iterations)", steady.median, steady.p99, n);
-            bridge = measureBridge(n);
-            s.progress("bridge: median %.1f µs, p99 %.1f µs (NativeBridge directly)", bridge.median, bridge.p99);
-            debug = measure(host, n, true);
-            s.progress("debug:  median %.1f µs, p99 %.1f µs", debug.median, debug.p99);
-            holder.close();
-            cold = measure(host, Math.max(n / 5, 100), false);
-            s.progress("cold:   median %.1f µs, p99 %.1f µs (%d iterations)", cold.median, cold.p99, Math.max(n / 5, 100));
+            for (int r = -1; r < ROUNDS; r++) { // round -1: warm-up, not recorded
+                boolean rec = r >= 0;
+                Interpreter holder = host.newInterpreter();
+                holder.importModule("counter");
+                block(host, per, false, rec ? steadyS : null);
+                bridgeBlock(per, w, rec ? bridgeS : null);
+                block(host, per, true, rec ? debugS : null);
+                holder.close();
+                block(host, coldPer, false, rec ? coldS : null);
+            }
         }
+        Result steady = steadyS.result(), bridge = bridgeS.result(), debug = debugS.result(), cold = coldS.result();
+        s.progress("steady %.1f µs (p99 %.1f), bridge %.1f, debug %.1f, cold %.1f (medians; %d + %d iterations)",
+                steady.median, steady.p99, bridge.median, debug.median, cold.median, per * ROUNDS, coldPer * ROUNDS);
         s.figure("lifecycle.java.steady.median_us", steady.median);
         s.figure("lifecycle.java.steady.p99_us", steady.p99);
         s.figure("lifecycle.java.cold.median_us", cold.median);
         s.figure("lifecycle.java.cold.p99_us", cold.p99);
         s.figure("lifecycle.java.debug.median_us", debug.median);
-        s.figure("lifecycle.bridge.steady.median_us", bridge.median);
         s.figure("lifecycle.java.debug.p99_us", debug.p99);
+        s.figure("lifecycle.bridge.steady.median_us", bridge.median);
         s.driver("lifecycle", n);
 
         Md md = s.body;
         md.heading("2. Interpreter create + import one module + one call + close");
         md.para(Md.f("From Java: `host.newInterpreter()`, `importModule(\"counter\")`, `invoke(\"created\")`, "
-                + "`close()`, %,d iterations timed one by one after %,d of warm-up (cold: %,d). "
-                + "*Steady*: another interpreter keeps counter imported, so counter.so stays mapped; *cold*: "
-                + "each iteration dlopens and dlcloses it. *C driver*: the same steps through the embedding "
-                + "API, no JVM (`ixdriver bench lifecycle %d`).", n, Math.max(n / 5, 100), Math.max(n / 5, 100), n));
+                + "`close()`, each iteration and each step timed alone; %d rounds, each a block of every variant "
+                + "in turn (%,d iterations per variant, cold %,d), after one round of warm-up. *Steady*: another "
+                + "interpreter keeps counter imported, so counter.so stays mapped; *cold*: each iteration dlopens "
+                + "and dlcloses it; *NativeBridge directly*: the same JNI calls without the API's objects. "
+                + "*C driver*: the same steps through the embedding API, no JVM, interleaved the same way "
+                + "(`ixdriver bench lifecycle %d`).", ROUNDS, per * ROUNDS, coldPer * ROUNDS, n));
         List<List<String>> rows = new ArrayList<>();
-        rows.add(row("Java, steady", steady.median, steady.p99, Md.f("new %.1f + import %.1f + call %.1f + close %.1f",
-                steady.create / 1e3, steady.imp / 1e3, steady.call / 1e3, steady.close / 1e3)));
-        rows.add(row("Java, cold", cold.median, cold.p99, Md.f("new %.1f + import %.1f + call %.1f + close %.1f",
-                cold.create / 1e3, cold.imp / 1e3, cold.call / 1e3, cold.close / 1e3)));
-        rows.add(row("Java, steady, through NativeBridge directly (JNI only, no API objects)", bridge.median, bridge.p99,
-                Md.f("new %.1f + import %.1f + call %.1f + close %.1f", bridge.create / 1e3, bridge.imp / 1e3,
-                        bridge.call / 1e3, bridge.close / 1e3)));
-        rows.add(row("C driver, steady", s.c("lifecycle.steady.median_us"), s.c("lifecycle.steady.p99_us"), cSteps("steady")));
+        rows.add(row("Java, steady", steady.median, steady.p99, steps(steady)));
+        rows.add(row("Java, steady, through NativeBridge directly (no API objects)", bridge.median, bridge.p99,
+                steps(bridge)));
+        rows.add(row("Java, cold", cold.median, cold.p99, steps(cold)));
+        rows.add(row("C driver, steady", s.c("lifecycle.steady.median_us"), s.c("lifecycle.steady.p99_us"),
+                cSteps("steady")));
         rows.add(row("C driver, cold", s.c("lifecycle.cold.median_us"), s.c("lifecycle.cold.p99_us"), cSteps("cold")));
         md.table(List.of("", "median", "p99", "median of each step (µs)"), rows);
         md.para(Md.f("CPython 3.11 on this machine (DESIGN.md): subinterpreter create + destroy ≈ 43 ms, "
@@ -169,6 +189,11 @@ final class LifecycleBench {
                 s.c("lifecycle.cold.median_us")), "≤ 20 µs", s.c("lifecycle.steady.median_us") <= 20);
         s.lifecycleDebug = debug;
         s.lifecycleSteady = steady;
+    }
+
+    private static String steps(Result r) {
+        return Md.f("new %.1f + import %.1f + call %.1f + close %.1f", r.create / 1e3, r.imp / 1e3, r.call / 1e3,
+                r.close / 1e3);
     }
 
     private String cSteps(String key) {

@@ -342,9 +342,14 @@ public final class Suite {
      * machine; another process's load shows as less. Median of 3, after a warm-up.
      */
     static double cpuCapacity() {
+        return cpuCapacity(3);
+    }
+
+    /** {@link #cpuCapacity()} with the median of {@code rounds} rounds. */
+    static double cpuCapacity(int rounds) {
         int n = Runtime.getRuntime().availableProcessors();
         spin(20_000_000L); // compiled
-        double[] ratio = new double[3];
+        double[] ratio = new double[rounds];
         for (int r = 0; r < ratio.length; r++) {
             long t0 = System.nanoTime();
             spin(100_000_000L);
