@@ -13,7 +13,31 @@
 
 #include "ix_internal.h"
 
-_Atomic int64_t ix_global_live_bytes = 0;
+/* The process-wide count of live bytes, in shards a cache line apart. Every allocation of
+ * every interpreter updates it, and a single word would bounce between the cores of threads
+ * that otherwise share nothing (two interpreters on two threads, a queue between them). A
+ * thread keeps to one shard; the count is their sum, exact whenever the threads that
+ * allocated are synchronized with the reader (joined, or past a lock it then took). */
+#define LIVE_SHARDS 16
+
+static struct {
+    _Alignas(64) _Atomic int64_t bytes;
+} live_shards[LIVE_SHARDS];
+static _Atomic unsigned next_shard;
+static _Thread_local int my_shard = -1;
+
+static void live_add(int64_t bytes)
+{
+    if (my_shard < 0) my_shard = (int)(atomic_fetch_add_explicit(&next_shard, 1, memory_order_relaxed) % LIVE_SHARDS);
+    atomic_fetch_add_explicit(&live_shards[my_shard].bytes, bytes, memory_order_relaxed);
+}
+
+int64_t ix_global_live_bytes(void)
+{
+    int64_t sum = 0;
+    for (int i = 0; i < LIVE_SHARDS; i++) sum += atomic_load_explicit(&live_shards[i].bytes, memory_order_relaxed);
+    return sum;
+}
 
 void ix_heap_init(IxHeap *h, int64_t limit)
 {
@@ -30,6 +54,21 @@ void ix_heap_init(IxHeap *h, int64_t limit)
     h->quarantine = NULL;
     h->q_types = NULL;
     h->q_next = 0;
+}
+
+/* `total` bytes, zeroed after the first `head` (a header the caller fills) when asked.
+ * glibc's calloc (before 2.41) bypasses the per-thread cache and takes an arena lock every
+ * time, which is most of what making a small object costs: small blocks are malloc'd and
+ * zeroed here (past the header, which also keeps gcc from turning this back into calloc).
+ * A large block keeps calloc: fresh pages come zeroed, untouched. */
+#define CALLOC_ABOVE 1024
+
+static void *raw_alloc(size_t total, size_t head, bool zero)
+{
+    if (zero && total > CALLOC_ABOVE) return calloc(1, total);
+    char *p = malloc(total);
+    if (p && zero) memset(p + head, 0, total - head);
+    return p;
 }
 
 static void ring_insert(IxHeap *h, IxBlock *b)
@@ -54,7 +93,7 @@ static void account(IxHeap *h, uint32_t owner, int64_t bytes, int64_t blocks)
         h->core_bytes += bytes;
         h->core_blocks += blocks;
     }
-    atomic_fetch_add_explicit(&ix_global_live_bytes, bytes, memory_order_relaxed);
+    live_add(bytes);
 }
 
 /* Every allocation and every growing reallocation counts, and may be the injected failure
@@ -98,7 +137,7 @@ void *ix_heap_alloc(IxHeap *h, size_t size, uint32_t kind, uint32_t owner, bool 
     if (size > SIZE_MAX / 2 - sizeof(IxBlock) - sizeof(IxGuard)) return NULL;
     size_t total = block_total(h, size);
     if (refuse(h, total)) return NULL;
-    IxBlock *b = zero ? calloc(1, total) : malloc(total);
+    IxBlock *b = raw_alloc(total, sizeof(IxBlock), zero);
     if (!b) return NULL;
     b->size = size;
     b->kind = kind;
@@ -226,10 +265,10 @@ void ix_heap_free_all(IxHeap *h)
 void *ix_host_alloc(size_t size)
 {
     if (size > SIZE_MAX - 16) return NULL;
-    size_t *p = calloc(1, size + 16);
+    size_t *p = raw_alloc(size + 16, 16, true);
     if (!p) return NULL;
     p[0] = size + 16;
-    atomic_fetch_add_explicit(&ix_global_live_bytes, (int64_t)p[0], memory_order_relaxed);
+    live_add((int64_t)p[0]);
     return (char *)p + 16;
 }
 
@@ -237,7 +276,7 @@ void ix_host_free(void *q)
 {
     if (!q) return;
     size_t *p = (size_t *)((char *)q - 16);
-    atomic_fetch_sub_explicit(&ix_global_live_bytes, (int64_t)p[0], memory_order_relaxed);
+    live_add(-(int64_t)p[0]);
     free(p);
 }
 

@@ -99,7 +99,7 @@ IX_HIDDEN void ix_heap_free_all(IxHeap *h);
 IX_HIDDEN void *ix_host_alloc(size_t size);   /* zeroed; NULL when out of memory */
 IX_HIDDEN void ix_host_free(void *p);
 IX_HIDDEN char *ix_host_strdup(const char *s);
-IX_HIDDEN extern _Atomic int64_t ix_global_live_bytes;
+IX_HIDDEN int64_t ix_global_live_bytes(void); /* the sum of every heap and host block */
 
 /* ---------------------------------------------------------------- objects */
 
@@ -295,6 +295,7 @@ typedef struct IxHandleSlot {
 
 #define IX_SMALL_INT_MIN (-5)
 #define IX_SMALL_INT_MAX 256
+#define IX_SMALL_INTS (IX_SMALL_INT_MAX - IX_SMALL_INT_MIN + 1)
 
 struct IxInterp {
     int64_t id;
@@ -303,7 +304,7 @@ struct IxInterp {
     IxObject *builtins[IXI_BUILTIN_COUNT];
     IxObject *empty_tuple;
     IxObject *empty_str;
-    IxObject *small_ints[IX_SMALL_INT_MAX - IX_SMALL_INT_MIN + 1]; /* filled lazily */
+    IxObject **small_ints;            /* IX_SMALL_INTS slots on the heap, made and filled lazily */
     IxObject *memory_error;           /* preallocated, raised when allocation fails */
     IxModuleRecord *modules;          /* in import order; heap-allocated array */
     size_t nmodules, modules_cap;

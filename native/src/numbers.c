@@ -124,15 +124,24 @@ static int int_bool(IxContext *ctx, IxObject *self)
     return int_value(self) != 0;
 }
 
+/* The cache slot of a small int. The table is made on first use, not with the interpreter:
+ * an idle one stays 2 KiB smaller. It is the core's (IX_OWNER_BUILTIN), freed at close with
+ * the rest of the heap. NULL when there is no memory for it: the int is just not cached. */
+static IxObject **small_int_slot(IxContext *ctx, int64_t v)
+{
+    IxInterp *in = IX_INTERP(ctx);
+    if (!in->small_ints)
+        in->small_ints = ix_heap_alloc(&in->heap, IX_SMALL_INTS * sizeof *in->small_ints, IX_BLOCK_RAW,
+                                       IX_OWNER_BUILTIN, true);
+    return in->small_ints ? &in->small_ints[v - IX_SMALL_INT_MIN] : NULL;
+}
+
 IxObject *ix_long_from_int64(IxContext *ctx, int64_t v)
 {
     IxObject **cached = NULL;
-    if (v >= IX_SMALL_INT_MIN && v <= IX_SMALL_INT_MAX) {
-        cached = &IX_INTERP(ctx)->small_ints[v - IX_SMALL_INT_MIN];
-        if (*cached) {
-            IX_INCREF(*cached);
-            return *cached;
-        }
+    if (v >= IX_SMALL_INT_MIN && v <= IX_SMALL_INT_MAX && (cached = small_int_slot(ctx, v)) && *cached) {
+        IX_INCREF(*cached);
+        return *cached;
     }
     IxIntObject *o = (IxIntObject *)ix_object_alloc(ctx, BUILTIN_TYPE(ctx, IX_TYPE_INT), sizeof *o);
     if (!o) return NULL;
