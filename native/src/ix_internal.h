@@ -514,11 +514,6 @@ IX_HIDDEN IxQueue *ix_queue_new(int64_t capacity);   /* one reference; NULL: no 
 IX_HIDDEN void ix_queue_incref(IxQueue *q);
 IX_HIDDEN void ix_queue_decref(IxQueue *q);
 IX_HIDDEN int64_t ix_queue_size(IxQueue *q);
-/* Put an encoded shareable value (taken over, freed on failure); IX_QUEUE_* result. */
-IX_HIDDEN int ix_queue_put_encoded(IxQueue *q, uint8_t *data, size_t len, double timeout);
-/* Take the next item; with room != 0 an item longer than room stays (IX_QUEUE_TOO_BIG). */
-IX_HIDDEN int ix_queue_take(IxQueue *q, double timeout, uint8_t **data, size_t *len, size_t room);
-IX_HIDDEN void ix_queue_item_free(uint8_t *data, size_t len);
 /* The per-interpreter objects standing for them (each holds one reference). */
 IX_HIDDEN IxObject *ix_queue_object(IxContext *ctx, IxQueue *q);
 IX_HIDDEN IxObject *ix_buffer_object(IxContext *ctx, IxShared *s);

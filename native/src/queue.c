@@ -10,9 +10,11 @@
  *     decodes it into its own interpreter (or into Java values). A queue item owns a
  *     reference to every buffer and queue inside it until it is received or dropped.
  * A queue has its own mutex and condition variables. Lock order: an interpreter's lock,
- * then a queue's lock; a thread blocked on a queue from inside an interpreter first gives
- * up the interpreter lock (like IxLock_Release), so both ends may live in one interpreter.
+ * then a queue's lock; a thread that must wait on a queue from inside an interpreter first
+ * gives up the interpreter lock (like IxLock_Release), so both ends may live in one
+ * interpreter. One that need not wait keeps it: most puts and gets, and the cheap ones.
  */
+#define _GNU_SOURCE /* PTHREAD_MUTEX_ADAPTIVE_NP */
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -61,26 +63,67 @@ uint8_t *ix_shared_data(IxShared *s, size_t *size)
 
 /* ---------------------------------------------------------------- queues */
 
+/* An item of up to this many encoded bytes (an int, a float, a buffer or a queue, a short
+ * str) is kept in its ring slot: a small value's trip then allocates no block that the
+ * sender's thread mallocs and the receiver's thread frees, which is what it cost most. */
+#define SLOT_BYTES 24
+
 typedef struct Item {
-    uint8_t *data;   /* one shareable value in the wire format, host-allocated */
-    size_t len;
+    size_t len;                     /* one shareable value in the wire format */
+    union {
+        uint8_t *data;              /* len > SLOT_BYTES: host-allocated, the item's */
+        uint8_t bytes[SLOT_BYTES];  /* len <= SLOT_BYTES: in the slot itself */
+    } u;
 } Item;
 
+/* Ordered by use: the lock, then what every put and get touches under it; the condition
+ * variables are for waits only. */
 struct IxQueue {
-    _Atomic int64_t refs;
     pthread_mutex_t lock;
+    Item *items;           /* locked: a ring of cap slots, cap a power of two */
+    size_t head, count, cap;  /* locked */
+    int getters, putters;  /* locked: threads waiting on not_empty / not_full: signal only those */
+    _Atomic size_t spin_count; /* count, for waiters spinning unlocked (relaxed) */
+    int64_t capacity;      /* 0: unbounded; never changes */
+    _Atomic int64_t refs;
     pthread_cond_t not_empty, not_full;
-    int64_t capacity;      /* 0: unbounded */
-    Item *items;           /* ring */
-    size_t head, count, cap;
 };
+
+static bool in_slot(size_t len)
+{
+    return len <= SLOT_BYTES;
+}
+
+static const uint8_t *item_bytes(const Item *it)
+{
+    return in_slot(it->len) ? it->u.bytes : it->u.data;
+}
+
+/* What ixh_shared_bytes counts for a queued item beyond its slot (ABI.md 11.5). */
+static int64_t item_extra(const Item *it)
+{
+    return in_slot(it->len) ? 0 : (int64_t)it->len;
+}
+
+/* Let go of a taken item: what it holds, and its block. */
+static void item_drop(const Item *it)
+{
+    ix_wire_release_shared(item_bytes(it), it->len);
+    if (!in_slot(it->len)) ix_host_free(it->u.data);
+}
 
 IxQueue *ix_queue_new(int64_t capacity)
 {
     IxQueue *q = ix_host_alloc(sizeof *q);
     if (!q) return NULL;
     atomic_init(&q->refs, 1);
-    pthread_mutex_init(&q->lock, NULL);
+    /* Held for a few dozen instructions at a time: a contender spins briefly rather than
+     * sleeping in the kernel at once. */
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+    pthread_mutex_init(&q->lock, &attr);
+    pthread_mutexattr_destroy(&attr);
     pthread_cond_init(&q->not_empty, NULL);
     pthread_cond_init(&q->not_full, NULL);
     q->capacity = capacity > 0 ? capacity : 0;
@@ -93,19 +136,18 @@ void ix_queue_incref(IxQueue *q)
     atomic_fetch_add_explicit(&q->refs, 1, memory_order_relaxed);
 }
 
-static void item_free(Item *it)
-{
-    ix_wire_release_shared(it->data, it->len);
-    atomic_fetch_sub(&ix_shared_live_bytes, (int64_t)it->len);
-    ix_host_free(it->data);
-}
-
-/* The last holder let go: items still queued are dropped with what they hold. */
+/* The last holder let go: items still queued are dropped with what they hold. No lock:
+ * nobody else can reach the queue any more. */
 void ix_queue_decref(IxQueue *q)
 {
     if (atomic_fetch_sub_explicit(&q->refs, 1, memory_order_acq_rel) != 1) return;
-    for (size_t i = 0; i < q->count; i++) item_free(&q->items[(q->head + i) % q->cap]);
-    atomic_fetch_sub(&ix_shared_live_bytes, (int64_t)(sizeof *q + q->cap * sizeof(Item)));
+    int64_t extra = 0;
+    for (size_t i = 0; i < q->count; i++) {
+        const Item *it = &q->items[(q->head + i) & (q->cap - 1)];
+        extra += item_extra(it);
+        item_drop(it);
+    }
+    atomic_fetch_sub(&ix_shared_live_bytes, (int64_t)(sizeof *q + q->cap * sizeof(Item)) + extra);
     ix_host_free(q->items);
     pthread_cond_destroy(&q->not_empty);
     pthread_cond_destroy(&q->not_full);
@@ -121,12 +163,13 @@ int64_t ix_queue_size(IxQueue *q)
     return n;
 }
 
+/* Doubling from 16 keeps cap a power of two, so positions wrap with a mask. */
 static bool grow(IxQueue *q)
 {
     size_t cap = q->cap ? q->cap * 2 : 16;
     Item *items = ix_host_alloc(cap * sizeof *items);
     if (!items) return false;
-    for (size_t i = 0; i < q->count; i++) items[i] = q->items[(q->head + i) % q->cap];
+    for (size_t i = 0; i < q->count; i++) items[i] = q->items[(q->head + i) & (q->cap - 1)];
     ix_host_free(q->items);
     atomic_fetch_add(&ix_shared_live_bytes, (int64_t)((cap - q->cap) * sizeof *items));
     q->items = items;
@@ -150,80 +193,113 @@ static bool deadline(double timeout, struct timespec *ts)
     return true;
 }
 
-/* Wait on `cond` until `ready` holds; false on timeout. Caller holds q->lock. */
-static bool wait_until(IxQueue *q, pthread_cond_t *cond, bool (*ready)(IxQueue *), double timeout)
+static void cpu_relax(void)
 {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ volatile("yield");
+#endif
+}
+
+/* The count as last stored, read without the lock: a hint, right whenever the reader is
+ * synchronized with the last put or get, and rechecked under the lock before it counts. */
+static size_t count_hint(IxQueue *q)
+{
+    return atomic_load_explicit(&q->spin_count, memory_order_relaxed);
+}
+
+/* Before a put or get that may wait takes the lock, spin a little for `ready`: on a busy
+ * queue the other side makes it true within a microsecond or so, where sleeping costs a
+ * system call on each side and two context switches -- more than a small item's whole
+ * trip -- and retrying under the lock would fight the other side for it. */
+#define SPINS 200
+
+static void spin_until(IxQueue *q, bool (*ready)(IxQueue *, size_t))
+{
+    for (int i = 0; i < SPINS && !ready(q, count_hint(q)); i++) cpu_relax();
+}
+
+/* Wait on `cond` until `ready` holds; false on timeout. Caller holds q->lock. `waiters`
+ * counts this thread while it waits, so the other side signals only when someone does. */
+static bool wait_until(IxQueue *q, pthread_cond_t *cond, int *waiters, bool (*ready)(IxQueue *, size_t),
+                       double timeout)
+{
+    if (ready(q, q->count)) return true;
+    if (timeout == 0) return false;
     struct timespec ts;
-    bool timed = deadline(timeout, &ts);
-    while (!ready(q)) {
-        if (timeout == 0) return false;
-        if (!timed) pthread_cond_wait(cond, &q->lock);
-        else if (pthread_cond_timedwait(cond, &q->lock, &ts) == ETIMEDOUT) return ready(q);
+    bool timed = deadline(timeout, &ts); /* only now: most calls never wait */
+    while (!ready(q, q->count)) {
+        (*waiters)++;
+        int rc = timed ? pthread_cond_timedwait(cond, &q->lock, &ts) : pthread_cond_wait(cond, &q->lock);
+        (*waiters)--;
+        if (rc == ETIMEDOUT) return ready(q, q->count);
     }
     return true;
 }
 
-static bool has_room(IxQueue *q)
+/* Whether a queue of `count` items takes one more / has one (capacity never changes). */
+static bool has_room(IxQueue *q, size_t count)
 {
-    return q->capacity == 0 || (int64_t)q->count < q->capacity;
+    return q->capacity == 0 || (int64_t)count < q->capacity;
 }
 
-static bool has_item(IxQueue *q)
+static bool has_item(IxQueue *q, size_t count)
 {
-    return q->count > 0;
+    return count > 0;
 }
 
-/* Put an encoded value (taken over: freed here on failure). IX_QUEUE_OK, _TIMEOUT, _NOMEM. */
-int ix_queue_put_encoded(IxQueue *q, uint8_t *data, size_t len, double timeout)
+/* Append the encoded value at `data`, with the references it owns: a small one is copied
+ * into its slot, a larger one's `block` (host-allocated, holding data) becomes the item's.
+ * IX_QUEUE_OK, or _TIMEOUT / _NOMEM with everything still the caller's. */
+static int put_item(IxQueue *q, const uint8_t *data, size_t len, uint8_t *block, double timeout)
 {
+    if (timeout != 0) spin_until(q, has_room);
     pthread_mutex_lock(&q->lock);
     int rc = IX_QUEUE_OK;
-    if (!wait_until(q, &q->not_full, has_room, timeout)) rc = IX_QUEUE_TIMEOUT;
-    else if (q->count == q->cap && !grow(q)) rc = IX_QUEUE_NOMEM;
-    if (rc == IX_QUEUE_OK) {
-        q->items[(q->head + q->count) % q->cap] = (Item){data, len};
+    if (!wait_until(q, &q->not_full, &q->putters, has_room, timeout)) {
+        rc = IX_QUEUE_TIMEOUT;
+    } else if (q->count == q->cap && !grow(q)) {
+        rc = IX_QUEUE_NOMEM;
+    } else {
+        Item *it = &q->items[(q->head + q->count) & (q->cap - 1)];
+        it->len = len;
+        if (in_slot(len)) memcpy(it->u.bytes, data, len);
+        else it->u.data = block;
         q->count++;
-        atomic_fetch_add(&ix_shared_live_bytes, (int64_t)len);
-        pthread_cond_signal(&q->not_empty);
+        atomic_store_explicit(&q->spin_count, q->count, memory_order_relaxed);
+        if (item_extra(it)) atomic_fetch_add(&ix_shared_live_bytes, item_extra(it));
+        if (q->getters) pthread_cond_signal(&q->not_empty);
     }
     pthread_mutex_unlock(&q->lock);
-    if (rc != IX_QUEUE_OK) {
-        ix_wire_release_shared(data, len);
-        ix_host_free(data);
-    }
     return rc;
 }
 
-/* Take the next item (its data becomes the caller's: ix_queue_item_free it). When `fits`
- * is given and says the item does not fit, it stays queued and IX_QUEUE_TOO_BIG returns
- * with its length. */
-int ix_queue_take(IxQueue *q, double timeout, uint8_t **data, size_t *len, size_t room)
+/* Take the first item into *out: its block and references become the caller's. With
+ * room != 0 an item longer than room stays first: IX_QUEUE_TOO_BIG, its length in out->len. */
+static int take_item(IxQueue *q, double timeout, Item *out, size_t room)
 {
+    if (timeout != 0) spin_until(q, has_item);
     pthread_mutex_lock(&q->lock);
     int rc = IX_QUEUE_OK;
-    if (!wait_until(q, &q->not_empty, has_item, timeout)) {
+    if (!wait_until(q, &q->not_empty, &q->getters, has_item, timeout)) {
         rc = IX_QUEUE_TIMEOUT;
     } else {
-        Item *it = &q->items[q->head];
-        *len = it->len;
+        const Item *it = &q->items[q->head];
+        out->len = it->len;
         if (room && it->len > room) {
             rc = IX_QUEUE_TOO_BIG;
         } else {
-            *data = it->data;
-            q->head = (q->head + 1) % q->cap;
+            *out = *it;
+            q->head = (q->head + 1) & (q->cap - 1);
             q->count--;
-            atomic_fetch_sub(&ix_shared_live_bytes, (int64_t)it->len);
-            pthread_cond_signal(&q->not_full);
+            atomic_store_explicit(&q->spin_count, q->count, memory_order_relaxed);
+            if (item_extra(out)) atomic_fetch_sub(&ix_shared_live_bytes, item_extra(out));
+            if (q->putters) pthread_cond_signal(&q->not_full);
         }
     }
     pthread_mutex_unlock(&q->lock);
     return rc;
-}
-
-void ix_queue_item_free(uint8_t *data, size_t len)
-{
-    ix_wire_release_shared(data, len);
-    ix_host_free(data);
 }
 
 /* ---------------------------------------------------------------- inside an interpreter */
@@ -303,11 +379,14 @@ static IxQueue *as_queue(IxContext *ctx, IxObject *o)
     return NULL;
 }
 
-/* Waiting on a queue from inside an interpreter gives up the interpreter's lock. */
-static void release_for_wait(IxContext *ctx, double timeout, bool *released)
+/* A put or get from inside an interpreter that looks as if it need not wait tries first
+ * without waiting, keeping the interpreter lock; only one that must wait gives it up
+ * (ABI.md 11.3), and retakes it after. */
+static bool release_for_wait(IxContext *ctx)
 {
-    *released = timeout != 0 && !IX_CTX(ctx)->released;
-    if (*released) ix_ctx_release(ctx);
+    if (IX_CTX(ctx)->released) return false;
+    ix_ctx_release(ctx);
+    return true;
 }
 
 int ix_queue_put_value(IxContext *ctx, IxObject *queue, IxObject *value, double timeout)
@@ -317,10 +396,16 @@ int ix_queue_put_value(IxContext *ctx, IxObject *queue, IxObject *value, double 
     uint8_t *data;
     size_t len;
     if (ix_wire_encode_shared(ctx, value, &data, &len) < 0) return -1;
-    bool released;
-    release_for_wait(ctx, timeout, &released);
-    int rc = ix_queue_put_encoded(q, data, len, timeout);
-    if (released) ix_ctx_reacquire(ctx);
+    uint8_t *block = in_slot(len) ? NULL : data;
+    int rc = IX_QUEUE_TIMEOUT;
+    if (timeout == 0 || has_room(q, count_hint(q))) rc = put_item(q, data, len, block, 0);
+    if (rc == IX_QUEUE_TIMEOUT && timeout != 0) {
+        bool released = release_for_wait(ctx);
+        rc = put_item(q, data, len, block, timeout);
+        if (released) ix_ctx_reacquire(ctx);
+    }
+    if (rc != IX_QUEUE_OK) ix_wire_release_shared(data, len);
+    if (rc != IX_QUEUE_OK || !block) ix_host_free(data); /* a slot holds a copy */
     if (rc == IX_QUEUE_TIMEOUT) {
         ix_err_format(ctx, IX_EXC_QUEUEFULL, "queue is full (capacity %lld)", (long long)q->capacity);
         return -1;
@@ -336,16 +421,18 @@ IxObject *ix_queue_get_value(IxContext *ctx, IxObject *queue, double timeout)
 {
     IxQueue *q = as_queue(ctx, queue);
     if (!q) return NULL;
-    uint8_t *data = NULL;
-    size_t len = 0;
-    bool released;
-    release_for_wait(ctx, timeout, &released);
-    int rc = ix_queue_take(q, timeout, &data, &len, 0);
-    if (released) ix_ctx_reacquire(ctx);
+    Item it;
+    int rc = IX_QUEUE_TIMEOUT;
+    if (timeout == 0 || has_item(q, count_hint(q))) rc = take_item(q, 0, &it, 0);
+    if (rc == IX_QUEUE_TIMEOUT && timeout != 0) {
+        bool released = release_for_wait(ctx);
+        rc = take_item(q, timeout, &it, 0);
+        if (released) ix_ctx_reacquire(ctx);
+    }
     if (rc == IX_QUEUE_TIMEOUT) return ix_err_format(ctx, IX_EXC_QUEUEEMPTY, "queue is empty");
     size_t pos = 0;
-    IxObject *v = ix_wire_decode(ctx, data, len, &pos);
-    ix_queue_item_free(data, len); /* a failed decode (out of memory) drops the item */
+    IxObject *v = ix_wire_decode(ctx, item_bytes(&it), it.len, &pos);
+    item_drop(&it); /* a failed decode (out of memory) drops the item */
     return v;
 }
 
@@ -388,23 +475,33 @@ IX_API IxhQueue *ixh_queue_new(int64_t capacity) { return (IxhQueue *)ix_queue_n
 IX_API void ixh_queue_release(IxhQueue *q) { ix_queue_decref((IxQueue *)q); }
 IX_API int64_t ixh_queue_size(IxhQueue *q) { return ix_queue_size((IxQueue *)q); }
 
+/* A small item goes from buf straight into its slot; a larger one is copied once. */
 IX_API int ixh_queue_put(IxhQueue *q, const uint8_t *buf, size_t len, double timeout)
 {
     if (!ix_wire_check_shared(buf, len)) return IXH_QUEUE_NOT_SHAREABLE;
-    uint8_t *data = ix_host_alloc(len ? len : 1);
-    if (!data) return IXH_QUEUE_NOMEM;
-    memcpy(data, buf, len);
-    ix_wire_retain_shared(data, len); /* the item's own references; the caller keeps its */
-    return ix_queue_put_encoded((IxQueue *)q, data, len, timeout);
+    uint8_t *block = NULL;
+    if (!in_slot(len)) {
+        if (!(block = ix_host_alloc(len))) return IXH_QUEUE_NOMEM;
+        memcpy(block, buf, len);
+    }
+    ix_wire_retain_shared(buf, len); /* the item's own references; the caller keeps its */
+    int rc = put_item((IxQueue *)q, buf, len, block, timeout);
+    if (rc != IX_QUEUE_OK) {
+        ix_wire_release_shared(buf, len);
+        ix_host_free(block);
+    }
+    return rc;
 }
 
 IX_API int ixh_queue_get(IxhQueue *q, uint8_t *buf, size_t cap, double timeout, size_t *len)
 {
-    uint8_t *data = NULL;
-    int rc = ix_queue_take((IxQueue *)q, timeout, &data, len, cap ? cap : 1);
+    Item it;
+    int rc = take_item((IxQueue *)q, timeout, &it, cap ? cap : 1);
+    if (rc == IX_QUEUE_TIMEOUT) return rc;
+    *len = it.len;
     if (rc != IX_QUEUE_OK) return rc;
-    memcpy(buf, data, *len);
-    ix_host_free(data); /* its references go to the caller with the bytes */
+    memcpy(buf, item_bytes(&it), it.len);
+    if (!in_slot(it.len)) ix_host_free(it.u.data); /* its references go to the caller with the bytes */
     return IXH_QUEUE_OK;
 }
 
