@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.isolex.internal.NativeBridge;
-import org.isolex.internal.NativeBridge.IxInterp;
 
 /**
  * The entry point: a configuration (module path, memory limit, leak policy) and the
@@ -36,6 +35,10 @@ public final class Host implements AutoCloseable {
     private final boolean debug;
     private final Set<Interpreter> interpreters = new LinkedHashSet<>();
     private boolean closed;
+    /** The native configuration every release-mode interpreter of this host is made from. */
+    private final NativeBridge.Config releaseConfig;
+    /** The same for debug mode; made on first use (guarded by this). */
+    private NativeBridge.Config debugConfig;
 
     private Host(Builder b) {
         this.modulePath = List.copyOf(b.modulePath);
@@ -46,6 +49,17 @@ public final class Host implements AutoCloseable {
         this.legacyPrivateCopies = b.legacyPrivateCopies;
         this.debug = b.debug;
         NativeBridge.load();
+        this.releaseConfig = config(false);
+    }
+
+    private NativeBridge.Config config(boolean debugMode) {
+        return new NativeBridge.Config(modulePathString, memoryLimit, legacyPrivateCopies, debugMode);
+    }
+
+    /** Caller holds this. */
+    private NativeBridge.Config debugConfig() {
+        if (debugConfig == null) debugConfig = config(true);
+        return debugConfig;
     }
 
     /**
@@ -199,8 +213,8 @@ public final class Host implements AutoCloseable {
      */
     public synchronized Interpreter newInterpreter(boolean debug) {
         if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
-        IxInterp ptr = NativeBridge.interpNew(modulePathString, memoryLimit, legacyPrivateCopies, debug);
-        if (ptr == null) throw new IsolexException("cannot create an interpreter: the process is out of native memory");
+        long ptr = NativeBridge.interpNew(debug ? debugConfig() : releaseConfig);
+        if (ptr == 0) throw new IsolexException("cannot create an interpreter: the process is out of native memory");
         Interpreter interp = new Interpreter(this, ptr, leakPolicy, debug);
         interpreters.add(interp);
         return interp;

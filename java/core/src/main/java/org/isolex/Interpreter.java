@@ -6,12 +6,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 import org.isolex.internal.NativeBridge;
-import org.isolex.internal.NativeBridge.IxInterp;
 import org.isolex.internal.Wire;
 
 /**
@@ -61,19 +59,21 @@ import org.isolex.internal.Wire;
  * through its context is ordinary use, not re-entry.)
  *
  * <h2>Closing while other threads call</h2>
- * Every operation (import, call, attribute access, handle release, the statistics) holds
- * this interpreter's <em>read</em> lock for its duration; {@link #close()} takes the
- * <em>write</em> lock. The moment close begins it marks the interpreter as closing, and from
- * then on every new operation throws {@link ClosedException} ("interpreter 3 is closed")
- * at once, without waiting and without touching native memory. Close then waits for the
- * operations already in flight (including those still waiting for the native interpreter
- * lock); they complete normally, with their real result or their real native error. So each
- * call either runs to completion or throws {@code ClosedException}, never anything
- * in between, and a stream of new calls cannot starve a close: it waits only for the calls
- * that were inside when it began. (The lock itself is the default, non-fair
- * {@link ReentrantReadWriteLock}; fairness is not needed because new calls never queue
- * behind a close.) {@link Host#close()} marks all of its interpreters closing first, then
- * closes them one by one.
+ * Every operation (import, call, attribute access, handle release, the statistics) counts
+ * itself in and out of this interpreter's <em>in-flight</em> counter for its duration. The
+ * moment {@link #close()} begins it marks the interpreter as closing, and from then on every
+ * new operation throws {@link ClosedException} ("interpreter 3 is closed") at once, without
+ * waiting and without touching native memory. Close then waits until the counter is zero:
+ * the operations already in flight (including those still waiting for the native interpreter
+ * lock) complete normally, with their real result or their real native error. So each call
+ * either runs to completion or throws {@code ClosedException}, never anything in between,
+ * and a stream of new calls cannot starve a close: it waits only for the calls that were
+ * inside when it began. (An operation checks the closing flag, counts itself in, then checks
+ * the flag again; close sets the flag, then reads the counter. Both are volatile, so either
+ * the operation sees the flag and backs out, or close sees the operation and waits for it.
+ * Two atomic updates per operation are all this costs; a read-write lock cost twice as much.)
+ * {@link Host#close()} marks all of its interpreters closing first, then closes them one by
+ * one.
  *
  * <h2>Handles and the garbage collector</h2>
  * Results that do not convert to Java values come back as {@link Handle}s, each owning one
@@ -90,12 +90,23 @@ public final class Interpreter implements AutoCloseable {
     private static final int MAX_EXPAND_ROUNDS = 4;
 
     private final Host host;
-    private final IxInterp ptr;
+    /**
+     * The native interpreter ({@code IxInterp *}). Used only inside an operation (between
+     * {@link #enter()} and {@link #exit()}) or by close, which frees it only once no operation
+     * is in flight and none can begin.
+     */
+    private final long ptr;
     private final long id;
     private final LeakPolicy leakPolicy;
     private final boolean debug;
 
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Operations between {@link #enter()} and {@link #exit()} now. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * Guards the close itself (one at a time; a second close waits for the first), and is
+     * the monitor close waits on until {@link #inFlight} is zero.
+     */
+    private final Object closeLock = new Object();
     /** Set when close begins: new operations are refused from then on. */
     private volatile boolean closing;
     /** Set when the native interpreter is gone. */
@@ -147,7 +158,7 @@ public final class Interpreter implements AutoCloseable {
         }
     };
 
-    Interpreter(Host host, IxInterp ptr, LeakPolicy leakPolicy, boolean debug) {
+    Interpreter(Host host, long ptr, LeakPolicy leakPolicy, boolean debug) {
         this.host = host;
         this.ptr = ptr;
         this.id = NativeBridge.interpId(ptr);
@@ -190,34 +201,34 @@ public final class Interpreter implements AutoCloseable {
      */
     public Module importModule(String name) {
         Objects.requireNonNull(name, "name");
-        Lock l = enter();
+        enter();
         try {
             Wire w = Wire.get().str(name);
             drainPendingReleases();
-            int status = NativeBridge.importModule(ptr, w.buffer(), w.length());
+            int status = NativeBridge.importModule(ptr, w);
             return (Module) finish(status, w, name);
         } finally {
-            l.unlock();
+            exit();
         }
     }
 
     /** Native bytes this interpreter holds now (objects, module state, types, blocks). */
     public long liveBytes() {
-        Lock l = enter();
+        enter();
         try {
             return NativeBridge.interpLiveBytes(ptr);
         } finally {
-            l.unlock();
+            exit();
         }
     }
 
     /** Native blocks this interpreter holds now. */
     public long liveBlocks() {
-        Lock l = enter();
+        enter();
         try {
             return NativeBridge.interpLiveBlocks(ptr);
         } finally {
-            l.unlock();
+            exit();
         }
     }
 
@@ -226,12 +237,12 @@ public final class Interpreter implements AutoCloseable {
      * owns). Drains the queue of handles the GC collected first, so it is exact.
      */
     public long handleCount() {
-        Lock l = enter();
+        enter();
         try {
             drainPendingReleases();
             return NativeBridge.interpHandleCount(ptr);
         } finally {
-            l.unlock();
+            exit();
         }
     }
 
@@ -253,7 +264,7 @@ public final class Interpreter implements AutoCloseable {
      * @throws ClosedException if the interpreter is closed
      */
     public long collectCycles() {
-        Lock l = enter();
+        enter();
         try {
             drainPendingReleases();
             long n = NativeBridge.interpCollect(ptr);
@@ -263,7 +274,7 @@ public final class Interpreter implements AutoCloseable {
             }
             return n;
         } finally {
-            l.unlock();
+            exit();
         }
     }
 
@@ -286,43 +297,51 @@ public final class Interpreter implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (lock.getReadHoldCount() > 0) {
-            // unreachable through the public API (no upcalls); a clear error instead of a deadlock
-            throw new IllegalStateException("interpreter " + id
-                    + " cannot be closed by a thread that is inside one of its operations");
-        }
         beginClose();
         LeakReport report = null;
-        Lock w = lock.writeLock();
-        w.lock();
-        try {
-            if (closed) return;
-            closed = true;
-            for (Handle.Ref ref : live) {
-                if (ref.markReleased()) NativeBridge.release(ptr, ref.id);
+        synchronized (closeLock) {
+            try {
+                awaitNoOperations();
+                if (closed) return;
+                closed = true;
+                for (Handle.Ref ref : live) {
+                    if (ref.markReleased()) NativeBridge.release(ptr, ref.id);
+                }
+                live.clear();
+                drainPendingReleases();
+                Wire wire = Wire.get();
+                wire.reserve(CLOSE_REPORT_CAPACITY);
+                if (NativeBridge.interpClose(ptr, wire) != 0) {
+                    report = wire.buffer().limit() > 0
+                            ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
+                            : new LeakReport(id, -1, -1, -1, java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
+                    lastLeakReport = report;
+                }
+            } finally {
+                host.forget(this);
             }
-            live.clear();
-            drainPendingReleases();
-            Wire wire = Wire.get();
-            wire.reserve(CLOSE_REPORT_CAPACITY);
-            ByteBuffer buf = wire.buffer();
-            int rc = NativeBridge.interpClose(ptr, buf);
-            ptr.setNull();
-            if (rc != 0) {
-                report = buf.limit() > 0
-                        ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
-                        : new LeakReport(id, -1, -1, -1, java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
-                lastLeakReport = report;
-            }
-        } finally {
-            w.unlock();
-            host.forget(this);
         }
         if (report != null) {
             if (leakPolicy == LeakPolicy.THROW) throw new LeakException(report);
             LOG.log(System.Logger.Level.WARNING, "interpreter " + id + " leaked native memory (freed at close):\n"
                     + report);
         }
+    }
+
+    /**
+     * Waits (holding closeLock) until no operation is in flight. Not interruptible, like
+     * the native close it protects: an interrupt is kept for the caller to see afterwards.
+     */
+    private void awaitNoOperations() {
+        boolean interrupted = false;
+        while (inFlight.get() != 0) {
+            try {
+                closeLock.wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
     }
 
     @Override
@@ -342,32 +361,46 @@ public final class Interpreter implements AutoCloseable {
         return closing;
     }
 
-    /** Operations holding the read lock now (in flight or waiting for the native lock). */
+    /** Operations in flight now (running, or waiting for the native interpreter lock). */
     int operationsInFlight() {
-        return lock.getReadLockCount();
+        return inFlight.get();
     }
 
     /**
-     * Takes the read lock; throws if close has begun. The caller unlocks. Checked before
-     * locking (so a new call never waits behind a close) and again after (a call that got the
-     * lock after close began is refused too; only calls already inside run on).
+     * Counts an operation in; throws if close has begun. The caller calls {@link #exit()}
+     * (in a finally block) once it is done with {@link #ptr}. The flag is checked before
+     * counting in (so a new call never waits behind a close) and again after (a call that
+     * counted itself in after close began backs out; only calls already inside run on).
      */
-    Lock enter() {
-        if (closing) throw closedException();
-        Lock r = lock.readLock();
-        r.lock();
+    void enter() {
+        if (!tryEnter()) throw closedException();
+    }
+
+    /** {@link #enter()}, answering false instead of throwing. */
+    private boolean tryEnter() {
+        if (closing) return false;
+        inFlight.incrementAndGet();
         if (closing) {
-            r.unlock();
-            throw closedException();
+            exit();
+            return false;
         }
-        return r;
+        return true;
+    }
+
+    /** Counts an operation out; the last one out wakes a close that waits for it. */
+    void exit() {
+        if (inFlight.decrementAndGet() == 0 && closing) {
+            synchronized (closeLock) {
+                closeLock.notifyAll();
+            }
+        }
     }
 
     ClosedException closedException() {
         return new ClosedException("interpreter " + id + " is closed");
     }
 
-    /** Releases the handles the GC queued. Caller holds the read (or write) lock. */
+    /** Releases the handles the GC queued. Caller is inside an operation, or is close. */
     private void drainPendingReleases() {
         Long h;
         while ((h = pendingReleases.poll()) != null) {
@@ -377,21 +410,21 @@ public final class Interpreter implements AutoCloseable {
 
     /** One value-API operation on {@code target}: encodes, calls, decodes or throws. */
     Object op(NativeBridge.Op op, Handle target, BiConsumer<Wire, Wire.Hooks> input) {
-        Lock l = enter();
+        enter();
         try {
             if (target.isClosed()) throw target.closedException();
             Wire w = Wire.get();
             try {
                 input.accept(w, hooks);
                 drainPendingReleases();
-                int status = NativeBridge.op(op, ptr, target.id(), w.buffer(), w.length());
+                int status = NativeBridge.op(op, ptr, target.id(), w);
                 w.endLoans(); // queues and buffers lent to the call (the interpreter took its own references)
                 return finish(status, w, null);
             } finally {
                 w.endLoans();
             }
         } finally {
-            l.unlock();
+            exit();
         }
     }
 
@@ -400,13 +433,11 @@ public final class Interpreter implements AutoCloseable {
      * interpreter drops every handle anyway.
      */
     void release(long handleId) {
-        if (closing) return;
-        Lock r = lock.readLock();
-        r.lock();
+        if (!tryEnter()) return;
         try {
-            if (!closing) NativeBridge.release(ptr, handleId);
+            NativeBridge.release(ptr, handleId);
         } finally {
-            r.unlock();
+            exit();
         }
     }
 
@@ -444,7 +475,7 @@ public final class Interpreter implements AutoCloseable {
                     }
                     w.reserve(needed + 64);
                     try {
-                        status = NativeBridge.op(NativeBridge.Op.EXPAND, ptr, h, w.buffer(), 0);
+                        status = NativeBridge.op(NativeBridge.Op.EXPAND, ptr, h, w); // reserve emptied w
                     } finally {
                         NativeBridge.release(ptr, h);
                     }

@@ -184,12 +184,11 @@ public final class Queue implements AutoCloseable {
         Wire w = Wire.get();
         try {
             w.shareable(value, SharedRef.HOOKS);
-            int len = w.length();  // (the native call rewinds the buffer: read it once)
             Wait wait = new Wait(nanos);
             for (boolean first = true; ; first = false) {
                 double seconds = wait.next(first);
                 if (seconds < 0) return false;
-                int rc = NativeBridge.queuePut(ref.pointer, w.buffer(), len, seconds);
+                int rc = NativeBridge.queuePut(ref.pointer, w, seconds);
                 switch (rc) {
                     case NativeBridge.QUEUE_OK: return true;
                     case NativeBridge.QUEUE_TIMEOUT: break;
@@ -221,7 +220,7 @@ public final class Queue implements AutoCloseable {
                 double seconds = wait.next(first);
                 first = false;
                 if (seconds < 0) return Optional.empty();
-                int rc = NativeBridge.queueGet(ref.pointer, w.buffer(), seconds);
+                int rc = NativeBridge.queueGet(ref.pointer, w, seconds);
                 switch (rc) {
                     case NativeBridge.QUEUE_OK: {
                         int len = (int) NativeBridge.lastQueueLength();

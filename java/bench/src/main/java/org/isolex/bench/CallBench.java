@@ -3,15 +3,13 @@ package org.isolex.bench;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.isolex.Handle;
 import org.isolex.Host;
 import org.isolex.Interpreter;
 import org.isolex.Module;
 import org.isolex.internal.NativeBridge;
-import org.isolex.internal.NativeBridge.IxInterp;
 import org.isolex.internal.Wire;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@link #isolexEcho}: {@code probe.invoke("echo", x)} on a {@link Module}: test-ext/probe's
  *     {@code echo(x) -> x}, the extension function that does the least (it returns a new
  *     reference to its argument). It measures everything a Java call into an extension is:
- *     the varargs array, the interpreter's read lock (close safety), encoding the method name
+ *     the varargs array, the interpreter's close gate (an in-flight counter), encoding the method name
  *     and the argument into the thread's wire buffer, one JNI transition, the interpreter's
  *     native lock and context, decoding the request (the name read in place, the int made
  *     from the small-int cache), method lookup on the module, the call, encoding the result,
@@ -48,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link #jniBufferAdd1} (JNI with a direct ByteBuffer and a 9-byte decode/encode, no
  * isolex), {@link #jniPointerArg} (a JavaCPP call into libisolex with an {@code IxInterp*}
  * argument and no lock), {@link #javaWireOnly} (the Java encoding and decoding, no native
- * call), {@link #javaReadLock} (the interpreter's Java read lock alone), {@link #bridgeEcho}
+ * call), {@link #javaGate} (the interpreter's Java close gate alone: two atomic updates), {@link #bridgeEcho}
  * (the JNI call {@code ixh_call} on a pre-encoded request: JNI plus the whole native value
  * API, no Java encoding), {@link #isolexCallResolved} (the function looked up once, as a
  * {@link Handle}, then {@code echo.call(x)}: no name to encode, no lookup per call) and
@@ -109,17 +107,18 @@ public class CallBench {
      */
     @State(Scope.Thread)
     public static class Bridge {
-        IxInterp raw;
+        long raw;
         long probe;
+        Wire w;
         ByteBuffer buf;
         byte[] request;
 
         @Setup(Level.Trial)
         public void open() {
-            raw = NativeBridge.interpNew(BenchEnv.modulePath(), 0, false, false);
-            Wire w = new Wire(4096).str("probe");
+            raw = NativeBridge.interpNew(new NativeBridge.Config(BenchEnv.modulePath(), 0, false, false));
+            w = new Wire(4096).str("probe");
             buf = w.buffer();
-            if (NativeBridge.importModule(raw, buf, w.length()) != NativeBridge.OK) {
+            if (NativeBridge.importModule(raw, w) != NativeBridge.OK) {
                 throw new IllegalStateException("import probe failed");
             }
             w.flipForRead();
@@ -134,7 +133,8 @@ public class CallBench {
         @TearDown(Level.Trial)
         public void close() {
             NativeBridge.release(raw, probe);
-            NativeBridge.interpClose(raw, buf);
+            w.reset();
+            NativeBridge.interpClose(raw, w);
         }
     }
 
@@ -144,10 +144,10 @@ public class CallBench {
         final ByteBuffer buf = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** A read lock like the one every Interpreter operation takes. */
+    /** The gate every Interpreter operation passes: a closing flag and an in-flight counter. */
     @State(Scope.Thread)
-    public static class JavaLock {
-        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    public static class JavaGate {
+        final AtomicInteger inFlight = new AtomicInteger();
         volatile boolean closing;
     }
 
@@ -189,21 +189,21 @@ public class CallBench {
     }
 
     @Benchmark
-    public boolean javaReadLock(JavaLock s) {
+    public boolean javaGate(JavaGate s) {
         if (s.closing) throw new IllegalStateException();
-        Lock l = s.lock.readLock();
-        l.lock();
+        s.inFlight.incrementAndGet();
         try {
             return s.closing;
         } finally {
-            l.unlock();
+            if (s.inFlight.decrementAndGet() == 0 && s.closing) throw new IllegalStateException();
         }
     }
 
     @Benchmark
     public long bridgeEcho(Bridge b) {
-        b.buf.put(0, b.request);
-        int status = NativeBridge.op(NativeBridge.Op.CALL, b.raw, b.probe, b.buf, b.request.length);
+        b.buf.clear();
+        b.buf.put(b.request); // the request, and the Wire's length
+        int status = NativeBridge.op(NativeBridge.Op.CALL, b.raw, b.probe, b.w);
         if (status != NativeBridge.OK) throw new IllegalStateException("echo: status " + status);
         return b.buf.getLong(1);
     }

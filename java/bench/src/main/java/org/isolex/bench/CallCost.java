@@ -109,7 +109,7 @@ final class CallCost {
         rows.add(jrow(ns, "jniAdd1", "raw JNI: long in, long out (the baseline)", raw));
         rows.add(jrow(ns, "jniBufferAdd1", "raw JNI with a direct ByteBuffer, 9-byte decode + encode", raw));
         rows.add(jrow(ns, "jniPointerArg", "JNI into libisolex with an IxInterp* argument (ixh_interp_id)", raw));
-        rows.add(jrow(ns, "javaReadLock", "Java: the interpreter's read lock alone (no native call)", raw));
+        rows.add(jrow(ns, "javaGate", "Java: the interpreter's close gate alone, two atomic updates (no native call)", raw));
         rows.add(jrow(ns, "javaWireOnly", "Java: encode \"echo\", (x,) and decode the reply (no native call)", raw));
         rows.add(crow("call.release.dispatch_ns", "C: Ix_Call(echo, 1) inside an entered interpreter", raw));
         rows.add(crow("call.release.method_ns", "C: Ix_CallMethod(probe, \"echo\", 1): lookup + dispatch", raw));
@@ -139,7 +139,7 @@ final class CallCost {
                 + "the `BiConsumer` lambda, decoding the reply into a `Long`). `ixh_enter`/`ixh_leave` (%.0f ns) "
                 + "is higher than the mutex because it allocates its context; `ixh_call`'s is on the stack.",
                 echo, cValue, mutex, method - dispatch, dispatch, cValue - mutex - method, bridge - cValue, raw, jniBuf,
-                echo - bridge, ns.getOrDefault("javaReadLock", Double.NaN), s.c("call.release.enter_leave_ns")));
+                echo - bridge, ns.getOrDefault("javaGate", Double.NaN), s.c("call.release.enter_leave_ns")));
         s.budget("Java → trivial extension call (probe.echo) vs raw JNI (add1)",
                 Md.f("%.2f× (%.0f ns vs %.1f ns)", ratio, echo, raw), "≤ 1.5×", ratio <= 1.5);
     }

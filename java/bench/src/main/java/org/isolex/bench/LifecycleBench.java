@@ -7,7 +7,6 @@ import org.isolex.Host;
 import org.isolex.Interpreter;
 import org.isolex.Module;
 import org.isolex.internal.NativeBridge;
-import org.isolex.internal.NativeBridge.IxInterp;
 import org.isolex.internal.Wire;
 
 /**
@@ -87,14 +86,14 @@ final class LifecycleBench {
 
     /** The same through NativeBridge directly. */
     static void bridgeBlock(int iterations, Wire w, Samples out) {
-        String path = BenchEnv.modulePath();
+        NativeBridge.Config config = new NativeBridge.Config(BenchEnv.modulePath(), 0, false, false);
         for (int it = 0; it < iterations; it++) {
             long t0 = System.nanoTime();
-            IxInterp raw = NativeBridge.interpNew(path, 0, false, false);
+            long raw = NativeBridge.interpNew(config);
             long t1 = System.nanoTime();
             w.reset();
             w.str("counter");
-            if (NativeBridge.importModule(raw, w.buffer(), w.length()) != NativeBridge.OK) {
+            if (NativeBridge.importModule(raw, w) != NativeBridge.OK) {
                 throw new IllegalStateException("import counter failed");
             }
             w.flipForRead();
@@ -103,13 +102,13 @@ final class LifecycleBench {
             long t2 = System.nanoTime();
             w.reset();
             w.str("created").arguments(new Object[0], Wire.VALUES_ONLY);
-            if (NativeBridge.op(NativeBridge.Op.CALL, raw, module, w.buffer(), w.length()) != NativeBridge.OK) {
+            if (NativeBridge.op(NativeBridge.Op.CALL, raw, module, w) != NativeBridge.OK) {
                 throw new IllegalStateException("counter.created() failed");
             }
             long t3 = System.nanoTime();
             NativeBridge.release(raw, module);
             w.reset();
-            if (NativeBridge.interpClose(raw, w.buffer()) != 0) throw new IllegalStateException("leak");
+            if (NativeBridge.interpClose(raw, w) != 0) throw new IllegalStateException("leak");
             long t4 = System.nanoTime();
             if (out != null) out.add(t0, t1, t2, t3, t4);
         }

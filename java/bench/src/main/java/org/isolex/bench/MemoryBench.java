@@ -6,7 +6,6 @@ import java.util.List;
 import org.isolex.Host;
 import org.isolex.Interpreter;
 import org.isolex.internal.NativeBridge;
-import org.isolex.internal.NativeBridge.IxInterp;
 import org.isolex.internal.Wire;
 
 /**
@@ -53,8 +52,7 @@ final class MemoryBench {
             cold = delta(host);
         }
         // the bridge's view of one interpreter
-        String path = BenchEnv.modulePath();
-        IxInterp raw = NativeBridge.interpNew(path, 0, false, false);
+        long raw = NativeBridge.interpNew(new NativeBridge.Config(BenchEnv.modulePath(), 0, false, false));
         long fresh = NativeBridge.interpFootprint(raw);
         Wire w = new Wire(64 * 1024);
         long handle = importRaw(raw, w);
@@ -63,7 +61,7 @@ final class MemoryBench {
         long moduleBlocks = NativeBridge.interpLiveBlocks(raw);
         NativeBridge.release(raw, handle);
         w.reset();
-        NativeBridge.interpClose(raw, w.buffer());
+        NativeBridge.interpClose(raw, w);
 
         s.driver("memory", k);
         double livePer = s.c("memory.live_per_interp_bytes"), mallocPer = s.c("memory.malloc_per_interp_bytes");
@@ -105,10 +103,10 @@ final class MemoryBench {
                 "≤ 16 KiB", total <= 16 * 1024);
     }
 
-    private static long importRaw(IxInterp raw, Wire w) {
+    private static long importRaw(long raw, Wire w) {
         w.reset();
         w.str("counter");
-        if (NativeBridge.importModule(raw, w.buffer(), w.length()) != NativeBridge.OK) {
+        if (NativeBridge.importModule(raw, w) != NativeBridge.OK) {
             throw new IllegalStateException("import counter failed");
         }
         w.flipForRead();

@@ -1,6 +1,7 @@
 package org.isolex.internal;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,10 +9,8 @@ import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Name;
-import org.bytedeco.javacpp.annotation.Opaque;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
@@ -19,14 +18,15 @@ import org.bytedeco.javacpp.annotation.Platform;
  * JavaCPP at build time (see {@code java/core/pom.xml}).
  *
  * <p>The raw {@code ixh_*} natives are package-private; the public surface is a handful of
- * static Java methods that take Java types ({@link String}, direct {@link ByteBuffer}s) so that
- * no JavaCPP type leaks into {@code org.isolex}. Value-API buffers are direct, little-endian
- * {@link ByteBuffer}s owned by {@link Wire}; their address is passed as {@code uint8_t *}.
- * JavaCPP adds a buffer's <em>position</em> to that address, so every call here first
- * {@linkplain ByteBuffer#clear() clears} the buffer: native code always sees byte 0.
+ * static Java methods that take Java types ({@link String}, {@link Wire}, native pointers as
+ * {@code long}) so that no JavaCPP type leaks into {@code org.isolex}. Value-API buffers are
+ * direct, little-endian {@link ByteBuffer}s owned by {@link Wire}; the address of their byte 0,
+ * which Wire works out once per buffer, is passed as {@code uint8_t *}, whatever the
+ * buffer's position.
  *
  * <p>Every native function here is thread-safe (isolex_host.h); the Java layer adds only the
- * rule that an {@link IxInterp} is not used after {@link #interpClose}.
+ * rule that an interpreter ({@code IxInterp *}, a Java long here) is not used after
+ * {@link #interpClose}.
  */
 @Platform(value = "linux-x86_64", include = "isolex_host.h", link = "isolex@.1")
 public final class NativeBridge {
@@ -42,20 +42,15 @@ public final class NativeBridge {
     /** The value-API operations that share the (interp, target, buf, len, cap) shape. */
     public enum Op { CALL, GETATTR, SETATTR, DESCRIBE, EXPAND }
 
-    /** An interpreter pointer ({@code IxInterp *}). Opaque: only libisolex looks inside. */
-    @Opaque
-    @Name("IxInterp")
-    public static final class IxInterp extends Pointer {
-        IxInterp() { super((Pointer) null); }
-        IxInterp(Pointer p) { super(p); }
-    }
-
-    /** {@code IxInterpConfig}: allocated natively, filled, passed to ixh_interp_new, freed. */
+    /**
+     * {@code IxInterpConfig}: never allocated through JavaCPP; declared so that JavaCPP
+     * compiles its size and the offsets of its members ({@link Config} lays one out).
+     */
     @Name("IxInterpConfig")
     static final class IxInterpConfig extends Pointer {
         static { Loader.load(); }
-        IxInterpConfig() { super((Pointer) null); allocate(); }
-        private native void allocate();
+        IxInterpConfig() { super((Pointer) null); }
+        private native void allocate(); // never called; JavaCPP compiles member offsets only with it
 
         native @Cast("const char*") BytePointer module_path();
         native IxInterpConfig module_path(@Cast("const char*") BytePointer setter);
@@ -68,52 +63,58 @@ public final class NativeBridge {
     }
 
     // ------------------------------------------------------------------ raw natives
+    //
+    // Pointers the hot paths pass (an IxInterp *, a wire buffer's first byte) travel as Java
+    // longs: JavaCPP then hands them to C as they are. Passed as a Pointer or a ByteBuffer
+    // instead, each costs a GetLongField, or a GetDirectBufferAddress (an IsInstanceOf inside
+    // HotSpot) plus a GetIntField for the position: together about 5x the JNI transition
+    // itself (docs/benchmarks.md, section 3).
 
     static native @Cast("const char*") BytePointer ixh_version();
     static native @Cast("int64_t") long ixh_live_bytes();
     static native @Cast("int64_t") long ixh_live_interpreters();
     static native @Cast("int64_t") long ixh_loaded_libraries();
 
-    static native IxInterp ixh_interp_new(@Cast("const IxInterpConfig*") IxInterpConfig config);
-    static native @Cast("int64_t") long ixh_interp_id(IxInterp interp);
-    static native @Cast("int64_t") long ixh_interp_live_bytes(IxInterp interp);
-    static native @Cast("int64_t") long ixh_interp_live_blocks(IxInterp interp);
-    static native @Cast("int64_t") long ixh_interp_footprint(IxInterp interp);
-    static native @Cast("int64_t") long ixh_interp_handle_count(IxInterp interp);
-    static native @Cast("int64_t") long ixh_interp_collect(IxInterp interp);
+    static native @Cast("intptr_t") long ixh_interp_new(@Cast("const IxInterpConfig*") long config);
+    static native @Cast("int64_t") long ixh_interp_id(@Cast("IxInterp*") long interp);
+    static native @Cast("int64_t") long ixh_interp_live_bytes(@Cast("IxInterp*") long interp);
+    static native @Cast("int64_t") long ixh_interp_live_blocks(@Cast("IxInterp*") long interp);
+    static native @Cast("int64_t") long ixh_interp_footprint(@Cast("IxInterp*") long interp);
+    static native @Cast("int64_t") long ixh_interp_handle_count(@Cast("IxInterp*") long interp);
+    static native @Cast("int64_t") long ixh_interp_collect(@Cast("IxInterp*") long interp);
     static native @Cast("int64_t") long ixh_debug_take_violations(@Cast("char*") BytePointer buf,
                                                                   @Cast("size_t") long cap);
-    static native int ixh_interp_close(IxInterp interp, @Cast("uint8_t*") ByteBuffer buf,
-                                       @Cast("size_t") long cap, @Cast("size_t*") SizeTPointer len);
+    static native int ixh_interp_close(@Cast("IxInterp*") long interp, @Cast("uint8_t*") long buf,
+                                       @Cast("size_t") long cap, @Cast("size_t*") long len);
 
-    static native int ixh_import(IxInterp interp, @Cast("uint8_t*") ByteBuffer buf,
+    static native int ixh_import(@Cast("IxInterp*") long interp, @Cast("uint8_t*") long buf,
                                  @Cast("size_t") long len, @Cast("size_t") long cap);
-    static native int ixh_call(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
-                               @Cast("size_t") long len, @Cast("size_t") long cap);
-    static native int ixh_getattr(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
-                                  @Cast("size_t") long len, @Cast("size_t") long cap);
-    static native int ixh_setattr(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
-                                  @Cast("size_t") long len, @Cast("size_t") long cap);
-    static native int ixh_describe(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
-                                   @Cast("size_t") long len, @Cast("size_t") long cap);
-    static native int ixh_expand(IxInterp interp, @Cast("int64_t") long target, @Cast("uint8_t*") ByteBuffer buf,
-                                 @Cast("size_t") long len, @Cast("size_t") long cap);
-    static native int ixh_release(IxInterp interp, @Cast("int64_t") long handle);
+    static native int ixh_call(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
+                               @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_getattr(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
+                                  @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_setattr(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
+                                  @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_describe(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
+                                   @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_expand(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
+                                 @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_release(@Cast("IxInterp*") long interp, @Cast("int64_t") long handle);
 
     // queues and shared buffers (isolex_host.h, ABI.md 11): pointers travel as Java longs,
     // exactly as the wire format carries them (IXW_BUFFER / IXW_QUEUE: int64)
     static native @Cast("int64_t") long ixh_shared_bytes();
     static native @Cast("intptr_t") long ixh_buffer_new(@Cast("size_t") long size);
     static native @Cast("uint8_t*") BytePointer ixh_buffer_data(@Cast("IxhBuffer*") long b,
-                                                                @Cast("size_t*") ByteBuffer size);
+                                                                @Cast("size_t*") long size);
     static native void ixh_buffer_release(@Cast("IxhBuffer*") long b);
     static native @Cast("intptr_t") long ixh_queue_new(@Cast("int64_t") long capacity);
     static native void ixh_queue_release(@Cast("IxhQueue*") long q);
     static native @Cast("int64_t") long ixh_queue_size(@Cast("IxhQueue*") long q);
-    static native int ixh_queue_put(@Cast("IxhQueue*") long q, @Cast("const uint8_t*") ByteBuffer buf,
+    static native int ixh_queue_put(@Cast("IxhQueue*") long q, @Cast("const uint8_t*") long buf,
                                     @Cast("size_t") long len, double timeout);
-    static native int ixh_queue_get(@Cast("IxhQueue*") long q, @Cast("uint8_t*") ByteBuffer buf,
-                                    @Cast("size_t") long cap, double timeout, @Cast("size_t*") ByteBuffer len);
+    static native int ixh_queue_get(@Cast("IxhQueue*") long q, @Cast("uint8_t*") long buf,
+                                    @Cast("size_t") long cap, double timeout, @Cast("size_t*") long len);
 
     // ------------------------------------------------------------------ the public surface
 
@@ -135,50 +136,73 @@ public final class NativeBridge {
     public static long loadedLibraries() { return ixh_loaded_libraries(); }
 
     /**
-     * Creates an interpreter.
-     *
-     * @param modulePath ':'-separated directories, or null; passed as UTF-8 bytes, so
-     *                   non-ASCII directory names work
-     * @param memoryLimit bytes, 0 for none
-     * @param legacyPrivateCopies {@code IxInterpConfig.legacy_private_copies} (ABI.md 7.4)
-     * @param debug {@code IxInterpConfig.debug}: debug mode (ABI.md 10)
-     * @return the interpreter, or null when the process is out of memory
+     * An {@code IxInterpConfig}, built once and reused for every interpreter made with it
+     * (ixh_interp_new only reads it, and copies the module path). Both the struct and the
+     * path live in JVM-allocated direct buffers, laid out with the offsets JavaCPP compiled
+     * from isolex_host.h, so creating an interpreter allocates no native memory of ours and
+     * registers no JavaCPP deallocator.
      */
-    public static IxInterp interpNew(String modulePath, long memoryLimit, boolean legacyPrivateCopies,
-                                     boolean debug) {
-        try (IxInterpConfig config = new IxInterpConfig();
-             BytePointer path = modulePath == null ? null
-                     : new BytePointer(modulePath.getBytes(StandardCharsets.UTF_8).length + 1)) {
-            if (path != null) {
+    public static final class Config {
+        private final ByteBuffer struct, path; // path: kept reachable while struct points at it
+        private final long address;
+
+        /**
+         * @param modulePath ':'-separated directories, or null; passed as UTF-8 bytes, so
+         *                   non-ASCII directory names work
+         * @param memoryLimit bytes, 0 for none
+         * @param legacyPrivateCopies {@code IxInterpConfig.legacy_private_copies} (ABI.md 7.4)
+         * @param debug {@code IxInterpConfig.debug}: debug mode (ABI.md 10)
+         */
+        public Config(String modulePath, long memoryLimit, boolean legacyPrivateCopies, boolean debug) {
+            Class<IxInterpConfig> c = IxInterpConfig.class;
+            Loader.load(c); // registers the class's size and member offsets
+            struct = ByteBuffer.allocateDirect(Loader.sizeof(c)).order(ByteOrder.nativeOrder());
+            long pathAddress = 0;
+            if (modulePath != null) {
                 byte[] utf8 = modulePath.getBytes(StandardCharsets.UTF_8);
-                path.put(utf8, 0, utf8.length).put(utf8.length, (byte) 0);
+                path = ByteBuffer.allocateDirect(utf8.length + 1).put(utf8).put((byte) 0);
+                pathAddress = address(path);
+            } else {
+                path = null;
             }
-            config.module_path(path).memory_limit(memoryLimit).legacy_private_copies(legacyPrivateCopies ? 1 : 0)
-                    .debug(debug ? 1 : 0);
-            IxInterp interp = ixh_interp_new(config);
-            return interp == null || interp.isNull() ? null : interp;
+            struct.putLong(Loader.offsetof(c, "module_path"), pathAddress)
+                    .putLong(Loader.offsetof(c, "memory_limit"), memoryLimit)
+                    .putInt(Loader.offsetof(c, "legacy_private_copies"), legacyPrivateCopies ? 1 : 0)
+                    .putInt(Loader.offsetof(c, "debug"), debug ? 1 : 0);
+            address = address(struct);
         }
     }
 
-    public static long interpId(IxInterp interp) { return ixh_interp_id(interp); }
+    /** The address of a direct buffer's byte 0. */
+    public static long address(ByteBuffer direct) {
+        if (!direct.isDirect()) throw new IllegalArgumentException("not a direct buffer");
+        try (Pointer p = new Pointer(direct)) {
+            return p.address();
+        }
+    }
 
-    public static long interpLiveBytes(IxInterp interp) { return ixh_interp_live_bytes(interp); }
+    /** Creates an interpreter: its {@code IxInterp *}, or 0 when the process is out of memory. */
+    public static long interpNew(Config config) { return ixh_interp_new(config.address); }
 
-    public static long interpLiveBlocks(IxInterp interp) { return ixh_interp_live_blocks(interp); }
+    public static long interpId(long interp) { return ixh_interp_id(interp); }
+
+    public static long interpLiveBytes(long interp) { return ixh_interp_live_bytes(interp); }
+
+    public static long interpLiveBlocks(long interp) { return ixh_interp_live_blocks(interp); }
 
     /**
      * Every native byte the interpreter holds, its own builtins (types, singletons, caches)
      * included: what an idle interpreter costs (ixh_interp_footprint). For benchmarks.
      */
-    public static long interpFootprint(IxInterp interp) { return ixh_interp_footprint(interp); }
+    public static long interpFootprint(long interp) { return ixh_interp_footprint(interp); }
 
-    public static long interpHandleCount(IxInterp interp) { return ixh_interp_handle_count(interp); }
+    public static long interpHandleCount(long interp) { return ixh_interp_handle_count(interp); }
 
     /**
      * Runs the interpreter's cycle collector now: the number of unreachable objects it
      * found (and freed), or -1 when called from inside the interpreter (never from Java).
      */
-    public static long interpCollect(IxInterp interp) { return ixh_interp_collect(interp); }
+    public static long interpCollect(long interp) { return ixh_interp_collect(interp); }
 
     /** Room for one drain of the violation log; a longer log is cut (the count stays exact). */
     private static final int VIOLATIONS_CAPACITY = 256 * 1024;
@@ -210,33 +234,26 @@ public final class NativeBridge {
     }
 
     /**
-     * Closes and frees the interpreter; the leak report (if any) is written into {@code buf}
-     * from position 0, and {@code buf}'s limit is set to its length.
+     * Closes and frees the interpreter; the leak report (if any) is written into {@code w}'s
+     * buffer from byte 0, and the buffer's limit is set to its length.
      *
      * @return 0 when nothing leaked, 1 when something did
      */
-    public static int interpClose(IxInterp interp, ByteBuffer buf) {
-        try (SizeTPointer len = new SizeTPointer(1)) {
-            len.put(0L);
-            buf.clear();
-            int rc = ixh_interp_close(interp, buf, buf.capacity(), len);
-            long n = len.get();
-            buf.clear();
-            buf.limit((int) Math.min(Math.max(n, 0), buf.capacity()));
-            return rc;
-        }
+    public static int interpClose(long interp, Wire w) {
+        SizeOut out = SizeOut.get();
+        int rc = ixh_interp_close(interp, w.address(), w.capacity(), out.address);
+        w.flipForRead((int) Math.min(Math.max(out.value(), 0), w.capacity()));
+        return rc;
     }
 
-    /** ixh_import: {@code buf} holds {@code len} bytes (a str), has {@code buf.capacity()} room. */
-    public static int importModule(IxInterp interp, ByteBuffer buf, int len) {
-        buf.clear();
-        return ixh_import(interp, buf, len, buf.capacity());
+    /** ixh_import: {@code w} holds the module name (a str); its whole buffer is the reply's room. */
+    public static int importModule(long interp, Wire w) {
+        return ixh_import(interp, w.address(), w.length(), w.capacity());
     }
 
-    /** One of the (interp, target, buf, len, cap) value-API operations. */
-    public static int op(Op op, IxInterp interp, long target, ByteBuffer buf, int len) {
-        buf.clear();
-        long cap = buf.capacity();
+    /** One of the (interp, target, buf, len, cap) value-API operations, on {@code w}'s request. */
+    public static int op(Op op, long interp, long target, Wire w) {
+        long buf = w.address(), len = w.length(), cap = w.capacity();
         switch (op) {
             case CALL: return ixh_call(interp, target, buf, len, cap);
             case GETATTR: return ixh_getattr(interp, target, buf, len, cap);
@@ -248,7 +265,7 @@ public final class NativeBridge {
     }
 
     /** Drops the reference a handle owns: 0, or -1 for a stale/foreign handle. */
-    public static int release(IxInterp interp, long handle) {
+    public static int release(long interp, long handle) {
         return ixh_release(interp, handle);
     }
 
@@ -260,10 +277,23 @@ public final class NativeBridge {
 
     /**
      * A size_t out-parameter per thread: an 8-byte direct buffer the JVM allocated (so no
-     * native allocation of ours outlives a call, and LeakSanitizer sees only the JVM's).
+     * native allocation of ours outlives a call, and LeakSanitizer sees only the JVM's),
+     * with its address worked out once.
      */
-    private static final ThreadLocal<ByteBuffer> SIZE_OUT =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(8).order(java.nio.ByteOrder.nativeOrder()));
+    static final class SizeOut {
+        private static final ThreadLocal<SizeOut> PER_THREAD = ThreadLocal.withInitial(SizeOut::new);
+        final ByteBuffer bytes = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+        final long address = address(bytes);
+
+        /** The calling thread's, set to 0. */
+        static SizeOut get() {
+            SizeOut s = PER_THREAD.get();
+            s.bytes.putLong(0, 0L);
+            return s;
+        }
+
+        long value() { return bytes.getLong(0); }
+    }
 
     /** Bytes held by shared buffers, queues and queued items (ixh_shared_bytes). */
     public static long sharedBytes() { return ixh_shared_bytes(); }
@@ -277,10 +307,9 @@ public final class NativeBridge {
      * keep the native memory alive: the caller must (see org.isolex.SharedBuffer).
      */
     public static ByteBuffer bufferBytes(long b) {
-        ByteBuffer out = SIZE_OUT.get();
-        out.clear();
-        BytePointer p = ixh_buffer_data(b, out);
-        long size = out.getLong(0);
+        SizeOut out = SizeOut.get();
+        BytePointer p = ixh_buffer_data(b, out.address);
+        long size = out.value();
         if (size == 0) return null;
         if (size > Integer.MAX_VALUE) throw new IllegalStateException("a shared buffer of " + size
                 + " bytes does not fit a ByteBuffer");
@@ -289,17 +318,14 @@ public final class NativeBridge {
 
     /** Address of a shared buffer's first byte (what IxBuffer_Data returns inside an interpreter). */
     public static long bufferAddress(long b) {
-        ByteBuffer out = SIZE_OUT.get();
-        out.clear();
-        return ixh_buffer_data(b, out).address();
+        return ixh_buffer_data(b, SizeOut.get().address).address();
     }
 
     /** Size of a shared buffer in bytes. */
     public static long bufferSize(long b) {
-        ByteBuffer out = SIZE_OUT.get();
-        out.clear();
-        ixh_buffer_data(b, out);
-        return out.getLong(0);
+        SizeOut out = SizeOut.get();
+        ixh_buffer_data(b, out.address);
+        return out.value();
     }
 
     /** Drops one reference to a shared buffer; the last one frees it. Any thread, no interpreter lock. */
@@ -314,28 +340,24 @@ public final class NativeBridge {
     public static long queueSize(long q) { return ixh_queue_size(q); }
 
     /**
-     * ixh_queue_put of the {@code len} bytes at the start of {@code buf} (one shareable value),
-     * waiting at most {@code timeout} seconds (0: not at all; < 0: for ever).
+     * ixh_queue_put of the value encoded in {@code w} (one shareable value), waiting at most
+     * {@code timeout} seconds (0: not at all; < 0: for ever).
      */
-    public static int queuePut(long q, ByteBuffer buf, int len, double timeout) {
-        buf.clear();
-        return ixh_queue_put(q, buf, len, timeout);
+    public static int queuePut(long q, Wire w, double timeout) {
+        return ixh_queue_put(q, w.address(), w.length(), timeout);
     }
 
     /**
-     * ixh_queue_get into {@code buf} (its whole capacity). Returns the status; on QUEUE_OK the
-     * item's length, on QUEUE_TOO_BIG the length needed, is then {@link #lastQueueLength()}.
+     * ixh_queue_get into {@code w}'s buffer (its whole capacity). Returns the status; on
+     * QUEUE_OK the item's length, on QUEUE_TOO_BIG the length needed, is then
+     * {@link #lastQueueLength()}.
      */
-    public static int queueGet(long q, ByteBuffer buf, double timeout) {
-        ByteBuffer out = SIZE_OUT.get();
-        out.clear();
-        out.putLong(0, 0L);
-        buf.clear();
-        return ixh_queue_get(q, buf, buf.capacity(), timeout, out);
+    public static int queueGet(long q, Wire w, double timeout) {
+        return ixh_queue_get(q, w.address(), w.capacity(), timeout, SizeOut.get().address);
     }
 
     /** The length the calling thread's last {@link #queueGet} reported. */
     public static long lastQueueLength() {
-        return SIZE_OUT.get().getLong(0);
+        return SizeOut.PER_THREAD.get().value();
     }
 }

@@ -107,6 +107,8 @@ public final class Wire {
     };
 
     private ByteBuffer buf;
+    /** Address of buf's byte 0, worked out on first use ({@link #address()}); 0: not yet. */
+    private long address;
     /** What {@link #lend} registered: run by {@link #endLoans()} after the native call. */
     private final ArrayList<Runnable> loans = new ArrayList<>();
     private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
@@ -115,7 +117,12 @@ public final class Wire {
 
     /** A Wire of its own (not the thread's); mostly for tests. */
     public Wire(int capacity) {
-        buf = ByteBuffer.allocateDirect(Math.max(capacity, 64)).order(ByteOrder.LITTLE_ENDIAN);
+        use(ByteBuffer.allocateDirect(Math.max(capacity, 64)));
+    }
+
+    private void use(ByteBuffer direct) {
+        buf = direct.order(ByteOrder.LITTLE_ENDIAN);
+        address = 0;
     }
 
     /** The calling thread's Wire, reset to empty. */
@@ -132,14 +139,24 @@ public final class Wire {
     public Wire reset() {
         endLoans();
         if (buf.capacity() > KEEP_CAPACITY) {
-            buf = ByteBuffer.allocateDirect(INITIAL_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
+            use(ByteBuffer.allocateDirect(INITIAL_CAPACITY));
         }
         buf.clear();
         return this;
     }
 
-    /** The direct buffer to pass to native code (address of byte 0, capacity as cap). */
+    /** The direct buffer native code reads and writes (from byte 0, up to its capacity). */
     public ByteBuffer buffer() { return buf; }
+
+    /** The address of the buffer's byte 0: what native code is given as {@code uint8_t *buf}. */
+    public long address() {
+        long a = address;
+        if (a == 0) address = a = NativeBridge.address(buf);
+        return a;
+    }
+
+    /** The buffer's size: what native code is given as {@code cap}. */
+    public int capacity() { return buf.capacity(); }
 
     /** Bytes written so far. */
     public int length() { return buf.position(); }
@@ -150,7 +167,7 @@ public final class Wire {
             throw new IllegalStateException("a result of " + capacity + " bytes does not fit a Java buffer");
         }
         if (buf.capacity() < capacity) {
-            buf = ByteBuffer.allocateDirect((int) capacity).order(ByteOrder.LITTLE_ENDIAN);
+            use(ByteBuffer.allocateDirect((int) capacity));
         }
         buf.clear();
     }
@@ -181,7 +198,7 @@ public final class Wire {
         ByteBuffer bigger = ByteBuffer.allocateDirect((int) cap).order(ByteOrder.LITTLE_ENDIAN);
         buf.flip();
         bigger.put(buf);
-        buf = bigger;
+        use(bigger);
     }
 
     public Wire tag(int tag) {
@@ -203,6 +220,23 @@ public final class Wire {
     }
 
     public Wire str(String s) {
+        if (!isAscii(s)) return strEncoded(s);
+        int n = s.length();
+        ensure(5 + n);
+        buf.put((byte) STR).putInt(n);
+        for (int i = 0; i < n; i++) buf.put((byte) s.charAt(i)); // ASCII is its own UTF-8
+        return this;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            if (s.charAt(i) >= 0x80) return false;
+        }
+        return true;
+    }
+
+    /** Any other string, through the strict encoder (an unpaired surrogate is an error). */
+    private Wire strEncoded(String s) {
         ByteBuffer bytes;
         try {
             bytes = utf8.reset().encode(CharBuffer.wrap(s));

@@ -35,6 +35,22 @@ class WireTest {
                 Wire.STR, 2, 0, 0, 0, (byte) 0xc3, (byte) 0xa9}, b);
     }
 
+    /** ASCII takes a byte-per-char path, anything else the encoder: both must give UTF-8. */
+    @Test
+    void strIsUtf8OnBothSidesOfTheAsciiLine() {
+        Wire w = new Wire(64);
+        w.str("\u0000\u007f").str("\u0080").str("");
+        byte[] b = new byte[w.length()];
+        w.buffer().flip();
+        w.buffer().get(b);
+        assertArrayEquals(new byte[] {Wire.STR, 2, 0, 0, 0, 0, 0x7f, Wire.STR, 2, 0, 0, 0, (byte) 0xc2, (byte) 0x80,
+                Wire.STR, 0, 0, 0, 0}, b);
+        Wire small = new Wire(64); // the ASCII path grows the buffer like the encoder does
+        String longAscii = "x".repeat(1000);
+        small.str(longAscii);
+        assertEquals(longAscii, small.flipForRead(small.length()).readStr());
+    }
+
     @Test
     void roundTrips() {
         for (Object v : new Object[] {null, true, false, 0L, Long.MIN_VALUE, Long.MAX_VALUE, 1.5, Double.NEGATIVE_INFINITY,
