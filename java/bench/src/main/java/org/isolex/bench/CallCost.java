@@ -130,14 +130,14 @@ final class CallCost {
                 + "**native value API** `ixh_call` %.0f ns: the interpreter's mutex ≈ %.0f, the lookup of \"echo\" on "
                 + "the module ≈ %.0f (`Ix_CallMethod` − `Ix_Call`), the dispatch into `probe_echo` ≈ %.0f, the rest "
                 + "≈ %.0f decoding the request, encoding the reply, the stack context and the handle table; "
-                + "**JNI and JavaCPP's argument handling** ≈ %.0f ns (`bridgeEcho` − C value API; the bare JNI "
-                + "transition is %.0f ns, and with a direct ByteBuffer %.0f ns: JavaCPP fetches the buffer's "
-                + "address with `GetDirectBufferAddress`, which HotSpot implements with an `IsInstanceOf` check, "
-                + "and its position with `GetIntField`, and the `IxInterp` pointer costs one `GetLongField` more); "
-                + "**the Java layer** ≈ %.0f ns (`isolexEcho` − `bridgeEcho`: the varargs array, the interpreter's "
-                + "read lock ≈ %.0f, encoding the method name through a `CharsetEncoder` and the argument, "
-                + "the `BiConsumer` lambda, decoding the reply into a `Long`). `ixh_enter`/`ixh_leave` (%.0f ns) "
-                + "is higher than the mutex because it allocates its context; `ixh_call`'s is on the stack.",
+                + "**JNI** ≈ %.0f ns (`bridgeEcho` − C value API; the bare transition is %.0f ns: the interpreter and "
+                + "the wire buffer cross as plain longs. Passed as a JavaCPP Pointer and a direct ByteBuffer, as "
+                + "`jniBufferAdd1` does, JavaCPP fetches them with `GetLongField`, `GetDirectBufferAddress` (an "
+                + "`IsInstanceOf` inside HotSpot) and `GetIntField`: %.0f ns for the buffer alone); **the Java "
+                + "layer** ≈ %.0f ns (`isolexEcho` − `bridgeEcho`: the varargs array, the close gate ≈ %.0f, "
+                + "writing the method name and the argument, the `BiConsumer` lambda, decoding the reply into a "
+                + "`Long`). `ixh_enter`/`ixh_leave` (%.0f ns) is higher than the mutex because it allocates its "
+                + "context; `ixh_call`'s is on the stack.",
                 echo, cValue, mutex, method - dispatch, dispatch, cValue - mutex - method, bridge - cValue, raw, jniBuf,
                 echo - bridge, ns.getOrDefault("javaGate", Double.NaN), s.c("call.release.enter_leave_ns")));
         s.budget("Java → trivial extension call (probe.echo) vs raw JNI (add1)",
