@@ -43,6 +43,7 @@ IxdScenarioFn ixd_legacy_copies;                                        /* threa
 IxdScenarioFn ixd_inject;                                               /* inject */
 IxdScenarioFn ixd_buggy;                                                /* buggy */
 IxdScenarioFn ixd_cycles_held;                                          /* modules */
+IxdScenarioFn ixd_queues;                                               /* queue */
 IxdScenarioFn ixd_run;                                                  /* run */
 IxdScenarioFn ixd_bench;                                                /* bench */
 

@@ -66,6 +66,11 @@ static const Scenario scenarios[] = {
       "legacy_private_copies: a legacy module loads again from a private copy" },
     { "cycles-held", ixd_cycles_held, 1,
       "[N]  cycles with one more interpreter keeping the libraries mapped", "20" },
+    { "queues", ixd_queues, 1,
+      "[N]  queues and shared buffers (ABI.md 11), the embedder's side and\n"
+      "                       inside: errors, shared bytes, wrap-around, a wait giving up\n"
+      "                       the lock; N items (default 50000) per producer/consumer run",
+      "2000" },
     /* `run` is a tool, not a test: it needs --module, so its max_args is a macro, which
      * keeps CMake from registering driver-run (and memcheck-, asan-run) with no
      * arguments; valgrind/CMakeLists.txt registers its tests. In `all` it runs counter. */
@@ -89,7 +94,8 @@ static const Scenario scenarios[] = {
       "                       trivial call layer by layer, create/import/call/close, queue\n"
       "                       throughput, the memory of K interpreters",
       IXD_NOT_IN_ALL },
-    { "all", run_all, 0, "every scenario above in turn (cycles with N=20, threads 1 s)" },
+    { "all", run_all, 0,
+      "every scenario above in turn (cycles with N=20, threads 1 s, queues N=2000)" },
 };
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
 
