@@ -275,8 +275,11 @@ static int put_item(IxQueue *q, const uint8_t *data, size_t len, uint8_t *block,
     return rc;
 }
 
-/* Take the first item into *out: its block and references become the caller's. With
- * room != 0 an item longer than room stays first: IX_QUEUE_TOO_BIG, its length in out->len. */
+/* Take the first item into *out: its block and references become the caller's. An item
+ * longer than room stays first: IX_QUEUE_TOO_BIG, its length in out->len. ANY_SIZE: no limit
+ * (an interpreter's get, which makes an object of any size). */
+#define ANY_SIZE SIZE_MAX
+
 static int take_item(IxQueue *q, double timeout, Item *out, size_t room)
 {
     if (timeout != 0) spin_until(q, has_item);
@@ -287,7 +290,7 @@ static int take_item(IxQueue *q, double timeout, Item *out, size_t room)
     } else {
         const Item *it = &q->items[q->head];
         out->len = it->len;
-        if (room && it->len > room) {
+        if (it->len > room) {
             rc = IX_QUEUE_TOO_BIG;
         } else {
             *out = *it;
@@ -423,10 +426,10 @@ IxObject *ix_queue_get_value(IxContext *ctx, IxObject *queue, double timeout)
     if (!q) return NULL;
     Item it;
     int rc = IX_QUEUE_TIMEOUT;
-    if (timeout == 0 || has_item(q, count_hint(q))) rc = take_item(q, 0, &it, 0);
+    if (timeout == 0 || has_item(q, count_hint(q))) rc = take_item(q, 0, &it, ANY_SIZE);
     if (rc == IX_QUEUE_TIMEOUT && timeout != 0) {
         bool released = release_for_wait(ctx);
-        rc = take_item(q, timeout, &it, 0);
+        rc = take_item(q, timeout, &it, ANY_SIZE);
         if (released) ix_ctx_reacquire(ctx);
     }
     if (rc == IX_QUEUE_TIMEOUT) return ix_err_format(ctx, IX_EXC_QUEUEEMPTY, "queue is empty");
@@ -496,7 +499,7 @@ IX_API int ixh_queue_put(IxhQueue *q, const uint8_t *buf, size_t len, double tim
 IX_API int ixh_queue_get(IxhQueue *q, uint8_t *buf, size_t cap, double timeout, size_t *len)
 {
     Item it;
-    int rc = take_item((IxQueue *)q, timeout, &it, cap ? cap : 1);
+    int rc = take_item((IxQueue *)q, timeout, &it, cap); /* cap 0: every item is too big */
     if (rc == IX_QUEUE_TIMEOUT) return rc;
     *len = it.len;
     if (rc != IX_QUEUE_OK) return rc;
