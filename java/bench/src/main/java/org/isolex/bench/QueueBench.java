@@ -73,9 +73,12 @@ final class QueueBench {
             s.budget("queue, small values one way, Java → interpreter", Md.rate(javaToInterp), "≥ 2 M/s",
                     javaToInterp >= 2e6);
         }
+        // No copy: B saw A's address every time, and 1 MiB buffers cross far faster than 1 MiB
+        // bytes objects can be copied (their rate next to the 64 B buffers' is only noise:
+        // the same pointer crosses either way).
         double r1 = s.c("queue.buffer_1MiB_per_s"), r64 = s.c("queue.buffer_64B_per_s");
         s.budget("a 1 MiB shared buffer crosses without a copy", Md.f("same address; %s (64 B: %s; 1 MiB bytes copied: %s)",
-                Md.rate(r1), Md.rate(r64), Md.rate(bytes)), "no copy", allSame && r1 > 0.5 * r64);
+                Md.rate(r1), Md.rate(r64), Md.rate(bytes)), "no copy", allSame && r1 > 10 * bytes);
     }
 
     // ------------------------------------------------------------------ from Java
