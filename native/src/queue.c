@@ -9,8 +9,13 @@
  *     float, str, bytes, buffers, queues, tuples of these) into the wire format; the receiver
  *     decodes it into its own interpreter (or into Java values). A queue item owns a
  *     reference to every buffer and queue inside it until it is received or dropped.
- * A queue has its own mutex and condition variables. Lock order: an interpreter's lock,
- * then a queue's lock; a thread that must wait on a queue from inside an interpreter first
+ * A queue is a ring with two ends, each with its own mutex: putters take the put lock,
+ * getters the get lock, and the item count between them is atomic. A producer thread and a
+ * consumer thread then never take the same lock, and each lock stays in its own core's
+ * cache; what crosses per item is the count and the slot. (One lock for both ends was the
+ * cost of a small item: its cache line moved between the cores on every put and get.)
+ * Lock order: an interpreter's lock, then a queue's put lock, then its get lock (only growing
+ * the ring holds both). A thread that must wait on a queue from inside an interpreter first
  * gives up the interpreter lock (like IxLock_Release), so both ends may live in one
  * interpreter. One that need not wait keeps it: most puts and gets, and the cheap ones.
  */
@@ -76,17 +81,32 @@ typedef struct Item {
     } u;
 } Item;
 
-/* Ordered by use: the lock, then what every put and get touches under it; the condition
- * variables are for waits only. */
+/* Each group on cache lines of its own (the pads), so that one end's writes never evict
+ * what the other end is using. */
 struct IxQueue {
-    pthread_mutex_t lock;
-    Item *items;           /* locked: a ring of cap slots, cap a power of two */
-    size_t head, count, cap;  /* locked */
-    int getters, putters;  /* locked: threads waiting on not_empty / not_full: signal only those */
-    _Atomic size_t spin_count; /* count, for waiters spinning unlocked (relaxed) */
-    int64_t capacity;      /* 0: unbounded; never changes */
+    /* The getters' end. */
+    pthread_mutex_t get_lock;
+    pthread_cond_t not_empty;  /* waited on with get_lock */
+    size_t head;               /* get_lock: the slot of the first item */
+    char pad1[64];
+    /* The putters' end. */
+    pthread_mutex_t put_lock;
+    pthread_cond_t not_full;   /* waited on with put_lock */
+    size_t tail;               /* put_lock: the slot after the last item */
+    char pad2[64];
+    /* Items in the ring. A put adds one after writing its slot, a get takes one away after
+     * reading its slot (both seq_cst): a slot is only ever used by one side at a time. */
+    _Atomic size_t count;
+    char pad3[64];
+    /* Threads waiting on not_empty / not_full: the other end signals only when nonzero.
+     * Written only around a wait, so read by every put and get without a miss. */
+    _Atomic int getters, putters;
+    /* The ring: cap slots, cap a power of two. Replaced only by grow, which holds both
+     * locks; each end reads them under its own. */
+    Item *items;
+    size_t cap;
+    int64_t capacity;          /* 0: unbounded; never changes */
     _Atomic int64_t refs;
-    pthread_cond_t not_empty, not_full;
 };
 
 static bool in_slot(size_t len)
@@ -117,12 +137,13 @@ IxQueue *ix_queue_new(int64_t capacity)
     IxQueue *q = ix_host_alloc(sizeof *q);
     if (!q) return NULL;
     atomic_init(&q->refs, 1);
-    /* Held for a few dozen instructions at a time: a contender spins briefly rather than
-     * sleeping in the kernel at once. */
+    /* Held for a few dozen instructions at a time: a contender (two putters, two getters)
+     * spins briefly rather than sleeping in the kernel at once. */
     pthread_mutexattr_t attr;
     pthread_mutexattr_init(&attr);
     pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-    pthread_mutex_init(&q->lock, &attr);
+    pthread_mutex_init(&q->get_lock, &attr);
+    pthread_mutex_init(&q->put_lock, &attr);
     pthread_mutexattr_destroy(&attr);
     pthread_cond_init(&q->not_empty, NULL);
     pthread_cond_init(&q->not_full, NULL);
@@ -142,7 +163,8 @@ void ix_queue_decref(IxQueue *q)
 {
     if (atomic_fetch_sub_explicit(&q->refs, 1, memory_order_acq_rel) != 1) return;
     int64_t extra = 0;
-    for (size_t i = 0; i < q->count; i++) {
+    size_t count = atomic_load(&q->count);
+    for (size_t i = 0; i < count; i++) {
         const Item *it = &q->items[(q->head + i) & (q->cap - 1)];
         extra += item_extra(it);
         item_drop(it);
@@ -151,30 +173,34 @@ void ix_queue_decref(IxQueue *q)
     ix_host_free(q->items);
     pthread_cond_destroy(&q->not_empty);
     pthread_cond_destroy(&q->not_full);
-    pthread_mutex_destroy(&q->lock);
+    pthread_mutex_destroy(&q->get_lock);
+    pthread_mutex_destroy(&q->put_lock);
     ix_host_free(q);
 }
 
 int64_t ix_queue_size(IxQueue *q)
 {
-    pthread_mutex_lock(&q->lock);
-    int64_t n = (int64_t)q->count;
-    pthread_mutex_unlock(&q->lock);
-    return n;
+    return (int64_t)atomic_load(&q->count);
 }
 
-/* Doubling from 16 keeps cap a power of two, so positions wrap with a mask. */
+/* A full ring doubles (from 16: cap stays a power of two, so positions wrap with a mask).
+ * Caller holds put_lock; the get lock is taken too, so no getter reads the ring meanwhile
+ * and the count cannot change. */
 static bool grow(IxQueue *q)
 {
     size_t cap = q->cap ? q->cap * 2 : 16;
     Item *items = ix_host_alloc(cap * sizeof *items);
     if (!items) return false;
-    for (size_t i = 0; i < q->count; i++) items[i] = q->items[(q->head + i) & (q->cap - 1)];
+    pthread_mutex_lock(&q->get_lock);
+    size_t count = atomic_load(&q->count);
+    for (size_t i = 0; i < count; i++) items[i] = q->items[(q->head + i) & (q->cap - 1)];
     ix_host_free(q->items);
     atomic_fetch_add(&ix_shared_live_bytes, (int64_t)((cap - q->cap) * sizeof *items));
     q->items = items;
     q->cap = cap;
     q->head = 0;
+    q->tail = count;
+    pthread_mutex_unlock(&q->get_lock);
     return true;
 }
 
@@ -202,17 +228,16 @@ static void cpu_relax(void)
 #endif
 }
 
-/* The count as last stored, read without the lock: a hint, right whenever the reader is
- * synchronized with the last put or get, and rechecked under the lock before it counts. */
+/* The count read without ordering: a hint, rechecked by the put or get that acts on it. */
 static size_t count_hint(IxQueue *q)
 {
-    return atomic_load_explicit(&q->spin_count, memory_order_relaxed);
+    return atomic_load_explicit(&q->count, memory_order_relaxed);
 }
 
 /* Before a put or get that may wait takes the lock, spin a little for `ready`: on a busy
  * queue the other side makes it true within a microsecond or so, where sleeping costs a
  * system call on each side and two context switches -- more than a small item's whole
- * trip -- and retrying under the lock would fight the other side for it. */
+ * trip. */
 #define SPINS 200
 
 static void spin_until(IxQueue *q, bool (*ready)(IxQueue *, size_t))
@@ -220,22 +245,33 @@ static void spin_until(IxQueue *q, bool (*ready)(IxQueue *, size_t))
     for (int i = 0; i < SPINS && !ready(q, count_hint(q)); i++) cpu_relax();
 }
 
-/* Wait on `cond` until `ready` holds; false on timeout. Caller holds q->lock. `waiters`
- * counts this thread while it waits, so the other side signals only when someone does. */
-static bool wait_until(IxQueue *q, pthread_cond_t *cond, int *waiters, bool (*ready)(IxQueue *, size_t),
-                       double timeout)
+/* Wait on `cond` (with `lock`, which the caller holds) until `ready` holds; false on
+ * timeout. `waiters` counts this thread before the count is checked again: the other end
+ * changes the count, then reads `waiters` (all seq_cst), so either this thread sees the
+ * change or that end sees the waiter and signals -- taking `lock` to do it, which it gets
+ * only once this thread is inside the wait. */
+static bool wait_until(IxQueue *q, pthread_cond_t *cond, pthread_mutex_t *lock, _Atomic int *waiters,
+                       bool (*ready)(IxQueue *, size_t), double timeout)
 {
-    if (ready(q, q->count)) return true;
+    if (ready(q, atomic_load(&q->count))) return true;
     if (timeout == 0) return false;
     struct timespec ts;
     bool timed = deadline(timeout, &ts); /* only now: most calls never wait */
-    while (!ready(q, q->count)) {
-        (*waiters)++;
-        int rc = timed ? pthread_cond_timedwait(cond, &q->lock, &ts) : pthread_cond_wait(cond, &q->lock);
-        (*waiters)--;
-        if (rc == ETIMEDOUT) return ready(q, q->count);
-    }
-    return true;
+    int rc = 0;
+    atomic_fetch_add(waiters, 1);
+    while (!ready(q, atomic_load(&q->count)) && rc != ETIMEDOUT)
+        rc = timed ? pthread_cond_timedwait(cond, lock, &ts) : pthread_cond_wait(cond, lock);
+    atomic_fetch_sub(waiters, 1);
+    return ready(q, atomic_load(&q->count));
+}
+
+/* Wake one thread waiting on the other end, if there is one. Called with neither lock held. */
+static void wake(_Atomic int *waiters, pthread_mutex_t *lock, pthread_cond_t *cond)
+{
+    if (atomic_load(waiters) == 0) return;
+    pthread_mutex_lock(lock);
+    pthread_cond_signal(cond);
+    pthread_mutex_unlock(lock);
 }
 
 /* Whether a queue of `count` items takes one more / has one (capacity never changes). */
@@ -255,23 +291,23 @@ static bool has_item(IxQueue *q, size_t count)
 static int put_item(IxQueue *q, const uint8_t *data, size_t len, uint8_t *block, double timeout)
 {
     if (timeout != 0) spin_until(q, has_room);
-    pthread_mutex_lock(&q->lock);
+    pthread_mutex_lock(&q->put_lock);
     int rc = IX_QUEUE_OK;
-    if (!wait_until(q, &q->not_full, &q->putters, has_room, timeout)) {
+    if (!wait_until(q, &q->not_full, &q->put_lock, &q->putters, has_room, timeout)) {
         rc = IX_QUEUE_TIMEOUT;
-    } else if (q->count == q->cap && !grow(q)) {
-        rc = IX_QUEUE_NOMEM;
+    } else if (atomic_load(&q->count) == q->cap && !grow(q)) {
+        rc = IX_QUEUE_NOMEM; /* (getters only ever lower the count: full now, or it has room) */
     } else {
-        Item *it = &q->items[(q->head + q->count) & (q->cap - 1)];
+        Item *it = &q->items[q->tail];
         it->len = len;
         if (in_slot(len)) memcpy(it->u.bytes, data, len);
         else it->u.data = block;
-        q->count++;
-        atomic_store_explicit(&q->spin_count, q->count, memory_order_relaxed);
+        q->tail = (q->tail + 1) & (q->cap - 1);
         if (item_extra(it)) atomic_fetch_add(&ix_shared_live_bytes, item_extra(it));
-        if (q->getters) pthread_cond_signal(&q->not_empty);
+        atomic_fetch_add(&q->count, 1); /* the slot is the getters' from here */
     }
-    pthread_mutex_unlock(&q->lock);
+    pthread_mutex_unlock(&q->put_lock);
+    if (rc == IX_QUEUE_OK) wake(&q->getters, &q->get_lock, &q->not_empty);
     return rc;
 }
 
@@ -283,9 +319,9 @@ static int put_item(IxQueue *q, const uint8_t *data, size_t len, uint8_t *block,
 static int take_item(IxQueue *q, double timeout, Item *out, size_t room)
 {
     if (timeout != 0) spin_until(q, has_item);
-    pthread_mutex_lock(&q->lock);
+    pthread_mutex_lock(&q->get_lock);
     int rc = IX_QUEUE_OK;
-    if (!wait_until(q, &q->not_empty, &q->getters, has_item, timeout)) {
+    if (!wait_until(q, &q->not_empty, &q->get_lock, &q->getters, has_item, timeout)) {
         rc = IX_QUEUE_TIMEOUT;
     } else {
         const Item *it = &q->items[q->head];
@@ -295,13 +331,12 @@ static int take_item(IxQueue *q, double timeout, Item *out, size_t room)
         } else {
             *out = *it;
             q->head = (q->head + 1) & (q->cap - 1);
-            q->count--;
-            atomic_store_explicit(&q->spin_count, q->count, memory_order_relaxed);
             if (item_extra(out)) atomic_fetch_sub(&ix_shared_live_bytes, item_extra(out));
-            if (q->putters) pthread_cond_signal(&q->not_full);
+            atomic_fetch_sub(&q->count, 1); /* the slot is the putters' from here */
         }
     }
-    pthread_mutex_unlock(&q->lock);
+    pthread_mutex_unlock(&q->get_lock);
+    if (rc == IX_QUEUE_OK) wake(&q->putters, &q->put_lock, &q->not_full);
     return rc;
 }
 
