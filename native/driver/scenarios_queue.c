@@ -20,6 +20,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -451,6 +452,69 @@ static void run_pipe(IxInterp *a, IxInterp *b, int64_t capacity, int mixed, long
     ixd_scenario_detail(NULL);
 }
 
+/* Many to many: PEERS embedder threads put ints, PEERS others take them, through one
+ * queue; every put and get contends with others on its own end and with the other end.
+ * Every int arrives exactly once, and each taker sees each putter's ints in the order they
+ * were put (the queue is FIFO and every putter puts in order). */
+#define PEERS 3
+
+typedef struct Peer {
+    IxhQueue *q;
+    long n, id;             /* a putter puts id * n .. id * n + n - 1 */
+    _Atomic char *seen;     /* PEERS * n flags, one per int */
+} Peer;
+
+static void *many_put(void *arg)
+{
+    Peer *p = arg;
+    put_ints(p->q, p->id * p->n, p->id * p->n + p->n);
+    return NULL;
+}
+
+static void *many_take(void *arg)
+{
+    Peer *p = arg;
+    uint8_t out[16];
+    int64_t last[PEERS] = { -1, -1, -1 };
+    long i;
+    for (i = 0; i < p->n; i++) {
+        size_t n = take(p->q, out, sizeof out, LONG_WAIT, IXD_AT);
+        int64_t v;
+        CHECK(n == 9 && out[0] == IXW_INT);
+        memcpy(&v, out + 1, 8);
+        CHECK(v >= 0 && v < PEERS * p->n);
+        CHECK(v > last[v / p->n]); /* in order from its putter */
+        last[v / p->n] = v;
+        CHECK(atomic_exchange(&p->seen[v], 1) == 0); /* once */
+    }
+    return NULL;
+}
+
+static void many_to_many(int64_t capacity, long n)
+{
+    char detail[64];
+    _Atomic char *seen = calloc((size_t)(PEERS * n), sizeof *seen);
+    Peer putters[PEERS], takers[PEERS];
+    pthread_t threads[2 * PEERS];
+    IxhQueue *q = ixh_queue_new(capacity);
+    long i;
+    CHECK(q != NULL && seen != NULL);
+    snprintf(detail, sizeof detail, "%d putters, %d takers, capacity %d", PEERS, PEERS, (int)capacity);
+    ixd_scenario_detail(detail);
+    for (i = 0; i < PEERS; i++) {
+        putters[i] = (Peer){ q, n, i, seen };
+        takers[i] = putters[i];
+        CHECK_EQ_INT(pthread_create(&threads[2 * i], NULL, many_put, &putters[i]), 0);
+        CHECK_EQ_INT(pthread_create(&threads[2 * i + 1], NULL, many_take, &takers[i]), 0);
+    }
+    for (i = 0; i < 2 * PEERS; i++) CHECK_EQ_INT(pthread_join(threads[i], NULL), 0);
+    for (i = 0; i < PEERS * n; i++) CHECK(seen[i] == 1);
+    CHECK_EQ_INT(ixh_queue_size(q), 0);
+    ixh_queue_release(q);
+    free((void *)seen);
+    ixd_scenario_detail(NULL);
+}
+
 /* N from the scenario's argument (default 50000). */
 static long items_arg(int argc, char **argv)
 {
@@ -483,6 +547,8 @@ void ixd_queues(int argc, char **argv)
             run_pipe(a, b, capacity, mixed, n);
             run_pipe(a, NULL, capacity, mixed, n);
         }
+    many_to_many(4, n);
+    many_to_many(0, n);
     CHECK_CLOSE(a);
     CHECK_CLOSE(b);
     CHECK_SHARED(0);
