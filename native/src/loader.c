@@ -27,7 +27,9 @@ typedef IxObject *(*IxLegacyInitProc)(IxContext *ctx);
 
 struct IxLibrary {
     IxLibrary *next;
-    char *path;              /* canonical path: the key */
+    char *path;              /* canonical path, for messages */
+    dev_t dev;               /* the file's identity: the key (how the dynamic loader */
+    ino_t ino;               /* tells libraries apart too); 0, 0 for a private copy */
     void *handle;            /* from dlopen */
     int64_t refs;            /* module instances, plus imports in progress */
     IxInitProc init;         /* multiphase, or NULL */
@@ -104,14 +106,15 @@ static bool valid_name(const char *name)
     return strlen(name) <= 200;
 }
 
-static bool is_file(const char *path)
+static bool is_file(const char *path, struct stat *st)
 {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return stat(path, st) == 0 && S_ISREG(st->st_mode);
 }
 
-/* Search the module path; the canonical path of NAME.so in `out`, or ImportError. */
-static int find_module(IxContext *ctx, const char *name, char *out)
+/* Search the module path: the first NAME.so in `out`, its stat in `st`, or ImportError.
+ * The path is as found (realpath costs a readlink per component: done only for a library
+ * not loaded yet, see library_open). */
+static int find_module(IxContext *ctx, const char *name, char *out, struct stat *st)
 {
     const char *p = IX_INTERP(ctx)->module_path ? IX_INTERP(ctx)->module_path : "";
     char searched[1024] = "";
@@ -120,10 +123,8 @@ static int find_module(IxContext *ctx, const char *name, char *out)
         const char *end = strchr(p, ':');
         size_t n = end ? (size_t)(end - p) : strlen(p);
         if (n > 0) {
-            char candidate[PATH_MAX];
-            int w = snprintf(candidate, sizeof candidate, "%.*s/%s.so", (int)n, p, name);
-            if (w > 0 && (size_t)w < sizeof candidate && is_file(candidate) && realpath(candidate, out))
-                return 0;
+            int w = snprintf(out, PATH_MAX, "%.*s/%s.so", (int)n, p, name);
+            if (w > 0 && w < PATH_MAX && is_file(out, st)) return 0;
             int s = snprintf(searched + used, sizeof searched - used, "%s%.*s", used ? ", " : "", (int)n, p);
             if (s > 0) used = used + (size_t)s < sizeof searched ? used + (size_t)s : sizeof searched - 1;
         }
@@ -136,17 +137,17 @@ static int find_module(IxContext *ctx, const char *name, char *out)
 
 /* ---------------------------------------------------------------- opening */
 
-static IxLibrary *find_loaded(const char *path)
+static IxLibrary *find_loaded(const struct stat *st)
 {
     for (IxLibrary *l = libs; l; l = l->next)
-        if (strcmp(l->path, path) == 0) return l;
+        if (l->ino == st->st_ino && l->dev == st->st_dev && l->copy_fd < 0) return l;
     return NULL;
 }
 
-/* dlopen `file` (the library, or /proc/self/fd/N of a private copy) and record it under
- * `key`, with one reference. Caller holds libs_lock. */
+/* dlopen `file` (the library, or /proc/self/fd/N of a private copy) and record it as `key`
+ * (its canonical path) and `st`'s identity, with one reference. Caller holds libs_lock. */
 static IxLibrary *library_load(IxContext *ctx, const char *name, const char *key, const char *file,
-                               int copy_fd)
+                               const struct stat *st, int copy_fd)
 {
     void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL);
     if (!h) {
@@ -179,6 +180,8 @@ static IxLibrary *library_load(IxContext *ctx, const char *name, const char *key
     pthread_mutex_init(&lib->code_lock, &attr);
     pthread_mutexattr_destroy(&attr);
     lib->handle = h;
+    lib->dev = st ? st->st_dev : 0;
+    lib->ino = st ? st->st_ino : 0;
     lib->refs = 1;
     lib->init = init;
     lib->legacy = legacy;
@@ -189,13 +192,17 @@ static IxLibrary *library_load(IxContext *ctx, const char *name, const char *key
     return lib;
 }
 
-/* Open (or find) the library at `path` and take one reference. */
-static IxLibrary *library_open(IxContext *ctx, const char *name, const char *path)
+/* Find the library that is the file at `path` (stat `st`), or open it; one reference. */
+static IxLibrary *library_open(IxContext *ctx, const char *name, const char *path, const struct stat *st)
 {
     pthread_mutex_lock(&libs_lock);
-    IxLibrary *lib = find_loaded(path);
-    if (lib) lib->refs++;
-    else lib = library_load(ctx, name, path, path, -1);
+    IxLibrary *lib = find_loaded(st);
+    if (lib) {
+        lib->refs++;
+    } else {
+        char canonical[PATH_MAX];
+        lib = library_load(ctx, name, realpath(path, canonical) ? canonical : path, path, st, -1);
+    }
     pthread_mutex_unlock(&libs_lock);
     return lib;
 }
@@ -222,7 +229,7 @@ static IxLibrary *library_open_copy(IxContext *ctx, const char *name, const char
     char file[64];
     snprintf(file, sizeof file, "/proc/self/fd/%d", fd);
     pthread_mutex_lock(&libs_lock);
-    IxLibrary *lib = library_load(ctx, name, file, file, fd);
+    IxLibrary *lib = library_load(ctx, name, file, file, NULL, fd);
     pthread_mutex_unlock(&libs_lock);
     if (!lib) close(fd);
     return lib;
@@ -386,8 +393,9 @@ IxObject *ix_loader_import(IxContext *ctx, const char *name)
                              "'_', not starting with a digit",
                              name);
     char path[PATH_MAX];
-    if (find_module(ctx, name, path) < 0) return NULL;
-    IxLibrary *lib = library_open(ctx, name, path);
+    struct stat st;
+    if (find_module(ctx, name, path, &st) < 0) return NULL;
+    IxLibrary *lib = library_open(ctx, name, path, &st);
     if (!lib) return NULL;
     if (lib->legacy && IX_INTERP(ctx)->legacy_copies && claimed_elsewhere(ctx, lib)) {
         ix_library_decref(lib);

@@ -3,6 +3,8 @@ package org.isolex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -10,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The multiple-interpreters support levels (abi/ABI.md 4.9, 9.3), observed through the
@@ -69,6 +72,26 @@ class SupportLevelsTest extends NativeTestBase {
             }
             assertEquals(2L, max, "conc_parallel in two interpreters should overlap");
         }
+    }
+
+    /**
+     * A library is known by its file (device and inode, as the dynamic loader knows it), not
+     * by the path that found it: the same .so reached through a symlink in another directory
+     * is the library already loaded, with the same globals, and loaded once.
+     */
+    @Test
+    void oneFileIsOneLibraryWhateverThePathThatFindsIt(@TempDir Path dir) throws Exception {
+        Files.createSymbolicLink(dir.resolve("conc_shared.so"), TEST_EXT.resolve("conc_shared.so"));
+        long before = Host.loadedLibraries();
+        try (Host direct = newHost(); Host viaLink = track(Host.builder().modulePath(dir).build());
+             Interpreter a = direct.newInterpreter(); Interpreter b = viaLink.newInterpreter()) {
+            Module ma = a.importModule("conc_shared"), mb = b.importModule("conc_shared");
+            assertEquals(before + 1, Host.loadedLibraries());
+            ma.invoke("reset");
+            mb.invoke("critical", 10L);
+            assertEquals(1L, ma.invoke("calls"), "b's call counted in a's library globals: one library");
+        }
+        assertEquals(before, Host.loadedLibraries());
     }
 
     @Test
