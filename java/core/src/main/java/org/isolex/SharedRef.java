@@ -2,7 +2,7 @@ package org.isolex;
 
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.isolex.internal.NativeBridge;
 import org.isolex.internal.Wire;
@@ -11,10 +11,19 @@ import org.isolex.internal.Wire;
  * The one native reference a {@link Queue} or {@link SharedBuffer} owns, and the pins that
  * keep it alive while native code reads its pointer.
  *
- * <p>{@code holders} counts the owner (1 until {@link #close()}) plus every pin: a value
- * being lent to a native call, a blocked {@code take}, a live {@link SharedBuffer#byteBuffer()
- * view}. The native reference is released when it reaches 0, exactly once, by whoever brings
- * it there. So a concurrent close never frees a pointer in use; it only stops new pins.
+ * <p>A pin is taken by every put and take, a value being lent to a native call, a live
+ * {@link SharedBuffer#byteBuffer() view}. The native reference is released once the owner
+ * closed and no pin is left, exactly once, by whoever sees that first. So a concurrent close
+ * never frees a pointer in use; it only stops new pins.
+ *
+ * <p>Pins are counted in stripes a cache line apart, chosen by thread: a putter and a taker
+ * on two cores then never update the same word (one counter for both cost a cache-line
+ * transfer on every pin and unpin: the Java counterpart of the queue's two locks). Only
+ * the sum means anything (a pin taken on one thread may end on another). The rule, with
+ * every access sequentially consistent: a pin counts itself in, then checks {@code closed}
+ * (and backs out on its own stripe if set); close sets {@code closed}, then sums; an unpin
+ * counts itself out, then, if closed, sums. A pin that went ahead was counted before close
+ * set the flag, so a sum after the flag never misses it; the last one out sees zero.
  *
  * <p>This is also the Cleaner action ({@link #run()}): releasing a queue or buffer is
  * host-level (ixh_queue_release / ixh_buffer_release decrement an atomic count, and the last
@@ -28,8 +37,12 @@ final class SharedRef implements Runnable {
     final long pointer;
     /** {@link Wire#BUFFER} or {@link Wire#QUEUE}. */
     final int tag;
-    private final AtomicLong holders = new AtomicLong(1);
+    private static final int STRIPES = 4;
+    /** Longs from one stripe to the next: 64 bytes. */
+    private static final int STRIDE = 8;
+    private final AtomicLongArray pins = new AtomicLongArray(STRIPES * STRIDE);
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
 
     SharedRef(long pointer, int tag) {
         this.pointer = pointer;
@@ -44,13 +57,21 @@ final class SharedRef implements Runnable {
         return closed.get();
     }
 
+    @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; this builds for 17
+    private static int stripe() {
+        return (int) (Thread.currentThread().getId() & (STRIPES - 1)) * STRIDE;
+    }
+
     /** Takes a pin, or returns false once closed. A pin is undone by {@link #unpin()}. */
     boolean pin() {
-        for (;;) {
-            long n = holders.get();
-            if (n == 0 || closed.get()) return false;
-            if (holders.compareAndSet(n, n + 1)) return true;
+        if (closed.get()) return false;
+        int s = stripe();
+        pins.getAndIncrement(s);
+        if (closed.get()) {
+            unpin(s);
+            return false;
         }
+        return true;
     }
 
     /** A pin, or {@link ClosedException} ("queue is closed", "shared buffer is closed"). */
@@ -59,18 +80,27 @@ final class SharedRef implements Runnable {
     }
 
     void unpin() {
-        long n = holders.decrementAndGet();
-        if (n == 0) {
-            if (tag == Wire.BUFFER) NativeBridge.bufferRelease(pointer);
-            else NativeBridge.queueRelease(pointer);
-        } else if (n < 0) {
-            throw new IllegalStateException("unbalanced unpin of a " + what());
-        }
+        unpin(stripe());
+    }
+
+    private void unpin(int s) {
+        pins.getAndDecrement(s);
+        if (closed.get()) releaseIfUnpinned();
     }
 
     /** Drops the owner's reference (once); pins still held keep the native object until they end. */
     void close() {
-        if (closed.compareAndSet(false, true)) unpin();
+        if (closed.compareAndSet(false, true)) releaseIfUnpinned();
+    }
+
+    /** Caller saw {@code closed}: release the native reference if no pin is left (once). */
+    private void releaseIfUnpinned() {
+        long sum = 0;
+        for (int i = 0; i < STRIPES; i++) sum += pins.get(i * STRIDE);
+        if (sum < 0) throw new IllegalStateException("unbalanced unpin of a " + what());
+        if (sum != 0 || !released.compareAndSet(false, true)) return;
+        if (tag == Wire.BUFFER) NativeBridge.bufferRelease(pointer);
+        else NativeBridge.queueRelease(pointer);
     }
 
     /** The Cleaner action: the owner became unreachable without being closed. */

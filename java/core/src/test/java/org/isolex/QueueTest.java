@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -259,6 +261,48 @@ class QueueTest extends NativeTestBase {
         try (Queue other = Host.newQueue()) {
             assertThrowsMessage(ClosedException.class, "queue is closed", () -> other.put(List.of(1L, q)));
             assertEquals(0, other.size());
+        }
+    }
+
+    /**
+     * Close races with puts and polls on four threads, many times: every operation either
+     * completes or throws "queue is closed", and the native queue is released exactly once
+     * after the last of them (the base class then finds zero shared and live bytes; a
+     * release too early would be a use after free, a missed one a leak).
+     */
+    @Test
+    void closeRacingWithOperationsOnManyThreadsReleasesOnceAfterTheLast() throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            closeRaces(threads);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void closeRaces(ExecutorService threads) throws Exception {
+        for (int round = 0; round < 200; round++) {
+            Queue q = Host.newQueue(8);
+            List<CompletableFuture<Long>> workers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                boolean putter = t % 2 == 0;
+                workers.add(CompletableFuture.supplyAsync(() -> {
+                    long done = 0;
+                    try {
+                        for (;;) {
+                            if (putter) q.offer(done);
+                            else q.poll();
+                            done++;
+                        }
+                    } catch (ClosedException e) {
+                        assertEquals("queue is closed", e.getMessage());
+                        return done;
+                    }
+                }, threads));
+            }
+            Thread.sleep(round % 3);
+            q.close();
+            for (CompletableFuture<Long> w : workers) assertTrue(w.get(10, TimeUnit.SECONDS) >= 0);
         }
     }
 
