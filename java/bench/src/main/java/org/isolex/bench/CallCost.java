@@ -128,20 +128,31 @@ final class CallCost {
         double jniBuf = ns.getOrDefault("jniBufferAdd1", Double.NaN);
         md.para(Md.f("Where the %.0f ns of `isolexEcho` go (differences of medians from one run, so approximate): "
                 + "**native value API** `ixh_call` %.0f ns: the interpreter's mutex ≈ %.0f, the lookup of \"echo\" on "
-                + "the module ≈ %.0f (`Ix_CallMethod` − `Ix_Call`), the dispatch into `probe_echo` ≈ %.0f, the rest "
-                + "≈ %.0f decoding the request, encoding the reply, the stack context and the handle table; "
-                + "**JNI** ≈ %.0f ns (`bridgeEcho` − C value API; the bare transition is %.0f ns: the interpreter and "
+                + "the module %s (`Ix_CallMethod` − `Ix_Call`), the dispatch into `probe_echo` ≈ %.0f, the rest "
+                + "%s decoding the request, encoding the reply, the stack context and the handle table; "
+                + "**JNI** %s (`bridgeEcho` − C value API; the bare transition is %.0f ns: the interpreter and "
                 + "the wire buffer cross as plain longs. Passed as a JavaCPP Pointer and a direct ByteBuffer, as "
                 + "`jniBufferAdd1` does, JavaCPP fetches them with `GetLongField`, `GetDirectBufferAddress` (an "
                 + "`IsInstanceOf` inside HotSpot) and `GetIntField`: %.0f ns for the buffer alone); **the Java "
-                + "layer** ≈ %.0f ns (`isolexEcho` − `bridgeEcho`: the varargs array, the close gate ≈ %.0f, "
+                + "layer** %s (`isolexEcho` − `bridgeEcho`: the varargs array, the close gate ≈ %.0f, "
                 + "writing the method name and the argument, the `BiConsumer` lambda, decoding the reply into a "
                 + "`Long`). `ixh_enter`/`ixh_leave` (%.0f ns) is higher than the mutex because it allocates its "
                 + "context; `ixh_call`'s is on the stack.",
-                echo, cValue, mutex, method - dispatch, dispatch, cValue - mutex - method, bridge - cValue, raw, jniBuf,
-                echo - bridge, ns.getOrDefault("javaGate", Double.NaN), s.c("call.release.enter_leave_ns")));
+                echo, cValue, mutex, approx(method - dispatch), dispatch, approx(cValue - mutex - method),
+                approx(bridge - cValue), raw, jniBuf, approx(echo - bridge), ns.getOrDefault("javaGate", Double.NaN),
+                s.c("call.release.enter_leave_ns")));
         s.budget("Java → trivial extension call (probe.echo) vs raw JNI (add1)",
                 Md.f("%.2f× (%.0f ns vs %.1f ns)", ratio, echo, raw), "≤ 1.5×", ratio <= 1.5);
+    }
+
+    /**
+     * A difference of two medians as "≈ N ns"; one below zero says so instead: the two come
+     * from different processes (JMH's fork, the C driver) measured at different moments, and
+     * this machine's speed drifts between them.
+     */
+    private static String approx(double ns) {
+        return ns >= 0 ? Md.f("≈ %.0f ns", ns) : "lost in the noise (the difference is negative: its two figures "
+                + "were measured in different processes, minutes apart)";
     }
 
     private List<String> jrow(Map<String, Double> ns, String key, String what, double raw) {
