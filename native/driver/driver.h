@@ -92,6 +92,24 @@ int64_t ixd_dict_int(IxContext *ctx, IxObject *dict, const char *key,
                      const char *file, int line);
 #define DICT_INT(ctx, dict, key) ixd_dict_int((ctx), (dict), (key), IXD_AT)
 
+/* Container building that drops the reference it is given (the ABI never steals one), so a
+ * value can be built in one expression per item: list.append(item), dict[key] = value. */
+void ixd_append_owned(IxContext *ctx, IxObject *list, IxObject *item, const char *file, int line);
+void ixd_set_owned(IxContext *ctx, IxObject *dict, const char *key, IxObject *value,
+                   const char *file, int line);
+#define APPEND_OWNED(ctx, list, item) ixd_append_owned((ctx), (list), (item), IXD_AT)
+#define SET_OWNED(ctx, dict, key, value) ixd_set_owned((ctx), (dict), (key), (value), IXD_AT)
+
+/* ---------------------------------------------------------------- value API replies */
+
+/* The value-API reply in buf as text (see ixd_wire_text), into out. */
+const char *ixd_reply_text(const uint8_t *buf, size_t cap, char *out, size_t outcap);
+/* Fail, showing the reply, unless a value-API call returned `expected` (IXH_OK, ...). */
+void ixd_check_status(int status, int expected, const uint8_t *buf, size_t cap, const char *what,
+                      const char *file, int line);
+#define CHECK_STATUS(expr, expected, buf, cap) \
+    ixd_check_status((expr), (expected), (buf), (cap), #expr, IXD_AT)
+
 /* ---------------------------------------------------------------- process */
 
 /* The canonical path of the NAME.so that import finds (first of the extension and the

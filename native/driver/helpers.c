@@ -126,6 +126,42 @@ int64_t ixd_dict_int(IxContext *ctx, IxObject *dict, const char *key,
     return ixd_want_int(ctx, Ix_NewRef(ctx, v), key, file, line);
 }
 
+void ixd_append_owned(IxContext *ctx, IxObject *list, IxObject *item, const char *file, int line)
+{
+    ixd_check_ok(ctx, item, "the item", file, line);
+    if (IxList_Append(ctx, list, item) != 0) ixd_check_ok(ctx, NULL, "IxList_Append", file, line);
+    Ix_Decref(ctx, item);
+}
+
+void ixd_set_owned(IxContext *ctx, IxObject *dict, const char *key, IxObject *value,
+                   const char *file, int line)
+{
+    IxObject *k = ixd_check_ok(ctx, IxStr_FromCString(ctx, key), "IxStr_FromCString", file, line);
+    ixd_check_ok(ctx, value, key, file, line);
+    if (IxDict_SetItem(ctx, dict, k, value) != 0)
+        ixd_check_ok(ctx, NULL, "IxDict_SetItem", file, line);
+    Ix_Decref(ctx, k);
+    Ix_Decref(ctx, value);
+}
+
+/* ---------------------------------------------------------------- value API replies */
+
+const char *ixd_reply_text(const uint8_t *buf, size_t cap, char *out, size_t outcap)
+{
+    IxdReader r;
+    ixd_reader_init(&r, buf, cap);
+    return ixd_wire_text(&r, out, outcap);
+}
+
+void ixd_check_status(int status, int expected, const uint8_t *buf, size_t cap, const char *what,
+                      const char *file, int line)
+{
+    char text[4096];
+    if (status != expected)
+        ixd_fail(file, line, "  check:    %s\n  expected: status %d\n  actual:   status %d, "
+                 "reply %s", what, expected, status, ixd_reply_text(buf, cap, text, sizeof text));
+}
+
 /* ---------------------------------------------------------------- process */
 
 void ixd_so_path(const char *name, char *out, size_t cap, const char *file, int line)

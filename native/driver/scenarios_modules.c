@@ -198,24 +198,6 @@ void ixd_foreign_object(int argc, char **argv)
 
 /* ---------------------------------------------------------------- cycles */
 
-/* The ABI never steals a reference; these two drop the one they are given, so the
- * value below can be built in one expression per item. */
-static void append_owned(IxContext *ctx, IxObject *list, IxObject *item)
-{
-    CHECK_OK(ctx, item);
-    CHECK_EQ_INT(IxList_Append(ctx, list, item), 0);
-    Ix_Decref(ctx, item);
-}
-
-static void set_owned(IxContext *ctx, IxObject *dict, const char *key, IxObject *value)
-{
-    IxObject *k = CHECK_OK(ctx, IxStr_FromCString(ctx, key));
-    CHECK_OK(ctx, value);
-    CHECK_EQ_INT(IxDict_SetItem(ctx, dict, k, value), 0);
-    Ix_Decref(ctx, k);
-    Ix_Decref(ctx, value);
-}
-
 /* [1, "two", {"three": (3.5, None), "four": [4]}] */
 static IxObject *nested_value(IxContext *ctx)
 {
@@ -226,13 +208,13 @@ static IxObject *nested_value(IxContext *ctx)
 
     pair[0] = CHECK_OK(ctx, IxFloat_FromDouble(ctx, 3.5));
     pair[1] = Ix_None(ctx);
-    set_owned(ctx, dict, "three", IxTuple_FromArray(ctx, pair, 2));
+    SET_OWNED(ctx, dict, "three", IxTuple_FromArray(ctx, pair, 2));
     Ix_Decref(ctx, pair[0]);
-    append_owned(ctx, inner, IxLong_FromInt64(ctx, 4));
-    set_owned(ctx, dict, "four", inner);
-    append_owned(ctx, list, IxLong_FromInt64(ctx, 1));
-    append_owned(ctx, list, IxStr_FromCString(ctx, "two"));
-    append_owned(ctx, list, dict);
+    APPEND_OWNED(ctx, inner, IxLong_FromInt64(ctx, 4));
+    SET_OWNED(ctx, dict, "four", inner);
+    APPEND_OWNED(ctx, list, IxLong_FromInt64(ctx, 1));
+    APPEND_OWNED(ctx, list, IxStr_FromCString(ctx, "two"));
+    APPEND_OWNED(ctx, list, dict);
     return list;
 }
 

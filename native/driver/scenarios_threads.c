@@ -113,25 +113,6 @@ static void module_call0(IxInterp *interp, const char *module, const char *funct
 
 /* ---------------------------------------------------------------- value API helpers */
 
-/* The reply in buf as text (see ixd_wire_text). */
-static const char *reply_text(const uint8_t *buf, size_t cap, char *out, size_t outcap)
-{
-    IxdReader r;
-    ixd_reader_init(&r, buf, cap);
-    return ixd_wire_text(&r, out, outcap);
-}
-
-static void check_status(int status, int expected, const uint8_t *buf, size_t cap,
-                         const char *what, const char *file, int line)
-{
-    char text[REPLY_SIZE];
-    if (status != expected)
-        ixd_fail(file, line, "  check:    %s\n  expected: status %d\n  actual:   status %d, "
-                 "reply %s", what, expected, status, reply_text(buf, cap, text, sizeof text));
-}
-#define CHECK_STATUS(expr, expected, buf, cap) \
-    check_status((expr), (expected), (buf), (cap), #expr, IXD_AT)
-
 /* The handle in a reply. */
 static int64_t reply_handle(const uint8_t *buf, size_t cap, const char *file, int line)
 {
@@ -142,7 +123,7 @@ static int64_t reply_handle(const uint8_t *buf, size_t cap, const char *file, in
     h = ixd_read_handle(&r, type, sizeof type);
     if (r.bad)
         ixd_fail(file, line, "  expected a handle, got %s",
-                 reply_text(buf, cap, text, sizeof text));
+                 ixd_reply_text(buf, cap, text, sizeof text));
     return h;
 }
 
@@ -155,7 +136,7 @@ static int64_t reply_int(const uint8_t *buf, size_t cap, const char *file, int l
     ixd_reader_init(&r, buf, cap);
     v = ixd_read_int(&r);
     if (r.bad)
-        ixd_fail(file, line, "  expected an int, got %s", reply_text(buf, cap, text, sizeof text));
+        ixd_fail(file, line, "  expected an int, got %s", ixd_reply_text(buf, cap, text, sizeof text));
     return v;
 }
 
@@ -294,23 +275,6 @@ static void op_fact(Worker *w, IxInterp *interp)
     ixh_leave(ctx);
 }
 
-/* The ABI never steals a reference; these drop the one they are given. */
-static void append_owned(IxContext *ctx, IxObject *list, IxObject *item)
-{
-    CHECK_OK(ctx, item);
-    CHECK_EQ_INT(IxList_Append(ctx, list, item), 0);
-    Ix_Decref(ctx, item);
-}
-
-static void set_owned(IxContext *ctx, IxObject *dict, const char *key, IxObject *value)
-{
-    IxObject *k = CHECK_OK(ctx, IxStr_FromCString(ctx, key));
-    CHECK_OK(ctx, value);
-    CHECK_EQ_INT(IxDict_SetItem(ctx, dict, k, value), 0);
-    Ix_Decref(ctx, k);
-    Ix_Decref(ctx, value);
-}
-
 /* [k, "item-k", {"list": [k, 2.5, None], "tuple": (True, "x")}] */
 static IxObject *nested_value(IxContext *ctx, int64_t k)
 {
@@ -319,17 +283,17 @@ static IxObject *nested_value(IxContext *ctx, int64_t k)
     IxObject *inner = CHECK_OK(ctx, IxList_New(ctx));
     IxObject *pair[2];
 
-    append_owned(ctx, inner, IxLong_FromInt64(ctx, k));
-    append_owned(ctx, inner, IxFloat_FromDouble(ctx, 2.5));
-    append_owned(ctx, inner, Ix_NewRef(ctx, Ix_None(ctx)));
-    set_owned(ctx, dict, "list", inner);
+    APPEND_OWNED(ctx, inner, IxLong_FromInt64(ctx, k));
+    APPEND_OWNED(ctx, inner, IxFloat_FromDouble(ctx, 2.5));
+    APPEND_OWNED(ctx, inner, Ix_NewRef(ctx, Ix_None(ctx)));
+    SET_OWNED(ctx, dict, "list", inner);
     pair[0] = Ix_Builtin(ctx, IX_TRUE);
     pair[1] = CHECK_OK(ctx, IxStr_FromCString(ctx, "x"));
-    set_owned(ctx, dict, "tuple", IxTuple_FromArray(ctx, pair, 2));
+    SET_OWNED(ctx, dict, "tuple", IxTuple_FromArray(ctx, pair, 2));
     Ix_Decref(ctx, pair[1]);
-    append_owned(ctx, list, IxLong_FromInt64(ctx, k));
-    append_owned(ctx, list, IxStr_FromFormat(ctx, "item-%" PRId64, k));
-    append_owned(ctx, list, dict);
+    APPEND_OWNED(ctx, list, IxLong_FromInt64(ctx, k));
+    APPEND_OWNED(ctx, list, IxStr_FromFormat(ctx, "item-%" PRId64, k));
+    APPEND_OWNED(ctx, list, dict);
     return list;
 }
 
@@ -703,17 +667,17 @@ static void value_api_refused(IxInterp *interp, int64_t h, const char *expected)
 
     CHECK_STATUS(value_call(interp, h, "created", NULL, 0, buf, sizeof buf), IXH_ERROR, buf,
                  sizeof buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), expected);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), expected);
     CHECK_STATUS(value_import(interp, "fact", buf, sizeof buf), IXH_ERROR, buf, sizeof buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), expected);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), expected);
     ixw_init(&w, buf, sizeof buf);
     ixw_cstr(&w, "Counter");
     CHECK_STATUS(ixh_getattr(interp, h, buf, w.len, sizeof buf), IXH_ERROR, buf, sizeof buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), expected);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), expected);
     CHECK_STATUS(ixh_describe(interp, h, buf, 0, sizeof buf), IXH_ERROR, buf, sizeof buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), expected);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), expected);
     CHECK_STATUS(ixh_expand(interp, h, buf, 0, sizeof buf), IXH_ERROR, buf, sizeof buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), expected);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), expected);
     CHECK_EQ_INT(ixh_release(interp, h), -1); /* refused: the handle lives on (used below) */
 }
 

@@ -18,25 +18,6 @@
 #define FACT_1000_HEAD "40238726007709377354"
 #define FACT_1000_DIGITS 2568
 
-/* The reply in buf as text (see ixd_wire_text). */
-static const char *reply_text(const uint8_t *buf, size_t cap, char *out, size_t outcap)
-{
-    IxdReader r;
-    ixd_reader_init(&r, buf, cap);
-    return ixd_wire_text(&r, out, outcap);
-}
-
-static void check_status(int status, int expected, const uint8_t *buf, size_t cap,
-                         const char *what, const char *file, int line)
-{
-    char text[BUF_SIZE];
-    if (status != expected)
-        ixd_fail(file, line, "  check:    %s\n  expected: status %d\n  actual:   status %d, "
-                 "reply %s", what, expected, status, reply_text(buf, cap, text, sizeof text));
-}
-#define CHECK_STATUS(expr, expected, buf) \
-    check_status((expr), (expected), (buf), sizeof(buf), #expr, IXD_AT)
-
 /* One handle from a reply, of the type named (when want_type is not NULL). */
 static int64_t reply_handle(const uint8_t *buf, size_t cap, const char *want_type)
 {
@@ -46,7 +27,8 @@ static int64_t reply_handle(const uint8_t *buf, size_t cap, const char *want_typ
     ixd_reader_init(&r, buf, cap);
     h = ixd_read_handle(&r, type, sizeof type);
     if (r.bad)
-        ixd_fail(IXD_AT, "  expected a handle, got %s", reply_text(buf, cap, text, sizeof text));
+        ixd_fail(IXD_AT, "  expected a handle, got %s",
+                 ixd_reply_text(buf, cap, text, sizeof text));
     if (want_type) CHECK_EQ_STR(type, want_type);
     return h;
 }
@@ -60,7 +42,7 @@ static int64_t import_handle(IxInterp *interp, const char *name)
     ixw_init(&w, buf, sizeof buf);
     ixw_cstr(&w, name);
     CHECK(!w.overflow);
-    CHECK_STATUS(ixh_import(interp, buf, w.len, sizeof buf), IXH_OK, buf);
+    CHECK_STATUS(ixh_import(interp, buf, w.len, sizeof buf), IXH_OK, buf, sizeof buf);
     return reply_handle(buf, sizeof buf, "module");
 }
 
@@ -72,7 +54,7 @@ static int64_t getattr_handle(IxInterp *interp, int64_t target, const char *name
     ixw_init(&w, buf, sizeof buf);
     ixw_cstr(&w, name);
     CHECK(!w.overflow);
-    CHECK_STATUS(ixh_getattr(interp, target, buf, w.len, sizeof buf), IXH_OK, buf);
+    CHECK_STATUS(ixh_getattr(interp, target, buf, w.len, sizeof buf), IXH_OK, buf, sizeof buf);
     return reply_handle(buf, sizeof buf, want_type);
 }
 
@@ -110,7 +92,7 @@ static int64_t describe(IxInterp *interp, int64_t h, char *type, size_t cap)
     uint32_t n;
     const char *s;
     int64_t identity;
-    CHECK_STATUS(ixh_describe(interp, h, buf, 0, sizeof buf), IXH_OK, buf);
+    CHECK_STATUS(ixh_describe(interp, h, buf, 0, sizeof buf), IXH_OK, buf, sizeof buf);
     ixd_reader_init(&r, buf, sizeof buf);
     CHECK_EQ_INT(ixd_read_count(&r, IXW_TUPLE), 3);
     s = ixd_read_str(&r, &n);
@@ -158,12 +140,15 @@ static void converted_results(IxInterp *interp, int64_t fact, int64_t probe)
 {
     uint8_t buf[BUF_SIZE];
     char text[BUF_SIZE];
-    CHECK_STATUS(call_ints(interp, fact, "digits", INTS(1000), buf, sizeof buf), IXH_OK, buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "2568");
-    CHECK_STATUS(call_ints(interp, fact, "factorial", INTS(20), buf, sizeof buf), IXH_OK, buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "'2432902008176640000'");
-    CHECK_STATUS(call_str(interp, probe, "type_name", "x", buf, sizeof buf), IXH_OK, buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "'str'");
+    CHECK_STATUS(call_ints(interp, fact, "digits", INTS(1000), buf, sizeof buf),
+                 IXH_OK, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "2568");
+    CHECK_STATUS(call_ints(interp, fact, "factorial", INTS(20), buf, sizeof buf),
+                 IXH_OK, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "'2432902008176640000'");
+    CHECK_STATUS(call_str(interp, probe, "type_name", "x", buf, sizeof buf),
+                 IXH_OK, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "'str'");
 }
 
 /* Every convertible kind, nested: echo must give back the very same bytes. */
@@ -206,9 +191,9 @@ static void echo_round_trip(IxInterp *interp, int64_t probe)
     CHECK(!w.overflow);
     n = w.len - start;
     memcpy(sent, buf + start, n); /* the reply overwrites the request */
-    CHECK_STATUS(ixh_call(interp, probe, buf, w.len, sizeof buf), IXH_OK, buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text),
-                 reply_text(sent, n, want, sizeof want));
+    CHECK_STATUS(ixh_call(interp, probe, buf, w.len, sizeof buf), IXH_OK, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text),
+                 ixd_reply_text(sent, n, want, sizeof want));
     CHECK(memcmp(buf, sent, n) == 0);
 }
 
@@ -223,7 +208,7 @@ static void too_big_reply(IxInterp *interp, int64_t fact)
     const char *digits;
 
     CHECK_STATUS(call_ints(interp, fact, "factorial", INTS(1000), small, sizeof small),
-                 IXH_TOO_BIG, small);
+                 IXH_TOO_BIG, small, sizeof small);
     ixd_reader_init(&r, small, sizeof small);
     h = ixd_read_handle(&r, type, sizeof type);
     need = ixd_read_int(&r);
@@ -233,8 +218,7 @@ static void too_big_reply(IxInterp *interp, int64_t fact)
 
     big = malloc((size_t)need);
     CHECK(big != NULL);
-    check_status(ixh_expand(interp, h, big, 0, (size_t)need), IXH_OK, big, (size_t)need,
-                 "ixh_expand(interp, h, big, 0, need)", IXD_AT);
+    CHECK_STATUS(ixh_expand(interp, h, big, 0, (size_t)need), IXH_OK, big, (size_t)need);
     ixd_reader_init(&r, big, (size_t)need);
     digits = ixd_read_str(&r, &n);
     CHECK(!r.bad);
@@ -260,14 +244,16 @@ static void counter_handles(IxInterp *interp, int64_t counter)
     CHECK_EQ_STR(type, "type");
     CHECK_EQ_INT(describe(interp, t2, type, sizeof type), type_id);
 
-    CHECK_STATUS(call_ints(interp, t1, NULL, INTS(5, 2), buf, sizeof buf), IXH_OK, buf);
+    CHECK_STATUS(call_ints(interp, t1, NULL, INTS(5, 2), buf, sizeof buf), IXH_OK, buf, sizeof buf);
     c = reply_handle(buf, sizeof buf, "counter.Counter");
     CHECK(describe(interp, c, type, sizeof type) != type_id);
     CHECK_EQ_STR(type, "counter.Counter");
-    CHECK_STATUS(call_ints(interp, c, "increment", NULL, 0, buf, sizeof buf), IXH_OK, buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "7");
-    CHECK_STATUS(call_ints(interp, c, "increment", NULL, 0, buf, sizeof buf), IXH_OK, buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "9");
+    CHECK_STATUS(call_ints(interp, c, "increment", NULL, 0, buf, sizeof buf),
+                 IXH_OK, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "7");
+    CHECK_STATUS(call_ints(interp, c, "increment", NULL, 0, buf, sizeof buf),
+                 IXH_OK, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "9");
 
     CHECK_EQ_INT(ixh_release(interp, c), 0);
     CHECK_EQ_INT(ixh_release(interp, t2), 0);
@@ -279,11 +265,12 @@ static void error_replies(IxInterp *interp, int64_t raiser)
 {
     uint8_t buf[BUF_SIZE];
     char text[BUF_SIZE];
-    CHECK_STATUS(call_str(interp, raiser, "raise_own", "boom", buf, sizeof buf), IXH_ERROR, buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text), "raiser.RaiserError: boom");
+    CHECK_STATUS(call_str(interp, raiser, "raise_own", "boom", buf, sizeof buf),
+                 IXH_ERROR, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "raiser.RaiserError: boom");
     CHECK_STATUS(call_str(interp, raiser, "value_with_error", NULL, buf, sizeof buf),
-                 IXH_ERROR, buf);
-    CHECK_EQ_STR(reply_text(buf, sizeof buf, text, sizeof text),
+                 IXH_ERROR, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text),
                  "SystemError: raiser.value_with_error() returned a result with an error set"
                  " <- ValueError: set but returned");
 }
@@ -299,8 +286,9 @@ static void refused_handles(IxInterp *interp, int64_t probe)
 
     CHECK_EQ_INT(ixh_release(interp, h), 0); /* h is stale from here on */
     for (i = 0; i < sizeof bogus / sizeof bogus[0]; i++) {
-        CHECK_STATUS(ixh_describe(interp, bogus[i], buf, 0, sizeof buf), IXH_ERROR, buf);
-        CHECK_MATCH(reply_text(buf, sizeof buf, text, sizeof text), "ValueError: *");
+        CHECK_STATUS(ixh_describe(interp, bogus[i], buf, 0, sizeof buf),
+                     IXH_ERROR, buf, sizeof buf);
+        CHECK_MATCH(ixd_reply_text(buf, sizeof buf, text, sizeof text), "ValueError: *");
         CHECK_EQ_INT(ixh_release(interp, bogus[i]), -1);
     }
 }
