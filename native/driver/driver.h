@@ -56,6 +56,8 @@ IxdScenarioFn ixd_bench;                                                /* bench
 
 /* A new interpreter on ixd_opt.module_path. */
 IxInterp *ixd_open(const char *file, int line);
+/* The same in debug mode (ABI.md 10) when debug is nonzero. */
+IxInterp *ixd_open_mode(int debug, const char *file, int line);
 IxContext *ixd_enter(IxInterp *interp, const char *file, int line);
 /* Close; fail, printing the leak report, unless the close found nothing leaked. */
 void ixd_close(IxInterp *interp, const char *what, const char *file, int line);
@@ -63,6 +65,7 @@ void ixd_close(IxInterp *interp, const char *what, const char *file, int line);
 void ixd_check_clean(const char *file, int line);
 
 #define OPEN() ixd_open(IXD_AT)
+#define OPEN_MODE(debug) ixd_open_mode((debug), IXD_AT)
 #define ENTER(interp) ixd_enter((interp), IXD_AT)
 #define CHECK_CLOSE(interp) ixd_close((interp), #interp, IXD_AT)
 #define CHECK_CLEAN() ixd_check_clean(IXD_AT)

@@ -20,7 +20,12 @@ IxdOptions ixd_opt;
 
 IxInterp *ixd_open(const char *file, int line)
 {
-    IxInterpConfig config = { ixd_opt.module_path, 0 };
+    return ixd_open_mode(0, file, line);
+}
+
+IxInterp *ixd_open_mode(int debug, const char *file, int line)
+{
+    IxInterpConfig config = { .module_path = ixd_opt.module_path, .debug = debug };
     IxInterp *interp = ixh_interp_new(&config);
     if (!interp) ixd_fail(file, line, "  ixh_interp_new returned NULL (out of memory)");
     return interp;

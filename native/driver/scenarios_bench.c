@@ -81,11 +81,9 @@ typedef struct CallSetup {
 
 static void call_setup(CallSetup *s, int debug)
 {
-    IxInterpConfig config = { ixd_opt.module_path, 0, 0, debug };
     IxContext *ctx;
     IxWire w;
-    s->interp = ixh_interp_new(&config);
-    CHECK(s->interp != NULL);
+    s->interp = OPEN_MODE(debug);
     ctx = ENTER(s->interp);
     s->probe = IMPORT(ctx, "probe");
     s->echo = CHECK_OK(ctx, Ix_GetAttr(ctx, s->probe, "echo"));

@@ -27,19 +27,6 @@
 #include "driver.h"
 #include "wire_read.h"
 
-/* A debug-mode interpreter on the driver's module path (release when debug is 0). */
-static IxInterp *open_mode(int debug)
-{
-    IxInterpConfig config;
-    IxInterp *interp;
-    memset(&config, 0, sizeof config);
-    config.module_path = ixd_opt.module_path;
-    config.debug = debug;
-    interp = ixh_interp_new(&config);
-    if (!interp) ixd_fail(IXD_AT, "  ixh_interp_new returned NULL (out of memory)");
-    return interp;
-}
-
 /* The violation log since the last take must be exactly `expected` (lines, each ending
  * in a newline; "" for none). Patterns as everywhere in the driver. */
 static void expect_violations(const char *expected, const char *file, int line)
@@ -189,7 +176,7 @@ static void leak_sites(void)
     IxdReader r;
     uint32_t i, n, klen;
     int64_t bytes = -1, site_bytes = -1, module_bytes = -1;
-    IxInterp *interp = open_mode(1);
+    IxInterp *interp = OPEN_MODE(1);
     IxContext *ctx = ENTER(interp);
     IxObject *leaky = IMPORT(ctx, "leaky");
 
@@ -235,7 +222,7 @@ static void leak_sites(void)
 
 static void debug_mode(void)
 {
-    IxInterp *a = open_mode(1), *b = open_mode(1);
+    IxInterp *a = OPEN_MODE(1), *b = OPEN_MODE(1);
     IxContext *ctx = ENTER(a);
     IxObject *buggy = IMPORT(ctx, "buggy");
 
@@ -267,7 +254,7 @@ static void debug_mode(void)
 /* What release mode reports for the bug it survives: the result check. */
 static void release_mode(void)
 {
-    IxInterp *a = open_mode(0), *b = open_mode(0);
+    IxInterp *a = OPEN_MODE(0), *b = OPEN_MODE(0);
     global_crossing(a, b, 0);
     CHECK_CLOSE(a);
     CHECK_CLOSE(b);
@@ -291,7 +278,7 @@ static void release_bug(const char *bug)
                 "write_past_end, use_stashed_context)\n", bug);
         exit(2);
     }
-    interp = open_mode(0);
+    interp = OPEN_MODE(0);
     ctx = ENTER(interp);
     buggy = IMPORT(ctx, "buggy");
     if (strcmp(bug, "use_stashed_context") == 0) {

@@ -581,18 +581,6 @@ static const Case cases[] = {
 static int verbose;
 static int debug_mode; /* "debug:CASE": every interpreter in debug mode (ABI.md 10) */
 
-static IxInterp *open_interp(void)
-{
-    IxInterpConfig config;
-    IxInterp *interp;
-    memset(&config, 0, sizeof config);
-    config.module_path = ixd_opt.module_path;
-    config.debug = debug_mode;
-    interp = ixh_interp_new(&config);
-    if (!interp) ixd_fail(IXD_AT, "  ixh_interp_new returned NULL (out of memory)");
-    return interp;
-}
-
 /* Debug mode: no violation, ever -- an error path that double-frees, drops a reference
  * too many or writes past a block is a bug even when it leaks nothing. */
 static void check_no_violations(void)
@@ -660,7 +648,7 @@ static int64_t sweep_one(const Case *c, int64_t n, int64_t k, Tally *t)
     snprintf(detail, sizeof detail, "%s%s n=%" PRId64, debug_mode ? "debug:" : "", c->name, n);
     ixd_scenario_detail(detail);
     memset(&r, 0, sizeof r);
-    r.interp = open_interp();
+    r.interp = OPEN_MODE(debug_mode);
     r.ctx = ENTER(r.interp);
     r.strict = 1;
     base = ixh_interp_allocations(r.interp);
