@@ -29,6 +29,22 @@ import org.isolex.internal.Wire;
  * {@link java.util.Map}, queue and buffer a new {@link Queue} or {@link SharedBuffer}, anything
  * else a new {@code Handle} (the caller owns both kinds: close them).
  * An exception raised natively is thrown as a {@link NativeError}.
+ *
+ * <p><b>Closing while other threads use it.</b> A handle may be closed while other threads
+ * call it or pass it as an argument. Each such call pins the native reference for its
+ * duration; close marks the handle closed at once (every later call throws
+ * {@link ClosedException} {@code "handle to counter.Counter is closed"}, or
+ * {@code "argument 1: handle to counter.Counter is closed"}) and the reference is released
+ * when the last call that was already using it ends. So a call either runs with the handle
+ * alive or throws {@code ClosedException}; it never reaches native code with a released
+ * reference.
+ *
+ * <p><b>Names</b> (of methods and attributes) must not contain a NUL character: native code
+ * reads them as C strings, so one would be cut short there. They are refused before any
+ * native call with an {@code IllegalArgumentException}, message
+ * {@code method name contains a NUL character (at index 7): "created\0junk"} (the NUL shown
+ * as {@code \0}; "attribute name ..." for {@link #getAttr} and
+ * {@link #setAttr}; "module name ..." for {@link Interpreter#importModule}).
  */
 public class Handle implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();

@@ -71,6 +71,20 @@ import org.isolex.internal.Wire;
  * Two atomic updates per operation are all this costs; a read-write lock cost twice as much.)
  * {@link Host#close()} marks all of its interpreters closing first, then closes them one by
  * one.
+ * <p>
+ * A call into an extension cannot be stopped from outside, so a call that never returns
+ * would hold {@link #close()} for ever. {@link #closeWithin(Duration)} waits at most that long
+ * and then gives up with {@link CloseIncompleteException}, and {@link #close()} gives up the
+ * same way when its thread is interrupted while it waits. Either way the interpreter is left
+ * <em>closing</em> (new operations refused, the call in flight running on, nothing freed)
+ * and a later close finishes the job.
+ *
+ * <h2>Dropped without closing</h2>
+ * An interpreter the program drops without closing it, together with all its handles and
+ * modules, is closed by a {@link java.lang.ref.Cleaner} once the garbage collector finds it,
+ * with a warning naming where it was created (see {@link Host}, "Dropped without closing").
+ * This is the one place where the garbage collector's thread calls into an interpreter; why
+ * that is safe is written at {@code InterpreterState.run()}.
  *
  * <h2>Handles and the garbage collector</h2>
  * Results that do not convert to Java values come back as {@link Handle}s, each owning one
@@ -177,6 +191,8 @@ public final class Interpreter implements AutoCloseable {
      * @throws NativeImportError if the module cannot be found or loaded (the message says why)
      * @throws NativeSystemError if the module breaks a rule of the ABI (abi/ABI.md 4)
      * @throws NativeError       if the module's own code fails while executing
+     * @throws IllegalArgumentException if the name contains a NUL character
+     *         ({@code module name contains a NUL character (at index 7): "counter\0evil"})
      */
     public Module importModule(String name) {
         Names.check("module name", Objects.requireNonNull(name, "name"));

@@ -10,9 +10,9 @@ final class Names {
     private Names() {}
 
     /**
-     * Returns {@code name}, or throws
-     * {@code IllegalArgumentException("method name contains a NUL character (at index 7): \"created\\0junk\"")},
-     * {@code what} being "module name", "method name" or "attribute name".
+     * Returns {@code name}, or throws an IllegalArgumentException such as
+     * {@code method name contains a NUL character (at index 7): "created\0junk"} (each NUL
+     * shown as {@code \0}), {@code what} being "module name", "method name" or "attribute name".
      */
     static String check(String what, String name) {
         int at = name.indexOf('\0');
