@@ -15,10 +15,7 @@ package org.isolex;
 public class CloseIncompleteException extends IsolexException {
     private static final long serialVersionUID = 1L;
 
-    public CloseIncompleteException(String message) {
-        super(message);
-    }
-
+    /** {@code cause}: the InterruptedException that ended the wait, or null when time ran out. */
     public CloseIncompleteException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -191,8 +191,7 @@ final class InterpreterState implements Runnable {
     private LeakReport closeNative(long start, long timeoutNanos) throws InterruptedException {
         beginClose();
         if (!closeLock.tryLock() && !closeLock.tryLock(left(start, timeoutNanos), TimeUnit.NANOSECONDS)) {
-            throw new CloseIncompleteException("interpreter " + id + " did not close within "
-                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: another thread's close of it is still running");
+            throw timedOut(timeoutNanos, "another thread's close of it is still running");
         }
         try {
             if (closed) return null;
@@ -220,13 +219,16 @@ final class InterpreterState implements Runnable {
             while (inFlight.get() != 0) {
                 long left = left(start, timeoutNanos);
                 if (left <= 0) {
-                    throw new CloseIncompleteException("interpreter " + id + " did not close within "
-                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: " + inFlightText()
-                            + " (new calls are refused; close it again to finish)");
+                    throw timedOut(timeoutNanos, inFlightText() + " (new calls are refused; close it again to finish)");
                 }
                 TimeUnit.NANOSECONDS.timedWait(drained, left);
             }
         }
+    }
+
+    private CloseIncompleteException timedOut(long timeoutNanos, String why) {
+        return new CloseIncompleteException("interpreter " + id + " did not close within "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: " + why, null);
     }
 
     /** "1 call still in flight", "2 calls still in flight". */

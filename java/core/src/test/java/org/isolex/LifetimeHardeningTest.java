@@ -141,13 +141,17 @@ class LifetimeHardeningTest extends NativeTestBase {
 
     /** An interpreter with a call blocked in channels.get on an empty queue, until the test puts an item. */
     private static final class Blocked implements AutoCloseable {
+        final Host host;
         final Interpreter interp;
+        final long id;
         final Queue queue = Host.newQueue();
         final ExecutorService pool = Executors.newCachedThreadPool();
         final Future<Object> call;
 
         Blocked(Host host) throws InterruptedException {
+            this.host = host;
             interp = host.newInterpreter();
+            id = interp.id();
             Module channels = interp.importModule("channels");
             call = pool.submit(() -> channels.invoke("get", queue));
             Together.await("the call is in flight", () -> interp.operationsInFlight() == 1);
@@ -168,11 +172,9 @@ class LifetimeHardeningTest extends NativeTestBase {
 
     @Test
     void aBoundedCloseGivesUpWhileACallRunsAndCanBeRetried() throws Exception {
-        Host host = newHost();
-        try (Blocked b = new Blocked(host)) {
+        try (Blocked b = new Blocked(newHost())) {
             Interpreter interp = b.interp;
-            long id = interp.id();
-            String inFlight = "interpreter " + id + " did not close within 100 ms: 1 call still in flight"
+            String inFlight = "interpreter " + b.id + " did not close within 100 ms: 1 call still in flight"
                     + " (new calls are refused; close it again to finish)";
             assertThrowsMessage(CloseIncompleteException.class, inFlight, () -> interp.closeWithin(Duration.ofMillis(100)));
             assertThrowsMessage(CloseIncompleteException.class, inFlight.replace("100 ms", "0 ms"),
@@ -180,8 +182,8 @@ class LifetimeHardeningTest extends NativeTestBase {
             // closing: new calls refused, nothing freed, the call in flight untouched
             assertTrue(interp.isClosing());
             assertFalse(interp.isClosed());
-            assertThrowsMessage(ClosedException.class, "interpreter " + id + " is closed", interp::liveBytes);
-            assertEquals(List.of(interp), host.interpreters());
+            assertThrowsMessage(ClosedException.class, "interpreter " + b.id + " is closed", interp::liveBytes);
+            assertEquals(List.of(interp), b.host.interpreters());
 
             assertEquals(7L, b.release(), "the call in flight completes normally");
             interp.closeWithin(Duration.ofSeconds(Together.TIMEOUT_SECONDS));
@@ -195,10 +197,8 @@ class LifetimeHardeningTest extends NativeTestBase {
 
     @Test
     void aPlainCloseWaitingForACallHonoursInterrupts() throws Exception {
-        Host host = newHost();
-        try (Blocked b = new Blocked(host)) {
+        try (Blocked b = new Blocked(newHost())) {
             Interpreter interp = b.interp;
-            long id = interp.id();
             AtomicBoolean interruptedAfter = new AtomicBoolean();
             Thread[] closer = new Thread[1];
             Future<CloseIncompleteException> closing = b.pool.submit(() -> {
@@ -213,13 +213,13 @@ class LifetimeHardeningTest extends NativeTestBase {
             });
             Together.await("close has begun", interp::isClosing);
             // a second close, bounded, gives up waiting for the first
-            assertThrowsMessage(CloseIncompleteException.class, "interpreter " + id
+            assertThrowsMessage(CloseIncompleteException.class, "interpreter " + b.id
                     + " did not close within 50 ms: another thread's close of it is still running",
                     () -> interp.closeWithin(Duration.ofMillis(50)));
             assertFalse(closing.isDone());
             closer[0].interrupt();
             CloseIncompleteException e = Together.get(closing);
-            assertEquals("close of interpreter " + id + " was interrupted: 1 call still in flight"
+            assertEquals("close of interpreter " + b.id + " was interrupted: 1 call still in flight"
                     + " (new calls are refused; close it again to finish)", e.getMessage());
             assertInstanceOf(InterruptedException.class, e.getCause());
             assertTrue(interruptedAfter.get(), "the interrupt status is set again");
