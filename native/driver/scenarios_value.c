@@ -275,6 +275,42 @@ static void error_replies(IxInterp *interp, int64_t raiser)
                  " <- ValueError: set but returned");
 }
 
+/* ABI.md 3.7: a name with a NUL in it is refused (it would be cut short at the NUL);
+ * nothing is imported, called or set, and the interpreter carries on. */
+static void nul_names(IxInterp *interp, int64_t counter)
+{
+    static const char bad[] = "created\0junk", expected[] = "ValueError: name contains a NUL character (at byte 7)";
+    uint8_t buf[BUF_SIZE];
+    char text[BUF_SIZE];
+    IxWire w;
+    int64_t handles = ixh_interp_handle_count(interp);
+
+    ixw_init(&w, buf, sizeof buf);
+    ixw_str(&w, "counter\0evil", 12);
+    CHECK_STATUS(ixh_import(interp, buf, w.len, sizeof buf), IXH_ERROR, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), expected);
+
+    ixw_init(&w, buf, sizeof buf);
+    ixw_str(&w, bad, sizeof bad - 1);
+    ixw_count(&w, IXW_TUPLE, 0);
+    CHECK_STATUS(ixh_call(interp, counter, buf, w.len, sizeof buf), IXH_ERROR, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), expected);
+
+    ixw_init(&w, buf, sizeof buf);
+    ixw_str(&w, bad, sizeof bad - 1);
+    CHECK_STATUS(ixh_getattr(interp, counter, buf, w.len, sizeof buf), IXH_ERROR, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), expected);
+
+    ixw_init(&w, buf, sizeof buf);
+    ixw_str(&w, bad, sizeof bad - 1);
+    ixw_int(&w, 1);
+    CHECK_STATUS(ixh_setattr(interp, counter, buf, w.len, sizeof buf), IXH_ERROR, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), expected);
+
+    CHECK_STATUS(call_ints(interp, counter, "created", NULL, 0, buf, sizeof buf), IXH_OK, buf, sizeof buf);
+    CHECK_EQ_INT(ixh_interp_handle_count(interp), handles);
+}
+
 /* Stale and made-up handles are refused with ValueError, never dereferenced. */
 static void refused_handles(IxInterp *interp, int64_t probe)
 {
@@ -308,6 +344,7 @@ void ixd_value_api(int argc, char **argv)
     counter_handles(interp, counter);
     error_replies(interp, raiser);
     refused_handles(interp, probe);
+    nul_names(interp, counter);
     CHECK_EQ_INT(ixh_interp_handle_count(interp), 4);
 
     CHECK_EQ_INT(ixh_release(interp, raiser), 0);

@@ -130,6 +130,17 @@ static IxObject *next_value(Call *k)
     return ix_wire_decode(&k->c->pub, k->buf, k->len, &k->pos);
 }
 
+/* ABI.md 3.7: names are C strings from here on, so a str with a NUL in it would be cut
+ * short there ("counter\0evil" would import counter): refused with ValueError. */
+static bool name_ok(IxContext *ctx, IxObject *s)
+{
+    const IxStrObject *str = (const IxStrObject *)s;
+    const char *nul = memchr(str->data, 0, str->len);
+    if (!nul) return true;
+    ix_err_format(ctx, IX_EXC_VALUEERROR, "name contains a NUL character (at byte %zu)", (size_t)(nul - str->data));
+    return false;
+}
+
 /* The next request value as a C string (it lives in the returned str object). */
 static IxObject *next_name(Call *k, const char **name)
 {
@@ -138,6 +149,7 @@ static IxObject *next_name(Call *k, const char **name)
         ix_err_wrong_type(&k->c->pub, "str as the name", s);
         IX_CLEAR_REF(&k->c->pub, s);
     }
+    if (s && !name_ok(&k->c->pub, s)) IX_CLEAR_REF(&k->c->pub, s);
     if (s) *name = ((IxStrObject *)s)->data;
     return s;
 }
@@ -217,8 +229,10 @@ static IxObject *call_general(Call *k, IxObject *f)
     else if (!IX_IS(ctx, args, IX_TYPE_TUPLE))
         r = ix_err_wrong_type(ctx, "tuple of arguments", args);
     else if (IX_IS(ctx, name, IX_TYPE_STR))
-        r = ix_call_method(ctx, f, ((IxStrObject *)name)->data, ((IxTupleObject *)args)->items,
-                           ((IxTupleObject *)args)->len);
+        r = name_ok(ctx, name) ? ix_call_method(ctx, f, ((IxStrObject *)name)->data,
+                                                ((IxTupleObject *)args)->items,
+                                                ((IxTupleObject *)args)->len)
+                               : NULL;
     else if (name == IX_BUILTIN(ctx, IX_NONE))
         r = ix_call(ctx, f, ((IxTupleObject *)args)->items, ((IxTupleObject *)args)->len);
     else

@@ -3,7 +3,7 @@ package org.isolex;
 import java.lang.ref.Cleaner;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.isolex.internal.NativeBridge;
 import org.isolex.internal.Wire;
@@ -29,6 +29,22 @@ import org.isolex.internal.Wire;
  * {@link java.util.Map}, queue and buffer a new {@link Queue} or {@link SharedBuffer}, anything
  * else a new {@code Handle} (the caller owns both kinds: close them).
  * An exception raised natively is thrown as a {@link NativeError}.
+ *
+ * <p><b>Closing while other threads use it.</b> A handle may be closed while other threads
+ * call it or pass it as an argument. Each such call pins the native reference for its
+ * duration; close marks the handle closed at once (every later call throws
+ * {@link ClosedException} {@code "handle to counter.Counter is closed"}, or
+ * {@code "argument 1: handle to counter.Counter is closed"}) and the reference is released
+ * when the last call that was already using it ends. So a call either runs with the handle
+ * alive or throws {@code ClosedException}; it never reaches native code with a released
+ * reference.
+ *
+ * <p><b>Names</b> (of methods and attributes) must not contain a NUL character: native code
+ * reads them as C strings, so one would be cut short there. They are refused before any
+ * native call with an {@code IllegalArgumentException}, message
+ * {@code method name contains a NUL character (at index 7): "created\0junk"} (the NUL shown
+ * as {@code \0}; "attribute name ..." for {@link #getAttr} and
+ * {@link #setAttr}; "module name ..." for {@link Interpreter#importModule}).
  */
 public class Handle implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -41,31 +57,77 @@ public class Handle implements AutoCloseable {
 
     /**
      * The part of a handle the Cleaner and the interpreter know. It must not reference the
-     * Handle (or the Handle would never become unreachable).
+     * Handle (or the Handle would never become unreachable), nor the Interpreter (or a
+     * dropped interpreter would stay reachable from the Cleaner while it has handles).
+     *
+     * <p>It also pins the native reference while calls use it, so that a concurrent close
+     * never releases a handle id that a call is about to pass to native code. {@link #uses}
+     * counts the calls using the handle now, plus {@link #CLOSED} once it is closed. A call
+     * pins (counts itself in) only while it is not closed; close adds CLOSED; whoever sees
+     * the count reach exactly CLOSED (close when no call was in, or the last call out)
+     * releases the native reference, once. One atomic word a handle: a handle is small and
+     * there are many (SharedRef stripes its pins over cache lines instead, for queues that
+     * two threads hammer at once).
      */
     static final class Ref implements Runnable {
-        final Interpreter interp;
-        final long id;
-        private final AtomicBoolean released = new AtomicBoolean();
+        /** Added to {@link #uses} by close. */
+        private static final int CLOSED = 1 << 30;
 
-        Ref(Interpreter interp, long id) {
+        final InterpreterState interp;
+        final long id;
+        private final AtomicInteger uses = new AtomicInteger();
+
+        Ref(InterpreterState interp, long id) {
             this.interp = interp;
             this.id = id;
         }
 
-        /** True for the one caller that gets to release the native reference. */
-        boolean markReleased() {
-            return released.compareAndSet(false, true);
+        boolean isClosed() {
+            return uses.get() >= CLOSED;
         }
 
-        boolean isReleased() {
-            return released.get();
+        /** Counts a call in; false once closed (the call must not use the id). */
+        boolean pin() {
+            for (int u = uses.get(); u < CLOSED; u = uses.get()) {
+                if (uses.compareAndSet(u, u + 1)) return true;
+            }
+            return false;
+        }
+
+        /**
+         * Counts a call out; the last one out of a handle closed meanwhile releases it. The
+         * caller is still inside an interpreter operation, so the release is immediate.
+         */
+        void unpin() {
+            if (uses.decrementAndGet() == CLOSED) {
+                interp.live.remove(this);
+                interp.release(id);
+            }
+        }
+
+        /**
+         * Marks it closed; true when the caller must release the native reference now (no
+         * call is using it). The interpreter's close calls this when no call can be.
+         */
+        boolean markClosed() {
+            for (int u = uses.get(); u < CLOSED; u = uses.get()) {
+                if (uses.compareAndSet(u, u + CLOSED)) return u == 0;
+            }
+            return false;
+        }
+
+        /** Handle.close: releases now, or leaves it to the last call still using it. */
+        void close() {
+            if (markClosed()) {
+                interp.live.remove(this);
+                interp.release(id);
+            }
         }
 
         /** The Cleaner action: runs on the cleaner thread, so it only queues the id. */
         @Override
         public void run() {
-            if (markReleased()) {
+            if (markClosed()) {
                 interp.live.remove(this);
                 interp.pendingReleases.add(id);
             }
@@ -76,8 +138,8 @@ public class Handle implements AutoCloseable {
         this.interp = interp;
         this.id = id;
         this.typeName = typeName;
-        this.ref = new Ref(interp, id);
-        interp.live.add(ref);
+        this.ref = new Ref(interp.state, id);
+        interp.state.live.add(ref);
         this.cleanable = CLEANER.register(this, ref);
     }
 
@@ -98,7 +160,20 @@ public class Handle implements AutoCloseable {
 
     /** True after {@link #close()} or after its interpreter was closed. */
     public boolean isClosed() {
-        return ref.isReleased() || interp.isClosed();
+        return ref.isClosed() || interp.isClosed();
+    }
+
+    /**
+     * Lends the native reference to the call {@code wire} carries, as its target or an
+     * argument: pins it until the wire's loans end, which the caller (inside an operation of
+     * this interpreter) makes happen before it leaves. A concurrent close then leaves the
+     * release to that end, so the id stays valid for the call. False when the handle is
+     * closed (nothing is lent).
+     */
+    boolean lendTo(Wire wire) {
+        if (!ref.pin()) return false;
+        wire.lend(ref::unpin);
+        return true;
     }
 
     /** Calls the object: {@code obj(args...)}. */
@@ -109,20 +184,20 @@ public class Handle implements AutoCloseable {
 
     /** Calls a method: {@code obj.method(args...)}. */
     public Object invoke(String method, Object... args) {
-        Objects.requireNonNull(method, "method");
+        Names.check("method name", Objects.requireNonNull(method, "method"));
         Object[] a = args == null ? new Object[] {null} : args;
         return interp.op(NativeBridge.Op.CALL, this, (w, hooks) -> w.str(method).arguments(a, hooks));
     }
 
     /** Reads an attribute: {@code obj.name}. */
     public Object getAttr(String name) {
-        Objects.requireNonNull(name, "name");
+        Names.check("attribute name", Objects.requireNonNull(name, "name"));
         return interp.op(NativeBridge.Op.GETATTR, this, (w, hooks) -> w.str(name));
     }
 
     /** Sets an attribute: {@code obj.name = value}. */
     public void setAttr(String name, Object value) {
-        Objects.requireNonNull(name, "name");
+        Names.check("attribute name", Objects.requireNonNull(name, "name"));
         interp.op(NativeBridge.Op.SETATTR, this, (w, hooks) -> w.str(name).value(value, hooks, 0));
     }
 
@@ -177,10 +252,7 @@ public class Handle implements AutoCloseable {
     /** Releases the native reference. Idempotent; never throws for a closed interpreter. */
     @Override
     public void close() {
-        if (ref.markReleased()) {
-            interp.live.remove(ref);
-            interp.release(id);
-        }
+        ref.close();
         cleanable.clean();
     }
 

@@ -1,6 +1,7 @@
 package org.isolex;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -25,6 +26,20 @@ import org.isolex.internal.NativeBridge;
  *
  * Closing the host closes every interpreter it made that is still open. The static methods
  * report on the whole process (all hosts).
+ *
+ * <h2>Dropped without closing</h2>
+ * A host owns no native memory of its own: only its interpreters do, and each interpreter has
+ * a garbage-collection safety net (a {@link java.lang.ref.Cleaner}, like {@link Queue} and
+ * {@link SharedBuffer}). An interpreter counts as <em>dropped</em> once the program holds
+ * neither it nor any of its handles or modules, whether its host is still in use or was
+ * dropped too: the host holds its interpreters' native state (so {@link #close()} reaches
+ * every open one) but not the {@link Interpreter} objects themselves. The garbage collector
+ * then closes it, logs a warning through {@link System.Logger} ("org.isolex") naming where it
+ * was created ({@code "interpreter 7 was garbage collected without being closed; closing it
+ * now ... It was created at com.example.App.run(App.java:42) on thread main"}), and logs
+ * its leak report if it leaked, whatever the {@link LeakPolicy}. It is a safety net, not a
+ * way to manage interpreters: it runs only when the collector gets to it (perhaps never, in
+ * a program with plenty of heap), so close what you create.
  */
 public final class Host implements AutoCloseable {
     private final List<Path> modulePath;
@@ -33,7 +48,8 @@ public final class Host implements AutoCloseable {
     private final LeakPolicy leakPolicy;
     private final boolean legacyPrivateCopies;
     private final boolean debug;
-    private final Set<Interpreter> interpreters = new LinkedHashSet<>();
+    /** The open interpreters' native state, oldest first (guarded by this). */
+    private final Set<InterpreterState> interpreters = new LinkedHashSet<>();
     private boolean closed;
     /** The native configuration every release-mode interpreter of this host is made from. */
     private final NativeBridge.Config releaseConfig;
@@ -213,43 +229,82 @@ public final class Host implements AutoCloseable {
      */
     public synchronized Interpreter newInterpreter(boolean debug) {
         if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
+        CreationSite site = CreationSite.here();
         long ptr = NativeBridge.interpNew(debug ? debugConfig() : releaseConfig);
         if (ptr == 0) throw new IsolexException("cannot create an interpreter: the process is out of native memory");
-        Interpreter interp = new Interpreter(this, ptr, leakPolicy, debug);
-        interpreters.add(interp);
+        Interpreter interp = new Interpreter(this, ptr, leakPolicy, debug, site);
+        interpreters.add(interp.state);
         return interp;
     }
 
-    /** The interpreters made by this host that are still open, oldest first. */
+    /**
+     * The interpreters made by this host that are still open and still held by the program,
+     * oldest first (a dropped one is left out: see "Dropped without closing" above).
+     */
     public synchronized List<Interpreter> interpreters() {
-        return Collections.unmodifiableList(new ArrayList<>(interpreters));
+        List<Interpreter> open = new ArrayList<>();
+        for (InterpreterState s : interpreters) {
+            Interpreter i = s.owner.get();
+            if (i != null) open.add(i);
+        }
+        return Collections.unmodifiableList(open);
     }
 
-    synchronized void forget(Interpreter interp) {
+    synchronized void forget(InterpreterState interp) {
         interpreters.remove(interp);
     }
 
     /**
      * Closes every interpreter still open, and refuses new ones. First every open interpreter
      * is marked closing, so from that moment any new operation on any of them throws
-     * {@link ClosedException}; then each is closed in turn, which waits for the operations
-     * already in flight in it (they complete normally). All of them are closed even when one
-     * close throws: if any leaked and the policy is {@link LeakPolicy#THROW}, the first
-     * {@link LeakException} is thrown after all are closed, with the others added as
-     * suppressed exceptions. Idempotent; safe to call from any thread.
+     * {@link ClosedException}; then each is closed in turn ({@link Interpreter#close()}), which
+     * waits for the operations already in flight in it (they complete normally). All of them
+     * are closed even when one close throws: if any leaked and the policy is
+     * {@link LeakPolicy#THROW}, the first {@link LeakException} (or the first
+     * {@link CloseIncompleteException}, when the thread was interrupted while a close waited)
+     * is thrown after all the others are closed, with the rest added as suppressed
+     * exceptions. Idempotent; safe to call from any thread; a close that threw
+     * {@code CloseIncompleteException} may be repeated to finish.
      */
     @Override
     public void close() {
-        List<Interpreter> open;
+        try {
+            closeAll(-1);
+        } catch (InterruptedException e) {
+            throw new AssertionError("an unbounded close answers an interrupt with CloseIncompleteException", e);
+        }
+    }
+
+    /**
+     * {@link #close()}, waiting at most {@code timeout} in all for calls in flight. An
+     * interpreter whose calls are still running when the time is up is left closing (new
+     * operations refused, nothing freed; see {@link Interpreter#closeWithin(Duration)}) and reported
+     * as a {@link CloseIncompleteException}; every other interpreter is closed. Close the host
+     * again to finish.
+     *
+     * @throws CloseIncompleteException if an interpreter still had calls in flight at the end
+     * @throws InterruptedException     if interrupted while waiting; the interpreters not
+     *                                  closed yet are left closing
+     * @throws LeakException            if one leaked and the policy is {@link LeakPolicy#THROW}
+     */
+    public void closeWithin(Duration timeout) throws InterruptedException {
+        closeAll(Queue.nanos(timeout));
+    }
+
+    /** Closes every open interpreter, in at most {@code timeoutNanos} (negative: no limit). */
+    private void closeAll(long timeoutNanos) throws InterruptedException {
+        List<InterpreterState> open;
         synchronized (this) {
             closed = true;
             open = new ArrayList<>(interpreters);
         }
-        for (Interpreter interp : open) interp.beginClose();
+        for (InterpreterState interp : open) interp.beginClose();
+        long start = System.nanoTime();
         Throwable first = null;
-        for (Interpreter interp : open) {
+        for (InterpreterState interp : open) {
             try {
-                interp.close();
+                if (timeoutNanos < 0) interp.close();
+                else interp.close(start, timeoutNanos);
             } catch (RuntimeException | Error e) {
                 if (first == null) first = e;
                 else first.addSuppressed(e);

@@ -1,12 +1,9 @@
 package org.isolex;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 import org.isolex.internal.NativeBridge;
@@ -74,6 +71,20 @@ import org.isolex.internal.Wire;
  * Two atomic updates per operation are all this costs; a read-write lock cost twice as much.)
  * {@link Host#close()} marks all of its interpreters closing first, then closes them one by
  * one.
+ * <p>
+ * A call into an extension cannot be stopped from outside, so a call that never returns
+ * would hold {@link #close()} for ever. {@link #closeWithin(Duration)} waits at most that long
+ * and then gives up with {@link CloseIncompleteException}, and {@link #close()} gives up the
+ * same way when its thread is interrupted while it waits. Either way the interpreter is left
+ * <em>closing</em> (new operations refused, the call in flight running on, nothing freed)
+ * and a later close finishes the job.
+ *
+ * <h2>Dropped without closing</h2>
+ * An interpreter the program drops without closing it, together with all its handles and
+ * modules, is closed by a {@link java.lang.ref.Cleaner} once the garbage collector finds it,
+ * with a warning naming where it was created (see {@link Host}, "Dropped without closing").
+ * This is the one place where the garbage collector's thread calls into an interpreter; why
+ * that is safe is written at {@code InterpreterState.run()}.
  *
  * <h2>Handles and the garbage collector</h2>
  * Results that do not convert to Java values come back as {@link Handle}s, each owning one
@@ -83,9 +94,6 @@ import org.isolex.internal.Wire;
  * queue is drained at the next operation on this interpreter or at close.
  */
 public final class Interpreter implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger("org.isolex");
-    /** Room for the leak report written at close (a larger report is cut to a summary). */
-    private static final int CLOSE_REPORT_CAPACITY = 64 * 1024;
     /** Rounds of the IXH_TOO_BIG protocol before giving up (one is the norm). */
     private static final int MAX_EXPAND_ROUNDS = 4;
 
@@ -97,26 +105,9 @@ public final class Interpreter implements AutoCloseable {
      */
     private final long ptr;
     private final long id;
-    private final LeakPolicy leakPolicy;
     private final boolean debug;
-
-    /** Operations between {@link #enter()} and {@link #exit()} now. */
-    private final AtomicInteger inFlight = new AtomicInteger();
-    /**
-     * Guards the close itself (one at a time; a second close waits for the first), and is
-     * the monitor close waits on until {@link #inFlight} is zero.
-     */
-    private final Object closeLock = new Object();
-    /** Set when close begins: new operations are refused from then on. */
-    private volatile boolean closing;
-    /** Set when the native interpreter is gone. */
-    private volatile boolean closed;
-    private volatile LeakReport lastLeakReport;
-
-    /** Handles Java still owns (their cleaner states; never the Handle objects themselves). */
-    final Set<Handle.Ref> live = ConcurrentHashMap.newKeySet();
-    /** Ids of handles the GC collected unclosed; released at the next entry or at close. */
-    final ConcurrentLinkedQueue<Long> pendingReleases = new ConcurrentLinkedQueue<>();
+    /** The gate, the close and the handles: what the host and the safety net hold. */
+    final InterpreterState state;
 
     final Wire.Hooks hooks = new Wire.Hooks() {
         @Override
@@ -128,7 +119,7 @@ public final class Interpreter implements AutoCloseable {
                 throw new IsolexException(what + " is a handle of interpreter " + h.interpreter().id()
                         + "; objects cannot cross into interpreter " + id + " (pass a value, or use a queue)");
             }
-            if (h.isClosed()) {
+            if (!h.lendTo(wire)) {
                 throw new ClosedException(what + ": handle to " + h.typeName() + " is closed");
             }
             wire.handle(h.id(), h.typeName());
@@ -158,12 +149,14 @@ public final class Interpreter implements AutoCloseable {
         }
     };
 
-    Interpreter(Host host, long ptr, LeakPolicy leakPolicy, boolean debug) {
+    /** Takes over {@code ptr}, made by the caller of the isolex method at {@code createdAt}. */
+    Interpreter(Host host, long ptr, LeakPolicy leakPolicy, boolean debug, CreationSite createdAt) {
         this.host = host;
         this.ptr = ptr;
-        this.id = NativeBridge.interpId(ptr);
-        this.leakPolicy = leakPolicy;
         this.debug = debug;
+        this.state = new InterpreterState(host, ptr, leakPolicy, this, createdAt);
+        this.id = state.id;
+        state.register(this);
     }
 
     /** The interpreter's id (1, 2, ... in creation order within the process). */
@@ -186,7 +179,7 @@ public final class Interpreter implements AutoCloseable {
 
     /** True after {@link #close()}. */
     public boolean isClosed() {
-        return closed;
+        return state.isClosed();
     }
 
     /**
@@ -198,9 +191,11 @@ public final class Interpreter implements AutoCloseable {
      * @throws NativeImportError if the module cannot be found or loaded (the message says why)
      * @throws NativeSystemError if the module breaks a rule of the ABI (abi/ABI.md 4)
      * @throws NativeError       if the module's own code fails while executing
+     * @throws IllegalArgumentException if the name contains a NUL character
+     *         ({@code module name contains a NUL character (at index 7): "counter\0evil"})
      */
     public Module importModule(String name) {
-        Objects.requireNonNull(name, "name");
+        Names.check("module name", Objects.requireNonNull(name, "name"));
         enter();
         try {
             Wire w = Wire.get().str(name);
@@ -280,7 +275,7 @@ public final class Interpreter implements AutoCloseable {
 
     /** The report of the last close that found leaks, if any. */
     public Optional<LeakReport> lastLeakReport() {
-        return Optional.ofNullable(lastLeakReport);
+        return Optional.ofNullable(state.lastLeakReport);
     }
 
     /**
@@ -294,148 +289,91 @@ public final class Interpreter implements AutoCloseable {
      * extension forgot to release something), it is freed anyway and, per the host's
      * {@link LeakPolicy}, a {@link LeakException} is thrown or the {@link LeakReport} is logged;
      * either way {@link #lastLeakReport()} returns it.
+     *
+     * <p>The wait for calls in flight has no time limit (a call that never returns holds its
+     * close for ever; {@link #closeWithin(Duration)} gives up instead) but it honours interrupts: a
+     * thread interrupted while it has to wait (or before) gets a {@link CloseIncompleteException}
+     * whose cause is the {@link InterruptedException}, with its interrupt status set again, and
+     * the interpreter stays closing (new operations refused) until a later close finishes. A
+     * close with nothing to wait for completes even on an interrupted thread.
+     *
+     * @throws CloseIncompleteException if interrupted while waiting
+     * @throws LeakException            if something leaked and the policy is {@link LeakPolicy#THROW}
      */
     @Override
     public void close() {
-        beginClose();
-        LeakReport report = null;
-        synchronized (closeLock) {
-            try {
-                awaitNoOperations();
-                if (closed) return;
-                closed = true;
-                for (Handle.Ref ref : live) {
-                    if (ref.markReleased()) NativeBridge.release(ptr, ref.id);
-                }
-                live.clear();
-                drainPendingReleases();
-                Wire wire = Wire.get();
-                wire.reserve(CLOSE_REPORT_CAPACITY);
-                if (NativeBridge.interpClose(ptr, wire) != 0) {
-                    report = wire.buffer().limit() > 0
-                            ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
-                            : new LeakReport(id, -1, -1, -1, java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
-                    lastLeakReport = report;
-                }
-            } finally {
-                host.forget(this);
-            }
-        }
-        if (report != null) {
-            if (leakPolicy == LeakPolicy.THROW) throw new LeakException(report);
-            LOG.log(System.Logger.Level.WARNING, "interpreter " + id + " leaked native memory (freed at close):\n"
-                    + report);
-        }
+        state.close();
     }
 
     /**
-     * Waits (holding closeLock) until no operation is in flight. Not interruptible, like
-     * the native close it protects: an interrupt is kept for the caller to see afterwards.
+     * {@link #close()}, waiting at most {@code timeout} for calls in flight (and for another
+     * thread's close of this interpreter). A call into an extension cannot be stopped from
+     * outside: when one is still running after {@code timeout}, this gives up with a
+     * {@link CloseIncompleteException}
+     * ({@code "interpreter 3 did not close within 200 ms: 1 call still in flight (new calls are
+     * refused; close it again to finish)"}) and leaves the interpreter closing: new operations
+     * throw {@link ClosedException}, the call in flight runs on, nothing is freed. Close again
+     * once it has returned. {@code Duration.ZERO} closes only if nothing is in flight.
+     *
+     * @throws CloseIncompleteException if calls were still in flight when the time ran out
+     * @throws InterruptedException     if interrupted while waiting (the interpreter stays closing)
+     * @throws LeakException            if something leaked and the policy is {@link LeakPolicy#THROW}
      */
-    private void awaitNoOperations() {
-        boolean interrupted = false;
-        while (inFlight.get() != 0) {
-            try {
-                closeLock.wait();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+    public void closeWithin(Duration timeout) throws InterruptedException {
+        state.close(Queue.nanos(timeout));
     }
 
     @Override
     public String toString() {
-        return "Interpreter " + id + (closed ? " (closed)" : "");
+        return "Interpreter " + id + (isClosed() ? " (closed)" : "");
     }
 
     // ------------------------------------------------------------------ internals for Host and Handle
 
-    /** Refuses every operation that has not started yet; {@link #close()} does the rest. */
-    void beginClose() {
-        closing = true;
-    }
-
     /** True once close has begun (new operations are refused). */
     boolean isClosing() {
-        return closing;
+        return state.isClosing();
     }
 
     /** Operations in flight now (running, or waiting for the native interpreter lock). */
     int operationsInFlight() {
-        return inFlight.get();
+        return state.operationsInFlight();
     }
 
-    /**
-     * Counts an operation in; throws if close has begun. The caller calls {@link #exit()}
-     * (in a finally block) once it is done with {@link #ptr}. The flag is checked before
-     * counting in (so a new call never waits behind a close) and again after (a call that
-     * counted itself in after close began backs out; only calls already inside run on).
-     */
+    /** Counts an operation in; throws if close has begun ({@link InterpreterState#enter()}). */
     void enter() {
-        if (!tryEnter()) throw closedException();
+        state.enter();
     }
 
-    /** {@link #enter()}, answering false instead of throwing. */
-    private boolean tryEnter() {
-        if (closing) return false;
-        inFlight.incrementAndGet();
-        if (closing) {
-            exit();
-            return false;
-        }
-        return true;
-    }
-
-    /** Counts an operation out; the last one out wakes a close that waits for it. */
+    /** Counts an operation out. */
     void exit() {
-        if (inFlight.decrementAndGet() == 0 && closing) {
-            synchronized (closeLock) {
-                closeLock.notifyAll();
-            }
-        }
+        state.exit();
     }
 
     ClosedException closedException() {
-        return new ClosedException("interpreter " + id + " is closed");
+        return state.closedException();
     }
 
     /** Releases the handles the GC queued. Caller is inside an operation, or is close. */
     private void drainPendingReleases() {
-        Long h;
-        while ((h = pendingReleases.poll()) != null) {
-            NativeBridge.release(ptr, h);
-        }
+        state.drainPendingReleases();
     }
 
     /** One value-API operation on {@code target}: encodes, calls, decodes or throws. */
     Object op(NativeBridge.Op op, Handle target, BiConsumer<Wire, Wire.Hooks> input) {
         enter();
         try {
-            if (target.isClosed()) throw target.closedException();
             Wire w = Wire.get();
             try {
+                if (!target.lendTo(w)) throw target.closedException();
                 input.accept(w, hooks);
                 drainPendingReleases();
                 int status = NativeBridge.op(op, ptr, target.id(), w);
-                w.endLoans(); // queues and buffers lent to the call (the interpreter took its own references)
+                w.endLoans(); // handles, queues and buffers lent to the call (the interpreter took its own references)
                 return finish(status, w, null);
             } finally {
                 w.endLoans();
             }
-        } finally {
-            exit();
-        }
-    }
-
-    /**
-     * Releases one handle now (Handle.close). No-op once close has begun: closing the native
-     * interpreter drops every handle anyway.
-     */
-    void release(long handleId) {
-        if (!tryEnter()) return;
-        try {
-            NativeBridge.release(ptr, handleId);
         } finally {
             exit();
         }

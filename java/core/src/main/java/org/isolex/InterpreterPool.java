@@ -221,9 +221,23 @@ public final class InterpreterPool extends AbstractExecutorService implements Au
      * Shuts down, waits for the tasks and the workers' interpreters to close, and throws a
      * {@link LeakException} (the first; others suppressed) if any interpreter leaked, or the
      * first failure to close one.
+     *
+     * <p>Not from one of the pool's own tasks: that close would wait for the task that is
+     * calling it, for ever. It is refused, before doing anything, with
+     * {@code IllegalStateException("InterpreterPool.close() called from the pool's own task on
+     * thread isolex-pool-1-worker-2 would wait for that task to end: call shutdown() there, or
+     * close() from another thread")}. ({@link #shutdown()} is fine there; so is
+     * {@link #awaitTermination}, which just times out.)
+     *
+     * @throws IllegalStateException if called on one of the pool's worker threads
      */
     @Override
     public void close() {
+        if (threads.contains(Thread.currentThread())) {
+            throw new IllegalStateException("InterpreterPool.close() called from the pool's own task on thread "
+                    + Thread.currentThread().getName() + " would wait for that task to end: call shutdown() there,"
+                    + " or close() from another thread");
+        }
         shutdown();
         boolean interrupted = false;
         try {
@@ -316,7 +330,7 @@ public final class InterpreterPool extends AbstractExecutorService implements Au
 
         /** Modules every worker imports into its interpreter before its first task. */
         public Builder imports(String... modules) {
-            for (String m : modules) imports.add(Objects.requireNonNull(m, "module name"));
+            for (String m : modules) imports.add(Names.check("module name", Objects.requireNonNull(m, "module name")));
             return this;
         }
 

@@ -150,7 +150,8 @@ public final class Queue implements AutoCloseable {
 
     // ------------------------------------------------------------------ internals
 
-    private static long nanos(Duration timeout) {
+    /** A timeout in nanoseconds (saturated); null and negative timeouts are refused. */
+    static long nanos(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative()) throw new IllegalArgumentException("timeout must not be negative: " + timeout);
         try {

@@ -54,18 +54,18 @@ class ReentryTest extends NativeTestBase {
                 Future<Object> busy = pool.submit(() -> conc.invoke("critical", 1_500_000L));
                 Together.await("the busy call is in flight", () -> interp.operationsInFlight() == 1);
                 long deadline = System.nanoTime() + 1_200_000_000L;
-                while (interp.pendingReleases.size() < 100 && System.nanoTime() < deadline) {
+                while (interp.state.pendingReleases.size() < 100 && System.nanoTime() < deadline) {
                     System.gc();
                     Thread.sleep(10);
                 }
-                assertEquals(100, interp.pendingReleases.size(), "the cleaner queued every dropped handle");
+                assertEquals(100, interp.state.pendingReleases.size(), "the cleaner queued every dropped handle");
                 assertFalse(busy.isDone(), "the cleaner's releases were queued while the interpreter was busy");
                 Together.get(busy);
             } finally {
                 pool.shutdownNow();
             }
             assertEquals(baseline, interp.handleCount(), "queued releases ran at the next operation");
-            assertTrue(interp.pendingReleases.isEmpty());
+            assertTrue(interp.state.pendingReleases.isEmpty());
         }
     }
 
