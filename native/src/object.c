@@ -74,7 +74,7 @@ void ix_leave_code(IxContext *ctx, IxEntry *e)
 /* The last reference went away. The type's dealloc releases what the instance owns
  * (extension code: the pending error is set aside so it cannot be clobbered), then the
  * memory goes, then the reference the instance held on its type. */
-static void dealloc_now(IxContext *ctx, IxObject *o)
+static inline __attribute__((always_inline)) void dealloc_now(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *type = IX_TYPE(o);
     if (type->tp_dealloc) {
@@ -103,6 +103,13 @@ static void dealloc_now(IxContext *ctx, IxObject *o)
  * runs through the block headers, so deferring cannot fail for want of memory. Per entry,
  * not per interpreter: a thread that gives up the lock inside a dealloc (IxLock_Release)
  * must not leave its frames for another thread's entry to count or to drain. */
+static __attribute__((noinline)) void dealloc_waiting(IxContext *ctx, IxCtx *c)
+{
+    while (c->dealloc_later) dealloc_now(ctx, ix_heap_unpark(&c->interp->heap, &c->dealloc_later));
+}
+
+/* The shallow case, nearly every one, costs a counter and a test over what it did before:
+ * dealloc_now is inlined here and the draining is out of line. */
 void ix_dealloc(IxContext *ctx, IxObject *o)
 {
     IxCtx *c = IX_CTX(ctx);
@@ -112,10 +119,7 @@ void ix_dealloc(IxContext *ctx, IxObject *o)
     }
     c->dealloc_depth++;
     dealloc_now(ctx, o);
-    if (c->dealloc_depth == 1) {
-        IxObject *later;
-        while ((later = ix_heap_unpark(&c->interp->heap, &c->dealloc_later))) dealloc_now(ctx, later);
-    }
+    if (c->dealloc_later && c->dealloc_depth == 1) dealloc_waiting(ctx, c);
     c->dealloc_depth--;
 }
 
