@@ -212,7 +212,8 @@ void ix_ctx_init(IxCtx *c, IxInterp *interp)
     c->nheld = 0;
     c->dealloc_depth = 0;
     c->dealloc_later = NULL;
-    c->stack_lo = c->stack_reserve = 0;
+    c->stack_lo = 0;
+    c->stack_reserve = UINTPTR_MAX; /* looked up at the first depth check (object.c) */
     c->pub.abi_major = IX_ABI_MAJOR;
     c->pub.abi_minor = IX_ABI_MINOR;
     c->pub.fn = interp->debug ? &ix_debug_table : &ix_function_table;

@@ -139,8 +139,8 @@ typedef struct IxCtx {
     struct { IxLibrary *lib; int depth; } held[IX_MAX_HELD_LIBS];
     /* Bounded stack (object.c, ABI.md 3.7-3.8): how many ix_dealloc frames of this entry
      * are running, the dead objects deferred past IX_DEALLOC_MAX_DEPTH (linked through
-     * their block headers), and this thread's stack: its lowest address (0: not looked up
-     * yet) and the reserve above it that host recursion leaves alone. */
+     * their block headers), and this thread's stack: its lowest address and the reserve
+     * above it that host recursion leaves alone (UINTPTR_MAX: not looked up yet). */
     int dealloc_depth;
     IxBlock *dealloc_later;
     uintptr_t stack_lo, stack_reserve;
@@ -345,9 +345,6 @@ IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
  * entry, o waits instead and the outermost ix_dealloc frame frees it (ABI.md 3.7). */
 #define IX_DEALLOC_MAX_DEPTH 50
 IX_HIDDEN void ix_dealloc(IxContext *ctx, IxObject *o);
-/* True, with RuntimeError "maximum recursion depth exceeded WHAT" set, when this thread's
- * stack is down to its reserve (ABI.md 3.8): recursion through the host stops there. */
-IX_HIDDEN bool ix_stack_exhausted(IxContext *ctx, const char *what);
 /* A zeroed object of `type`, refcount 1, `size` bytes (>= sizeof(IxObject)); a heap type
  * gains a reference. NULL with MemoryError set on failure. */
 IX_HIDDEN IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size);

@@ -147,19 +147,30 @@ static void find_thread_stack(void)
     thread_stack_reserve = size / 4 < STACK_RESERVE_MAX ? size / 4 : STACK_RESERVE_MAX;
 }
 
-bool ix_stack_exhausted(IxContext *ctx, const char *what)
+/* The stack is low, or this entry has not looked it up yet (ix_ctx_init leaves
+ * stack_reserve at UINTPTR_MAX so that the first check lands here). */
+static __attribute__((noinline)) bool stack_low(IxContext *ctx, const char *what, uintptr_t frame)
 {
     IxCtx *c = IX_CTX(ctx);
-    if (!c->stack_lo) {
+    if (c->stack_reserve == UINTPTR_MAX) {
         if (!thread_stack_lo) find_thread_stack();
         c->stack_lo = thread_stack_lo;
         c->stack_reserve = thread_stack_reserve;
+        if (frame - c->stack_lo >= c->stack_reserve) return false;
     }
-    /* Unsigned: a frame below the stack found (code running on a stack of its own making)
-     * wraps around to a large distance and is not stopped. */
-    if ((uintptr_t)__builtin_frame_address(0) - c->stack_lo >= c->stack_reserve) return false;
     ix_err_format(ctx, IX_EXC_RUNTIMEERROR, "maximum recursion depth exceeded %s", what);
     return true;
+}
+
+/* True, with RuntimeError "maximum recursion depth exceeded WHAT" set, when this thread's
+ * stack is down to its reserve (ABI.md 3.8): recursion through the host stops there.
+ * Unsigned: a frame below the stack found (code running on a stack of its own making)
+ * wraps around to a large distance and is not stopped. */
+static inline bool stack_exhausted(IxContext *ctx, const char *what)
+{
+    uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
+    IxCtx *c = IX_CTX(ctx);
+    return frame - c->stack_lo >= c->stack_reserve ? false : stack_low(ctx, what, frame);
 }
 
 /* ---------------------------------------------------------------- identity and types */
@@ -413,7 +424,7 @@ IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
 {
     if (!ix_owned_by(ctx, f)) return refuse_callable(ctx, f);
     if (check_args_owned(ctx, f, args, n) < 0) return NULL;
-    if (ix_stack_exhausted(ctx, "while calling an object")) return NULL;
+    if (stack_exhausted(ctx, "while calling an object")) return NULL;
     if (IX_IS(ctx, f, IX_TYPE_FUNCTION)) {
         IxFunctionObject *fn = (IxFunctionObject *)f;
         IxModuleObject *m = (IxModuleObject *)fn->self;
@@ -450,7 +461,7 @@ IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject
         IxObject *d = ix_type_lookup(ctx, t, name);
         if (d && IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR)) {
             if (check_args_owned(ctx, d, args, n) < 0) return NULL;
-            if (ix_stack_exhausted(ctx, "while calling an object")) return NULL;
+            if (stack_exhausted(ctx, "while calling an object")) return NULL;
             return call_method_descr(ctx, (IxDescrObject *)d, o, args, n);
         }
     }
@@ -495,7 +506,7 @@ static bool operand_refused(IxContext *ctx, const char *op, IxObject *o, int k, 
         refuse_foreign(ctx, role, o);
         return true;
     }
-    return deeper && ix_stack_exhausted(ctx, deeper);
+    return deeper && stack_exhausted(ctx, deeper);
 }
 
 IxObject *ix_repr(IxContext *ctx, IxObject *o)
