@@ -86,6 +86,10 @@ static const Scenario scenarios[] = {
     { "buggy", ixd_buggy, 1,
       "[release:BUG]  test-ext/buggy's bugs under debug mode: the exact reports;\n"
       "                       release:BUG runs one without it (for asan-/memcheck-buggy-*)" },
+    { "deep", ixd_deep, 1,
+      "[N]  graphs N levels deep (default 10^6) freed every way with a bounded stack;\n"
+      "                       repr, hash and compare of them raise (ABI.md 3.8, 3.9)",
+      "20000" },
     /* `bench` is a measurement, not a test (docs/benchmarks.md; `isolex bench` runs it):
      * its max_args is a macro, so CMake registers no driver-, memcheck- or asan-bench,
      * and `all` skips it (IXD_NOT_IN_ALL). */
@@ -95,7 +99,8 @@ static const Scenario scenarios[] = {
       "                       throughput, the memory of K interpreters",
       IXD_NOT_IN_ALL },
     { "all", run_all, 0,
-      "every scenario above in turn (cycles with N=20, threads 1 s, queues N=2000)" },
+      "every scenario above in turn (cycles with N=20, threads 1 s, queues N=2000,\n"
+      "                       deep N=20000)" },
 };
 #define NSCENARIOS (sizeof scenarios / sizeof scenarios[0])
 

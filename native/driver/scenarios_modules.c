@@ -160,6 +160,71 @@ void ixd_isolation(int argc, char **argv)
 
 /* ---------------------------------------------------------------- foreign-object */
 
+/* "ROLE is a T object of interpreter A; objects cannot cross into interpreter B" (ABI.md
+ * 3.3), or in debug mode the check of its table (10.2), which comes first, for `api`. */
+static const char *crossing(char *buf, size_t cap, int debug, const char *api, const char *role,
+                            const char *type, IxInterp *a, IxInterp *b)
+{
+    long long ida = (long long)ixh_interp_id(a), idb = (long long)ixh_interp_id(b);
+    if (debug)
+        snprintf(buf, cap, "SystemError: isolex debug: %s: argument 1 is a %s object of interpreter %lld, "
+                 "used in interpreter %lld", api, type, ida, idb);
+    else
+        snprintf(buf, cap, "TypeError: %s is a %s object of interpreter %lld; objects cannot cross into "
+                 "interpreter %lld", role, type, ida, idb);
+    return buf;
+}
+
+/* What an operation works on is checked like its arguments: the receiver of a method call
+ * or an attribute, the callable itself, the operand of repr, hash and comparison. */
+static void foreign_receivers(int debug)
+{
+    char want[512];
+    IxInterp *a = OPEN_MODE(debug), *b = OPEN_MODE(debug);
+    IxContext *ca = ENTER(a), *cb = ENTER(b);
+    IxObject *cnt_a = IMPORT(ca, "counter");
+    IxObject *obj_a = new_counter(ca, cnt_a, 5, 2);
+    IxObject *value_of_a = CHECK_OK(ca, Ix_GetAttr(ca, cnt_a, "value_of"));
+    IxObject *one_b = CHECK_OK(cb, IxLong_FromInt64(cb, 1));
+    ixd_scenario_detail(debug ? "receivers, debug mode" : "receivers, release mode");
+
+    CHECK_ERROR(cb, Ix_CallMethod(cb, obj_a, "add", &one_b, 1),
+                crossing(want, sizeof want, debug, "Ix_CallMethod", "the receiver of counter.Counter.add()",
+                         "counter.Counter", a, b));
+    CHECK_ERROR(cb, Ix_Call(cb, value_of_a, &one_b, 1),
+                crossing(want, sizeof want, debug, "Ix_Call", "the callable counter.value_of()",
+                         "builtin_function", a, b));
+    CHECK_ERROR(cb, Ix_GetAttr(cb, obj_a, "value"),
+                crossing(want, sizeof want, debug, "Ix_GetAttr", "the receiver of attribute 'value'",
+                         "counter.Counter", a, b));
+    CHECK_ERROR_RC(cb, Ix_SetAttr(cb, obj_a, "step", one_b),
+                   crossing(want, sizeof want, debug, "Ix_SetAttr", "the receiver of attribute 'step'",
+                            "counter.Counter", a, b));
+    CHECK_ERROR(cb, Ix_Repr(cb, obj_a),
+                crossing(want, sizeof want, debug, "Ix_Repr", "argument 1 of repr()", "counter.Counter", a, b));
+    CHECK_ERROR_RC(cb, (int)Ix_Hash(cb, obj_a),
+                   crossing(want, sizeof want, debug, "Ix_Hash", "argument 1 of hash()", "counter.Counter", a, b));
+    CHECK_ERROR_RC(cb, Ix_RichCompareBool(cb, obj_a, one_b, IX_EQ),
+                   crossing(want, sizeof want, debug, "Ix_RichCompareBool", "argument 1 of compare()",
+                            "counter.Counter", a, b));
+    if (debug) ixh_debug_take_violations(NULL, 0); /* each was raised, as checked above */
+
+    /* Refused without a trace: the counter is unchanged, and both interpreters work on. */
+    CHECK_EQ_INT(WANT_INT(ca, ixd_call(ca, cnt_a, "value_of", &obj_a, 1)), 5);
+    IxObject *cnt_b = IMPORT(cb, "counter");
+    CHECK_EQ_INT(WANT_INT(cb, CALL0(cb, cnt_b, "created")), 0);
+    Ix_Decref(cb, cnt_b);
+    Ix_Decref(cb, one_b);
+    ixh_leave(cb);
+    Ix_Decref(ca, value_of_a);
+    Ix_Decref(ca, obj_a);
+    Ix_Decref(ca, cnt_a);
+    ixh_leave(ca);
+    CHECK_CLOSE(b);
+    CHECK_CLOSE(a);
+    ixd_scenario_detail(NULL);
+}
+
 void ixd_foreign_object(int argc, char **argv)
 {
     char expected[512];
@@ -193,6 +258,8 @@ void ixd_foreign_object(int argc, char **argv)
     ixh_leave(ca);
     CHECK_CLOSE(b);
     CHECK_CLOSE(a);
+    foreign_receivers(0);
+    foreign_receivers(1);
     CHECK_CLEAN();
 }
 

@@ -210,6 +210,10 @@ void ix_ctx_init(IxCtx *c, IxInterp *interp)
     c->owner = 0;
     c->released = false;
     c->nheld = 0;
+    c->dealloc_depth = 0;
+    c->dealloc_later = NULL;
+    c->stack_lo = 0;
+    c->stack_reserve = UINTPTR_MAX; /* looked up at the first depth check (object.c) */
     c->pub.abi_major = IX_ABI_MAJOR;
     c->pub.abi_minor = IX_ABI_MINOR;
     c->pub.fn = interp->debug ? &ix_debug_table : &ix_function_table;

@@ -228,6 +228,25 @@ void ix_heap_free(IxHeap *h, void *p)
     free(b);
 }
 
+void ix_heap_park(IxHeap *h, void *p, IxBlock **list)
+{
+    (void)h;
+    IxBlock *b = IX_BLOCK_OF(p);
+    ring_remove(b);
+    b->prev = NULL;
+    b->next = *list;
+    *list = b;
+}
+
+void *ix_heap_unpark(IxHeap *h, IxBlock **list)
+{
+    IxBlock *b = *list;
+    if (!b) return NULL;
+    *list = b->next;
+    ring_insert(h, b);
+    return b + 1;
+}
+
 void ix_heap_retag(IxHeap *h, void *p, uint32_t owner)
 {
     IxBlock *b = IX_BLOCK_OF(p);

@@ -90,6 +90,11 @@ IX_HIDDEN void *ix_heap_realloc(IxHeap *h, void *p, size_t size);
 IX_HIDDEN void ix_heap_free(IxHeap *h, void *p);
 /* Hand a block to another owner (a cache adopting an object makes it IX_OWNER_BUILTIN). */
 IX_HIDDEN void ix_heap_retag(IxHeap *h, void *p, uint32_t owner);
+/* Deferred deallocation (object.c): park a dead object off the ring, on `list`, linked
+ * through its header (waiting needs no memory); unpark puts the last parked back on the
+ * ring and returns it, or NULL when the list is empty. */
+IX_HIDDEN void ix_heap_park(IxHeap *h, void *p, IxBlock **list);
+IX_HIDDEN void *ix_heap_unpark(IxHeap *h, IxBlock **list);
 /* The allocation site recorded for a debug block (0 when none). */
 IX_HIDDEN uintptr_t ix_heap_site(void *p);
 /* Free every block still on the ring (close, after reporting). */
@@ -132,6 +137,13 @@ typedef struct IxCtx {
      * the interpreter lock, always in that order (ABI.md 9.3). */
     int nheld;
     struct { IxLibrary *lib; int depth; } held[IX_MAX_HELD_LIBS];
+    /* Bounded stack (object.c, ABI.md 3.8-3.9): how many ix_dealloc frames of this entry
+     * are running, the dead objects deferred past IX_DEALLOC_MAX_DEPTH (linked through
+     * their block headers), and this thread's stack: its lowest address and the reserve
+     * above it that host recursion leaves alone (UINTPTR_MAX: not looked up yet). */
+    int dealloc_depth;
+    IxBlock *dealloc_later;
+    uintptr_t stack_lo, stack_reserve;
 } IxCtx;
 
 /* Entering extension code: what it allocates is attributed to its module, and for a
@@ -329,6 +341,9 @@ IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
 
 /* ---------------------------------------------------------------- object.c */
 
+/* Runs the type's dealloc and frees o; nested more than IX_DEALLOC_MAX_DEPTH deep in one
+ * entry, o waits instead and the outermost ix_dealloc frame frees it (ABI.md 3.8). */
+#define IX_DEALLOC_MAX_DEPTH 50
 IX_HIDDEN void ix_dealloc(IxContext *ctx, IxObject *o);
 /* A zeroed object of `type`, refcount 1, `size` bytes (>= sizeof(IxObject)); a heap type
  * gains a reference. NULL with MemoryError set on failure. */

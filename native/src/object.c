@@ -7,6 +7,9 @@
  * (ABI.md 3.3), arity is checked from the method definition (4.3), and a result must agree
  * with the error state (6.1).
  */
+#define _GNU_SOURCE /* pthread_getattr_np */
+
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -71,7 +74,7 @@ void ix_leave_code(IxContext *ctx, IxEntry *e)
 /* The last reference went away. The type's dealloc releases what the instance owns
  * (extension code: the pending error is set aside so it cannot be clobbered), then the
  * memory goes, then the reference the instance held on its type. */
-void ix_dealloc(IxContext *ctx, IxObject *o)
+static inline __attribute__((always_inline)) void dealloc_now(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *type = IX_TYPE(o);
     if (type->tp_dealloc) {
@@ -91,6 +94,83 @@ void ix_dealloc(IxContext *ctx, IxObject *o)
     }
     ix_object_free(ctx, o);
     if (!(type->flags & IX_TF_BUILTIN)) IX_DECREF(ctx, type);
+}
+
+/* A dealloc that drops the last reference to a child deallocates it in a nested call: a
+ * chain a million long would need a million frames. Past IX_DEALLOC_MAX_DEPTH nested
+ * frames the object waits on the entry's list instead (CPython's trashcan), and the
+ * outermost frame frees what waits, one at a time, each again at most that deep. The list
+ * runs through the block headers, so deferring cannot fail for want of memory. Per entry,
+ * not per interpreter: a thread that gives up the lock inside a dealloc (IxLock_Release)
+ * must not leave its frames for another thread's entry to count or to drain. */
+static __attribute__((noinline)) void dealloc_waiting(IxContext *ctx, IxCtx *c)
+{
+    while (c->dealloc_later) dealloc_now(ctx, ix_heap_unpark(&c->interp->heap, &c->dealloc_later));
+}
+
+/* The shallow case, nearly every one, costs a counter and a test over what it did before:
+ * dealloc_now is inlined here and the draining is out of line. */
+void ix_dealloc(IxContext *ctx, IxObject *o)
+{
+    IxCtx *c = IX_CTX(ctx);
+    if (c->dealloc_depth >= IX_DEALLOC_MAX_DEPTH) {
+        ix_heap_park(&c->interp->heap, o, &c->dealloc_later);
+        return;
+    }
+    c->dealloc_depth++;
+    dealloc_now(ctx, o);
+    if (c->dealloc_later && c->dealloc_depth == 1) dealloc_waiting(ctx, c);
+    c->dealloc_depth--;
+}
+
+/* ---------------------------------------------------------------- stack depth */
+
+/* The reserve host recursion leaves at the bottom of a thread's stack: for the error
+ * being raised, the extension frames above it, and (in a JVM) the guard zones HotSpot
+ * keeps there. A quarter of a small stack, at most 256 KiB of a large one. */
+#define STACK_RESERVE_MAX (256 * 1024)
+
+static _Thread_local uintptr_t thread_stack_lo, thread_stack_reserve;
+
+/* This thread's stack bounds, looked up once per thread (for the main thread glibc reads
+ * /proc/self/maps). A thread whose stack cannot be found is never stopped: reserve 0. */
+static void find_thread_stack(void)
+{
+    pthread_attr_t a;
+    void *addr = NULL;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &a) == 0) {
+        if (pthread_attr_getstack(&a, &addr, &size) != 0) size = 0;
+        pthread_attr_destroy(&a);
+    }
+    thread_stack_lo = size ? (uintptr_t)addr : 1;
+    thread_stack_reserve = size / 4 < STACK_RESERVE_MAX ? size / 4 : STACK_RESERVE_MAX;
+}
+
+/* The stack is low, or this entry has not looked it up yet (ix_ctx_init leaves
+ * stack_reserve at UINTPTR_MAX so that the first check lands here). */
+static __attribute__((noinline)) bool stack_low(IxContext *ctx, const char *what, uintptr_t frame)
+{
+    IxCtx *c = IX_CTX(ctx);
+    if (c->stack_reserve == UINTPTR_MAX) {
+        if (!thread_stack_lo) find_thread_stack();
+        c->stack_lo = thread_stack_lo;
+        c->stack_reserve = thread_stack_reserve;
+        if (frame - c->stack_lo >= c->stack_reserve) return false;
+    }
+    ix_err_format(ctx, IX_EXC_RUNTIMEERROR, "maximum recursion depth exceeded %s", what);
+    return true;
+}
+
+/* True, with RuntimeError "maximum recursion depth exceeded WHAT" set, when this thread's
+ * stack is down to its reserve (ABI.md 3.9): recursion through the host stops there.
+ * Unsigned: a frame below the stack found (code running on a stack of its own making)
+ * wraps around to a large distance and is not stopped. */
+static inline bool stack_exhausted(IxContext *ctx, const char *what)
+{
+    uintptr_t frame = (uintptr_t)__builtin_frame_address(0);
+    IxCtx *c = IX_CTX(ctx);
+    return frame - c->stack_lo >= c->stack_reserve ? false : stack_low(ctx, what, frame);
 }
 
 /* ---------------------------------------------------------------- identity and types */
@@ -149,17 +229,44 @@ IxObject *ix_err_wrong_type(IxContext *ctx, const char *what, IxObject *got)
     return ix_err_format(ctx, IX_EXC_TYPEERROR, "expected %s, got %s", what, t->name);
 }
 
+/* ABI.md 3.3, the one message for an object met at the border: `role` says where it was
+ * met ("argument 2 of counter.add()", "the receiver of counter.Counter.add()"). NULL. */
+static IxObject *refuse_foreign(IxContext *ctx, const char *role, IxObject *o)
+{
+    return ix_err_format(ctx, IX_EXC_TYPEERROR,
+                         "%s is a %s object of interpreter %lld; objects cannot cross into "
+                         "interpreter %lld",
+                         role, IX_TYPE(o)->name, (long long)IX_TYPE(o)->interp->id,
+                         (long long)IX_INTERP(ctx)->id);
+}
+
+/* The object an operation works on must be this interpreter's too: its type's code would
+ * otherwise run on another interpreter's state, under the wrong lock. The role is "the
+ * receiver of counter.Counter.add()" for a method call, "... of attribute 'x'" else. */
+static IxObject *refuse_receiver(IxContext *ctx, IxObject *o, const char *name, bool call)
+{
+    char role[256];
+    if (call) snprintf(role, sizeof role, "the receiver of %s.%s()", IX_TYPE(o)->name, name);
+    else snprintf(role, sizeof role, "the receiver of attribute '%s'", name);
+    return refuse_foreign(ctx, role, o);
+}
+
 /* ---------------------------------------------------------------- attributes */
 
 IxObject *ix_getattr(IxContext *ctx, IxObject *o, const char *name)
 {
     IxTypeObject *t = IX_TYPE(o);
+    if (!ix_owned_by(ctx, o)) return refuse_receiver(ctx, o, name, false);
     return t->tp_getattr ? t->tp_getattr(ctx, o, name) : ix_generic_getattr(ctx, o, name);
 }
 
 int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
 {
     IxTypeObject *t = IX_TYPE(o);
+    if (!ix_owned_by(ctx, o)) {
+        refuse_receiver(ctx, o, name, false);
+        return -1;
+    }
     if (v && !ix_owned_by(ctx, v)) {
         ix_err_wrong_type(ctx, "an object of this interpreter", v);
         return -1;
@@ -169,20 +276,22 @@ int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
 
 /* ---------------------------------------------------------------- calls */
 
-/* The name a call is reported under: "counter.get", "counter.Counter.add", a type name. */
-static void callable_name(IxContext *ctx, IxObject *f, char *buf, size_t cap)
+/* The name a call is reported under: "counter.get", "counter.Counter.add", a type name.
+ * Types are told apart by f's own interpreter's builtins: f may be another's. */
+static void callable_name(IxObject *f, char *buf, size_t cap)
 {
-    if (IX_IS(ctx, f, IX_TYPE_FUNCTION)) {
+    IxObject *const *builtins = IX_TYPE(f)->interp->builtins, *type = f->ix_type_private;
+    if (type == builtins[IX_TYPE_FUNCTION]) {
         IxFunctionObject *fn = (IxFunctionObject *)f;
         IxModuleObject *m = (IxModuleObject *)fn->self;
         snprintf(buf, cap, "%s.%s", m->def->name, fn->def->name);
-    } else if (IX_IS(ctx, f, IX_TYPE_METHOD)) {
+    } else if (type == builtins[IX_TYPE_METHOD]) {
         IxDescrObject *d = (IxDescrObject *)((IxMethodObject *)f)->descr;
         snprintf(buf, cap, "%s.%s", d->owner_type->name, d->u.method->name);
-    } else if (IX_IS(ctx, f, IXI_TYPE_METHOD_DESCR)) {
+    } else if (type == builtins[IXI_TYPE_METHOD_DESCR]) {
         IxDescrObject *d = (IxDescrObject *)f;
         snprintf(buf, cap, "%s.%s", d->owner_type->name, d->u.method->name);
-    } else if (IX_IS(ctx, f, IX_TYPE_TYPE)) {
+    } else if (type == builtins[IX_TYPE_TYPE]) {
         snprintf(buf, cap, "%s", ((IxTypeObject *)f)->name);
     } else {
         snprintf(buf, cap, "%s", IX_TYPE(f)->name);
@@ -194,13 +303,10 @@ static int check_args_owned(IxContext *ctx, IxObject *f, IxObject *const *args, 
 {
     for (size_t i = 0; i < n; i++) {
         if (ix_owned_by(ctx, args[i])) continue;
-        char name[200];
-        callable_name(ctx, f, name, sizeof name);
-        ix_err_format(ctx, IX_EXC_TYPEERROR,
-                      "argument %zu of %s() is a %s object of interpreter %lld; objects cannot "
-                      "cross into interpreter %lld",
-                      i + 1, name, IX_TYPE(args[i])->name, (long long)IX_TYPE(args[i])->interp->id,
-                      (long long)IX_INTERP(ctx)->id);
+        char name[200], role[256];
+        callable_name(f, name, sizeof name);
+        snprintf(role, sizeof role, "argument %zu of %s()", i + 1, name);
+        refuse_foreign(ctx, role, args[i]);
         return -1;
     }
     return 0;
@@ -305,9 +411,20 @@ static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *arg
     return check_result(ctx, r, (Callee){t->name, NULL});
 }
 
+/* The callable itself must be this interpreter's: "the callable counter.get() is ...". */
+static IxObject *refuse_callable(IxContext *ctx, IxObject *f)
+{
+    char name[200], role[256];
+    callable_name(f, name, sizeof name);
+    snprintf(role, sizeof role, "the callable %s()", name);
+    return refuse_foreign(ctx, role, f);
+}
+
 IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
 {
-    if (check_args_owned(ctx, f, &f, 1) < 0 || check_args_owned(ctx, f, args, n) < 0) return NULL;
+    if (!ix_owned_by(ctx, f)) return refuse_callable(ctx, f);
+    if (check_args_owned(ctx, f, args, n) < 0) return NULL;
+    if (stack_exhausted(ctx, "while calling an object")) return NULL;
     if (IX_IS(ctx, f, IX_TYPE_FUNCTION)) {
         IxFunctionObject *fn = (IxFunctionObject *)f;
         IxModuleObject *m = (IxModuleObject *)fn->self;
@@ -320,7 +437,7 @@ IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
     if (IX_IS(ctx, f, IXI_TYPE_METHOD_DESCR)) {
         if (n == 0) {
             char qual[200];
-            callable_name(ctx, f, qual, sizeof qual);
+            callable_name(f, qual, sizeof qual);
             return ix_err_format(ctx, IX_EXC_TYPEERROR, "unbound method %s() needs an argument", qual);
         }
         return call_method_descr(ctx, (IxDescrObject *)f, args[0], args + 1, n - 1);
@@ -338,12 +455,13 @@ IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject
                          size_t n)
 {
     IxTypeObject *t = IX_TYPE(o);
+    if (!ix_owned_by(ctx, o)) return refuse_receiver(ctx, o, name, true);
     if (!t->tp_getattr) {
         /* Fast path: a method found on the type is called without a bound-method object. */
         IxObject *d = ix_type_lookup(ctx, t, name);
         if (d && IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR)) {
-            if (check_args_owned(ctx, d, &o, 1) < 0 || check_args_owned(ctx, d, args, n) < 0)
-                return NULL;
+            if (check_args_owned(ctx, d, args, n) < 0) return NULL;
+            if (stack_exhausted(ctx, "while calling an object")) return NULL;
             return call_method_descr(ctx, (IxDescrObject *)d, o, args, n);
         }
     }
@@ -378,9 +496,23 @@ static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, IxObject *o, cons
     return r;
 }
 
+/* repr(), str(), hash() and comparisons take their operands through here: each must be
+ * this interpreter's, and recursion through them stops before the stack runs out. */
+static bool operand_refused(IxContext *ctx, const char *op, IxObject *o, int k, const char *deeper)
+{
+    if (!ix_owned_by(ctx, o)) {
+        char role[64];
+        snprintf(role, sizeof role, "argument %d of %s()", k, op);
+        refuse_foreign(ctx, role, o);
+        return true;
+    }
+    return deeper && stack_exhausted(ctx, deeper);
+}
+
 IxObject *ix_repr(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
+    if (operand_refused(ctx, "repr", o, 1, "while getting the repr of an object")) return NULL;
     if (t->tp_repr) return unary_checked(ctx, t->tp_repr, o, "__repr__");
     return ix_str_from_format(ctx, "<%s object at %p>", t->name, (void *)o);
 }
@@ -388,6 +520,7 @@ IxObject *ix_repr(IxContext *ctx, IxObject *o)
 IxObject *ix_str(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
+    if (operand_refused(ctx, "str", o, 1, "while getting the str of an object")) return NULL;
     if (t->tp_str) return unary_checked(ctx, t->tp_str, o, "__str__");
     return ix_repr(ctx, o);
 }
@@ -395,6 +528,7 @@ IxObject *ix_str(IxContext *ctx, IxObject *o)
 int64_t ix_hash(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
+    if (operand_refused(ctx, "hash", o, 1, "while hashing an object")) return -1;
     if (!t->tp_hash) {
         int64_t h = (int64_t)((uintptr_t)o >> 4);
         return h == -1 ? -2 : h;
@@ -445,6 +579,9 @@ int ix_richcompare_bool(IxContext *ctx, IxObject *a, IxObject *b, int op)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "invalid comparison operator %d", op);
         return -1;
     }
+    if (operand_refused(ctx, "compare", a, 1, NULL) ||
+        operand_refused(ctx, "compare", b, 2, "in comparison"))
+        return -1;
     if (a == b && (op == IX_EQ || op == IX_NE)) return op == IX_EQ;
     int out = 0, rc = try_compare(ctx, a, b, op, &out);
     if (rc == 0) rc = try_compare(ctx, b, a, swapped_op[op], &out);
