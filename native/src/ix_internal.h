@@ -187,6 +187,8 @@ struct IxTypeObject {
     IxObject *dict;          /* name -> descriptor or value; NULL when empty */
     const char *doc;
     IxStaticType *static_home;  /* legacy: the extension's storage pointing at us */
+    IxLibrary *lib;          /* heap types: the library their spec lies in (one reference,
+                              * so its code stays mapped while the type lives), or NULL */
 
     IxNewProc tp_new;
     IxDeallocProc tp_dealloc;

@@ -765,3 +765,51 @@ IxObject *ix_loader_import(IxContext *ctx, const char *name)
     ix_library_decref(lib); /* the import's own reference; instances and types hold theirs */
     return m;
 }
+
+/* ---------------------------------------------------------------- ixh_libraries */
+
+/* What the file at the library's path is now (ABI.md 4.10). */
+static const char *file_state(const IxLibrary *lib)
+{
+    struct stat st;
+    if (lib->private_copy) return "private copy";
+    if (stat(lib->path, &st) != 0) return "removed";
+    if (st.st_dev != lib->dev || st.st_ino != lib->ino) return "replaced";
+    if (!same_time(st.st_mtim, lib->mtime) || st.st_size != lib->size) return "modified";
+    return "current";
+}
+
+static void describe_library(IxWire *w, const IxLibrary *lib)
+{
+    int64_t nnames = 0;
+    for (const IxInitEntry *e = lib->inits; e; e = e->next) nnames++;
+    ixw_count(w, IXW_TUPLE, 8);
+    ixw_cstr(w, lib->path);
+    ixw_int(w, (int64_t)lib->dev);
+    ixw_int(w, (int64_t)lib->ino);
+    ixw_int(w, (int64_t)lib->mtime.tv_sec * 1000000000 + lib->mtime.tv_nsec);
+    ixw_int(w, (int64_t)lib->size);
+    ixw_int(w, lib->refs);
+    ixw_cstr(w, file_state(lib));
+    ixw_count(w, IXW_LIST, (uint32_t)nnames);
+    for (const IxInitEntry *e = lib->inits; e; e = e->next) ixw_cstr(w, e->name);
+}
+
+IX_API int64_t ixh_libraries(uint8_t *buf, size_t cap, size_t *len)
+{
+    IxWire w;
+    ixw_init(&w, buf, cap);
+    pthread_mutex_lock(&libs_lock);
+    int64_t n = libs_count;
+    ixw_count(&w, IXW_LIST, (uint32_t)n);
+    for (const IxLibrary *lib = libs; lib; lib = lib->next) describe_library(&w, lib);
+    if (w.overflow) { /* measure what it needs */
+        ixw_init(&w, NULL, SIZE_MAX);
+        ixw_count(&w, IXW_LIST, (uint32_t)n);
+        for (const IxLibrary *lib = libs; lib; lib = lib->next) describe_library(&w, lib);
+        n = -1;
+    }
+    pthread_mutex_unlock(&libs_lock);
+    if (len) *len = w.len;
+    return n;
+}
