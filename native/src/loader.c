@@ -328,7 +328,7 @@ static IxLibrary *library_load(IxContext *ctx, const char *name, const char *key
     return lib;
 }
 
-/* ABI.md 11.x: the file at `path` has the identity of a loaded library but not its size or
+/* ABI.md 4.10: the file at `path` has the identity of a loaded library but not its size or
  * modification time: it was overwritten in place, under the running code. */
 static int check_unchanged(IxContext *ctx, const IxLibrary *lib, const char *name, const char *path,
                            const struct stat *st)
