@@ -71,8 +71,9 @@ static const Scenario scenarios[] = {
       "                       inside: errors, shared bytes, wrap-around, a wait giving up\n"
       "                       the lock; N items (default 50000) per producer/consumer run",
       "2000" },
-    { "loading", ixd_loading, 0,
-      "damaged library files and hostile definitions are refused with exact errors" },
+    { "loading", ixd_loading, 1,
+      "[no-trunc16k]  damaged library files and hostile definitions are refused\n"
+      "                       with exact errors (no-trunc16k: for Valgrind, see the source)" },
     { "multi-module", ixd_multi_module, 0,
       "one library file defining two modules, under two names (symlinks), and a third" },
     { "nonmodule-type", ixd_nonmodule_type, 0,

@@ -102,19 +102,24 @@ static const LoadRow hostile_rows[] = {
                            "longer than 1024 bytes" },
 };
 
-static void run_rows(const char *dirs, const LoadRow *rows, size_t n)
+static void run_rows(const char *dirs, const LoadRow *rows, size_t n, const char *skip)
 {
     size_t i;
-    for (i = 0; i < n; i++) expect_import_error(dirs, rows[i].module, rows[i].error);
+    for (i = 0; i < n; i++)
+        if (!skip || strcmp(rows[i].module, skip) != 0) expect_import_error(dirs, rows[i].module, rows[i].error);
 }
 
+/* `loading no-trunc16k` leaves out trunc_16k, the one damaged file that is mapped: Valgrind
+ * 3.19 aborts on a library without section headers ("Missing or invalid ELF Section Header
+ * Table", then an assertion in its debug-info reader), so memcheck runs it that way. */
 void ixd_loading(int argc, char **argv)
 {
     char damaged[4096];
-    IXD_NO_ARGS;
+    const char *skip = argc > 0 && strcmp(argv[0], "no-trunc16k") == 0 ? "trunc_16k" : NULL;
+    if (argc > 0 && !skip) ixd_fail(IXD_AT, "  loading: unknown argument '%s'", argv[0]);
     snprintf(damaged, sizeof damaged, "%s-damaged", ixd_opt.test_ext_dir);
-    run_rows(damaged, damaged_rows, sizeof damaged_rows / sizeof damaged_rows[0]);
-    run_rows(ixd_opt.test_ext_dir, hostile_rows, sizeof hostile_rows / sizeof hostile_rows[0]);
+    run_rows(damaged, damaged_rows, sizeof damaged_rows / sizeof damaged_rows[0], skip);
+    run_rows(ixd_opt.test_ext_dir, hostile_rows, sizeof hostile_rows / sizeof hostile_rows[0], NULL);
     ixd_scenario_detail(NULL);
     printf("loading: %zu damaged files and %zu hostile definitions refused, host usable\n",
            sizeof damaged_rows / sizeof damaged_rows[0], sizeof hostile_rows / sizeof hostile_rows[0]);
