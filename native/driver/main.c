@@ -73,7 +73,8 @@ static const Scenario scenarios[] = {
       "2000" },
     { "loading", ixd_loading, 1,
       "[no-trunc16k]  damaged library files and hostile definitions are refused\n"
-      "                       with exact errors (no-trunc16k: for Valgrind, see the source)" },
+      "                       with exact errors (no-trunc16k: for Valgrind, see the source)",
+      "no-trunc16k" }, /* `all` runs under memcheck too */
     { "multi-module", ixd_multi_module, 0,
       "one library file defining two modules, under two names (symlinks), and a third" },
     { "nonmodule-type", ixd_nonmodule_type, 0,
