@@ -399,10 +399,11 @@ static const char *symbol_kind(void *addr)
     if (!dladdr1(addr, &info, (void **)&sym, RTLD_DL_SYMENT) || !sym) return NULL;
     switch (ELF64_ST_TYPE(sym->st_info)) {
     case STT_FUNC:
-    case STT_GNU_IFUNC: return NULL;
+    case STT_GNU_IFUNC:
+    case STT_NOTYPE: return NULL; /* an assembler label: where it points decides (in_code) */
     case STT_OBJECT: return "a data object";
     case STT_TLS: return "a thread-local variable";
-    default: return "not a function";
+    default: return "a symbol of another type";
     }
 }
 
