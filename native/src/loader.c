@@ -41,6 +41,8 @@ typedef struct IxInitEntry {
     char *name;
     IxInitProc init;         /* multiphase, or NULL */
     IxLegacyInitProc legacy; /* single-phase, or NULL */
+    _Atomic(const IxModuleDef *) checked; /* the definition init returned that passed
+                                           * ix_library_check_def, so later imports skip it */
 } IxInitEntry;
 
 /* A loadable segment as mapped: [start, end), and whether it holds code. */
@@ -644,9 +646,13 @@ static IxObject *init_multiphase(IxContext *ctx, IxLibrary *lib, IxInitEntry *en
     const IxModuleDef *def = entry->init();
     if (!def)
         return ix_err_format(ctx, IX_EXC_IMPORTERROR, "module '%s': IxInit_%s returned NULL", name, name);
-    char source[256];
-    snprintf(source, sizeof source, "IxInit_%s returned", name);
-    if (ix_library_check_def(ctx, lib, def, name, source) < 0) return NULL;
+    /* A definition is constant (ABI.md 4.2): checked on its first import, not again. */
+    if (def != atomic_load(&entry->checked)) {
+        char source[256];
+        snprintf(source, sizeof source, "IxInit_%s returned", name);
+        if (ix_library_check_def(ctx, lib, def, name, source) < 0) return NULL;
+        atomic_store(&entry->checked, def);
+    }
     if (ix_moduledef_validate(ctx, def, name) < 0) return NULL;
     int level = ix_moduledef_multi_level(def);
     bool exclusive = level == (int)(uintptr_t)IX_MOD_MULTI_NOT_SUPPORTED;
