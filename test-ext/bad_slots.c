@@ -13,6 +13,11 @@
  *   create_nonmodule_exec   create returns a dict, but there is an exec slot
  *   create_nonmodule_ok     create returns the dict {"made_by": "create"}; no state, no exec:
  *                           the import succeeds and is that dict
+ *   create_nonmodule_methods  create returns a dict, but the definition has methods
+ *   create_nonmodule_type   create returns an instance of a heap type it makes from a spec
+ *                           with no module (create_nonmodule_type.Thing: ping() -> "pong",
+ *                           repr "<Thing>"); no state, no exec, no methods: the import
+ *                           succeeds, and the type keeps the library loaded (ABI.md 5.2)
  *   exec_fail_noerr         exec slot 1 succeeds, exec slot 2 returns -1 with no error
  *   exec_ok_with_err        exec slot 1 sets "ValueError: exec failed on purpose", returns 0
  */
@@ -42,6 +47,11 @@
 #define EXEC1 exec_ok
 #elif defined(CASE_create_nonmodule_ok)
 #define CREATE create_dict
+#elif defined(CASE_create_nonmodule_methods)
+#define CREATE create_dict
+#define METHODS methods
+#elif defined(CASE_create_nonmodule_type)
+#define CREATE create_thing
 #elif defined(CASE_exec_fail_noerr)
 #define EXEC1 exec_ok
 #define EXEC2 exec_fail_noerr
@@ -53,6 +63,9 @@
 
 #ifndef STATE_SIZE
 #define STATE_SIZE 0
+#endif
+#ifndef METHODS
+#define METHODS NULL
 #endif
 
 /* ---------------------------------------------------------------- create slots */
@@ -92,6 +105,50 @@ CASE_FUNCTION IxObject *create_dict(IxContext *ctx, IxObject *name, const IxModu
     return dict;
 }
 
+/* An instance of a heap type bound to no module: only the library's code defines it. */
+CASE_FUNCTION IxObject *thing_ping(IxContext *ctx, IxObject *self, IxObject *const *args, size_t n)
+{
+    return IxStr_FromCString(ctx, "pong");
+}
+
+CASE_FUNCTION IxObject *thing_repr(IxContext *ctx, IxObject *self)
+{
+    return IxStr_FromCString(ctx, "<Thing>");
+}
+
+static const IxMethodDef thing_methods[] = {
+    {"ping", thing_ping, 0, 0, 0, NULL},
+    IX_METHODS_END,
+};
+static const IxTypeSlot thing_slots[] = {
+    {IX_tp_methods, (void *)thing_methods},
+    {IX_tp_repr, (void *)thing_repr},
+    IX_TYPE_SLOTS_END,
+};
+static const IxTypeSpec thing_spec = {STR(MODULE_NAME) ".Thing", sizeof(IxObject), 0, thing_slots};
+
+CASE_FUNCTION IxObject *create_thing(IxContext *ctx, IxObject *name, const IxModuleDef *def)
+{
+    IxObject *type = IxType_FromSpec(ctx, NULL, &thing_spec);
+    if (type == NULL)
+        return NULL;
+    IxObject *thing = IxType_GenericAlloc(ctx, type);
+    Ix_Decref(ctx, type); /* the instance holds its own reference */
+    return thing;
+}
+
+/* ---------------------------------------------------------------- module functions */
+
+CASE_FUNCTION IxObject *ping(IxContext *ctx, IxObject *self, IxObject *const *args, size_t n)
+{
+    return IxStr_FromCString(ctx, "pong");
+}
+
+__attribute__((unused)) static const IxMethodDef methods[] = {
+    {"ping", ping, 0, 0, 0, NULL},
+    IX_METHODS_END,
+};
+
 /* ---------------------------------------------------------------- exec slots */
 
 CASE_FUNCTION int exec_ok(IxContext *ctx, IxObject *module)
@@ -130,6 +187,7 @@ static const IxModuleDef def = {
     .name = STR(MODULE_NAME),
     .doc = "exercises a create or exec slot result; see bad_slots.c",
     .state_size = STATE_SIZE,
+    .methods = METHODS,
     .slots = slots,
 };
 

@@ -47,6 +47,8 @@ IxdScenarioFn ixd_queues;                                               /* queue
 IxdScenarioFn ixd_run;                                                  /* run */
 IxdScenarioFn ixd_bench;                                                /* bench */
 IxdScenarioFn ixd_deep;                                                 /* deep */
+IxdScenarioFn ixd_loading, ixd_multi_module, ixd_nonmodule_type;       /* loading */
+IxdScenarioFn ixd_replaced_library;                                     /* loading */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -71,6 +71,16 @@ static const Scenario scenarios[] = {
       "                       inside: errors, shared bytes, wrap-around, a wait giving up\n"
       "                       the lock; N items (default 50000) per producer/consumer run",
       "2000" },
+    { "loading", ixd_loading, 1,
+      "[no-trunc16k]  damaged library files and hostile definitions are refused\n"
+      "                       with exact errors (no-trunc16k: for Valgrind, see the source)",
+      "no-trunc16k" }, /* `all` runs under memcheck too */
+    { "multi-module", ixd_multi_module, 0,
+      "one library file defining two modules, under two names (symlinks), and a third" },
+    { "nonmodule-type", ixd_nonmodule_type, 0,
+      "a create slot's non-module of a library's heap type keeps the library mapped" },
+    { "replaced-library", ixd_replaced_library, 0,
+      "a library renamed over or overwritten in place while loaded" },
     /* `run` is a tool, not a test: it needs --module, so its max_args is a macro, which
      * keeps CMake from registering driver-run (and memcheck-, asan-run) with no
      * arguments; valgrind/CMakeLists.txt registers its tests. In `all` it runs counter. */

@@ -72,6 +72,9 @@ static const ImportRow import_rows[] = {
     { "create_nonmodule_exec",
       "SystemError: module 'create_nonmodule_exec': create slot returned a non-module object "
       "(dict) but the definition has exec slots", NULL },
+    { "create_nonmodule_methods",
+      "SystemError: module 'create_nonmodule_methods': create slot returned a non-module "
+      "object (dict) but the definition has methods", NULL },
     { "exec_fail_noerr",
       "SystemError: module 'exec_fail_noerr': exec slot 2 failed without setting an error",
       NULL },

@@ -38,6 +38,15 @@ int64_t ixh_live_bytes(void);
 int64_t ixh_live_interpreters(void);
 /* Extension libraries currently mapped by the loader. */
 int64_t ixh_loaded_libraries(void);
+/* Those libraries, described in buf (wire format, ABI.md 4.10): a list with one tuple per
+ * library, newest first: (str canonical path, int device, int inode, int modification time
+ * in ns since the epoch, int size, int references, str state, list of str module names
+ * imported from it), where the state says what the file at the path is now: "current",
+ * "modified" (same inode, other size or time: overwritten in place), "replaced" (another
+ * file: renamed over), "removed", or "private copy" (ABI.md 7.4). Returns the number of
+ * libraries, with *len the bytes written; or -1 when cap is too small, with *len the bytes
+ * needed. */
+int64_t ixh_libraries(uint8_t *buf, size_t cap, size_t *len);
 
 /* ---------------------------------------------------------------- interpreters */
 

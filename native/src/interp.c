@@ -236,8 +236,9 @@ static void write_report(IxInterp *in, const Leak *lk, uint8_t *buf, size_t cap,
     if (len) *len = w.overflow ? 0 : w.len;
 }
 
-/* Leaked module objects still hold their library, and leaked legacy types are still
- * pointed at by the library's static storage: undo both before the memory goes. */
+/* Leaked module objects and heap types still hold their library (ABI.md 5.2), and leaked
+ * legacy types are still pointed at by the library's static storage: undo these before
+ * the memory goes. */
 static void release_leaked_links(IxContext *ctx, IxInterp *in)
 {
     for (IxBlock *b = in->heap.ring.next; b != &in->heap.ring; b = b->next) {
@@ -249,6 +250,8 @@ static void release_leaked_links(IxContext *ctx, IxInterp *in)
         } else if (IX_IS(ctx, o, IX_TYPE_TYPE)) {
             IxTypeObject *t = (IxTypeObject *)o;
             if (t->static_home && t->static_home->type == o) t->static_home->type = NULL;
+            if (t->lib) ix_library_decref(t->lib);
+            t->lib = NULL;
         }
     }
 }

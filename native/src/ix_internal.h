@@ -11,6 +11,7 @@
  *   type.c       type objects: builtin and heap types from specs, descriptors, bound methods
  *   module.c     module objects, definition validation, create/exec slots
  *   loader.c     finding, dlopen-ing, reference counting and unloading extension libraries
+ *   elf_check.c  the ELF file checks made before a library's first dlopen
  *   interp.c     interpreter lifecycle: builtins, module table, close and leak report
  *   context.c    the function table and contexts (enter/leave, the interpreter lock)
  *   handles.c    the handle table behind the value API
@@ -198,6 +199,8 @@ struct IxTypeObject {
     IxObject *dict;          /* name -> descriptor or value; NULL when empty */
     const char *doc;
     IxStaticType *static_home;  /* legacy: the extension's storage pointing at us */
+    IxLibrary *lib;          /* heap types: the library their spec lies in (one reference,
+                              * so its code stays mapped while the type lives), or NULL */
 
     IxNewProc tp_new;
     IxDeallocProc tp_dealloc;
@@ -502,10 +505,28 @@ IX_HIDDEN int ix_moduledef_multi_level(const IxModuleDef *def);
 IX_HIDDEN IxObject *ix_loader_import(IxContext *ctx, const char *name);
 IX_HIDDEN void ix_library_incref(IxLibrary *lib);
 IX_HIDDEN void ix_library_decref(IxLibrary *lib);   /* dlclose after the last reference */
+/* The loaded library whose mapped segments hold address p, with a new reference; or NULL. */
+IX_HIDDEN IxLibrary *ix_library_of_address(const void *p);
+/* ABI.md 4.2: `def` (what `source` gave, "IxInit_x returned") and every table and string it
+ * points to lie in `lib`'s mapped memory, walks bounded by these; error set and -1 if not. */
+#define IX_MAX_TABLE_ENTRIES 4096
+#define IX_MAX_NAME_LEN 1024
+#define IX_MAX_DOC_LEN 65536
+IX_HIDDEN int ix_library_check_def(IxContext *ctx, const IxLibrary *lib, const IxModuleDef *def,
+                                   const char *name, const char *source);
 IX_HIDDEN int64_t ix_loader_count(void);
 /* The recursive code lock of a library (for shared-lock modules). */
 IX_HIDDEN void ix_library_code_lock(IxLibrary *lib);
 IX_HIDDEN void ix_library_code_unlock(IxLibrary *lib);
+
+/* ---------------------------------------------------------------- elf_check.c */
+/* Before the first dlopen of a library (ABI.md 4.1): the file is an ELF shared library for
+ * this host's machine, class and byte order, with every loadable segment inside the file
+ * and a dynamic section. 0, or -1 with the reason in `why` (cut to cap). Self-contained
+ * (libc and libelf only), so a fuzzer can link it alone. */
+#define IX_ELF_MAX_PHDRS 64
+IX_HIDDEN int ix_elf_check_fd(int fd, char *why, size_t cap);
+IX_HIDDEN int ix_elf_check_memory(const void *data, size_t size, char *why, size_t cap);
 
 /* ---------------------------------------------------------------- gc.c */
 #define IX_GC_MIN_THRESHOLD 2000

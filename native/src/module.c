@@ -312,7 +312,12 @@ static IxObject *run_create(IxContext *ctx, const IxModuleDef *def, const char *
         return NULL;
     }
     if (!r || IX_IS(ctx, r, IX_TYPE_MODULE)) return r;
-    const char *why = def->state_size > 0 ? "requests module state" : has_exec(def) ? "has exec slots" : NULL;
+    /* Only a module has state, exec slots and functions (ABI.md 4.4): the functions of a
+     * definition are bound to the module they are called with. */
+    const char *why = def->state_size > 0                 ? "requests module state"
+                      : has_exec(def)                     ? "has exec slots"
+                      : def->methods && def->methods->name ? "has methods"
+                                                           : NULL;
     if (why) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR,
                       "module '%s': create slot returned a non-module object (%s) but the definition %s",

@@ -345,6 +345,18 @@ static int check_spec(IxContext *ctx, const IxTypeSpec *spec, IxTypeObject *base
     return -1;
 }
 
+/* ABI.md 5.2: a heap type keeps the library that defines it loaded, whether or not it is
+ * bound to a module (a create slot may return an instance of a type bound to none). The
+ * library is the one whose memory holds the spec, its slot table or a slot's value. */
+static IxLibrary *library_of_spec(const IxTypeSpec *spec)
+{
+    IxLibrary *lib = ix_library_of_address(spec);
+    if (!lib && spec->slots) lib = ix_library_of_address(spec->slots);
+    for (const IxTypeSlot *s = spec->slots; !lib && s && s->id; s++)
+        if (s->value) lib = ix_library_of_address(s->value);
+    return lib;
+}
+
 IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeSpec *spec,
                                  IxTypeObject *base, uint32_t extra_flags)
 {
@@ -376,6 +388,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
         t->module = module;
         t->module_def = ((IxModuleObject *)module)->def;
     }
+    t->lib = library_of_spec(spec);
     if (apply_slots(ctx, t, spec->slots) < 0) goto fail;
     if ((spec->flags & IX_TPFLAGS_HAVE_GC) && !t->tp_traverse) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': IX_TPFLAGS_HAVE_GC requires a traverse slot",
@@ -478,6 +491,8 @@ static void type_dealloc(IxContext *ctx, IxObject *self)
     if (t->base && !(t->base->flags & IX_TF_BUILTIN)) IX_CLEAR_REF(ctx, t->base);
     if (t->name_storage) ix_mem_free(ctx, t->name_storage);
     t->name_storage = NULL;
+    if (t->lib) ix_library_decref(t->lib); /* last: no code of the library runs after this */
+    t->lib = NULL;
 }
 
 static int type_traverse(IxContext *ctx, IxObject *self, IxVisitProc visit, void *arg)

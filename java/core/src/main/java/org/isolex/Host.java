@@ -374,6 +374,18 @@ public final class Host implements AutoCloseable {
         return NativeBridge.loadedLibraries();
     }
 
+    /**
+     * The extension libraries currently loaded in the process, newest first: each one's file
+     * identity (device, inode), modification time and size when it was loaded, the module
+     * names imported from it, and what the file at its path is now (replaced, overwritten in
+     * place ...: abi/ABI.md 4.10). {@link #loadedLibraries()} is their number.
+     */
+    public static List<LoadedLibrary> libraries() {
+        List<LoadedLibrary> list = new ArrayList<>();
+        for (Object t : NativeBridge.libraries()) list.add(LoadedLibrary.fromWire((List<?>) t));
+        return List.copyOf(list);
+    }
+
     /** Interpreters currently open in the process. */
     public static long liveInterpreters() {
         return NativeBridge.liveInterpreters();

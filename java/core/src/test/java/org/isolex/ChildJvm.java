@@ -18,7 +18,7 @@ import org.bytedeco.javacpp.Loader;
  * A child JVM running one {@code main} of the test classes with isolex on its class path: for
  * what must not happen in the test JVM itself — a leak LeakSanitizer reports at exit
  * ({@link LsanCatchesRawLeakTest}), or a crash that would take the whole run down before a
- * fix ({@link DeepGraphTest}).
+ * fix ({@link DeepGraphTest}, {@link HostileLoadingTest}).
  */
 final class ChildJvm {
     /** How a child ended; {@link #describe()} is everything, for assertion messages. */

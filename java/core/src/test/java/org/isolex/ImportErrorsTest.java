@@ -68,6 +68,8 @@ class ImportErrorsTest extends NativeTestBase {
                         + " non-module object (dict) but the definition requests module state"),
                 row("create_nonmodule_exec", "SystemError", "module 'create_nonmodule_exec': create slot returned a"
                         + " non-module object (dict) but the definition has exec slots"),
+                row("create_nonmodule_methods", "SystemError", "module 'create_nonmodule_methods': create slot returned"
+                        + " a non-module object (dict) but the definition has methods"),
                 row("exec_fail_noerr", "SystemError", "module 'exec_fail_noerr': exec slot 2 failed without setting an"
                         + " error"),
                 row("exec_ok_with_err", "SystemError", "module 'exec_ok_with_err': exec slot 1 returned success with an"

@@ -74,6 +74,8 @@ public final class NativeBridge {
     static native @Cast("int64_t") long ixh_live_bytes();
     static native @Cast("int64_t") long ixh_live_interpreters();
     static native @Cast("int64_t") long ixh_loaded_libraries();
+    static native @Cast("int64_t") long ixh_libraries(@Cast("uint8_t*") long buf, @Cast("size_t") long cap,
+                                                      @Cast("size_t*") long len);
 
     static native @Cast("intptr_t") long ixh_interp_new(@Cast("const IxInterpConfig*") long config);
     static native @Cast("int64_t") long ixh_interp_id(@Cast("IxInterp*") long interp);
@@ -134,6 +136,18 @@ public final class NativeBridge {
     public static long liveInterpreters() { return ixh_live_interpreters(); }
 
     public static long loadedLibraries() { return ixh_loaded_libraries(); }
+
+    /**
+     * The loaded libraries (ixh_libraries): a list of one tuple per library, decoded from the
+     * wire format (isolex_host.h says what each tuple holds). The buffer grows until it fits.
+     */
+    public static List<?> libraries() {
+        Wire w = Wire.get().reset();
+        SizeOut out = SizeOut.get();
+        while (ixh_libraries(w.address(), w.capacity(), out.address) < 0) w.reserve(out.value());
+        w.flipForRead((int) out.value());
+        return (List<?>) w.readValue(Wire.VALUES_ONLY);
+    }
 
     /**
      * An {@code IxInterpConfig}, built once and reused for every interpreter made with it
