@@ -46,6 +46,7 @@ IxdScenarioFn ixd_cycles_held;                                          /* modul
 IxdScenarioFn ixd_queues;                                               /* queue */
 IxdScenarioFn ixd_run;                                                  /* run */
 IxdScenarioFn ixd_bench;                                                /* bench */
+IxdScenarioFn ixd_mutate;                                               /* mutate */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000
