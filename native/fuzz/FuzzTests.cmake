@@ -46,15 +46,18 @@ if(NOT fuzz_probe_result EQUAL 0)
   return()
 endif()
 
-# The core's sources and the libraries it links, as the target isolex has them.
+# The core's sources and the libraries it links, as the target isolex has them. An
+# imported target of pkg_check_modules(PREFIX IMPORTED_TARGET ...) is visible only in the
+# directory that made it: what it stands for is that directory's PREFIX_LINK_LIBRARIES.
 get_target_property(fuzz_core_sources isolex SOURCES)
 get_target_property(fuzz_core_links isolex LINK_LIBRARIES)
+get_target_property(fuzz_core_dir isolex SOURCE_DIR)
 set(fuzz_core_libs "")
 foreach(lib IN LISTS fuzz_core_links)
   if(lib STREQUAL "Threads::Threads" OR lib STREQUAL "m")
     continue() # the fuzz build links both itself
-  elseif(TARGET ${lib}) # an imported target (pkg-config's): what it stands for
-    get_target_property(lib_links ${lib} INTERFACE_LINK_LIBRARIES)
+  elseif(lib MATCHES "^PkgConfig::(.+)$")
+    get_directory_property(lib_links DIRECTORY ${fuzz_core_dir} DEFINITION ${CMAKE_MATCH_1}_LINK_LIBRARIES)
     list(APPEND fuzz_core_libs ${lib_links})
   else()
     list(APPEND fuzz_core_libs ${lib})
