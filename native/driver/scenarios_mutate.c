@@ -97,8 +97,25 @@ static void find_regions(Library *lib)
 
 /* ---------------------------------------------------------------- one mutated copy */
 
-/* Damage `copy` (a copy of the library's bytes) in place; returns its new length and
- * describes what was done in `what`. */
+/* Which entry of a table region byte `at` lies in, and what the original says there. */
+static void entry_at(const Library *lib, const Region *r, size_t at, char *out, size_t cap)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)lib->bytes;
+    size_t k;
+    out[0] = 0;
+    if (r->start == eh->e_phoff && eh->e_phentsize) {
+        k = (at - r->start) / eh->e_phentsize;
+        snprintf(out, cap, ", header %zu of type 0x%x", k,
+                 ((const Elf64_Phdr *)(lib->bytes + r->start + k * eh->e_phentsize))->p_type);
+    } else if (strcmp(r->what, "dynamic section") == 0) {
+        k = (at - r->start) / sizeof(Elf64_Dyn);
+        snprintf(out, cap, ", entry %zu, tag %lld", k,
+                 (long long)((const Elf64_Dyn *)(lib->bytes + r->start))[k].d_tag);
+    }
+}
+
+/* Damage `copy` (a copy of the library's bytes) in place, within 16 bytes from one place
+ * of one region, or cut it short; returns its new length and says what was done. */
 static size_t mutate(const Library *lib, uint8_t *copy, char *what, size_t cap)
 {
     int kind = (int)below(3);
@@ -108,18 +125,19 @@ static size_t mutate(const Library *lib, uint8_t *copy, char *what, size_t cap)
         return len;
     }
     const Region *r = &lib->regions[below((size_t)lib->nregions)];
+    size_t at = r->start + below(r->len);
+    size_t n = 1 + below(16);
+    char entry[64];
+    if (n > r->start + r->len - at) n = r->start + r->len - at;
+    entry_at(lib, r, at, entry, sizeof entry);
     if (kind == 0) {
         int bits = 1 + (int)below(4);
-        size_t at = r->start + below(r->len);
-        for (int i = 0; i < bits; i++) copy[r->start + below(r->len)] ^= (uint8_t)(1u << below(8));
-        snprintf(what, cap, "%d bit(s) flipped in the %s (first near byte %zu)", bits, r->what, at);
+        for (int i = 0; i < bits; i++) copy[at + below(n)] ^= (uint8_t)(1u << below(8));
+        snprintf(what, cap, "%d bit(s) flipped in %zu byte(s) at %zu of the %s%s", bits, n, at, r->what, entry);
     } else {
-        size_t at = r->start + below(r->len);
-        size_t n = 1 + below(16);
         int fill = (int)below(3); /* random, zeros, 0xff */
-        if (n > r->start + r->len - at) n = r->start + r->len - at;
         for (size_t i = 0; i < n; i++) copy[at + i] = fill == 0 ? (uint8_t)rng() : fill == 1 ? 0 : 0xff;
-        snprintf(what, cap, "%zu byte(s) at %zu of the %s overwritten with %s", n, at, r->what,
+        snprintf(what, cap, "%zu byte(s) at %zu of the %s%s overwritten with %s", n, at, r->what, entry,
                  fill == 0 ? "random bytes" : fill == 1 ? "zeros" : "0xff");
     }
     return lib->size;
@@ -191,7 +209,7 @@ static uint8_t *damaged;
 
 static int mutate_library(const char *name, const char *dir, int copies)
 {
-    char path[4096], what[200];
+    char path[4096], what[256];
     original = (Library){.name = name};
     snprintf(path, sizeof path, "%s/%s.so", ixd_opt.ext_dir, name);
     read_file(&original, path);
