@@ -78,14 +78,22 @@ ExternalProject_Add(isolex_fuzz
   BUILD_ALWAYS ON # its own build decides what is out of date (core sources included)
   INSTALL_COMMAND "")
 
+# The scratch corpora and artifact directories, made before the fuzz tests (libFuzzer
+# refuses a corpus directory that does not exist).
 set(fuzz_src ${CMAKE_CURRENT_LIST_DIR})
+set(fuzz_dirs "")
 foreach(target IN LISTS ISOLEX_FUZZ_TARGETS)
-  file(MAKE_DIRECTORY ${fuzz_dir}/corpus/${target} ${fuzz_dir}/artifacts/${target})
+  list(APPEND fuzz_dirs ${fuzz_dir}/corpus/${target} ${fuzz_dir}/artifacts/${target})
+endforeach()
+add_test(NAME fuzz-directories COMMAND ${CMAKE_COMMAND} -E make_directory ${fuzz_dirs})
+set_tests_properties(fuzz-directories PROPERTIES LABELS fuzz FIXTURES_SETUP fuzz_dirs)
+foreach(target IN LISTS ISOLEX_FUZZ_TARGETS)
   add_test(NAME fuzz-${target}
     COMMAND ${fuzz_dir}/fuzz_${target}
       -max_total_time=${ISOLEX_FUZZ_SECONDS} -timeout=30 -rss_limit_mb=2048
       -print_final_stats=1 -artifact_prefix=${fuzz_dir}/artifacts/${target}/
       ${fuzz_dir}/corpus/${target} ${fuzz_src}/corpus/${target} ${fuzz_src}/regressions/${target})
   math(EXPR fuzz_timeout "${ISOLEX_FUZZ_SECONDS} + 300")
-  set_tests_properties(fuzz-${target} PROPERTIES LABELS fuzz TIMEOUT ${fuzz_timeout})
+  set_tests_properties(fuzz-${target} PROPERTIES LABELS fuzz TIMEOUT ${fuzz_timeout}
+    FIXTURES_REQUIRED fuzz_dirs)
 endforeach()
