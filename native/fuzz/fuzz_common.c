@@ -105,7 +105,7 @@ void fz_patch_shared(uint8_t *buf, size_t len, const FzShared *s)
             uint32_t n = 0;
             if (rest >= 4) n = (uint32_t)(buf[i + 1] | buf[i + 2] << 8 | buf[i + 3] << 16 | (uint32_t)buf[i + 4] << 24);
             i += 5;
-            if (n > len - (i < len ? i : len)) return; /* the decoder stops here too */
+            if (i > len || n > len - i) return; /* the decoder stops here too */
             i += n;
             break;
         }
