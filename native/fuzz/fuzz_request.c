@@ -6,7 +6,9 @@
  * lookups, calls into the modules, encoding the reply.
  *
  * Input layout (seeds.c writes it):
- *   u8 flags                bit 0: the interpreter runs in debug mode (ABI.md 10)
+ *   u8 flags                bit 0: the interpreter runs in debug mode (ABI.md 10);
+ *                           bit 1: a u8 k follows, and the interpreter's (k+1)-th
+ *                           allocation after the imports fails (an injected MemoryError)
  *   then up to MAX_OPS operations, each
  *     u8  op                % 7: import call getattr setattr describe expand release
  *     u8  target            < 0xF0: one of the handles known so far (the three modules,
@@ -153,9 +155,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     FzIn in = {data, size};
     Session s = {0};
-    int debug = fz_u8(&in) & 1;
+    uint8_t flags = fz_u8(&in);
     fz_shared_new(&s.shared);
-    s.interp = open_interp(debug, &s);
+    s.interp = open_interp(flags & 1, &s);
+    if (flags & 2) ixh_interp_fail_allocation(s.interp, 1 + fz_u8(&in));
     for (int i = 0; i < MAX_OPS && next_op(&s, &in); i++) {
     }
     fz_close_clean(s.interp);

@@ -122,12 +122,14 @@ static void name_req(IxWire *w, uint8_t *buf, const char *name)
     ixw_cstr(w, name);
 }
 
-static void seed_counter(int debug, const char *file)
+/* flags: bit 0 debug mode; bit 1 the allocation after fail_after fails */
+static void seed_counter(int flags, int fail_after, const char *file)
 {
     Bytes b = {.n = 0};
     uint8_t buf[2048];
     IxWire w;
-    add_u8(&b, (uint8_t)debug);
+    add_u8(&b, (uint8_t)flags);
+    if (flags & 2) add_u8(&b, (uint8_t)fail_after);
     call_req(&w, buf, "Counter", 2);
     op(&b, OP_CALL, H_COUNTER, AMPLE, &w); /* the reply's handle: H_FIRST_REPLY */
     call_req(&w, buf, "increment", 0);
@@ -350,8 +352,10 @@ int main(int argc, char **argv)
         return 2;
     }
     root = argv[1];
-    seed_counter(0, "counter");
-    seed_counter(1, "counter-debug");
+    seed_counter(0, 0, "counter");
+    seed_counter(1, 0, "counter-debug");
+    seed_counter(2, 3, "counter-fail-alloc-4");
+    seed_counter(2, 12, "counter-fail-alloc-13");
     seed_echo();
     seed_probe();
     seed_errors();
