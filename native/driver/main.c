@@ -93,6 +93,11 @@ static const Scenario scenarios[] = {
       "[[debug:]CASE|all [N|step=S]]  allocation-failure sweep: each allocation of each\n"
       "                       case fails once; MemoryError or success, no leak, no crash",
       "counter" },
+    { "mutate", ixd_mutate, 2,
+      "[N] [seed=S]  N damaged copies of counter.so and fact.so (ELF headers, dynamic\n"
+      "                       section, truncations), each imported in a child process:\n"
+      "                       imported or ImportError/SystemError, never a signal",
+      IXD_NOT_IN_ALL },
     { "buggy", ixd_buggy, 1,
       "[release:BUG]  test-ext/buggy's bugs under debug mode: the exact reports;\n"
       "                       release:BUG runs one without it (for asan-/memcheck-buggy-*)" },

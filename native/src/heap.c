@@ -105,7 +105,9 @@ static bool refuse(IxHeap *h, size_t extra)
         h->fail_at = 0;
         return true;
     }
-    return h->limit > 0 && h->live_bytes + (int64_t)extra > h->limit;
+    /* extra is at most SIZE_MAX / 2 (both callers cap it), and live_bytes + extra may not fit
+     * an int64: compare with the room left instead */
+    return h->limit > 0 && (int64_t)extra > h->limit - h->live_bytes;
 }
 
 /* Bytes a block of `size` occupies (header, payload, and in debug mode its guard). */

@@ -233,7 +233,9 @@ static int encode(IxContext *ctx, IxWire *w, IxObject *o, int depth, int mode)
 }
 
 /* Measure first, then write: a value that does not fit writes nothing and makes no
- * handles, so nothing is left to undo for a reply the caller never sees. */
+ * handles, so nothing is left to undo for a reply the caller never sees. A writer without
+ * a buffer only measures: the writing pass makes handles and takes buffer and queue
+ * references, which only a reader of the bytes can own. */
 int ix_wire_encode(IxContext *ctx, IxWire *w, IxObject *o)
 {
     IxWire probe;
@@ -241,6 +243,10 @@ int ix_wire_encode(IxContext *ctx, IxWire *w, IxObject *o)
     if (encode(ctx, &probe, o, 0, 0) < 0) return -1;
     if (w->overflow || probe.overflow || probe.len > w->cap - w->len) {
         w->overflow = 1;
+        return 0;
+    }
+    if (!w->buf) {
+        w->len += probe.len;
         return 0;
     }
     return encode(ctx, w, o, 0, REAL);
