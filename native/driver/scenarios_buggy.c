@@ -8,7 +8,8 @@
  *                                 usable and closes clean. Then what release mode reports
  *                                 for the one bug it can survive (an object kept in a C
  *                                 global, returned into another interpreter), and the
- *                                 "sites" of a debug leak report.
+ *                                 "sites" of a debug leak report. An object of a closed
+ *                                 interpreter, kept in a C global, used from another.
  *   ixdriver buggy release:BUG    one bug in a release interpreter, where it is genuine
  *                                 undefined behaviour: decref_twice, mem_double_free,
  *                                 write_past_end, use_stashed_context. Only for the tests
@@ -62,16 +63,34 @@ static void still_usable(IxContext *ctx)
 #define DEBUG_PREFIX "isolex debug: "
 
 /* A bug that debug mode turns into a SystemError in the caller and one logged line. */
-static void reported(IxContext *ctx, IxObject *buggy, const char *function, const char *report)
+static void reported_with(IxContext *ctx, IxObject *buggy, const char *function,
+                          IxObject *const *args, size_t n, const char *report)
 {
     char error[512], logged[512];
     ixd_scenario_detail(function);
     snprintf(error, sizeof error, "SystemError: %s", report);
     snprintf(logged, sizeof logged, "%s\n", report);
-    CHECK_ERROR(ctx, CALL0(ctx, buggy, function), error);
+    CHECK_ERROR(ctx, ixd_call(ctx, buggy, function, args, n), error);
     EXPECT_VIOLATIONS(logged);
     still_usable(ctx);
     ixd_scenario_detail(NULL);
+}
+
+static void reported(IxContext *ctx, IxObject *buggy, const char *function, const char *report)
+{
+    reported_with(ctx, buggy, function, NULL, 0, report);
+}
+
+/* A bug made on a borrowed argument: a fresh list, whose only reference is ours. Debug
+ * mode refuses what would free it, so it is intact, and still ours, after the report. */
+static void reported_on_list(IxContext *ctx, IxObject *buggy, const char *function,
+                             const char *report)
+{
+    IxObject *list = CHECK_OK(ctx, IxList_New(ctx));
+    reported_with(ctx, buggy, function, &list, 1, report);
+    CHECK_EQ_INT(IxList_Size(ctx, list), 0);
+    EXPECT_VIOLATIONS("");
+    Ix_Decref(ctx, list);
 }
 
 /* keep_global in A, use_global and return_global in B: the object crosses through a C
@@ -142,6 +161,59 @@ static void global_crossing(IxInterp *a, IxInterp *b, int debug)
     Ix_Decref(ca, buggy_a);
     ixh_leave(ca);
     ixd_scenario_detail(NULL);
+}
+
+/* A debug interpreter that keeps a new list in buggy's C global and closes: the close
+ * reports the list, which the global still holds. Returns the interpreter's id. */
+static int64_t keep_and_close(void)
+{
+    IxInterp *a = OPEN_MODE(1);
+    IxContext *ctx = ENTER(a);
+    IxObject *buggy = IMPORT(ctx, "buggy");
+    IxObject *list = CHECK_OK(ctx, IxList_New(ctx));
+    int64_t id = ixh_interp_id(a);
+    Ix_Decref(ctx, CHECK_OK(ctx, ixd_call(ctx, buggy, "keep_global", &list, 1)));
+    Ix_Decref(ctx, list);
+    Ix_Decref(ctx, buggy);
+    ixh_leave(ctx);
+    CHECK_EQ_INT(ixh_interp_close(a, NULL, 0, NULL), 1); /* the list in the global leaked */
+    EXPECT_VIOLATIONS("");
+    return id;
+}
+
+/* The kept object outlives its interpreter. Every use of it from another interpreter --
+ * as an argument, as a new reference, dropped, returned -- is reported as a closed
+ * interpreter's object, and debug mode neither reads nor writes what the pointer points
+ * at (the closed interpreter's memory is kept, poisoned, to tell it apart). */
+static void closed_crossing(IxInterp *b)
+{
+    IxContext *cb = ENTER(b);
+    IxObject *buggy = IMPORT(cb, "buggy"); /* B holds buggy.so: its global survives A */
+    int64_t ida = keep_and_close(), idb = ixh_interp_id(b);
+    char closed[256], report[512], two[1024];
+    snprintf(closed, sizeof closed, "argument 1 is a list object of interpreter %" PRId64
+             " (closed), used in interpreter %" PRId64, ida, idb);
+
+    snprintf(report, sizeof report, DEBUG_PREFIX "Ix_Repr: %s", closed);
+    reported(cb, buggy, "use_global", report);
+    /* return_global: the Ix_NewRef is refused, and so is the Ix_Decref it then does */
+    ixd_scenario_detail("return_global, closed");
+    snprintf(report, sizeof report, "SystemError: " DEBUG_PREFIX "Ix_Incref: %s", closed);
+    CHECK_ERROR(cb, CALL0(cb, buggy, "return_global"), report);
+    snprintf(two, sizeof two, DEBUG_PREFIX "Ix_Incref: %s\n" DEBUG_PREFIX "Ix_Decref: %s\n",
+             closed, closed);
+    EXPECT_VIOLATIONS(two);
+    still_usable(cb);
+    snprintf(report, sizeof report, DEBUG_PREFIX "Ix_Decref: %s", closed);
+    reported(cb, buggy, "drop_global", report); /* and the global is NULL again */
+
+    /* Returned as a result: the boundary check of the call, in debug mode */
+    ida = keep_and_close();
+    snprintf(report, sizeof report, DEBUG_PREFIX "buggy.take_global(): result is a list object "
+             "of interpreter %" PRId64 " (closed), used in interpreter %" PRId64, ida, idb);
+    reported(cb, buggy, "take_global", report);
+    Ix_Decref(cb, buggy);
+    ixh_leave(cb);
 }
 
 /* A context kept past its call: the next entry's use of it is logged (nothing raised:
@@ -235,10 +307,23 @@ static void debug_mode(void)
     reported(ctx, buggy, "write_past_end",
              DEBUG_PREFIX "IxMem_Free: write past the end of a block of 16 bytes allocated at "
              "buggy.so!buggy_write_past_end");
+    reported(ctx, buggy, "return_freed",
+             DEBUG_PREFIX "buggy.return_freed(): result is a freed object (allocated at "
+             "buggy.so!buggy_return_freed)");
+    reported_on_list(ctx, buggy, "return_borrowed",
+                     DEBUG_PREFIX "buggy.return_borrowed(): result is argument 1 (a list "
+                     "object), returned without a new reference");
+    reported_on_list(ctx, buggy, "decref_borrowed",
+                     DEBUG_PREFIX "Ix_Decref: refcount underflow on a list object borrowed as "
+                     "argument 1 of buggy.decref_borrowed() (its caller holds the only reference)");
+    reported(ctx, buggy, "decref_stack", DEBUG_PREFIX "Ix_Decref: argument 1 is not an object");
+    reported(ctx, buggy, "mem_free_malloced",
+             DEBUG_PREFIX "IxMem_Free: argument 1 is not a block of this interpreter");
     Ix_Decref(ctx, buggy);
     ixh_leave(ctx);
 
     global_crossing(a, b, 1);
+    closed_crossing(b);
     stale_context(a);
 
     CHECK_CLOSE(a);

@@ -210,6 +210,7 @@ void ix_ctx_init(IxCtx *c, IxInterp *interp)
     c->owner = 0;
     c->released = false;
     c->nheld = 0;
+    c->debug_calls = NULL;
     c->pub.abi_major = IX_ABI_MAJOR;
     c->pub.abi_minor = IX_ABI_MINOR;
     c->pub.fn = interp->debug ? &ix_debug_table : &ix_function_table;

@@ -50,6 +50,10 @@ typedef struct IxBlock {
     uint32_t owner;  /* module record index + 1 whose code was running; 0 = the core */
 } IxBlock;
 
+/* Debug mode's record of a heap (heap.c): the registry of the addresses it handed out, the
+ * quarantine, and after close what was left. malloc'd: it outlives its interpreter. */
+typedef struct IxDebugHeap IxDebugHeap;
+
 typedef struct IxHeap {
     IxBlock ring;          /* sentinel of the circular list of live blocks */
     int64_t live_bytes;    /* payload + header of live blocks */
@@ -60,12 +64,11 @@ typedef struct IxHeap {
     int64_t allocations;   /* allocations and growing reallocations made so far */
     int64_t fail_at;       /* make allocation number fail_at fail (once); 0: never */
     /* Debug mode (ABI.md 10.3): each payload is followed by an IxGuard; frees are checked,
-     * poisoned and parked in a quarantine ring before they really go. */
+     * poisoned and parked in a quarantine ring before they really go; every address handed
+     * out is registered, so a pointer is validated before anything reads through it. */
     bool debug;
     uintptr_t site;        /* return address of the API call allocating now (debug.c) */
-    IxBlock **quarantine;  /* malloc'd ring of IX_QUARANTINE blocks, or NULL */
-    char (*q_types)[48];   /* the type name of each quarantined object (for reports) */
-    size_t q_next;
+    IxDebugHeap *dbg;      /* debug mode's record, or NULL */
 } IxHeap;
 
 #define IX_QUARANTINE 4096
@@ -92,8 +95,29 @@ IX_HIDDEN void ix_heap_free(IxHeap *h, void *p);
 IX_HIDDEN void ix_heap_retag(IxHeap *h, void *p, uint32_t owner);
 /* The allocation site recorded for a debug block (0 when none). */
 IX_HIDDEN uintptr_t ix_heap_site(void *p);
-/* Free every block still on the ring (close, after reporting). */
+/* Free every block still on the ring (close, after reporting). In debug mode the blocks,
+ * and the quarantine, are kept instead (poisoned ones stay poisoned), uncounted, so that a
+ * pointer to them kept past the close is still recognised (ABI.md 10.3). */
 IX_HIDDEN void ix_heap_free_all(IxHeap *h);
+
+/* Debug mode on, for the interpreter `interp_id`: false when out of memory. */
+IX_HIDDEN bool ix_heap_debug_start(IxHeap *h, int64_t interp_id);
+/* Whether p is the payload address of a block of this debug heap, live or quarantined:
+ * only then may its header be read. Asked by the thread holding the interpreter lock. */
+IX_HIDDEN bool ix_heap_owns(const IxHeap *h, const void *p);
+/* The type name a quarantined block of this heap had ("block" for a raw one). */
+IX_HIDDEN const char *ix_heap_freed_type(const IxHeap *h, const void *p);
+/* What another debug heap, live or closed, knows of p: copied out under that heap's lock,
+ * so nothing is read through p here. False when no other debug heap made p. */
+typedef struct IxForeignBlock {
+    int64_t interp_id;
+    bool closed;        /* its interpreter has closed (the block is kept, uncounted) */
+    uint32_t kind;      /* IX_BLOCK_RAW, IX_BLOCK_OBJECT or IX_BLOCK_FREED */
+    size_t size;
+    uintptr_t site;
+    char type[48];      /* an object's type name, or a freed object's */
+} IxForeignBlock;
+IX_HIDDEN bool ix_heap_find_foreign(const IxHeap *self, const void *p, IxForeignBlock *out);
 
 /* Process-level allocations (interpreter structs, library records), counted too. */
 IX_HIDDEN void *ix_host_alloc(size_t size);   /* zeroed; NULL when out of memory */
@@ -120,6 +144,16 @@ enum {
  * API call), on the entering thread's stack: the error state is per entry, so per thread. */
 #define IX_MAX_HELD_LIBS 8
 
+/* Debug mode: one call into extension code while it runs, on the caller's stack: what the
+ * callee borrowed from its caller (debug.c checks decrefs and the result against it). */
+typedef struct IxDebugCall {
+    struct IxDebugCall *outer;
+    IxObject *self;
+    IxObject *const *args;
+    size_t nargs;
+    const char *owner, *name;   /* the callee in reports: "buggy" "take_global" */
+} IxDebugCall;
+
 typedef struct IxCtx {
     IxContext pub;
     IxInterp *interp;
@@ -132,6 +166,7 @@ typedef struct IxCtx {
      * the interpreter lock, always in that order (ABI.md 9.3). */
     int nheld;
     struct { IxLibrary *lib; int depth; } held[IX_MAX_HELD_LIBS];
+    IxDebugCall *debug_calls;   /* debug mode: the innermost call running in this entry */
 } IxCtx;
 
 /* Entering extension code: what it allocates is attributed to its module, and for a
@@ -533,6 +568,14 @@ IX_HIDDEN extern const IxFunctionTable ix_debug_table;
 IX_HIDDEN void ix_debug_block_violation(IxHeap *h, void *p, const char *what);
 /* "library.so!function" for an allocation site. */
 IX_HIDDEN void ix_debug_site_name(uintptr_t site, char *out, size_t cap);
+/* Around a call into extension code in a debug interpreter (object.c): push records
+ * what the callee borrows (self, args); pop checks the result before anything reads it --
+ * a live object of this interpreter, not a borrowed argument without a reference of its
+ * own -- and returns it, or NULL with a SystemError when it is not. */
+IX_HIDDEN void ix_debug_call_push(IxContext *ctx, IxDebugCall *dc, IxObject *self,
+                                  IxObject *const *args, size_t n, const char *owner,
+                                  const char *name);
+IX_HIDDEN IxObject *ix_debug_call_pop(IxContext *ctx, IxDebugCall *dc, IxObject *r);
 IX_HIDDEN IxCtx *ix_debug_ctx_new(IxInterp *in);
 IX_HIDDEN void ix_debug_ctx_retire(IxCtx *c);
 

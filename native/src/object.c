@@ -263,14 +263,19 @@ static IxObject *check_result(IxContext *ctx, IxObject *r, Callee who)
     return r;
 }
 
-/* Run extension code of `module` (its entry rules apply) and check its result. */
+/* Run extension code of `module` (its entry rules apply) and check its result; in debug
+ * mode the result is validated first (ABI.md 10.2). */
 static IxObject *run_checked(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject *const *args,
                              size_t n, IxObject *module, Callee who)
 {
     IxEntry e;
+    IxDebugCall dc;
+    bool debug = IX_INTERP(ctx)->debug;
+    if (debug) ix_debug_call_push(ctx, &dc, self, args, n, who.owner, who.name);
     ix_enter_code(ctx, module, &e);
     IxObject *r = fn(ctx, self, args, n);
     ix_leave_code(ctx, &e);
+    if (debug) r = ix_debug_call_pop(ctx, &dc, r);
     return check_result(ctx, r, who);
 }
 
@@ -298,11 +303,7 @@ static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *arg
     if (!t->tp_new)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create '%s' instances", t->name);
     if (t->flags & IX_TF_BUILTIN) return t->tp_new(ctx, &t->ob_base, args, n);
-    IxEntry e;
-    ix_enter_code(ctx, t->module, &e);
-    IxObject *r = t->tp_new(ctx, &t->ob_base, args, n);
-    ix_leave_code(ctx, &e);
-    return check_result(ctx, r, (Callee){t->name, NULL});
+    return run_checked(ctx, t->tp_new, &t->ob_base, args, n, t->module, (Callee){t->name, NULL});
 }
 
 IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
@@ -362,11 +363,15 @@ static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, IxObject *o, cons
 {
     IxTypeObject *t = IX_TYPE(o);
     if (t->flags & IX_TF_BUILTIN) return fn(ctx, o);
+    Callee who = {t->name, what};
     IxEntry e;
+    IxDebugCall dc;
+    bool debug = IX_INTERP(ctx)->debug;
+    if (debug) ix_debug_call_push(ctx, &dc, o, NULL, 0, who.owner, who.name);
     ix_enter_code(ctx, t->module, &e);
     IxObject *r = fn(ctx, o);
     ix_leave_code(ctx, &e);
-    Callee who = {t->name, what};
+    if (debug) r = ix_debug_call_pop(ctx, &dc, r);
     r = check_result(ctx, r, who);
     if (r && !IX_IS(ctx, r, IX_TYPE_STR)) {
         char qual[256];
