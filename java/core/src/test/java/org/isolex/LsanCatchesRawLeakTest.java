@@ -5,18 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
-import org.bytedeco.javacpp.Loader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,10 +37,6 @@ class LsanCatchesRawLeakTest {
         return false;
     }
 
-    private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    }
-
     @Test
     void leakSanitizerNamesARawMallocLeakInAnExtension() throws Exception {
         boolean underLsan = runningUnderLsan();
@@ -65,46 +54,20 @@ class LsanCatchesRawLeakTest {
         }
         assertTrue(options != null && options.contains("exitcode=23"), "LSAN_OPTIONS must set exitcode=23: " + options);
 
-        Set<String> classPath = new LinkedHashSet<>();
-        classPath.add(location(RawLeakChild.class));   // target/test-classes
-        classPath.add(location(Host.class));           // target/classes, with the JNI library
-        classPath.add(location(Loader.class));         // the javacpp jar
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
-                "-cp", String.join(":", classPath)));
-        for (String prop : List.of("org.bytedeco.javacpp.cachedir")) {
-            if (System.getProperty(prop) != null) command.add("-D" + prop + "=" + System.getProperty(prop));
-        }
-        command.add(RawLeakChild.class.getName());
-        command.add(TEST_EXT.toString());
-
-        ProcessBuilder pb = new ProcessBuilder(command);
-        Map<String, String> env = pb.environment();
-        env.put("LD_PRELOAD", preload);
-        env.put("LSAN_OPTIONS", options);
-        Path out = Files.createTempFile("isolex-lsan-child", ".out");
-        Path err = Files.createTempFile("isolex-lsan-child", ".err");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         long t0 = System.nanoTime();
-        Process p = pb.start();
-        boolean done = p.waitFor(120, TimeUnit.SECONDS);
-        if (!done) p.destroyForcibly().waitFor();
+        ChildJvm.Result child = ChildJvm.run(RawLeakChild.class, List.of(TEST_EXT.toString()),
+                Map.of("LD_PRELOAD", preload, "LSAN_OPTIONS", options));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        String stdout = Files.readString(out, StandardCharsets.UTF_8);
-        String stderr = Files.readString(err, StandardCharsets.UTF_8);
-        Files.deleteIfExists(out);
-        Files.deleteIfExists(err);
-        String all = "command: " + String.join(" ", command) + "\nLD_PRELOAD=" + preload + "\nLSAN_OPTIONS=" + options
-                + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
-        assertTrue(done, "the child JVM did not finish in 120 s\n" + all);
+        String stdout = child.stdout();
+        String stderr = child.stderr();
+        String all = "LD_PRELOAD=" + preload + "\nLSAN_OPTIONS=" + options + "\n" + child.describe();
+        assertTrue(child.exitCode() >= 0, "the child JVM did not finish in " + ChildJvm.TIMEOUT_SECONDS + " s\n" + all);
         System.out.printf("lsan: child JVM (%s) exited %d after %d ms%n",
-                underLsan ? "same LSan settings as this JVM" : "LSan preloaded by the test", p.exitValue(), ms);
+                underLsan ? "same LSan settings as this JVM" : "LSan preloaded by the test", child.exitCode(), ms);
 
         assertTrue(stdout.contains("interpreter closed without a leak report; isolex live bytes 0"),
                 "the interpreter's own accounting cannot see a raw malloc\n" + all);
-        assertEquals(23, p.exitValue(), "LeakSanitizer's exit code (exitcode=23)\n" + all);
+        assertEquals(23, child.exitCode(), "LeakSanitizer's exit code (exitcode=23)\n" + all);
         assertTrue(stderr.contains("ERROR: LeakSanitizer: detected memory leaks"), all);
         assertTrue(stderr.contains("Direct leak of 1000 byte(s) in 1 object(s) allocated from:"), all);
         assertTrue(stderr.contains("rawleak.so"), "the report names the extension library\n" + all);
