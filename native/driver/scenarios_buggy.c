@@ -216,6 +216,32 @@ static void closed_crossing(IxInterp *b)
     ixh_leave(cb);
 }
 
+/* keep_borrowed in A keeps a list without a reference; A drops the list, which goes to
+ * A's quarantine: B's use of the global finds a freed object of A. */
+static void freed_crossing(IxInterp *a, IxInterp *b)
+{
+    IxContext *ca = ENTER(a), *cb;
+    IxObject *buggy_a = IMPORT(ca, "buggy"), *buggy_b;
+    IxObject *list = CHECK_OK(ca, IxList_New(ca));
+    char freed[256], report[512];
+    Ix_Decref(ca, CHECK_OK(ca, ixd_call(ca, buggy_a, "keep_borrowed", &list, 1)));
+    Ix_Decref(ca, list); /* the global dangles from here */
+    Ix_Decref(ca, buggy_a);
+    ixh_leave(ca);
+
+    cb = ENTER(b);
+    buggy_b = IMPORT(cb, "buggy");
+    /* the site is the driver function that made the list (ixdriver or ixdriver_asan) */
+    snprintf(freed, sizeof freed, "argument 1 is a freed object of interpreter %" PRId64
+             " (allocated at ixdriver*freed_crossing)", ixh_interp_id(a));
+    snprintf(report, sizeof report, DEBUG_PREFIX "Ix_Repr: %s", freed);
+    reported(cb, buggy_b, "use_global", report);
+    snprintf(report, sizeof report, DEBUG_PREFIX "Ix_Decref: %s", freed);
+    reported(cb, buggy_b, "drop_global", report); /* refused, and the global is NULL again */
+    Ix_Decref(cb, buggy_b);
+    ixh_leave(cb);
+}
+
 /* A context kept past its call: the next entry's use of it is logged (nothing raised:
  * there is no live call to raise it in) and does nothing. */
 static void stale_context(IxInterp *a)
@@ -319,10 +345,16 @@ static void debug_mode(void)
     reported(ctx, buggy, "decref_stack", DEBUG_PREFIX "Ix_Decref: argument 1 is not an object");
     reported(ctx, buggy, "mem_free_malloced",
              DEBUG_PREFIX "IxMem_Free: argument 1 is not a block of this interpreter");
+    reported(ctx, buggy, "mem_free_object",
+             DEBUG_PREFIX "IxMem_Free: argument 1 is a list object, not a block from IxMem_Malloc");
+    reported(ctx, buggy, "repr_block",
+             DEBUG_PREFIX "Ix_Repr: argument 1 is a block of 16 bytes allocated at "
+             "buggy.so!buggy_repr_block, not an object");
     Ix_Decref(ctx, buggy);
     ixh_leave(ctx);
 
     global_crossing(a, b, 1);
+    freed_crossing(a, b);
     closed_crossing(b);
     stale_context(a);
 

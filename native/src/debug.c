@@ -183,13 +183,6 @@ void ix_debug_block_violation(IxHeap *h, void *p, const char *what)
  * kernel (which fails where nothing is mapped instead of faulting), to recognise an object
  * of a release interpreter. */
 
-typedef enum {
-    P_OBJECT,        /* a live object of this interpreter */
-    P_FREED,         /* a freed block of this interpreter, still in quarantine */
-    P_FOREIGN_LIVE,  /* a live object of another, live, debug interpreter */
-    P_OTHER,         /* anything else: reported, never read or written */
-} PtrClass;
-
 static bool own_object(IxInterp *in, const void *p)
 {
     return ix_heap_owns(&in->heap, p) && IX_BLOCK_OF(p)->kind == IX_BLOCK_OBJECT;
@@ -224,14 +217,17 @@ static bool probe_object(const void *p, char *type, size_t cap, int64_t *interp_
     return n > 0;
 }
 
-static PtrClass describe_foreign(IxInterp *in, const IxForeignBlock *f, char *what, size_t cap)
+/* The description of what another debug heap knows of a pointer; true for a live object
+ * of a live interpreter (which may still be counted, 10.2.1), false for what is never
+ * touched. */
+static bool describe_foreign(IxInterp *in, const IxForeignBlock *f, char *what, size_t cap)
 {
     char site[160];
     const char *closed = f->closed ? " (closed)" : "";
     if (f->kind == IX_BLOCK_OBJECT) {
         snprintf(what, cap, "a %s object of interpreter %lld%s, used in interpreter %lld", f->type,
                  (long long)f->interp_id, closed, (long long)in->id);
-        return f->closed ? P_OTHER : P_FOREIGN_LIVE;
+        return !f->closed;
     }
     ix_debug_site_name(f->site, site, sizeof site);
     if (f->kind == IX_BLOCK_FREED)
@@ -240,26 +236,22 @@ static PtrClass describe_foreign(IxInterp *in, const IxForeignBlock *f, char *wh
     else
         snprintf(what, cap, "a block of %zu bytes of interpreter %lld%s, not an object", f->size,
                  (long long)f->interp_id, closed);
-    return P_OTHER;
+    return false;
 }
 
-/* What p is, as the end of "argument 1 is ..." / "result is ...". */
-static PtrClass describe(IxInterp *in, const void *p, char *what, size_t cap)
+/* What p, which is not a live object of this interpreter, is: the end of "argument 1 is
+ * ..." / "result is ...". True only for a live object of another live debug interpreter. */
+static bool describe(IxInterp *in, const void *p, char *what, size_t cap)
 {
     char site[160], type[48];
     int64_t id;
-    if (own_object(in, p)) {
-        snprintf(what, cap, "a %s object", IX_TYPE(p)->name);
-        return P_OBJECT;
-    }
     if (ix_heap_owns(&in->heap, p)) {
         ix_debug_site_name(ix_heap_site((void *)p), site, sizeof site);
-        if (IX_BLOCK_OF(p)->kind == IX_BLOCK_FREED) {
+        if (IX_BLOCK_OF(p)->kind == IX_BLOCK_FREED)
             snprintf(what, cap, "a freed object (allocated at %s)", site);
-            return P_FREED;
-        }
-        snprintf(what, cap, "a block of %zu bytes allocated at %s, not an object", IX_BLOCK_OF(p)->size, site);
-        return P_OTHER;
+        else
+            snprintf(what, cap, "a block of %zu bytes allocated at %s, not an object", IX_BLOCK_OF(p)->size, site);
+        return false;
     }
     IxForeignBlock f;
     if (ix_heap_find_foreign(&in->heap, p, &f)) return describe_foreign(in, &f, what, cap);
@@ -268,18 +260,19 @@ static PtrClass describe(IxInterp *in, const void *p, char *what, size_t cap)
                  (long long)in->id);
     else
         snprintf(what, cap, "not an object");
-    return P_OTHER;
+    return false;
 }
 
 /* ---------------------------------------------------------------- argument checks */
 
-/* Report argument k, which is not a live object of this interpreter; what it is. */
-static PtrClass bad_argument(IxCtx *c, const void *p, int k)
+/* Report argument k, which is not a live object of this interpreter. True when it is one
+ * of another live debug interpreter (see describe). */
+static bool bad_argument(IxCtx *c, const void *p, int k)
 {
     char what[320];
-    PtrClass cls = describe(c->interp, p, what, sizeof what);
+    bool foreign_live = describe(c->interp, p, what, sizeof what);
     violation(c->interp, &c->pub, NULL, "argument %d is %s", k, what);
-    return cls;
+    return foreign_live;
 }
 
 static bool check_obj(IxCtx *c, IxObject *o, int k, bool optional)
@@ -373,7 +366,7 @@ static bool check_decref(IxCtx *c, IxObject *o)
                   ix_heap_freed_type(&in->heap, o), site);
         return false;
     }
-    return bad_argument(c, o, 1) == P_FOREIGN_LIVE && IX_REFCNT(o) > 1;
+    return bad_argument(c, o, 1) && IX_REFCNT(o) > 1;
 }
 
 /* A reference taken to a live object of another debug interpreter is reported, and still
@@ -382,7 +375,7 @@ static bool check_decref(IxCtx *c, IxObject *o)
 static bool check_incref(IxCtx *c, IxObject *o)
 {
     if (!o || own_object(c->interp, o)) return true;
-    return bad_argument(c, o, 1) == P_FOREIGN_LIVE;
+    return bad_argument(c, o, 1);
 }
 
 /* ---------------------------------------------------------------- calls into extension code */
@@ -419,9 +412,9 @@ IxObject *ix_debug_call_pop(IxContext *ctx, IxDebugCall *dc, IxObject *r)
                   IX_TYPE(r)->name);
         return NULL;
     }
-    PtrClass cls = describe(c->interp, r, what, sizeof what);
+    bool foreign_live = describe(c->interp, r, what, sizeof what);
     violation(c->interp, ctx, callee, "result is %s", what);
-    if (cls == P_FOREIGN_LIVE && IX_REFCNT(r) > 1) IX_REFCNT(r)--; /* as check_decref would */
+    if (foreign_live && IX_REFCNT(r) > 1) IX_REFCNT(r)--; /* as check_decref would */
     return NULL;
 }
 

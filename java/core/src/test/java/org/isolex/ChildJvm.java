@@ -53,6 +53,8 @@ final class ChildJvm {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                // a crash report goes where it litters nothing (the path is in stdout)
+                "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "isolex-child-hs_err_pid%p.log"),
                 "-cp", String.join(":", classPath)));
         for (String prop : List.of("org.bytedeco.javacpp.cachedir")) {
             if (System.getProperty(prop) != null) command.add("-D" + prop + "=" + System.getProperty(prop));
