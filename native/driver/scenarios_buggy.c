@@ -318,38 +318,48 @@ static void leak_sites(void)
     ixd_scenario_detail(NULL);
 }
 
+/* The bugs made and caught in one interpreter, and their reports; on_a_list: the function
+ * takes a fresh list (reported_on_list). */
+typedef struct OneBug {
+    const char *function;
+    int on_a_list;
+    const char *report;
+} OneBug;
+
+static const OneBug one_interpreter[] = {
+    {"decref_twice", 0, DEBUG_PREFIX "Ix_Decref: refcount underflow on a list object allocated at "
+                        "buggy.so!buggy_decref_twice"},
+    {"mem_double_free", 0, DEBUG_PREFIX "IxMem_Free: double free of a block of 16 bytes allocated at "
+                           "buggy.so!buggy_mem_double_free"},
+    {"write_past_end", 0, DEBUG_PREFIX "IxMem_Free: write past the end of a block of 16 bytes "
+                          "allocated at buggy.so!buggy_write_past_end"},
+    {"return_freed", 0, DEBUG_PREFIX "buggy.return_freed(): result is a freed object (allocated at "
+                        "buggy.so!buggy_return_freed)"},
+    {"return_borrowed", 1, DEBUG_PREFIX "buggy.return_borrowed(): result is argument 1 (a list "
+                           "object), returned without a new reference"},
+    {"decref_borrowed", 1, DEBUG_PREFIX "Ix_Decref: refcount underflow on a list object borrowed as "
+                           "argument 1 of buggy.decref_borrowed() (its caller holds the only "
+                           "reference)"},
+    {"decref_stack", 0, DEBUG_PREFIX "Ix_Decref: argument 1 is not an object"},
+    {"mem_free_malloced", 0, DEBUG_PREFIX "IxMem_Free: argument 1 is not a block of this interpreter"},
+    {"mem_free_object", 0, DEBUG_PREFIX "IxMem_Free: argument 1 is a list object, not a block from "
+                           "IxMem_Malloc"},
+    {"repr_block", 0, DEBUG_PREFIX "Ix_Repr: argument 1 is a block of 16 bytes allocated at "
+                      "buggy.so!buggy_repr_block, not an object"},
+};
+
 static void debug_mode(void)
 {
     IxInterp *a = OPEN_MODE(1), *b = OPEN_MODE(1);
+    size_t i;
     IxContext *ctx = ENTER(a);
     IxObject *buggy = IMPORT(ctx, "buggy");
 
-    reported(ctx, buggy, "decref_twice",
-             DEBUG_PREFIX "Ix_Decref: refcount underflow on a list object allocated at "
-             "buggy.so!buggy_decref_twice");
-    reported(ctx, buggy, "mem_double_free",
-             DEBUG_PREFIX "IxMem_Free: double free of a block of 16 bytes allocated at "
-             "buggy.so!buggy_mem_double_free");
-    reported(ctx, buggy, "write_past_end",
-             DEBUG_PREFIX "IxMem_Free: write past the end of a block of 16 bytes allocated at "
-             "buggy.so!buggy_write_past_end");
-    reported(ctx, buggy, "return_freed",
-             DEBUG_PREFIX "buggy.return_freed(): result is a freed object (allocated at "
-             "buggy.so!buggy_return_freed)");
-    reported_on_list(ctx, buggy, "return_borrowed",
-                     DEBUG_PREFIX "buggy.return_borrowed(): result is argument 1 (a list "
-                     "object), returned without a new reference");
-    reported_on_list(ctx, buggy, "decref_borrowed",
-                     DEBUG_PREFIX "Ix_Decref: refcount underflow on a list object borrowed as "
-                     "argument 1 of buggy.decref_borrowed() (its caller holds the only reference)");
-    reported(ctx, buggy, "decref_stack", DEBUG_PREFIX "Ix_Decref: argument 1 is not an object");
-    reported(ctx, buggy, "mem_free_malloced",
-             DEBUG_PREFIX "IxMem_Free: argument 1 is not a block of this interpreter");
-    reported(ctx, buggy, "mem_free_object",
-             DEBUG_PREFIX "IxMem_Free: argument 1 is a list object, not a block from IxMem_Malloc");
-    reported(ctx, buggy, "repr_block",
-             DEBUG_PREFIX "Ix_Repr: argument 1 is a block of 16 bytes allocated at "
-             "buggy.so!buggy_repr_block, not an object");
+    for (i = 0; i < sizeof one_interpreter / sizeof one_interpreter[0]; i++) {
+        const OneBug *bug = &one_interpreter[i];
+        if (bug->on_a_list) reported_on_list(ctx, buggy, bug->function, bug->report);
+        else reported(ctx, buggy, bug->function, bug->report);
+    }
     Ix_Decref(ctx, buggy);
     ixh_leave(ctx);
 

@@ -315,6 +315,17 @@ static bool check_block(IxCtx *c, void *p, bool freeing)
     return false;
 }
 
+/* One call into extension code while it runs, on the caller's stack: what the callee
+ * borrowed from its caller, for the decref and result checks. */
+typedef struct IxDebugCall {
+    struct IxDebugCall *outer;
+    IxObject *self;
+    IxObject *const *args;
+    size_t nargs;
+    const char *owner, *name;
+    IxEntry entry;
+} IxDebugCall;
+
 /* "buggy.take_global()", "counter.Counter()": the callee of a debug call, in reports. */
 static void callee_text(const IxDebugCall *dc, char *out, size_t cap)
 {
@@ -380,8 +391,9 @@ static bool check_incref(IxCtx *c, IxObject *o)
 
 /* ---------------------------------------------------------------- calls into extension code */
 
-void ix_debug_call_push(IxContext *ctx, IxDebugCall *dc, IxObject *self, IxObject *const *args,
-                        size_t n, const char *owner, const char *name)
+/* Record the call and enter the callee's code (object.c's entry rules). */
+static void call_push(IxContext *ctx, IxDebugCall *dc, IxObject *self, IxObject *const *args, size_t n,
+                      IxObject *module, const char *owner, const char *name)
 {
     IxCtx *c = IX_CTX(ctx);
     dc->outer = c->debug_calls;
@@ -391,16 +403,18 @@ void ix_debug_call_push(IxContext *ctx, IxDebugCall *dc, IxObject *self, IxObjec
     dc->owner = owner;
     dc->name = name;
     c->debug_calls = dc;
+    ix_enter_code(ctx, module, &dc->entry);
 }
 
 /* The result must be a live object of this interpreter with a reference of its own. Held
  * by the caller as an argument (or self), it needs a count above the one the caller's
  * reference makes: at 1, the callee returned its borrowed argument. A result refused here
  * is not dropped: the reference it would be is not the callee's to give. */
-IxObject *ix_debug_call_pop(IxContext *ctx, IxDebugCall *dc, IxObject *r)
+static IxObject *call_pop(IxContext *ctx, IxDebugCall *dc, IxObject *r)
 {
     IxCtx *c = IX_CTX(ctx);
     char callee[256], what[320], buf[32];
+    ix_leave_code(ctx, &dc->entry);
     c->debug_calls = dc->outer;
     if (!r) return NULL;
     bool own = own_object(c->interp, r);
@@ -416,6 +430,22 @@ IxObject *ix_debug_call_pop(IxContext *ctx, IxDebugCall *dc, IxObject *r)
     violation(c->interp, ctx, callee, "result is %s", what);
     if (foreign_live && IX_REFCNT(r) > 1) IX_REFCNT(r)--; /* as check_decref would */
     return NULL;
+}
+
+IxObject *ix_debug_run(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject *const *args, size_t n,
+                       IxObject *module, const char *owner, const char *name)
+{
+    IxDebugCall dc;
+    call_push(ctx, &dc, self, args, n, module, owner, name);
+    return call_pop(ctx, &dc, fn(ctx, self, args, n));
+}
+
+IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self, IxObject *module,
+                             const char *owner, const char *name)
+{
+    IxDebugCall dc;
+    call_push(ctx, &dc, self, NULL, 0, module, owner, name);
+    return call_pop(ctx, &dc, fn(ctx, self));
 }
 
 /* ---------------------------------------------------------------- the checking table */

@@ -144,16 +144,6 @@ enum {
  * API call), on the entering thread's stack: the error state is per entry, so per thread. */
 #define IX_MAX_HELD_LIBS 8
 
-/* Debug mode: one call into extension code while it runs, on the caller's stack: what the
- * callee borrowed from its caller (debug.c checks decrefs and the result against it). */
-typedef struct IxDebugCall {
-    struct IxDebugCall *outer;
-    IxObject *self;
-    IxObject *const *args;
-    size_t nargs;
-    const char *owner, *name;   /* the callee in reports: "buggy" "take_global" */
-} IxDebugCall;
-
 typedef struct IxCtx {
     IxContext pub;
     IxInterp *interp;
@@ -166,7 +156,8 @@ typedef struct IxCtx {
      * the interpreter lock, always in that order (ABI.md 9.3). */
     int nheld;
     struct { IxLibrary *lib; int depth; } held[IX_MAX_HELD_LIBS];
-    IxDebugCall *debug_calls;   /* debug mode: the innermost call running in this entry */
+    struct IxDebugCall *debug_calls; /* debug mode: the innermost call into extension code
+                                      * running in this entry (debug.c) */
 } IxCtx;
 
 /* Entering extension code: what it allocates is attributed to its module, and for a
@@ -568,14 +559,16 @@ IX_HIDDEN extern const IxFunctionTable ix_debug_table;
 IX_HIDDEN void ix_debug_block_violation(IxHeap *h, void *p, const char *what);
 /* "library.so!function" for an allocation site. */
 IX_HIDDEN void ix_debug_site_name(uintptr_t site, char *out, size_t cap);
-/* Around a call into extension code in a debug interpreter (object.c): push records
- * what the callee borrows (self, args); pop checks the result before anything reads it --
- * a live object of this interpreter, not a borrowed argument without a reference of its
- * own -- and returns it, or NULL with a SystemError when it is not. */
-IX_HIDDEN void ix_debug_call_push(IxContext *ctx, IxDebugCall *dc, IxObject *self,
-                                  IxObject *const *args, size_t n, const char *owner,
-                                  const char *name);
-IX_HIDDEN IxObject *ix_debug_call_pop(IxContext *ctx, IxDebugCall *dc, IxObject *r);
+/* A call into extension code in a debug interpreter (object.c runs it here, entry rules
+ * and all): what the callee borrows (self, args) is recorded while it runs, and its result
+ * is checked before anything reads it -- a live object of this interpreter, and not a
+ * borrowed argument without a reference of its own. Returns it, or NULL with a
+ * SystemError. `owner`, `name`: the callee in reports ("buggy", "take_global"). */
+IX_HIDDEN IxObject *ix_debug_run(IxContext *ctx, IxCFunction fn, IxObject *self,
+                                 IxObject *const *args, size_t n, IxObject *module,
+                                 const char *owner, const char *name);
+IX_HIDDEN IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self,
+                                       IxObject *module, const char *owner, const char *name);
 IX_HIDDEN IxCtx *ix_debug_ctx_new(IxInterp *in);
 IX_HIDDEN void ix_debug_ctx_retire(IxCtx *c);
 
