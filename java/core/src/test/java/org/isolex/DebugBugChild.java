@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
  * what each call raised and what the violation log took, that the interpreter still works
  * with its live bytes as before, and what the process holds after everything closed. Any
  * other outcome -- an unexpected exception, a leak report, a crash -- ends the child with a
- * nonzero exit code. Before debug mode validated pointers, each of these bugs killed the JVM.
+ * nonzero exit code. Before debug mode validated pointers, most of these bugs killed the JVM.
  *
  * <p>Usage: {@code java -cp ... org.isolex.DebugBugChild BUG MODULE_DIR...}, BUG a function of
  * buggy, or {@code closed-interpreter} for the object of a closed interpreter kept in a C

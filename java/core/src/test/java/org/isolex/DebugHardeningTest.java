@@ -12,9 +12,10 @@ import org.junit.jupiter.api.Test;
  * Debug mode reports, and survives, the bugs it exists to report (abi/ABI.md 10.2): each of
  * test-ext/buggy's pointer bugs in a debug interpreter raises the exact
  * {@code NativeSystemError}, logs the same line, and leaves the interpreter usable and
- * closing clean. Each used to kill the JVM (SIGSEGV where debug mode read through the
- * pointer), so each runs in a child JVM ({@link DebugBugChild}), whose whole transcript is
- * compared here.
+ * closing clean. Most used to kill the JVM (SIGSEGV where debug mode, or the host after
+ * it, read through the pointer: check_obj, check_result, encode, ix_heap_free), the others
+ * went unreported or misreported, so each runs in a child JVM ({@link DebugBugChild}),
+ * whose whole transcript is compared here.
  */
 class DebugHardeningTest {
     private static final String CLEAN_EXIT = "after close: live native bytes 0, interpreters 0, libraries 0, violations []";
@@ -62,6 +63,17 @@ class DebugHardeningTest {
     @Test
     void memFreeOfAMallocBlock() throws Exception {
         assertReported("mem_free_malloced", "isolex debug: IxMem_Free: argument 1 is not a block of this interpreter");
+    }
+
+    @Test
+    void memFreeOfAnObject() throws Exception {
+        assertReported("mem_free_object", "isolex debug: IxMem_Free: argument 1 is a list object, not a block from IxMem_Malloc");
+    }
+
+    @Test
+    void aMemoryBlockUsedAsAnObject() throws Exception {
+        assertReported("repr_block", "isolex debug: Ix_Repr: argument 1 is a block of 16 bytes allocated at"
+                + " buggy.so!buggy_repr_block, not an object");
     }
 
     /** "interpreters: closed A, B": A, and B. */
