@@ -8,7 +8,8 @@
  *                                 usable and closes clean. Then what release mode reports
  *                                 for the one bug it can survive (an object kept in a C
  *                                 global, returned into another interpreter), and the
- *                                 "sites" of a debug leak report.
+ *                                 "sites" of a debug leak report. An object of a closed
+ *                                 interpreter, kept in a C global, used from another.
  *   ixdriver buggy release:BUG    one bug in a release interpreter, where it is genuine
  *                                 undefined behaviour: decref_twice, mem_double_free,
  *                                 write_past_end, use_stashed_context. Only for the tests
@@ -62,16 +63,34 @@ static void still_usable(IxContext *ctx)
 #define DEBUG_PREFIX "isolex debug: "
 
 /* A bug that debug mode turns into a SystemError in the caller and one logged line. */
-static void reported(IxContext *ctx, IxObject *buggy, const char *function, const char *report)
+static void reported_with(IxContext *ctx, IxObject *buggy, const char *function,
+                          IxObject *const *args, size_t n, const char *report)
 {
     char error[512], logged[512];
     ixd_scenario_detail(function);
     snprintf(error, sizeof error, "SystemError: %s", report);
     snprintf(logged, sizeof logged, "%s\n", report);
-    CHECK_ERROR(ctx, CALL0(ctx, buggy, function), error);
+    CHECK_ERROR(ctx, ixd_call(ctx, buggy, function, args, n), error);
     EXPECT_VIOLATIONS(logged);
     still_usable(ctx);
     ixd_scenario_detail(NULL);
+}
+
+static void reported(IxContext *ctx, IxObject *buggy, const char *function, const char *report)
+{
+    reported_with(ctx, buggy, function, NULL, 0, report);
+}
+
+/* A bug made on a borrowed argument: a fresh list, whose only reference is ours. Debug
+ * mode refuses what would free it, so it is intact, and still ours, after the report. */
+static void reported_on_list(IxContext *ctx, IxObject *buggy, const char *function,
+                             const char *report)
+{
+    IxObject *list = CHECK_OK(ctx, IxList_New(ctx));
+    reported_with(ctx, buggy, function, &list, 1, report);
+    CHECK_EQ_INT(IxList_Size(ctx, list), 0);
+    EXPECT_VIOLATIONS("");
+    Ix_Decref(ctx, list);
 }
 
 /* keep_global in A, use_global and return_global in B: the object crosses through a C
@@ -141,6 +160,85 @@ static void global_crossing(IxInterp *a, IxInterp *b, int debug)
     Ix_Decref(ca, buggy_a);
     ixh_leave(ca);
     ixd_scenario_detail(NULL);
+}
+
+/* A debug interpreter that keeps a new list in buggy's C global and closes: the close
+ * reports the list, which the global still holds. Returns the interpreter's id. */
+static int64_t keep_and_close(void)
+{
+    IxInterp *a = OPEN_MODE(1);
+    IxContext *ctx = ENTER(a);
+    IxObject *buggy = IMPORT(ctx, "buggy");
+    IxObject *list = CHECK_OK(ctx, IxList_New(ctx));
+    int64_t id = ixh_interp_id(a);
+    Ix_Decref(ctx, CHECK_OK(ctx, ixd_call(ctx, buggy, "keep_global", &list, 1)));
+    Ix_Decref(ctx, list);
+    Ix_Decref(ctx, buggy);
+    ixh_leave(ctx);
+    CHECK_EQ_INT(ixh_interp_close(a, NULL, 0, NULL), 1); /* the list in the global leaked */
+    EXPECT_VIOLATIONS("");
+    return id;
+}
+
+/* The kept object outlives its interpreter. Every use of it from another interpreter --
+ * as an argument, as a new reference, dropped, returned -- is reported as a closed
+ * interpreter's object, and debug mode neither reads nor writes what the pointer points
+ * at (the closed interpreter's memory is kept, poisoned, to tell it apart). */
+static void closed_crossing(IxInterp *b)
+{
+    IxContext *cb = ENTER(b);
+    IxObject *buggy = IMPORT(cb, "buggy"); /* B holds buggy.so: its global survives A */
+    int64_t ida = keep_and_close(), idb = ixh_interp_id(b);
+    char closed[256], report[512], two[1024];
+    snprintf(closed, sizeof closed, "argument 1 is a list object of interpreter %" PRId64
+             " (closed), used in interpreter %" PRId64, ida, idb);
+
+    snprintf(report, sizeof report, DEBUG_PREFIX "Ix_Repr: %s", closed);
+    reported(cb, buggy, "use_global", report);
+    /* return_global: the Ix_NewRef is refused, and so is the Ix_Decref it then does */
+    ixd_scenario_detail("return_global, closed");
+    snprintf(report, sizeof report, "SystemError: " DEBUG_PREFIX "Ix_Incref: %s", closed);
+    CHECK_ERROR(cb, CALL0(cb, buggy, "return_global"), report);
+    snprintf(two, sizeof two, DEBUG_PREFIX "Ix_Incref: %s\n" DEBUG_PREFIX "Ix_Decref: %s\n",
+             closed, closed);
+    EXPECT_VIOLATIONS(two);
+    still_usable(cb);
+    snprintf(report, sizeof report, DEBUG_PREFIX "Ix_Decref: %s", closed);
+    reported(cb, buggy, "drop_global", report); /* and the global is NULL again */
+
+    /* Returned as a result: the boundary check of the call, in debug mode */
+    ida = keep_and_close();
+    snprintf(report, sizeof report, DEBUG_PREFIX "buggy.take_global(): result is a list object "
+             "of interpreter %" PRId64 " (closed), used in interpreter %" PRId64, ida, idb);
+    reported(cb, buggy, "take_global", report);
+    Ix_Decref(cb, buggy);
+    ixh_leave(cb);
+}
+
+/* keep_borrowed in A keeps a list without a reference; A drops the list, which goes to
+ * A's quarantine: B's use of the global finds a freed object of A. */
+static void freed_crossing(IxInterp *a, IxInterp *b)
+{
+    IxContext *ca = ENTER(a), *cb;
+    IxObject *buggy_a = IMPORT(ca, "buggy"), *buggy_b;
+    IxObject *list = CHECK_OK(ca, IxList_New(ca));
+    char freed[256], report[512];
+    Ix_Decref(ca, CHECK_OK(ca, ixd_call(ca, buggy_a, "keep_borrowed", &list, 1)));
+    Ix_Decref(ca, list); /* the global dangles from here */
+    Ix_Decref(ca, buggy_a);
+    ixh_leave(ca);
+
+    cb = ENTER(b);
+    buggy_b = IMPORT(cb, "buggy");
+    /* the site is the driver function that made the list (ixdriver or ixdriver_asan) */
+    snprintf(freed, sizeof freed, "argument 1 is a freed object of interpreter %" PRId64
+             " (allocated at ixdriver*freed_crossing)", ixh_interp_id(a));
+    snprintf(report, sizeof report, DEBUG_PREFIX "Ix_Repr: %s", freed);
+    reported(cb, buggy_b, "use_global", report);
+    snprintf(report, sizeof report, DEBUG_PREFIX "Ix_Decref: %s", freed);
+    reported(cb, buggy_b, "drop_global", report); /* refused, and the global is NULL again */
+    Ix_Decref(cb, buggy_b);
+    ixh_leave(cb);
 }
 
 /* A context kept past its call: the next entry's use of it is logged (nothing raised:
@@ -219,25 +317,54 @@ static void leak_sites(void)
     ixd_scenario_detail(NULL);
 }
 
+/* The bugs made and caught in one interpreter, and their reports; on_a_list: the function
+ * takes a fresh list (reported_on_list). */
+typedef struct OneBug {
+    const char *function;
+    int on_a_list;
+    const char *report;
+} OneBug;
+
+static const OneBug one_interpreter[] = {
+    {"decref_twice", 0, DEBUG_PREFIX "Ix_Decref: refcount underflow on a list object allocated at "
+                        "buggy.so!buggy_decref_twice"},
+    {"mem_double_free", 0, DEBUG_PREFIX "IxMem_Free: double free of a block of 16 bytes allocated at "
+                           "buggy.so!buggy_mem_double_free"},
+    {"write_past_end", 0, DEBUG_PREFIX "IxMem_Free: write past the end of a block of 16 bytes "
+                          "allocated at buggy.so!buggy_write_past_end"},
+    {"return_freed", 0, DEBUG_PREFIX "buggy.return_freed(): result is a freed object (allocated at "
+                        "buggy.so!buggy_return_freed)"},
+    {"return_borrowed", 1, DEBUG_PREFIX "buggy.return_borrowed(): result is argument 1 (a list "
+                           "object), returned without a new reference"},
+    {"decref_borrowed", 1, DEBUG_PREFIX "Ix_Decref: refcount underflow on a list object borrowed as "
+                           "argument 1 of buggy.decref_borrowed() (its caller holds the only "
+                           "reference)"},
+    {"decref_stack", 0, DEBUG_PREFIX "Ix_Decref: argument 1 is not an object"},
+    {"mem_free_malloced", 0, DEBUG_PREFIX "IxMem_Free: argument 1 is not a block of this interpreter"},
+    {"mem_free_object", 0, DEBUG_PREFIX "IxMem_Free: argument 1 is a list object, not a block from "
+                           "IxMem_Malloc"},
+    {"repr_block", 0, DEBUG_PREFIX "Ix_Repr: argument 1 is a block of 16 bytes allocated at "
+                      "buggy.so!buggy_repr_block, not an object"},
+};
+
 static void debug_mode(void)
 {
     IxInterp *a = OPEN_MODE(1), *b = OPEN_MODE(1);
+    size_t i;
     IxContext *ctx = ENTER(a);
     IxObject *buggy = IMPORT(ctx, "buggy");
 
-    reported(ctx, buggy, "decref_twice",
-             DEBUG_PREFIX "Ix_Decref: refcount underflow on a list object allocated at "
-             "buggy.so!buggy_decref_twice");
-    reported(ctx, buggy, "mem_double_free",
-             DEBUG_PREFIX "IxMem_Free: double free of a block of 16 bytes allocated at "
-             "buggy.so!buggy_mem_double_free");
-    reported(ctx, buggy, "write_past_end",
-             DEBUG_PREFIX "IxMem_Free: write past the end of a block of 16 bytes allocated at "
-             "buggy.so!buggy_write_past_end");
+    for (i = 0; i < sizeof one_interpreter / sizeof one_interpreter[0]; i++) {
+        const OneBug *bug = &one_interpreter[i];
+        if (bug->on_a_list) reported_on_list(ctx, buggy, bug->function, bug->report);
+        else reported(ctx, buggy, bug->function, bug->report);
+    }
     Ix_Decref(ctx, buggy);
     ixh_leave(ctx);
 
     global_crossing(a, b, 1);
+    freed_crossing(a, b);
+    closed_crossing(b);
     stale_context(a);
 
     CHECK_CLOSE(a);

@@ -214,6 +214,7 @@ void ix_ctx_init(IxCtx *c, IxInterp *interp)
     c->dealloc_later = NULL;
     c->stack_lo = 0;
     c->stack_reserve = UINTPTR_MAX; /* looked up at the first depth check (object.c) */
+    c->debug_calls = NULL;
     c->pub.abi_major = IX_ABI_MAJOR;
     c->pub.abi_minor = IX_ABI_MINOR;
     c->pub.fn = interp->debug ? &ix_debug_table : &ix_function_table;

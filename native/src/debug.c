@@ -6,7 +6,11 @@
  * a new entry cannot be forgotten. A checking entry validates its arguments, records the
  * caller (the extension function) as the allocation site, calls the ordinary entry, and
  * turns a violation the heap found meanwhile (a double free, a broken guard) into a
- * SystemError in the caller's context.
+ * SystemError in the caller's context. Around each call into extension code (object.c)
+ * the same checks apply to the result, and to decrefs of what the callee borrowed.
+ *
+ * A pointer is validated by address, against the heaps' registries (heap.c), before
+ * anything reads through it: see "what a pointer is" below.
  */
 #define _GNU_SOURCE /* dladdr */
 #include <dlfcn.h>
@@ -18,6 +22,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "ix_internal.h"
@@ -135,14 +140,19 @@ static IxInterp *interp_of_heap(IxHeap *h)
     return (IxInterp *)((char *)h - offsetof(IxInterp, heap));
 }
 
-/* Log a violation; in a live call also raise it there (now, or when the entry returns). */
-static void violation(IxInterp *in, IxContext *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void violation(IxInterp *in, IxContext *ctx, const char *fmt, ...)
+/* Log a violation; in a live call also raise it there (now, or when the entry returns).
+ * `where` heads the report: NULL for the API entry running now ("Ix_Decref"), else what
+ * the caller names ("buggy.take_global()"). */
+static void violation(IxInterp *in, IxContext *ctx, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void violation(IxInterp *in, IxContext *ctx, const char *where, const char *fmt, ...)
 {
     char api[64], msg[512];
-    public_name(in->debug_api ? in->debug_api : "(host)", api, sizeof api);
-    int n = snprintf(msg, sizeof msg, "isolex debug: %s: ", in->debug_api ? api : "(host)");
+    if (!where) {
+        public_name(in->debug_api ? in->debug_api : "(host)", api, sizeof api);
+        where = in->debug_api ? api : "(host)";
+    }
+    int n = snprintf(msg, sizeof msg, "isolex debug: %s: ", where);
     va_list va;
     va_start(va, fmt);
     vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, va);
@@ -153,46 +163,127 @@ static void violation(IxInterp *in, IxContext *ctx, const char *fmt, ...)
     else if (!ctx && in->debug_api) snprintf(in->debug_pending, sizeof in->debug_pending, "%s", msg);
 }
 
-static const char *quarantined_type(IxHeap *h, IxBlock *b)
-{
-    for (size_t i = 0; h->quarantine && i < IX_QUARANTINE; i++)
-        if (h->quarantine[i] == b) return h->q_types[i];
-    return "freed";
-}
-
 void ix_debug_block_violation(IxHeap *h, void *p, const char *what)
 {
     IxBlock *b = IX_BLOCK_OF(p);
     char site[160];
     ix_debug_site_name(ix_heap_site(p), site, sizeof site);
     if (b->kind == IX_BLOCK_OBJECT)
-        violation(interp_of_heap(h), NULL, "%s a %s object allocated at %s", what, IX_TYPE(p)->name, site);
+        violation(interp_of_heap(h), NULL, NULL, "%s a %s object allocated at %s", what, IX_TYPE(p)->name, site);
     else
-        violation(interp_of_heap(h), NULL, "%s a block of %zu bytes allocated at %s", what, b->size, site);
+        violation(interp_of_heap(h), NULL, NULL, "%s a block of %zu bytes allocated at %s", what, b->size, site);
+}
+
+/* ---------------------------------------------------------------- what a pointer is
+ *
+ * Nothing here reads through a pointer an extension passed before a heap's registry has
+ * vouched for it (ix_heap_owns, ix_heap_find_foreign): a freed object, another
+ * interpreter's, one of a closed interpreter, a stack buffer, a malloc'd block are all
+ * told apart by address first. Only a pointer no debug heap knows is probed, through the
+ * kernel (which fails where nothing is mapped instead of faulting), to recognise an object
+ * of a release interpreter. */
+
+static bool own_object(IxInterp *in, const void *p)
+{
+    return ix_heap_owns(&in->heap, p) && IX_BLOCK_OF(p)->kind == IX_BLOCK_OBJECT;
+}
+
+/* n bytes at p into out, or false where they are not all mapped. */
+static bool safe_read(const void *p, void *out, size_t n)
+{
+    struct iovec local = {out, n}, remote = {(void *)p, n};
+    return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)n;
+}
+
+/* An object of a release interpreter, judged by its shape: its type is a type (whose own
+ * type is its own type), of the interpreter whose 'type' builtin that is. Describes only:
+ * the memory may be stale, so nothing is written through it. */
+static bool probe_object(const void *p, char *type, size_t cap, int64_t *interp_id)
+{
+    IxObject o, meta;
+    IxTypeObject t;
+    IxObject *interp_type;
+    if (!safe_read(p, &o, sizeof o) || o.ix_refcnt_private <= 0 ||
+        !safe_read(o.ix_type_private, &t, sizeof t) ||
+        !safe_read(t.ob_base.ix_type_private, &meta, sizeof meta) ||
+        meta.ix_type_private != t.ob_base.ix_type_private ||
+        !safe_read(&t.interp->builtins[IX_TYPE_TYPE], &interp_type, sizeof interp_type) ||
+        interp_type != t.ob_base.ix_type_private || !safe_read(&t.interp->id, interp_id, sizeof *interp_id))
+        return false;
+    /* the name, byte by byte up to its NUL: it may end just before an unmapped page */
+    size_t n = 0;
+    while (n + 1 < cap && safe_read(t.name + n, type + n, 1) && type[n]) n++;
+    type[n] = 0;
+    return n > 0;
+}
+
+/* The description of what another debug heap knows of a pointer; true for a live object
+ * of a live interpreter (which may still be counted, 10.2.1), false for what is never
+ * touched. */
+static bool describe_foreign(IxInterp *in, const IxForeignBlock *f, char *what, size_t cap)
+{
+    char site[160];
+    const char *closed = f->closed ? " (closed)" : "";
+    if (f->kind == IX_BLOCK_OBJECT) {
+        snprintf(what, cap, "a %s object of interpreter %lld%s, used in interpreter %lld", f->type,
+                 (long long)f->interp_id, closed, (long long)in->id);
+        return !f->closed;
+    }
+    ix_debug_site_name(f->site, site, sizeof site);
+    if (f->kind == IX_BLOCK_FREED)
+        snprintf(what, cap, "a freed object of interpreter %lld%s (allocated at %s)", (long long)f->interp_id,
+                 closed, site);
+    else
+        snprintf(what, cap, "a block of %zu bytes of interpreter %lld%s, not an object", f->size,
+                 (long long)f->interp_id, closed);
+    return false;
+}
+
+/* What p, which is not a live object of this interpreter, is: the end of "argument 1 is
+ * ..." / "result is ...". True only for a live object of another live debug interpreter. */
+static bool describe(IxInterp *in, const void *p, char *what, size_t cap)
+{
+    char site[160], type[48];
+    int64_t id;
+    if (ix_heap_owns(&in->heap, p)) {
+        ix_debug_site_name(ix_heap_site((void *)p), site, sizeof site);
+        if (IX_BLOCK_OF(p)->kind == IX_BLOCK_FREED)
+            snprintf(what, cap, "a freed object (allocated at %s)", site);
+        else
+            snprintf(what, cap, "a block of %zu bytes allocated at %s, not an object", IX_BLOCK_OF(p)->size, site);
+        return false;
+    }
+    IxForeignBlock f;
+    if (ix_heap_find_foreign(&in->heap, p, &f)) return describe_foreign(in, &f, what, cap);
+    if (probe_object(p, type, sizeof type, &id) && id != in->id)
+        snprintf(what, cap, "a %s object of interpreter %lld, used in interpreter %lld", type, (long long)id,
+                 (long long)in->id);
+    else
+        snprintf(what, cap, "not an object");
+    return false;
 }
 
 /* ---------------------------------------------------------------- argument checks */
 
+/* Report argument k, which is not a live object of this interpreter. True when it is one
+ * of another live debug interpreter (see describe). */
+static bool bad_argument(IxCtx *c, const void *p, int k)
+{
+    char what[320];
+    bool foreign_live = describe(c->interp, p, what, sizeof what);
+    violation(c->interp, &c->pub, NULL, "argument %d is %s", k, what);
+    return foreign_live;
+}
+
 static bool check_obj(IxCtx *c, IxObject *o, int k, bool optional)
 {
     if (!o) {
-        if (!optional) violation(c->interp, &c->pub, "argument %d is NULL", k);
+        if (!optional) violation(c->interp, &c->pub, NULL, "argument %d is NULL", k);
         return optional;
     }
-    IxBlock *b = IX_BLOCK_OF(o);
-    char site[160];
-    if (b->kind == IX_BLOCK_FREED) {
-        ix_debug_site_name(ix_heap_site(o), site, sizeof site);
-        violation(c->interp, &c->pub, "argument %d is a freed object (allocated at %s)", k, site);
-        return false;
-    }
-    IxTypeObject *t = IX_TYPE(o);
-    if (t->interp != c->interp) {
-        violation(c->interp, &c->pub, "argument %d is a %s object of interpreter %lld, used in interpreter %lld",
-                  k, t->name, (long long)t->interp->id, (long long)c->interp->id);
-        return false;
-    }
-    return true;
+    if (own_object(c->interp, o)) return true;
+    bad_argument(c, o, k);
+    return false;
 }
 
 static bool check_array(IxCtx *c, IxObject *const *a, size_t n, int k)
@@ -202,38 +293,159 @@ static bool check_array(IxCtx *c, IxObject *const *a, size_t n, int k)
     return true;
 }
 
-static bool check_block(IxCtx *c, void *p)
+/* IxMem_Realloc and IxMem_Free take a live block of this interpreter, or NULL. A freed
+ * one, given to IxMem_Free, is the heap's to report (a double free). */
+static bool check_block(IxCtx *c, void *p, bool freeing)
 {
-    if (!p || IX_BLOCK_OF(p)->kind != IX_BLOCK_FREED) return true;
+    if (!p) return true;
+    IxInterp *in = c->interp;
     char site[160];
+    if (!ix_heap_owns(&in->heap, p)) {
+        violation(in, &c->pub, NULL, "argument 1 is not a block of this interpreter");
+        return false;
+    }
+    IxBlock *b = IX_BLOCK_OF(p);
+    if (b->kind == IX_BLOCK_RAW || (b->kind == IX_BLOCK_FREED && freeing)) return true;
+    if (b->kind == IX_BLOCK_OBJECT) {
+        violation(in, &c->pub, NULL, "argument 1 is a %s object, not a block from IxMem_Malloc", IX_TYPE(p)->name);
+        return false;
+    }
     ix_debug_site_name(ix_heap_site(p), site, sizeof site);
-    violation(c->interp, &c->pub, "use of a freed block of %zu bytes allocated at %s",
-              IX_BLOCK_OF(p)->size, site);
+    violation(in, &c->pub, NULL, "use of a freed block of %zu bytes allocated at %s", b->size, site);
     return false;
 }
 
-/* Decref of an object already freed is the underflow: its last reference went before.
- * Another interpreter's object is reported and its reference still dropped -- unless that
- * would free it from the wrong interpreter's heap. */
+/* One call into extension code while it runs, on the caller's stack: what the callee
+ * borrowed from its caller, for the decref and result checks. */
+typedef struct IxDebugCall {
+    struct IxDebugCall *outer;
+    IxObject *self;
+    IxObject *const *args;
+    size_t nargs;
+    const char *owner, *name;
+    IxEntry entry;
+} IxDebugCall;
+
+/* "buggy.take_global()", "counter.Counter()": the callee of a debug call, in reports. */
+static void callee_text(const IxDebugCall *dc, char *out, size_t cap)
+{
+    if (dc->name) snprintf(out, cap, "%s.%s()", dc->owner, dc->name);
+    else snprintf(out, cap, "%s()", dc->owner);
+}
+
+/* Which reference dc's callee borrowed o as: "argument 2", "self", or NULL. */
+static const char *borrowed_as(const IxDebugCall *dc, const IxObject *o, char *out, size_t cap)
+{
+    for (size_t i = 0; i < dc->nargs; i++)
+        if (dc->args[i] == o) {
+            snprintf(out, cap, "argument %zu", i + 1);
+            return out;
+        }
+    return dc->self == o ? "self" : NULL;
+}
+
+/* A decref that would free o, which a call running in this entry borrowed: its caller
+ * still holds that reference (ABI.md 3.1). Reported, and true, when so. */
+static bool frees_borrowed(IxCtx *c, IxObject *o)
+{
+    char buf[32], callee[256];
+    for (const IxDebugCall *dc = c->debug_calls; dc; dc = dc->outer) {
+        const char *as = borrowed_as(dc, o, buf, sizeof buf);
+        if (!as) continue;
+        callee_text(dc, callee, sizeof callee);
+        violation(c->interp, &c->pub, NULL,
+                  "refcount underflow on a %s object borrowed as %s of %s (its caller holds the only reference)",
+                  IX_TYPE(o)->name, as, callee);
+        return true;
+    }
+    return false;
+}
+
+/* Decref of an object already freed is the underflow: its last reference went before. So
+ * is one that would free an argument the caller still holds. A live object of another
+ * debug interpreter is reported and its reference still dropped -- unless that would free
+ * it from the wrong interpreter's heap. Anything else is reported and left alone. */
 static bool check_decref(IxCtx *c, IxObject *o)
 {
     if (!o) return true;
-    IxBlock *b = IX_BLOCK_OF(o);
-    if (b->kind != IX_BLOCK_FREED && IX_REFCNT(o) > 0)
-        return check_obj(c, o, 1, false) || IX_REFCNT(o) > 1;
-    char site[160];
-    ix_debug_site_name(ix_heap_site(o), site, sizeof site);
-    const char *type = b->kind == IX_BLOCK_FREED ? quarantined_type(&c->interp->heap, b) : IX_TYPE(o)->name;
-    violation(c->interp, &c->pub, "refcount underflow on a %s object allocated at %s", type, site);
-    return false;
+    IxInterp *in = c->interp;
+    if (own_object(in, o)) return IX_REFCNT(o) > 1 || !frees_borrowed(c, o);
+    if (ix_heap_owns(&in->heap, o) && IX_BLOCK_OF(o)->kind == IX_BLOCK_FREED) {
+        char site[160];
+        ix_debug_site_name(ix_heap_site(o), site, sizeof site);
+        violation(in, &c->pub, NULL, "refcount underflow on a %s object allocated at %s",
+                  ix_heap_freed_type(&in->heap, o), site);
+        return false;
+    }
+    return bad_argument(c, o, 1) && IX_REFCNT(o) > 1;
 }
 
-/* A reference taken to another interpreter's object is reported, and still counted: the
- * code that took it will drop it, and refcounts must stay balanced for later checks. */
+/* A reference taken to a live object of another debug interpreter is reported, and still
+ * counted: the code that took it will drop it, and refcounts must stay balanced for later
+ * checks. Anything else that is not a live object here is reported and not touched. */
 static bool check_incref(IxCtx *c, IxObject *o)
 {
-    bool ok = check_obj(c, o, 1, true);
-    return ok || (o && IX_BLOCK_OF(o)->kind != IX_BLOCK_FREED);
+    if (!o || own_object(c->interp, o)) return true;
+    return bad_argument(c, o, 1);
+}
+
+/* ---------------------------------------------------------------- calls into extension code */
+
+/* Record the call and enter the callee's code (object.c's entry rules). */
+static void call_push(IxContext *ctx, IxDebugCall *dc, IxObject *self, IxObject *const *args, size_t n,
+                      IxObject *module, const char *owner, const char *name)
+{
+    IxCtx *c = IX_CTX(ctx);
+    dc->outer = c->debug_calls;
+    dc->self = self;
+    dc->args = args;
+    dc->nargs = n;
+    dc->owner = owner;
+    dc->name = name;
+    c->debug_calls = dc;
+    ix_enter_code(ctx, module, &dc->entry);
+}
+
+/* The result must be a live object of this interpreter with a reference of its own. Held
+ * by the caller as an argument (or self), it needs a count above the one the caller's
+ * reference makes: at 1, the callee returned its borrowed argument. A result refused here
+ * is not dropped: the reference it would be is not the callee's to give. */
+static IxObject *call_pop(IxContext *ctx, IxDebugCall *dc, IxObject *r)
+{
+    IxCtx *c = IX_CTX(ctx);
+    char callee[256], what[320], buf[32];
+    ix_leave_code(ctx, &dc->entry);
+    c->debug_calls = dc->outer;
+    if (!r) return NULL;
+    bool own = own_object(c->interp, r);
+    const char *as = own && IX_REFCNT(r) <= 1 ? borrowed_as(dc, r, buf, sizeof buf) : NULL;
+    if (own && !as) return r;
+    callee_text(dc, callee, sizeof callee);
+    if (own) {
+        violation(c->interp, ctx, callee, "result is %s (a %s object), returned without a new reference", as,
+                  IX_TYPE(r)->name);
+        return NULL;
+    }
+    bool foreign_live = describe(c->interp, r, what, sizeof what);
+    violation(c->interp, ctx, callee, "result is %s", what);
+    if (foreign_live && IX_REFCNT(r) > 1) IX_REFCNT(r)--; /* as check_decref would */
+    return NULL;
+}
+
+IxObject *ix_debug_run(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject *const *args, size_t n,
+                       IxObject *module, const char *owner, const char *name)
+{
+    IxDebugCall dc;
+    call_push(ctx, &dc, self, args, n, module, owner, name);
+    return call_pop(ctx, &dc, fn(ctx, self, args, n));
+}
+
+IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self, IxObject *module,
+                             const char *owner, const char *name)
+{
+    IxDebugCall dc;
+    call_push(ctx, &dc, self, NULL, 0, module, owner, name);
+    return call_pop(ctx, &dc, fn(ctx, self));
 }
 
 /* ---------------------------------------------------------------- the checking table */
@@ -268,7 +480,8 @@ static void frame_pop(IxCtx *c, Frame *f)
 #define OBJ(o, k) check_obj(ixc_, (o), (k), false)
 #define OPT(o, k) check_obj(ixc_, (o), (k), true)
 #define ARR(a, n, k) check_array(ixc_, (a), (n), (k))
-#define BLK(p) check_block(ixc_, (p))
+#define BLK(p) check_block(ixc_, (p), false)
+#define FREE_OK(p) check_block(ixc_, (p), true)
 #define DECREF_OK(o) check_decref(ixc_, (o))
 #define INCREF_OK(o) check_incref(ixc_, (o))
 
@@ -347,6 +560,7 @@ static const IxFunctionTable dead_table = {
 #undef OPT
 #undef ARR
 #undef BLK
+#undef FREE_OK
 #undef DECREF_OK
 #undef INCREF_OK
 

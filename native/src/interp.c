@@ -59,8 +59,9 @@ IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
     pthread_mutex_init(&in->lock, NULL);
     in->legacy_copies = config && config->legacy_private_copies;
     in->debug = config && config->debug;
-    in->heap.debug = in->debug;
-    if (config && config->module_path && !(in->module_path = ix_host_strdup(config->module_path))) {
+    if ((in->debug && !ix_heap_debug_start(&in->heap, in->id)) ||
+        (config && config->module_path && !(in->module_path = ix_host_strdup(config->module_path)))) {
+        ix_heap_free_all(&in->heap);
         ix_host_free(in);
         return NULL;
     }

@@ -51,6 +51,10 @@ typedef struct IxBlock {
     uint32_t owner;  /* module record index + 1 whose code was running; 0 = the core */
 } IxBlock;
 
+/* Debug mode's record of a heap (heap.c): the registry of the addresses it handed out, the
+ * quarantine, and after close what was left. malloc'd: it outlives its interpreter. */
+typedef struct IxDebugHeap IxDebugHeap;
+
 typedef struct IxHeap {
     IxBlock ring;          /* sentinel of the circular list of live blocks */
     int64_t live_bytes;    /* payload + header of live blocks */
@@ -61,12 +65,11 @@ typedef struct IxHeap {
     int64_t allocations;   /* allocations and growing reallocations made so far */
     int64_t fail_at;       /* make allocation number fail_at fail (once); 0: never */
     /* Debug mode (ABI.md 10.3): each payload is followed by an IxGuard; frees are checked,
-     * poisoned and parked in a quarantine ring before they really go. */
+     * poisoned and parked in a quarantine ring before they really go; every address handed
+     * out is registered, so a pointer is validated before anything reads through it. */
     bool debug;
     uintptr_t site;        /* return address of the API call allocating now (debug.c) */
-    IxBlock **quarantine;  /* malloc'd ring of IX_QUARANTINE blocks, or NULL */
-    char (*q_types)[48];   /* the type name of each quarantined object (for reports) */
-    size_t q_next;
+    IxDebugHeap *dbg;      /* debug mode's record, or NULL */
 } IxHeap;
 
 #define IX_QUARANTINE 4096
@@ -98,8 +101,29 @@ IX_HIDDEN void ix_heap_park(IxHeap *h, void *p, IxBlock **list);
 IX_HIDDEN void *ix_heap_unpark(IxHeap *h, IxBlock **list);
 /* The allocation site recorded for a debug block (0 when none). */
 IX_HIDDEN uintptr_t ix_heap_site(void *p);
-/* Free every block still on the ring (close, after reporting). */
+/* Free every block still on the ring (close, after reporting). In debug mode the blocks,
+ * and the quarantine, are kept instead (poisoned ones stay poisoned), uncounted, so that a
+ * pointer to them kept past the close is still recognised (ABI.md 10.3). */
 IX_HIDDEN void ix_heap_free_all(IxHeap *h);
+
+/* Debug mode on, for the interpreter `interp_id`: false when out of memory. */
+IX_HIDDEN bool ix_heap_debug_start(IxHeap *h, int64_t interp_id);
+/* Whether p is the payload address of a block of this debug heap, live or quarantined:
+ * only then may its header be read. Asked by the thread holding the interpreter lock. */
+IX_HIDDEN bool ix_heap_owns(const IxHeap *h, const void *p);
+/* The type name a quarantined block of this heap had ("block" for a raw one). */
+IX_HIDDEN const char *ix_heap_freed_type(const IxHeap *h, const void *p);
+/* What another debug heap, live or closed, knows of p: copied out under that heap's lock,
+ * so nothing is read through p here. False when no other debug heap made p. */
+typedef struct IxForeignBlock {
+    int64_t interp_id;
+    bool closed;        /* its interpreter has closed (the block is kept, uncounted) */
+    uint32_t kind;      /* IX_BLOCK_RAW, IX_BLOCK_OBJECT or IX_BLOCK_FREED */
+    size_t size;
+    uintptr_t site;
+    char type[48];      /* an object's type name, or a freed object's */
+} IxForeignBlock;
+IX_HIDDEN bool ix_heap_find_foreign(const IxHeap *self, const void *p, IxForeignBlock *out);
 
 /* Process-level allocations (interpreter structs, library records), counted too. */
 IX_HIDDEN void *ix_host_alloc(size_t size);   /* zeroed; NULL when out of memory */
@@ -145,6 +169,8 @@ typedef struct IxCtx {
     int dealloc_depth;
     IxBlock *dealloc_later;
     uintptr_t stack_lo, stack_reserve;
+    struct IxDebugCall *debug_calls; /* debug mode: the innermost call into extension code
+                                      * running in this entry (debug.c) */
 } IxCtx;
 
 /* Entering extension code: what it allocates is attributed to its module, and for a
@@ -569,6 +595,16 @@ IX_HIDDEN extern const IxFunctionTable ix_debug_table;
 IX_HIDDEN void ix_debug_block_violation(IxHeap *h, void *p, const char *what);
 /* "library.so!function" for an allocation site. */
 IX_HIDDEN void ix_debug_site_name(uintptr_t site, char *out, size_t cap);
+/* A call into extension code in a debug interpreter (object.c runs it here, entry rules
+ * and all): what the callee borrows (self, args) is recorded while it runs, and its result
+ * is checked before anything reads it -- a live object of this interpreter, and not a
+ * borrowed argument without a reference of its own. Returns it, or NULL with a
+ * SystemError. `owner`, `name`: the callee in reports ("buggy", "take_global"). */
+IX_HIDDEN IxObject *ix_debug_run(IxContext *ctx, IxCFunction fn, IxObject *self,
+                                 IxObject *const *args, size_t n, IxObject *module,
+                                 const char *owner, const char *name);
+IX_HIDDEN IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self,
+                                       IxObject *module, const char *owner, const char *name);
 IX_HIDDEN IxCtx *ix_debug_ctx_new(IxInterp *in);
 IX_HIDDEN void ix_debug_ctx_retire(IxCtx *c);
 

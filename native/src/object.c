@@ -326,10 +326,10 @@ static const char *callee_text(Callee who, char *buf, size_t cap)
     return buf;
 }
 
-static int check_arity(IxContext *ctx, const IxMethodDef *def, size_t n, Callee who)
+static __attribute__((noinline, cold)) int arity_error(IxContext *ctx, const IxMethodDef *def, size_t n,
+                                                       Callee who)
 {
     int32_t lo = def->min_args, hi = def->max_args;
-    if (n >= (size_t)lo && (hi == IX_VARARGS || n <= (size_t)hi)) return 0;
     char buf[256];
     const char *qual = callee_text(who, buf, sizeof buf);
     if (hi == 0)
@@ -344,6 +344,15 @@ static int check_arity(IxContext *ctx, const IxMethodDef *def, size_t n, Callee 
         ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes at most %d argument%s (%zu given)", qual,
                       hi, hi == 1 ? "" : "s", n);
     return -1;
+}
+
+/* Inline in every call; the message is formatted out of line (arity_error), so the check
+ * stays inlined whatever else the call path grows by. */
+static int check_arity(IxContext *ctx, const IxMethodDef *def, size_t n, Callee who)
+{
+    int32_t lo = def->min_args, hi = def->max_args;
+    if (n >= (size_t)lo && (hi == IX_VARARGS || n <= (size_t)hi)) return 0;
+    return arity_error(ctx, def, n, who);
 }
 
 /* ABI.md 6.1: a result and the error state must agree. */
@@ -369,10 +378,16 @@ static IxObject *check_result(IxContext *ctx, IxObject *r, Callee who)
     return r;
 }
 
-/* Run extension code of `module` (its entry rules apply) and check its result. */
-static IxObject *run_checked(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject *const *args,
-                             size_t n, IxObject *module, Callee who)
+/* Run extension code of `module` (its entry rules apply) and check its result; debug mode
+ * runs it through debug.c, which validates the result first (ABI.md 10.2). Inlined into
+ * its callers as before debug mode had a branch here: release calls pay only the test of
+ * the flag (`ixdriver bench call`). */
+static inline __attribute__((always_inline)) IxObject *
+run_checked(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject *const *args, size_t n,
+            IxObject *module, Callee who)
 {
+    if (IX_INTERP(ctx)->debug)
+        return check_result(ctx, ix_debug_run(ctx, fn, self, args, n, module, who.owner, who.name), who);
     IxEntry e;
     ix_enter_code(ctx, module, &e);
     IxObject *r = fn(ctx, self, args, n);
@@ -404,6 +419,9 @@ static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *arg
     if (!t->tp_new)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create '%s' instances", t->name);
     if (t->flags & IX_TF_BUILTIN) return t->tp_new(ctx, &t->ob_base, args, n);
+    if (IX_INTERP(ctx)->debug)
+        return check_result(ctx, ix_debug_run(ctx, t->tp_new, &t->ob_base, args, n, t->module, t->name, NULL),
+                            (Callee){t->name, NULL});
     IxEntry e;
     ix_enter_code(ctx, t->module, &e);
     IxObject *r = t->tp_new(ctx, &t->ob_base, args, n);
@@ -480,11 +498,16 @@ static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, IxObject *o, cons
 {
     IxTypeObject *t = IX_TYPE(o);
     if (t->flags & IX_TF_BUILTIN) return fn(ctx, o);
-    IxEntry e;
-    ix_enter_code(ctx, t->module, &e);
-    IxObject *r = fn(ctx, o);
-    ix_leave_code(ctx, &e);
     Callee who = {t->name, what};
+    IxObject *r;
+    if (IX_INTERP(ctx)->debug) {
+        r = ix_debug_run_unary(ctx, fn, o, t->module, who.owner, who.name);
+    } else {
+        IxEntry e;
+        ix_enter_code(ctx, t->module, &e);
+        r = fn(ctx, o);
+        ix_leave_code(ctx, &e);
+    }
     r = check_result(ctx, r, who);
     if (r && !IX_IS(ctx, r, IX_TYPE_STR)) {
         char qual[256];

@@ -18,7 +18,7 @@ import org.bytedeco.javacpp.Loader;
  * A child JVM running one {@code main} of the test classes with isolex on its class path: for
  * what must not happen in the test JVM itself — a leak LeakSanitizer reports at exit
  * ({@link LsanCatchesRawLeakTest}), or a crash that would take the whole run down before a
- * fix ({@link DeepGraphTest}, {@link HostileLoadingTest}).
+ * fix ({@link DeepGraphTest}, {@link HostileLoadingTest}, {@link DebugHardeningTest}).
  */
 final class ChildJvm {
     /** How a child ended; {@link #describe()} is everything, for assertion messages. */
@@ -45,6 +45,8 @@ final class ChildJvm {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+                // a crash report goes where it litters nothing (describe() shows the path)
+                "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "isolex-child-hs_err_pid%p.log"),
                 "-cp", String.join(":", classPath)));
         for (String prop : List.of("org.bytedeco.javacpp.cachedir")) {
             if (System.getProperty(prop) != null) command.add("-D" + prop + "=" + System.getProperty(prop));
