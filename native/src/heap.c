@@ -437,7 +437,7 @@ void *ix_heap_unpark(IxHeap *h, IxBlock **list)
     IxBlock *b = *list;
     if (!b) return NULL;
     *list = b->next;
-    ring_insert(h, b);
+    ring_insert(&h->ring, b);
     return b + 1;
 }
 
