@@ -202,8 +202,8 @@ public final class Interpreter implements AutoCloseable {
     public Module importModule(String name) {
         Objects.requireNonNull(name, "name");
         enter();
-        try {
-            Wire w = Wire.get().str(name);
+        try (Wire w = Wire.take(this)) {
+            w.str(name);
             drainPendingReleases();
             int status = NativeBridge.importModule(ptr, w);
             return (Module) finish(status, w, name);
@@ -294,9 +294,15 @@ public final class Interpreter implements AutoCloseable {
      * extension forgot to release something), it is freed anyway and, per the host's
      * {@link LeakPolicy}, a {@link LeakException} is thrown or the {@link LeakReport} is logged;
      * either way {@link #lastLeakReport()} returns it.
+     *
+     * @throws IllegalStateException when called from inside the conversion of an argument of
+     *         one of this interpreter's own calls (a {@code List.get} that calls close): that
+     *         call is in flight, so waiting for it would wait for ever. Nothing changes; close
+     *         after the call has returned.
      */
     @Override
     public void close() {
+        refuseCloseFromConversion();
         beginClose();
         LeakReport report = null;
         synchronized (closeLock) {
@@ -309,14 +315,8 @@ public final class Interpreter implements AutoCloseable {
                 }
                 live.clear();
                 drainPendingReleases();
-                Wire wire = Wire.get();
-                wire.reserve(CLOSE_REPORT_CAPACITY);
-                if (NativeBridge.interpClose(ptr, wire) != 0) {
-                    report = wire.buffer().limit() > 0
-                            ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
-                            : new LeakReport(id, -1, -1, -1, java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
-                    lastLeakReport = report;
-                }
+                report = closeNative();
+                if (report != null) lastLeakReport = report;
             } finally {
                 host.forget(this);
             }
@@ -325,6 +325,30 @@ public final class Interpreter implements AutoCloseable {
             if (leakPolicy == LeakPolicy.THROW) throw new LeakException(report);
             LOG.log(System.Logger.Level.WARNING, "interpreter " + id + " leaked native memory (freed at close):\n"
                     + report);
+        }
+    }
+
+    /** Closes the native interpreter: its leak report, or null when nothing leaked. */
+    private LeakReport closeNative() {
+        try (Wire wire = Wire.take(this)) {
+            wire.reserve(CLOSE_REPORT_CAPACITY);
+            if (NativeBridge.interpClose(ptr, wire) == 0) return null;
+            return wire.buffer().limit() > 0
+                    ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
+                    : new LeakReport(id, -1, -1, -1, java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
+        }
+    }
+
+    /**
+     * Java code run while an argument of one of this interpreter's calls is converted may
+     * call close on this thread; the call counts as in flight, so close would wait for it
+     * for ever. Refused before anything changes.
+     */
+    private void refuseCloseFromConversion() {
+        if (Wire.isTakenFor(this)) {
+            throw new IllegalStateException("interpreter " + id + " cannot be closed from inside the conversion of"
+                    + " an argument of one of its own calls (a List, Map or other value whose methods call close);"
+                    + " close it after that call has returned");
         }
     }
 
@@ -413,15 +437,13 @@ public final class Interpreter implements AutoCloseable {
         enter();
         try {
             if (target.isClosed()) throw target.closedException();
-            Wire w = Wire.get();
-            try {
+            // the Wire is this call's alone: Java code the conversion runs may make calls of its own
+            try (Wire w = Wire.take(this)) {
                 input.accept(w, hooks);
                 drainPendingReleases();
                 int status = NativeBridge.op(op, ptr, target.id(), w);
                 w.endLoans(); // queues and buffers lent to the call (the interpreter took its own references)
                 return finish(status, w, null);
-            } finally {
-                w.endLoans();
             }
         } finally {
             exit();

@@ -183,8 +183,7 @@ public final class Queue implements AutoCloseable {
     private boolean put(Object value, long nanos) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
         ref.pinOrThrow();
-        Wire w = Wire.get();
-        try {
+        try (Wire w = Wire.take(this)) { // its own: converting the value may run calls of the thread's
             w.shareable(value, SharedRef.HOOKS);
             Wait wait = new Wait(nanos);
             for (boolean first = true; ; first = false) {
@@ -206,7 +205,6 @@ public final class Queue implements AutoCloseable {
                 if (ref.isClosed()) throw new ClosedException("queue is closed");
             }
         } finally {
-            w.endLoans();
             ref.unpin();
         }
     }
@@ -214,8 +212,7 @@ public final class Queue implements AutoCloseable {
     private Optional<Object> get(long nanos) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
         ref.pinOrThrow();
-        try {
-            Wire w = Wire.get();
+        try (Wire w = Wire.take(this)) {
             Wait wait = new Wait(nanos);
             boolean first = true;
             for (;;) {

@@ -42,10 +42,13 @@ import java.util.Map;
  * shareable values, and a {@link List} or {@code Object[]} becomes a TUPLE, the one container
  * that crosses.
  *
- * <p>A Wire belongs to one thread ({@link #get()}) and is used for one native call at a time;
- * results are decoded into Java objects before the next call.
+ * <p>A call {@linkplain #take takes} a Wire for its whole length (encoding, the native call,
+ * decoding) and {@linkplain #close gives it back}. Each thread keeps one for reuse; a call
+ * that starts while another on the same thread has one (Java code the encoder runs --
+ * a {@code List.get}, a {@code Map}'s iterator -- calling into isolex again) gets a fresh
+ * Wire of its own, so a nested call never writes into the buffer of the call around it.
  */
-public final class Wire {
+public final class Wire implements AutoCloseable {
     public static final int NONE = 0, FALSE = 1, TRUE = 2, INT = 3, FLOAT = 4, STR = 5, BYTES = 6,
             TUPLE = 7, LIST = 8, DICT = 9, HANDLE = 10, EXCEPTION = 11, BUFFER = 12, QUEUE = 13;
 
@@ -56,7 +59,14 @@ public final class Wire {
     /** Deepest nesting of containers the encoder accepts (a guard against cycles). */
     public static final int MAX_DEPTH = 512;
 
-    private static final ThreadLocal<Wire> PER_THREAD = ThreadLocal.withInitial(() -> new Wire(INITIAL_CAPACITY));
+    private static final ThreadLocal<InUse> PER_THREAD = ThreadLocal.withInitial(InUse::new);
+
+    /** A thread's Wires: the one it reuses, and the innermost one its calls hold now. */
+    private static final class InUse {
+        final Wire reused = new Wire(INITIAL_CAPACITY);
+        /** Innermost taken Wire (each links to the one taken before it); null: none. */
+        Wire innermost;
+    }
 
     /** What the codec cannot do by itself: handles (both ways) and exceptions. */
     public interface Hooks {
@@ -114,6 +124,10 @@ public final class Wire {
     private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
+    /** While taken: the thread's record, the Wire taken before this one, and who took it. */
+    private InUse takenBy;
+    private Wire outer;
+    private Object owner;
 
     /** A Wire of its own (not the thread's); mostly for tests. */
     public Wire(int capacity) {
@@ -125,11 +139,47 @@ public final class Wire {
         address = 0;
     }
 
-    /** The calling thread's Wire, reset to empty. */
-    public static Wire get() {
-        Wire w = PER_THREAD.get();
-        w.reset();
-        return w;
+    /**
+     * An empty Wire for one call on this thread, until {@link #close()}: the thread's own
+     * when it is free, else (a call nested in another's argument conversion) a new one.
+     * {@code owner} (the interpreter or queue the call is for) is what {@link #isTakenFor}
+     * looks for.
+     */
+    public static Wire take(Object owner) {
+        InUse t = PER_THREAD.get();
+        Wire w = t.innermost == null ? t.reused : new Wire(INITIAL_CAPACITY);
+        w.takenBy = t;
+        w.outer = t.innermost;
+        w.owner = owner;
+        t.innermost = w;
+        return w.reset();
+    }
+
+    /**
+     * True when a call of the calling thread for {@code owner} holds a Wire now: the thread
+     * is inside that call (converting one of its arguments), not before or after it.
+     */
+    public static boolean isTakenFor(Object owner) {
+        for (Wire w = PER_THREAD.get().innermost; w != null; w = w.outer) {
+            if (w.owner == owner) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Gives a {@linkplain #take taken} Wire back (ending its loans); it must be the
+     * thread's innermost one, as try-with-resources guarantees. No-op for one not taken.
+     */
+    @Override
+    public void close() {
+        InUse t = takenBy;
+        if (t == null) return;
+        if (t.innermost != this) throw new IllegalStateException("wires given back out of order");
+        t.innermost = outer;
+        takenBy = null;
+        outer = null;
+        owner = null;
+        endLoans();
     }
 
     /**
