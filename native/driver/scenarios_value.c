@@ -293,6 +293,68 @@ static void refused_handles(IxInterp *interp, int64_t probe)
     }
 }
 
+/* ixh_call of probe.alloc(4096) as bytes, in buf: its length (24). */
+static size_t alloc_request(uint8_t *buf, size_t cap, uint32_t nargs)
+{
+    IxWire w;
+    ixw_init(&w, buf, cap);
+    ixw_cstr(&w, "alloc");
+    ixw_count(&w, IXW_TUPLE, nargs);
+    for (uint32_t i = 0; i < nargs; i++) ixw_int(&w, 4096);
+    CHECK(!w.overflow);
+    return w.len;
+}
+
+/* The request in buf[0..len) is refused with `expected`: status and text. */
+static void refused(int status, const uint8_t *buf, const char *expected)
+{
+    char text[BUF_SIZE];
+    CHECK_STATUS(status, IXH_ERROR, buf, BUF_SIZE);
+    CHECK_EQ_STR(ixd_reply_text(buf, BUF_SIZE, text, sizeof text), expected);
+}
+
+/* A request is exactly its values: trailing bytes and a request cut short are refused
+ * before anything runs (ABI.md 12.1), on every path of every operation. */
+static void malformed_requests(IxInterp *interp, int64_t probe)
+{
+    uint8_t buf[BUF_SIZE];
+    char text[BUF_SIZE];
+    size_t n = alloc_request(buf, sizeof buf, 1);
+
+    buf[n] = IXW_NONE; /* one value too many */
+    refused(ixh_call(interp, probe, buf, n + 1, sizeof buf),
+            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 24");
+    n = alloc_request(buf, sizeof buf, 9); /* 9 arguments: the path through a tuple object */
+    memset(buf + n, 0, 3);
+    refused(ixh_call(interp, probe, buf, n + 3, sizeof buf),
+            buf, "ValueError: malformed request: 3 unread bytes after its last value, from byte 96");
+    n = alloc_request(buf, sizeof buf, 1);
+    refused(ixh_call(interp, probe, buf, n - 1, sizeof buf), buf, "ValueError: malformed wire data at byte 16");
+    n = alloc_request(buf, sizeof buf, 1);
+    refused(ixh_call(interp, probe, buf, 10, sizeof buf), buf, "ValueError: malformed wire data at byte 10");
+    n = alloc_request(buf, sizeof buf, 9);
+    refused(ixh_call(interp, probe, buf, 12, sizeof buf), buf, "ValueError: malformed wire data at byte 11");
+    refused(ixh_call(interp, probe, buf, 0, sizeof buf), buf, "ValueError: malformed wire data at byte 0");
+
+    n = alloc_request(buf, sizeof buf, 1); /* the name alone, and more */
+    refused(ixh_getattr(interp, probe, buf, 11, sizeof buf),
+            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 10");
+    n = alloc_request(buf, sizeof buf, 1);
+    refused(ixh_import(interp, buf, n, sizeof buf),
+            buf, "ValueError: malformed request: 14 unread bytes after its last value, from byte 10");
+    n = alloc_request(buf, sizeof buf, 1); /* setattr probe.alloc = (4096,) and a byte */
+    refused(ixh_setattr(interp, probe, buf, n + 1, sizeof buf),
+            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 24");
+    refused(ixh_describe(interp, probe, buf, 2, sizeof buf),
+            buf, "ValueError: malformed request: 2 unread bytes after its last value, from byte 0");
+    refused(ixh_expand(interp, probe, buf, 1, sizeof buf),
+            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 0");
+
+    /* nothing ran, and the interpreter is as usable as before */
+    CHECK_STATUS(call_ints(interp, probe, "alloc_count", NULL, 0, buf, sizeof buf), IXH_OK, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "0");
+}
+
 void ixd_value_api(int argc, char **argv)
 {
     IxInterp *interp = OPEN();
@@ -308,6 +370,7 @@ void ixd_value_api(int argc, char **argv)
     counter_handles(interp, counter);
     error_replies(interp, raiser);
     refused_handles(interp, probe);
+    malformed_requests(interp, probe);
     CHECK_EQ_INT(ixh_interp_handle_count(interp), 4);
 
     CHECK_EQ_INT(ixh_release(interp, raiser), 0);
