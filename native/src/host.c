@@ -57,7 +57,42 @@ static int end(Call *k, int status)
     return status;
 }
 
-/* Reply with the pending error. A message too long for the buffer is cut. */
+static int reply_error(Call *k);
+
+/* The IXH_TOO_BIG answer: `o` (consumed) kept as a handle of `kind`, and the `need`ed
+ * size (-1: measuring failed, the error is set). The type name is for people reading the
+ * wire: it is cut, at a character boundary, to the room the buffer has, so the answer
+ * fits any buffer of IXH_MIN_CAP bytes (ABI.md 12.3). */
+static int reply_too_big(Call *k, IxObject *o, int64_t need, uint32_t kind)
+{
+    IxContext *ctx = &k->c->pub;
+    int64_t h = need < 0 ? -1 : ix_handle_new_kind(ctx, o, kind);
+    const char *name = IX_TYPE(o)->name;
+    size_t fixed = 9 + 5 + 9, n = strlen(name); /* handle tag and id, STR header, INT need */
+    size_t room = k->cap > fixed ? k->cap - fixed : 0;
+    if (n > room) {
+        n = room;
+        while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80) n--; /* not inside a character */
+    }
+    IxWire w;
+    ixw_init(&w, k->buf, k->cap);
+    ix_wire_handle_n(&w, h, name, n);
+    ixw_int(&w, need);
+    IX_DECREF(ctx, o); /* the handle holds it (the name with it) */
+    return h < 0 ? reply_error(k) : end(k, IXH_TOO_BIG);
+}
+
+/* The exact size of an error's encoding (ix_wire_exception only measures without a buffer). */
+static int64_t exception_size(IxContext *ctx, IxObject *exc)
+{
+    IxWire w;
+    ixw_init(&w, NULL, SIZE_MAX);
+    ix_wire_exception(ctx, &w, exc);
+    return (int64_t)w.len;
+}
+
+/* Reply with the pending error, or, when it does not fit (a long message or type name),
+ * keep it as a handle that ixh_expand answers as the error. */
 static int reply_error(Call *k)
 {
     IxContext *ctx = &k->c->pub;
@@ -65,17 +100,18 @@ static int reply_error(Call *k)
     IxWire w;
     ixw_init(&w, k->buf, k->cap);
     if (exc) ix_wire_exception(ctx, &w, exc);
+    if (exc && w.overflow && k->cap >= IXH_MIN_CAP) /* else even a MemoryError might not fit */
+        return reply_too_big(k, exc, exception_size(ctx, exc), IX_HANDLE_RAISED);
     if (!exc || w.overflow) {
         ixw_init(&w, k->buf, k->cap);
         ixw_tag(&w, IXW_EXCEPTION);
-        ixw_cstr(&w, exc ? IX_TYPE(exc)->name : "SystemError");
-        ixw_cstr(&w, exc ? "(message too long for the reply buffer)" : "error expected but none set");
+        ixw_cstr(&w, exc ? "MemoryError" : "SystemError");
+        ixw_cstr(&w, exc ? "out of memory" : "error expected but none set");
         ixw_tag(&w, IXW_NONE);
     }
     IX_XDECREF(ctx, exc);
     return end(k, IXH_ERROR);
 }
-
 /* The exact size of r's encoding: a writer without a buffer only measures, and the
  * encoder creates no handles while measuring. */
 static int64_t encoded_size(IxContext *ctx, IxObject *r)
@@ -114,14 +150,7 @@ static int reply_value(Call *k, IxObject *r, bool as_handle)
     }
     /* Too big: keep the whole result as one handle and say how much room it needs. */
     ix_wire_release(ctx, k->buf, w.len);
-    int64_t need = encoded_size(ctx, r);
-    int64_t h = need < 0 ? -1 : ix_handle_new(ctx, r);
-    IX_DECREF(ctx, r);
-    if (h < 0) return reply_error(k);
-    ixw_init(&w, k->buf, k->cap);
-    ixw_handle(&w, h, IX_TYPE(ix_handle_get(ctx, h))->name);
-    ixw_int(&w, need);
-    return end(k, IXH_TOO_BIG);
+    return reply_too_big(k, r, encoded_size(ctx, r), IX_HANDLE_VALUE);
 }
 
 /* Decode the next request value; NULL with an error set on malformed input. */
@@ -335,12 +364,17 @@ IX_API int ixh_describe(IxInterp *in, int64_t target, uint8_t *buf, size_t len, 
     ixw_cstr(&w, IX_TYPE(o)->name);
     ixw_str(&w, ((IxStrObject *)repr)->data, ((IxStrObject *)repr)->len);
     ixw_int(&w, (int64_t)(uintptr_t)o);
-    IX_DECREF(ctx, repr);
-    if (w.overflow) {
-        ix_err_set(ctx, IX_EXC_VALUEERROR, "repr too long for the reply buffer");
-        return reply_error(&k);
+    if (!w.overflow) {
+        IX_DECREF(ctx, repr);
+        return end(&k, IXH_OK);
     }
-    return end(&k, IXH_OK);
+    /* A long repr or type name: the same answer as a tuple object, which reply_value keeps
+     * as a handle for ixh_expand. */
+    IxObject *parts[3] = {ix_str_from_utf8(ctx, IX_TYPE(o)->name, strlen(IX_TYPE(o)->name)), repr,
+                          ix_long_from_int64(ctx, (int64_t)(uintptr_t)o)};
+    IxObject *t = parts[0] && parts[2] ? ix_tuple_from_array(ctx, parts, 3) : NULL;
+    for (int i = 0; i < 3; i++) IX_XDECREF(ctx, parts[i]);
+    return reply_value(&k, t, false);
 }
 
 IX_API int ixh_expand(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
@@ -348,7 +382,12 @@ IX_API int ixh_expand(IxInterp *in, int64_t target, uint8_t *buf, size_t len, si
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
     if (!ctx) return IXH_ERROR;
-    IxObject *o = request_end(&k) == 0 ? ix_handle_get(ctx, target) : NULL;
+    uint32_t kind = IX_HANDLE_VALUE;
+    IxObject *o = request_end(&k) == 0 ? ix_handle_get_kind(ctx, target, &kind) : NULL;
+    if (o && kind == IX_HANDLE_RAISED) { /* the error a reply had no room for: raise it again */
+        ix_err_raise(ctx, o);
+        return reply_error(&k);
+    }
     if (o) IX_INCREF(o);
     return reply_value(&k, o, false);
 }
