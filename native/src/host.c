@@ -112,15 +112,6 @@ static int reply_error(Call *k)
     IX_XDECREF(ctx, exc);
     return end(k, IXH_ERROR);
 }
-/* The exact size of r's encoding: a writer without a buffer only measures, and the
- * encoder creates no handles while measuring. */
-static int64_t encoded_size(IxContext *ctx, IxObject *r)
-{
-    IxWire w;
-    ixw_init(&w, NULL, SIZE_MAX);
-    return ix_wire_encode(ctx, &w, r) < 0 ? -1 : (int64_t)w.len;
-}
-
 /* Reply with `r` (consumed): converted, or as one handle when `as_handle`; a reply that
  * does not fit becomes a handle plus the size needed (IXH_TOO_BIG). */
 static int reply_value(Call *k, IxObject *r, bool as_handle)
@@ -150,7 +141,7 @@ static int reply_value(Call *k, IxObject *r, bool as_handle)
     }
     /* Too big: keep the whole result as one handle and say how much room it needs. */
     ix_wire_release(ctx, k->buf, w.len);
-    return reply_too_big(k, r, encoded_size(ctx, r), IX_HANDLE_VALUE);
+    return reply_too_big(k, r, ix_wire_measure(ctx, r), IX_HANDLE_VALUE);
 }
 
 /* Decode the next request value; NULL with an error set on malformed input. */

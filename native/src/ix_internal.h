@@ -564,6 +564,8 @@ IX_HIDDEN IxObject *ix_wire_decode(IxContext *ctx, const uint8_t *buf, size_t le
  * Returns 0, or -1 with an error set. Overflow of the buffer is w->overflow, not an error. */
 #define IX_WIRE_MAX_DEPTH 64
 IX_HIDDEN int ix_wire_encode(IxContext *ctx, IxWire *w, IxObject *o);
+/* The size of o's encoding, measured without making handles; -1 with an error set. */
+IX_HIDDEN int64_t ix_wire_measure(IxContext *ctx, IxObject *o);
 /* ixw_handle with the first n bytes of the type name. */
 IX_HIDDEN void ix_wire_handle_n(IxWire *w, int64_t handle, const char *type_name, size_t n);
 /* A shareable value (ABI.md 11) into a new host-allocated buffer; -1 with TypeError for a

@@ -259,6 +259,13 @@ int ix_wire_encode(IxContext *ctx, IxWire *w, IxObject *o)
     return encode(ctx, w, o, 0, REAL);
 }
 
+int64_t ix_wire_measure(IxContext *ctx, IxObject *o)
+{
+    IxWire probe;
+    ixw_init(&probe, NULL, SIZE_MAX);
+    return encode(ctx, &probe, o, 0, 0) < 0 ? -1 : (int64_t)probe.len;
+}
+
 int ix_wire_encode_shared(IxContext *ctx, IxObject *o, uint8_t **data, size_t *len)
 {
     IxWire w;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -214,10 +215,21 @@ public final class Host implements AutoCloseable {
     public synchronized Interpreter newInterpreter(boolean debug) {
         if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
         long ptr = NativeBridge.interpNew(debug ? debugConfig() : releaseConfig);
-        if (ptr == 0) throw new IsolexException("cannot create an interpreter: the process is out of native memory");
+        if (ptr == 0) throw cannotCreate(debug);
         Interpreter interp = new Interpreter(this, ptr, leakPolicy, debug);
         interpreters.add(interp);
         return interp;
+    }
+
+    /** Why ixh_interp_new failed: the memory limit is below the start-up footprint, or memory ran out. */
+    private IsolexException cannotCreate(boolean debug) {
+        long min = memoryLimit > 0 ? NativeBridge.minMemoryLimit(debug) : 0;
+        if (memoryLimit > 0 && memoryLimit < min) {
+            return new IsolexException(String.format(Locale.ROOT, "cannot create an interpreter: the memory limit"
+                    + " of %,d bytes is below the %,d bytes %s interpreter needs to start", memoryLimit, min,
+                    debug ? "a debug-mode" : "an"));
+        }
+        return new IsolexException("cannot create an interpreter: the process is out of native memory");
     }
 
     /** The interpreters made by this host that are still open, oldest first. */

@@ -25,8 +25,8 @@ import org.isolex.internal.Wire;
  *     {@code byte[]} (bytes);</li>
  * <li>{@link SharedBuffer} and {@code Queue}: <em>by reference</em> (the item holds its own
  *     reference; the receiver gets a new Java object standing for the same native one);</li>
- * <li>tuples of these, nested as deep as you like: a {@link List} or an {@code Object[]} is
- *     put as a tuple, and a tuple is taken as an unmodifiable {@code List}.</li>
+ * <li>tuples of these, at most 64 levels of them (abi/ABI.md 12.2): a {@link List} or an
+ *     {@code Object[]} is put as a tuple, and a tuple is taken as an unmodifiable {@code List}.</li>
  * </ul>
  * Taken values are {@link Long}, {@link Double}, {@link String}, {@code byte[]},
  * {@link Boolean}, {@code null}, {@code List}, {@link SharedBuffer} and {@code Queue} (the

@@ -56,8 +56,17 @@ public final class Wire implements AutoCloseable {
     public static final int INITIAL_CAPACITY = 16 * 1024;
     /** A buffer grown past this is dropped back to the initial size after use. */
     static final int KEEP_CAPACITY = 1 << 20;
-    /** Deepest nesting of containers the encoder accepts (a guard against cycles). */
-    public static final int MAX_DEPTH = 512;
+    /**
+     * Levels of containers a value may have, the host's limit both ways (libisolex's
+     * IX_WIRE_MAX_DEPTH; abi/ABI.md 12.2): a container inside 64 others is refused, here
+     * before any native call, with {@link #TOO_DEEP}. It also stops a value that contains
+     * itself.
+     */
+    public static final int MAX_DEPTH = 64;
+
+    /** The message of the nesting limit, the same as libisolex's (after "argument N: " for an argument). */
+    public static final String TOO_DEEP = "value nested deeper than " + MAX_DEPTH
+            + " levels, the isolex host's limit (does it contain itself?)";
 
     private static final ThreadLocal<InUse> PER_THREAD = ThreadLocal.withInitial(InUse::new);
 
@@ -371,11 +380,12 @@ public final class Wire implements AutoCloseable {
         return value(v, hooks, argument, 0);
     }
 
+    /** Refuses a container at {@code depth} (the number of containers around it) past the limit. */
+    private static void checkDepth(int argument, int depth) {
+        if (depth >= MAX_DEPTH) throw new IllegalArgumentException(where(argument) + TOO_DEEP);
+    }
+
     private Wire value(Object v, Hooks hooks, int argument, int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new IllegalArgumentException(where(argument) + "nests containers more than " + MAX_DEPTH
-                    + " deep (does it contain itself?)");
-        }
         if (v == null) return tag(NONE);
         if (v instanceof Boolean) return tag((Boolean) v ? TRUE : FALSE);
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -385,6 +395,7 @@ public final class Wire implements AutoCloseable {
         if (v instanceof String) return str((String) v);
         if (v instanceof byte[]) return bytes((byte[]) v);
         if (v instanceof List) {
+            checkDepth(argument, depth);
             List<?> list = (List<?>) v;
             count(LIST, list.size());
             int n = 0;
@@ -396,12 +407,14 @@ public final class Wire implements AutoCloseable {
             return this;
         }
         if (v instanceof Object[]) {
+            checkDepth(argument, depth);
             Object[] tuple = (Object[]) v;
             count(TUPLE, tuple.length);
             for (Object item : tuple) value(item, hooks, argument, depth + 1);
             return this;
         }
         if (v instanceof Map) {
+            checkDepth(argument, depth);
             Map<?, ?> map = (Map<?, ?>) v;
             count(DICT, map.size());
             int n = 0;
@@ -436,17 +449,8 @@ public final class Wire implements AutoCloseable {
         return shareable(v, hooks, 0);
     }
 
-    /**
-     * Deepest nesting of tuples in a shareable value: libisolex's IX_WIRE_MAX_DEPTH (a tuple
-     * inside 64 others cannot be decoded in an interpreter).
-     */
-    public static final int SHARED_MAX_DEPTH = 64;
-
     private Wire shareable(Object v, Hooks hooks, int depth) {
-        if ((v instanceof List || v instanceof Object[]) && depth >= SHARED_MAX_DEPTH) {
-            throw new IllegalArgumentException("the value nests tuples more than " + SHARED_MAX_DEPTH
-                    + " deep (does it contain itself?)");
-        }
+        if (v instanceof List || v instanceof Object[]) checkDepth(0, depth);
         if (v instanceof List) {
             List<?> list = (List<?>) v;
             count(TUPLE, list.size());
