@@ -355,6 +355,54 @@ static void malformed_requests(IxInterp *interp, int64_t probe)
     CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "0");
 }
 
+/* An error longer than the room for the reply is kept as a handle (IXH_TOO_BIG), and
+ * ixh_expand answers it whole as IXH_ERROR (ABI.md 12.3). */
+static void too_big_error(IxInterp *interp, int64_t raiser)
+{
+    uint8_t buf[BUF_SIZE];
+    char msg[1000], text[BUF_SIZE], want[BUF_SIZE], type[64];
+    IxdReader r;
+    IxWire w;
+    int64_t h, need;
+
+    memset(msg, 'm', sizeof msg - 1);
+    msg[sizeof msg - 1] = 0;
+    ixw_init(&w, buf, sizeof buf);
+    ixw_cstr(&w, "raise_own");
+    ixw_count(&w, IXW_TUPLE, 1);
+    ixw_cstr(&w, msg);
+    CHECK(!w.overflow);
+    /* room for the request only: the error is longer */
+    CHECK_STATUS(ixh_call(interp, raiser, buf, w.len, w.len), IXH_TOO_BIG, buf, w.len);
+    ixd_reader_init(&r, buf, w.len);
+    h = ixd_read_handle(&r, type, sizeof type);
+    need = ixd_read_int(&r);
+    CHECK(!r.bad);
+    CHECK_EQ_STR(type, "raiser.RaiserError");
+    CHECK(need > (int64_t)w.len && need <= BUF_SIZE);
+    CHECK_STATUS(ixh_expand(interp, h, buf, 0, (size_t)need), IXH_ERROR, buf, (size_t)need);
+    snprintf(want, sizeof want, "raiser.RaiserError: %s", msg);
+    CHECK_EQ_STR(ixd_reply_text(buf, (size_t)need, text, sizeof text), want);
+    CHECK_EQ_INT(ixh_release(interp, h), 0);
+}
+
+/* The smallest memory limit an interpreter starts with is exact (ABI.md 8.3). */
+static void memory_minimum(void)
+{
+    for (int debug = 0; debug <= 1; debug++) {
+        int64_t min = ixh_interp_min_memory_limit(debug);
+        IxInterpConfig config = {.memory_limit = min - 1, .debug = debug};
+        CHECK(min > 0);
+        CHECK(ixh_interp_new(&config) == NULL);
+        config.memory_limit = min;
+        IxInterp *interp = ixh_interp_new(&config);
+        CHECK(interp != NULL);
+        CHECK(ixh_interp_footprint(interp) <= min);
+        CHECK_CLOSE(interp);
+    }
+    CHECK(ixh_interp_min_memory_limit(1) > ixh_interp_min_memory_limit(0));
+}
+
 void ixd_value_api(int argc, char **argv)
 {
     IxInterp *interp = OPEN();
@@ -371,6 +419,8 @@ void ixd_value_api(int argc, char **argv)
     error_replies(interp, raiser);
     refused_handles(interp, probe);
     malformed_requests(interp, probe);
+    too_big_error(interp, raiser);
+    memory_minimum();
     CHECK_EQ_INT(ixh_interp_handle_count(interp), 4);
 
     CHECK_EQ_INT(ixh_release(interp, raiser), 0);

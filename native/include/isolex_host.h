@@ -99,7 +99,9 @@ int64_t ixh_debug_take_violations(char *buf, size_t cap);
  * bytes of room, and returns a status. On IXH_OK the buffer holds one encoded value; on
  * IXH_ERROR one encoded exception (IXW_EXCEPTION); on IXH_TOO_BIG the result was kept as
  * a handle and the buffer holds IXW_HANDLE + the needed size as IXW_INT: grow the buffer,
- * call ixh_expand on the handle, then release it.
+ * call ixh_expand on the handle, then release it. A request is exactly the values listed
+ * for its function: trailing bytes or a value cut short are refused with IXH_ERROR before
+ * anything runs (ABI.md 12.1).
  */
 enum {
     IXH_OK = 0,

@@ -101,8 +101,12 @@ public final class Host implements AutoCloseable {
         }
 
         /**
-         * Caps each interpreter's native heap at {@code bytes} (0: no cap). Going over raises a
-         * native {@code MemoryError} in that interpreter only.
+         * Caps each interpreter's native heap at {@code bytes} (0: no cap), its start-up
+         * builtins included. Going over raises a native {@code MemoryError} in that
+         * interpreter only. A cap below what an interpreter needs to start makes
+         * {@link Host#newInterpreter()} throw {@code IsolexException: cannot create an
+         * interpreter: the memory limit of 1,024 bytes is below the 9,221 bytes an interpreter
+         * needs to start} (abi/ABI.md 8.3).
          */
         public Builder memoryLimit(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("memory limit must be >= 0 (0 for none): " + bytes);

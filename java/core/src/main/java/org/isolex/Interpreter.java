@@ -56,7 +56,10 @@ import org.isolex.internal.Wire;
  * the same interpreter are not supported} instead of deadlocking. From Java this cannot
  * happen: the value API makes no upcalls into Java, so a Java thread is never inside a native
  * call when it starts another one. (An extension calling back into its own interpreter
- * through its context is ordinary use, not re-entry.)
+ * through its context is ordinary use, not re-entry.) Java code does run while a call's
+ * arguments are converted (the methods of a {@code List} or {@code Map} argument); it may
+ * call into any interpreter, this one included, since every call converts into a buffer of
+ * its own. Only {@link #close()} of this interpreter from there is refused (ABI.md 9.2.1).
  *
  * <h2>Closing while other threads call</h2>
  * Every operation (import, call, attribute access, handle release, the statistics) counts
