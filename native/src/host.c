@@ -105,8 +105,8 @@ static int reply_error(Call *k)
     if (!exc || w.overflow) {
         ixw_init(&w, k->buf, k->cap);
         ixw_tag(&w, IXW_EXCEPTION);
-        ixw_cstr(&w, exc ? "MemoryError" : "SystemError");
-        ixw_cstr(&w, exc ? "out of memory" : "error expected but none set");
+        ixw_cstr(&w, "SystemError");
+        ixw_cstr(&w, exc ? "reply buffer below IXH_MIN_CAP" : "error expected but none set");
         ixw_tag(&w, IXW_NONE);
     }
     IX_XDECREF(ctx, exc);
