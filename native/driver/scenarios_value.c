@@ -355,6 +355,39 @@ static void malformed_requests(IxInterp *interp, int64_t probe)
     CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "0");
 }
 
+/* probe.echo(x, ...) with `extra` more arguments (so 9 take the path through a tuple
+ * object) and x `levels` levels of lists deep: libisolex's status. */
+static int echo_nested(IxInterp *interp, int64_t probe, int levels, uint32_t extra, uint8_t *buf)
+{
+    IxWire w;
+    ixw_init(&w, buf, BUF_SIZE);
+    ixw_cstr(&w, "echo");
+    ixw_count(&w, IXW_TUPLE, 1 + extra);
+    for (int i = 0; i < levels; i++) ixw_count(&w, IXW_LIST, i + 1 < levels ? 1 : 0);
+    for (uint32_t i = 0; i < extra; i++) ixw_tag(&w, IXW_NONE);
+    CHECK(!w.overflow);
+    return ixh_call(interp, probe, buf, w.len, BUF_SIZE);
+}
+
+/* The host's one nesting limit, on requests too: an argument may have 64 levels of
+ * containers on either path, the tuple of arguments not counted (ABI.md 12.2). */
+static void nesting_limit(IxInterp *interp, int64_t probe)
+{
+    uint8_t buf[BUF_SIZE];
+    IxdReader r;
+    const char *too_deep = "ValueError: value nested deeper than 64 levels, the isolex host's limit"
+                           " (does it contain itself?)";
+    CHECK_STATUS(echo_nested(interp, probe, 64, 0, buf), IXH_OK, buf, sizeof buf);
+    ixd_reader_init(&r, buf, sizeof buf);
+    CHECK_EQ_INT(ixd_read_count(&r, IXW_LIST), 1); /* the reply is the list, 64 deep */
+    CHECK(!r.bad);
+    refused(echo_nested(interp, probe, 65, 0, buf), buf, too_deep);
+    /* 9 arguments: refused for the depth, not the count (probe.echo takes one) */
+    refused(echo_nested(interp, probe, 64, 8, buf), buf,
+            "TypeError: probe.echo() takes exactly 1 argument (9 given)");
+    refused(echo_nested(interp, probe, 65, 8, buf), buf, too_deep);
+}
+
 /* An error longer than the room for the reply is kept as a handle (IXH_TOO_BIG), and
  * ixh_expand answers it whole as IXH_ERROR (ABI.md 12.3). */
 static void too_big_error(IxInterp *interp, int64_t raiser)
@@ -420,6 +453,7 @@ void ixd_value_api(int argc, char **argv)
     refused_handles(interp, probe);
     malformed_requests(interp, probe);
     too_big_error(interp, raiser);
+    nesting_limit(interp, probe);
     memory_minimum();
     CHECK_EQ_INT(ixh_interp_handle_count(interp), 4);
 
