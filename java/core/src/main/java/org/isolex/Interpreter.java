@@ -57,9 +57,10 @@ import org.isolex.internal.Wire;
  * happen: the value API makes no upcalls into Java, so a Java thread is never inside a native
  * call when it starts another one. (An extension calling back into its own interpreter
  * through its context is ordinary use, not re-entry.) Java code does run while a call's
- * arguments are converted (the methods of a {@code List} or {@code Map} argument); it may
- * call into any interpreter, this one included, since every call converts into a buffer of
- * its own. Only {@link #close()} of this interpreter from there is refused (ABI.md 9.2.1).
+ * arguments are converted (the methods of a {@code List} or {@code Map} argument), before
+ * the call counts as in flight and into a buffer of the call's own: it may call into any
+ * interpreter, this one included, and even close it, which makes the call it was converting
+ * for throw {@link ClosedException} (ABI.md 9.2.1).
  *
  * <h2>Closing while other threads call</h2>
  * Every operation (import, call, attribute access, handle release, the statistics) counts
@@ -205,7 +206,7 @@ public final class Interpreter implements AutoCloseable {
     public Module importModule(String name) {
         Objects.requireNonNull(name, "name");
         enter();
-        try (Wire w = Wire.take(this)) {
+        try (Wire w = Wire.take()) {
             w.str(name);
             drainPendingReleases();
             int status = NativeBridge.importModule(ptr, w);
@@ -297,15 +298,9 @@ public final class Interpreter implements AutoCloseable {
      * extension forgot to release something), it is freed anyway and, per the host's
      * {@link LeakPolicy}, a {@link LeakException} is thrown or the {@link LeakReport} is logged;
      * either way {@link #lastLeakReport()} returns it.
-     *
-     * @throws IllegalStateException when called from inside the conversion of an argument of
-     *         one of this interpreter's own calls (a {@code List.get} that calls close): that
-     *         call is in flight, so waiting for it would wait for ever. Nothing changes; close
-     *         after the call has returned.
      */
     @Override
     public void close() {
-        refuseCloseFromConversion();
         beginClose();
         LeakReport report = null;
         synchronized (closeLock) {
@@ -333,25 +328,12 @@ public final class Interpreter implements AutoCloseable {
 
     /** Closes the native interpreter: its leak report, or null when nothing leaked. */
     private LeakReport closeNative() {
-        try (Wire wire = Wire.take(this)) {
+        try (Wire wire = Wire.take()) {
             wire.reserve(CLOSE_REPORT_CAPACITY);
             if (NativeBridge.interpClose(ptr, wire) == 0) return null;
             return wire.buffer().limit() > 0
                     ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
                     : new LeakReport(id, -1, -1, -1, java.util.Map.of(), java.util.Map.of(), java.util.Map.of());
-        }
-    }
-
-    /**
-     * Java code run while an argument of one of this interpreter's calls is converted may
-     * call close on this thread; the call counts as in flight, so close would wait for it
-     * for ever. Refused before anything changes.
-     */
-    private void refuseCloseFromConversion() {
-        if (Wire.isTakenFor(this)) {
-            throw new IllegalStateException("interpreter " + id + " cannot be closed from inside the conversion of"
-                    + " an argument of one of its own calls (a List, Map or other value whose methods call close);"
-                    + " close it after that call has returned");
         }
     }
 
@@ -435,21 +417,27 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
-    /** One value-API operation on {@code target}: encodes, calls, decodes or throws. */
+    /**
+     * One value-API operation on {@code target}: encodes, calls, decodes or throws. The
+     * arguments are converted before the operation counts itself in flight, into a Wire of
+     * its own: the Java code a conversion runs ({@code List.get}, a map's iterator) may call
+     * into isolex again, or close this interpreter, without waiting for its own call
+     * (ABI.md 9.2.1). Such a close makes this call throw ClosedException at enter().
+     */
     Object op(NativeBridge.Op op, Handle target, BiConsumer<Wire, Wire.Hooks> input) {
-        enter();
-        try {
-            if (target.isClosed()) throw target.closedException();
-            // the Wire is this call's alone: Java code the conversion runs may make calls of its own
-            try (Wire w = Wire.take(this)) {
-                input.accept(w, hooks);
+        if (closing) throw closedException(); // no conversion for a call that cannot run
+        try (Wire w = Wire.take()) {
+            input.accept(w, hooks);
+            enter();
+            try {
+                if (target.isClosed()) throw target.closedException();
                 drainPendingReleases();
                 int status = NativeBridge.op(op, ptr, target.id(), w);
                 w.endLoans(); // queues and buffers lent to the call (the interpreter took its own references)
                 return finish(status, w, null);
+            } finally {
+                exit();
             }
-        } finally {
-            exit();
         }
     }
 

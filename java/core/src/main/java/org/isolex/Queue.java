@@ -183,7 +183,7 @@ public final class Queue implements AutoCloseable {
     private boolean put(Object value, long nanos) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
         ref.pinOrThrow();
-        try (Wire w = Wire.take(this)) { // its own: converting the value may run calls of the thread's
+        try (Wire w = Wire.take()) { // its own: converting the value may run calls of the thread's
             w.shareable(value, SharedRef.HOOKS);
             Wait wait = new Wait(nanos);
             for (boolean first = true; ; first = false) {
@@ -212,7 +212,7 @@ public final class Queue implements AutoCloseable {
     private Optional<Object> get(long nanos) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
         ref.pinOrThrow();
-        try (Wire w = Wire.take(this)) {
+        try (Wire w = Wire.take()) {
             Wait wait = new Wait(nanos);
             boolean first = true;
             for (;;) {

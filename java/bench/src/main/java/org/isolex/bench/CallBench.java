@@ -180,7 +180,7 @@ public class CallBench {
 
     @Benchmark
     public Object javaWireOnly() {
-        try (Wire w = Wire.take(null)) {
+        try (Wire w = Wire.take()) {
             w.str("echo").arguments(new Object[] {x}, Wire.VALUES_ONLY);
             ByteBuffer b = w.buffer();
             b.put(0, (byte) Wire.INT).putLong(1, x); // a reply as the native side writes it

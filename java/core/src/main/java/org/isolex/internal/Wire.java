@@ -133,10 +133,9 @@ public final class Wire implements AutoCloseable {
     private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    /** While taken: the thread's record, the Wire taken before this one, and who took it. */
+    /** While taken: the thread's record, and the Wire it had taken before this one. */
     private InUse takenBy;
     private Wire outer;
-    private Object owner;
 
     /** A Wire of its own (not the thread's); mostly for tests. */
     public Wire(int capacity) {
@@ -151,28 +150,14 @@ public final class Wire implements AutoCloseable {
     /**
      * An empty Wire for one call on this thread, until {@link #close()}: the thread's own
      * when it is free, else (a call nested in another's argument conversion) a new one.
-     * {@code owner} (the interpreter or queue the call is for) is what {@link #isTakenFor}
-     * looks for.
      */
-    public static Wire take(Object owner) {
+    public static Wire take() {
         InUse t = PER_THREAD.get();
         Wire w = t.innermost == null ? t.reused : new Wire(INITIAL_CAPACITY);
         w.takenBy = t;
         w.outer = t.innermost;
-        w.owner = owner;
         t.innermost = w;
         return w.reset();
-    }
-
-    /**
-     * True when a call of the calling thread for {@code owner} holds a Wire now: the thread
-     * is inside that call (converting one of its arguments), not before or after it.
-     */
-    public static boolean isTakenFor(Object owner) {
-        for (Wire w = PER_THREAD.get().innermost; w != null; w = w.outer) {
-            if (w.owner == owner) return true;
-        }
-        return false;
     }
 
     /**
@@ -187,7 +172,6 @@ public final class Wire implements AutoCloseable {
         t.innermost = outer;
         takenBy = null;
         outer = null;
-        owner = null;
         endLoans();
     }
 
