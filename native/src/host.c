@@ -112,6 +112,7 @@ static int reply_error(Call *k)
     IX_XDECREF(ctx, exc);
     return end(k, IXH_ERROR);
 }
+
 /* Reply with `r` (consumed): converted, or as one handle when `as_handle`; a reply that
  * does not fit becomes a handle plus the size needed (IXH_TOO_BIG). */
 static int reply_value(Call *k, IxObject *r, bool as_handle)
