@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A randomized property test of value conversion (README "Values"; abi/ABI.md 12): random
- * nested values of every supported type, with unsupported objects, invalid strings, cycles,
+ * nested values of every supported type (handles and shared buffers included), with
+ * unsupported objects, invalid strings, cycles,
  * nesting around the limit and very large strings, bytes and lists mixed in, are passed to
  * {@code probe.echo} and through a queue. Each either comes back exactly (after the
  * documented conversions: Integer to Long, Float to Double, Object[] to List) or fails with
@@ -43,14 +44,16 @@ class ValuesPropertyTest extends NativeTestBase {
     void randomValuesRoundTripExactlyOrFailAsDocumented() throws Exception {
         System.out.println("ValuesPropertyTest: seed " + SEED + " (-Disolex.fuzz.seed=" + SEED + " repeats this run)");
         Random random = new Random(SEED);
-        try (Host host = newHost(); Interpreter interp = host.newInterpreter(); Queue q = Host.newQueue()) {
+        try (Host host = newHost(); Interpreter interp = host.newInterpreter(); Queue q = Host.newQueue();
+             SharedBuffer b1 = Host.newBuffer(16); SharedBuffer b2 = Host.newBuffer(0)) {
             Module probe = interp.importModule("probe");
+            List<Object> objects = List.of(probe, probe.getAttr("echo"), probe.getAttr("alloc"), b1, b2);
             long handles = interp.handleCount(), bytes = interp.liveBytes();
             long end = System.nanoTime() + SECONDS * 1_000_000_000L;
             Map<String, Integer> outcomes = new java.util.TreeMap<>();
             int i = 0;
             for (; SECONDS > 0 ? System.nanoTime() < end : i < ITERATIONS; i++) {
-                Object v = new Gen(random).value(0);
+                Object v = new Gen(random, objects).value(0);
                 String where = "seed " + SEED + ", iteration " + i;
                 String refused = Oracle.firstProblem(v, false, 0), unshareable = Oracle.firstProblem(v, true, 0);
                 check(where + ", call", () -> probe.invoke("echo", v), v, refused);
@@ -86,9 +89,34 @@ class ValuesPropertyTest extends NativeTestBase {
             assertEquals(problem, e.getMessage(), where);
             return;
         }
-        if (problem != null) fail(where + ": accepted a bad value, expected " + problem);
-        assertEquals(normalize(v), normalize(back), where);
+        try {
+            if (problem != null) fail(where + ": accepted a bad value, expected " + problem);
+            assertEquals(normalize(v), normalize(back), where);
+        } finally {
+            closeAll(back);
+        }
     }
+
+    /** Closes the handles and shared buffers a result holds (each is the result's own). */
+    private static void closeAll(Object v) {
+        if (v instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) v).close();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        } else if (v instanceof List) {
+            for (Object item : (List<?>) v) closeAll(item);
+        } else if (v instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                closeAll(e.getKey());
+                closeAll(e.getValue());
+            }
+        }
+    }
+
+    /** A handle or shared buffer, known by the native object it stands for. */
+    record Native(String kind, long identity) {}
 
     /** A dict's entries in order (so order counts in equals). */
     record Dict(List<List<Object>> entries) {}
@@ -98,6 +126,8 @@ class ValuesPropertyTest extends NativeTestBase {
         if (v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
         if (v instanceof Float) return ((Float) v).doubleValue();
         if (v instanceof byte[]) return ByteBuffer.wrap((byte[]) v);
+        if (v instanceof Handle) return new Native("handle", ((Handle) v).identity());
+        if (v instanceof SharedBuffer) return new Native("buffer", ((SharedBuffer) v).address());
         if (v instanceof Object[]) return normalize(Arrays.asList((Object[]) v));
         if (v instanceof List) {
             List<Object> out = new ArrayList<>();
@@ -137,7 +167,7 @@ class ValuesPropertyTest extends NativeTestBase {
             }
             if (v instanceof String) return unpairedSurrogate((String) v);
             if (v == null || v instanceof Boolean || v instanceof Number && !(v instanceof BigInteger)
-                    || v instanceof byte[]) {
+                    || v instanceof byte[] || v instanceof SharedBuffer || v instanceof Handle && !shareable) {
                 return null;
             }
             String type = v.getClass().getName();
@@ -162,10 +192,13 @@ class ValuesPropertyTest extends NativeTestBase {
     /** Random values: mostly small and valid, sometimes huge, too deep, cyclic or unsupported. */
     static final class Gen {
         private final Random r;
+        /** Handles of the interpreter and shared buffers: values that cross by reference. */
+        private final List<Object> objects;
         private long nextKey;
 
-        Gen(Random r) {
+        Gen(Random r, List<Object> objects) {
             this.r = r;
+            this.objects = objects;
         }
 
         Object value(int depth) {
@@ -179,8 +212,9 @@ class ValuesPropertyTest extends NativeTestBase {
         }
 
         private Object scalar() {
-            switch (r.nextInt(12)) {
+            switch (r.nextInt(13)) {
                 case 0: return null;
+                case 12: return objects.get(r.nextInt(objects.size()));
                 case 1: return r.nextBoolean();
                 case 2: return r.nextLong();
                 case 3: return new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L}[r.nextInt(4)];
