@@ -12,6 +12,8 @@
  *   alloc(n)       -> None; allocates n >= 1 bytes with IxMem_Malloc and keeps the block in
  *                     the module state until free (8.1: the interpreter counts it)
  *   alloc_count()  -> the number of blocks alloc() has kept
+ *   nest(n)        -> [] inside n - 1 more lists: n levels of containers (a result deeper
+ *                     than the host's limit is refused by the host, not by probe)
  */
 #include <stdint.h>
 #include <string.h>
@@ -120,6 +122,23 @@ static IxObject *probe_alloc_count(IxContext *ctx, IxObject *module, IxObject *c
     return IxLong_FromInt64(ctx, (int64_t)st->count);
 }
 
+static IxObject *probe_nest(IxContext *ctx, IxObject *module, IxObject *const *args,
+                            size_t nargs)
+{
+    int64_t n = IxLong_AsInt64(ctx, args[0]);
+    if (n == -1 && IxErr_Occurred(ctx) != NULL)
+        return NULL;
+    IxObject *v = IxList_New(ctx);
+    for (int64_t i = 1; v != NULL && i < n; i++) {
+        IxObject *outer = IxList_New(ctx);
+        if (outer != NULL && IxList_Append(ctx, outer, v) < 0)
+            IX_CLEAR(ctx, outer);
+        Ix_Decref(ctx, v);
+        v = outer;
+    }
+    return v;
+}
+
 /* The state holds no objects, so no traverse or clear: free releases the blocks. */
 static void probe_free(IxContext *ctx, IxObject *module)
 {
@@ -141,6 +160,7 @@ static const IxMethodDef probe_methods[] = {
     {"check_int", probe_check_int, 1, 1, 0, "check_int(x) -> int: IxLong_AsInt64(x)"},
     {"alloc", probe_alloc, 1, 1, 0, "alloc(n): keep an n-byte IxMem_Malloc block"},
     {"alloc_count", probe_alloc_count, 0, 0, 0, "alloc_count() -> int: blocks kept"},
+    {"nest", probe_nest, 1, 1, 0, "nest(n) -> n levels of lists"},
     IX_METHODS_END
 };
 

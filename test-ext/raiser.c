@@ -11,6 +11,9 @@
  *   value_with_error()  sets ValueError: set but returned, returns None
  *                       -> SystemError: raiser.value_with_error() returned a result with an
  *                          error set, cause ValueError: set but returned
+ *   error_type(name)    a new exception type named `name` (base Exception): names, reprs
+ *                       and messages of any length must cross whole (host replies grow)
+ *   raise_as(type, msg) raises type: msg
  */
 #include <limits.h>
 #include <stddef.h>
@@ -54,11 +57,32 @@ static IxObject *raiser_value_with_error(IxContext *ctx, IxObject *module,
     return Ix_ReturnNone(ctx);  /* wrong on purpose: a result with an error set */
 }
 
+static IxObject *raiser_error_type(IxContext *ctx, IxObject *module, IxObject *const *args,
+                                   size_t nargs)
+{
+    const char *name = IxStr_AsUTF8(ctx, args[0], NULL);
+    if (name == NULL)
+        return NULL;
+    return IxErr_NewException(ctx, module, name, Ix_Builtin(ctx, IX_EXC_EXCEPTION));
+}
+
+static IxObject *raiser_raise_as(IxContext *ctx, IxObject *module, IxObject *const *args,
+                                 size_t nargs)
+{
+    size_t len;
+    const char *msg = IxStr_AsUTF8(ctx, args[1], &len);
+    if (msg == NULL)
+        return NULL;
+    return IxErr_Format(ctx, args[0], "%.*s", len > INT_MAX ? INT_MAX : (int)len, msg);
+}
+
 static const IxMethodDef raiser_methods[] = {
     {"raise_own", raiser_raise_own, 1, 1, 0, "raise_own(msg): raise RaiserError(msg)"},
     {"raise_value", raiser_raise_value, 0, 0, 0, "raise_value(): raise ValueError"},
     {"null_no_error", raiser_null_no_error, 0, 0, 0, "return NULL without an error"},
     {"value_with_error", raiser_value_with_error, 0, 0, 0, "return None with an error set"},
+    {"error_type", raiser_error_type, 1, 1, 0, "error_type(name): a new exception type"},
+    {"raise_as", raiser_raise_as, 2, 2, 0, "raise_as(type, msg): raise type(msg)"},
     IX_METHODS_END
 };
 

@@ -329,6 +329,149 @@ static void refused_handles(IxInterp *interp, int64_t probe)
     }
 }
 
+/* ixh_call of probe.alloc(4096) as bytes, in buf: its length (24). */
+static size_t alloc_request(uint8_t *buf, size_t cap, uint32_t nargs)
+{
+    IxWire w;
+    ixw_init(&w, buf, cap);
+    ixw_cstr(&w, "alloc");
+    ixw_count(&w, IXW_TUPLE, nargs);
+    for (uint32_t i = 0; i < nargs; i++) ixw_int(&w, 4096);
+    CHECK(!w.overflow);
+    return w.len;
+}
+
+/* The request in buf[0..len) is refused with `expected`: status and text. */
+static void refused(int status, const uint8_t *buf, const char *expected)
+{
+    char text[BUF_SIZE];
+    CHECK_STATUS(status, IXH_ERROR, buf, BUF_SIZE);
+    CHECK_EQ_STR(ixd_reply_text(buf, BUF_SIZE, text, sizeof text), expected);
+}
+
+/* A request is exactly its values: trailing bytes and a request cut short are refused
+ * before anything runs (ABI.md 12.1), on every path of every operation. */
+static void malformed_requests(IxInterp *interp, int64_t probe)
+{
+    uint8_t buf[BUF_SIZE];
+    char text[BUF_SIZE];
+    size_t n = alloc_request(buf, sizeof buf, 1);
+
+    buf[n] = IXW_NONE; /* one value too many */
+    refused(ixh_call(interp, probe, buf, n + 1, sizeof buf),
+            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 24");
+    n = alloc_request(buf, sizeof buf, 9); /* 9 arguments: the path through a tuple object */
+    memset(buf + n, 0, 3);
+    refused(ixh_call(interp, probe, buf, n + 3, sizeof buf),
+            buf, "ValueError: malformed request: 3 unread bytes after its last value, from byte 96");
+    n = alloc_request(buf, sizeof buf, 1);
+    refused(ixh_call(interp, probe, buf, n - 1, sizeof buf), buf, "ValueError: malformed wire data at byte 16");
+    n = alloc_request(buf, sizeof buf, 1);
+    refused(ixh_call(interp, probe, buf, 10, sizeof buf), buf, "ValueError: malformed wire data at byte 10");
+    n = alloc_request(buf, sizeof buf, 9);
+    refused(ixh_call(interp, probe, buf, 12, sizeof buf), buf, "ValueError: malformed wire data at byte 11");
+    refused(ixh_call(interp, probe, buf, 0, sizeof buf), buf, "ValueError: malformed wire data at byte 0");
+
+    n = alloc_request(buf, sizeof buf, 1); /* the name alone, and more */
+    refused(ixh_getattr(interp, probe, buf, 11, sizeof buf),
+            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 10");
+    n = alloc_request(buf, sizeof buf, 1);
+    refused(ixh_import(interp, buf, n, sizeof buf),
+            buf, "ValueError: malformed request: 14 unread bytes after its last value, from byte 10");
+    n = alloc_request(buf, sizeof buf, 1); /* setattr probe.alloc = (4096,) and a byte */
+    refused(ixh_setattr(interp, probe, buf, n + 1, sizeof buf),
+            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 24");
+    refused(ixh_describe(interp, probe, buf, 2, sizeof buf),
+            buf, "ValueError: malformed request: 2 unread bytes after its last value, from byte 0");
+    refused(ixh_expand(interp, probe, buf, 1, sizeof buf),
+            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 0");
+
+    /* nothing ran, and the interpreter is as usable as before */
+    CHECK_STATUS(call_ints(interp, probe, "alloc_count", NULL, 0, buf, sizeof buf), IXH_OK, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "0");
+}
+
+/* probe.echo(x, ...) with `extra` more arguments (so 9 take the path through a tuple
+ * object) and x `levels` levels of lists deep: libisolex's status. */
+static int echo_nested(IxInterp *interp, int64_t probe, int levels, uint32_t extra, uint8_t *buf)
+{
+    IxWire w;
+    ixw_init(&w, buf, BUF_SIZE);
+    ixw_cstr(&w, "echo");
+    ixw_count(&w, IXW_TUPLE, 1 + extra);
+    for (int i = 0; i < levels; i++) ixw_count(&w, IXW_LIST, i + 1 < levels ? 1 : 0);
+    for (uint32_t i = 0; i < extra; i++) ixw_tag(&w, IXW_NONE);
+    CHECK(!w.overflow);
+    return ixh_call(interp, probe, buf, w.len, BUF_SIZE);
+}
+
+/* The host's one nesting limit, on requests too: an argument may have 64 levels of
+ * containers on either path, the tuple of arguments not counted (ABI.md 12.2). */
+static void nesting_limit(IxInterp *interp, int64_t probe)
+{
+    uint8_t buf[BUF_SIZE];
+    IxdReader r;
+    const char *too_deep = "ValueError: value nested deeper than 64 levels, the isolex host's limit"
+                           " (does it contain itself?)";
+    CHECK_STATUS(echo_nested(interp, probe, 64, 0, buf), IXH_OK, buf, sizeof buf);
+    ixd_reader_init(&r, buf, sizeof buf);
+    CHECK_EQ_INT(ixd_read_count(&r, IXW_LIST), 1); /* the reply is the list, 64 deep */
+    CHECK(!r.bad);
+    refused(echo_nested(interp, probe, 65, 0, buf), buf, too_deep);
+    /* 9 arguments: refused for the depth, not the count (probe.echo takes one) */
+    refused(echo_nested(interp, probe, 64, 8, buf), buf,
+            "TypeError: probe.echo() takes exactly 1 argument (9 given)");
+    refused(echo_nested(interp, probe, 65, 8, buf), buf, too_deep);
+}
+
+/* An error longer than the room for the reply is kept as a handle (IXH_TOO_BIG), and
+ * ixh_expand answers it whole as IXH_ERROR (ABI.md 12.3). */
+static void too_big_error(IxInterp *interp, int64_t raiser)
+{
+    uint8_t buf[BUF_SIZE];
+    char msg[1000], text[BUF_SIZE], want[BUF_SIZE], type[64];
+    IxdReader r;
+    IxWire w;
+    int64_t h, need;
+
+    memset(msg, 'm', sizeof msg - 1);
+    msg[sizeof msg - 1] = 0;
+    ixw_init(&w, buf, sizeof buf);
+    ixw_cstr(&w, "raise_own");
+    ixw_count(&w, IXW_TUPLE, 1);
+    ixw_cstr(&w, msg);
+    CHECK(!w.overflow);
+    /* room for the request only: the error is longer */
+    CHECK_STATUS(ixh_call(interp, raiser, buf, w.len, w.len), IXH_TOO_BIG, buf, w.len);
+    ixd_reader_init(&r, buf, w.len);
+    h = ixd_read_handle(&r, type, sizeof type);
+    need = ixd_read_int(&r);
+    CHECK(!r.bad);
+    CHECK_EQ_STR(type, "raiser.RaiserError");
+    CHECK(need > (int64_t)w.len && need <= BUF_SIZE);
+    CHECK_STATUS(ixh_expand(interp, h, buf, 0, (size_t)need), IXH_ERROR, buf, (size_t)need);
+    snprintf(want, sizeof want, "raiser.RaiserError: %s", msg);
+    CHECK_EQ_STR(ixd_reply_text(buf, (size_t)need, text, sizeof text), want);
+    CHECK_EQ_INT(ixh_release(interp, h), 0);
+}
+
+/* The smallest memory limit an interpreter starts with is exact (ABI.md 8.3). */
+static void memory_minimum(void)
+{
+    for (int debug = 0; debug <= 1; debug++) {
+        int64_t min = ixh_interp_min_memory_limit(debug);
+        IxInterpConfig config = {.memory_limit = min - 1, .debug = debug};
+        CHECK(min > 0);
+        CHECK(ixh_interp_new(&config) == NULL);
+        config.memory_limit = min;
+        IxInterp *interp = ixh_interp_new(&config);
+        CHECK(interp != NULL);
+        CHECK(ixh_interp_footprint(interp) <= min);
+        CHECK_CLOSE(interp);
+    }
+    CHECK(ixh_interp_min_memory_limit(1) > ixh_interp_min_memory_limit(0));
+}
+
 void ixd_value_api(int argc, char **argv)
 {
     IxInterp *interp = OPEN();
@@ -345,6 +488,10 @@ void ixd_value_api(int argc, char **argv)
     error_replies(interp, raiser);
     refused_handles(interp, probe);
     nul_names(interp, counter);
+    malformed_requests(interp, probe);
+    too_big_error(interp, raiser);
+    nesting_limit(interp, probe);
+    memory_minimum();
     CHECK_EQ_INT(ixh_interp_handle_count(interp), 4);
 
     CHECK_EQ_INT(ixh_release(interp, raiser), 0);

@@ -60,8 +60,13 @@ typedef struct IxInterpConfig {
                                 * table, poisoned and quarantined frees, allocation sites */
 } IxInterpConfig;
 
-/* NULL only when the process is out of memory. */
+/* NULL when the process is out of memory, or when config->memory_limit is below what an
+ * interpreter needs to start (ixh_interp_min_memory_limit). */
 IxInterp *ixh_interp_new(const IxInterpConfig *config);
+/* The smallest memory_limit an interpreter starts with, in debug mode (debug != 0) or not:
+ * what its builtins take (ABI.md 8.3). Measured on first use, then remembered; 0 when the
+ * process is out of memory. */
+int64_t ixh_interp_min_memory_limit(int debug);
 int64_t ixh_interp_id(IxInterp *interp);
 /* Bytes and blocks held by modules, objects and allocations, not counting what the
  * interpreter made for itself (builtin types, singletons, caches): 0 for a fresh one. */
@@ -103,14 +108,20 @@ int64_t ixh_debug_take_violations(char *buf, size_t cap);
  * bytes of room, and returns a status. On IXH_OK the buffer holds one encoded value; on
  * IXH_ERROR one encoded exception (IXW_EXCEPTION); on IXH_TOO_BIG the result was kept as
  * a handle and the buffer holds IXW_HANDLE + the needed size as IXW_INT: grow the buffer,
- * call ixh_expand on the handle, then release it. A name (module, method, attribute) with a
- * NUL byte in it is refused with IXH_ERROR, ValueError (ABI.md 3.7).
+ * call ixh_expand on the handle, then release it. A request is exactly the values listed
+ * for its function: trailing bytes or a value cut short are refused with IXH_ERROR before
+ * anything runs (ABI.md 12.1). A name (module, method, attribute) with a NUL byte in it is
+ * refused with IXH_ERROR, ValueError (ABI.md 3.7).
  */
 enum {
     IXH_OK = 0,
     IXH_ERROR = 1,
     IXH_TOO_BIG = 2
 };
+/* The smallest `cap` every reply fits in, the IXH_TOO_BIG answer included (its type name
+ * is cut to the room there is). An error that does not fit is an IXH_TOO_BIG answer too:
+ * ixh_expand of its handle answers IXH_ERROR with the whole error (ABI.md 12.3). */
+#define IXH_MIN_CAP 64
 
 /* in: str name.                         out: handle of the module */
 int ixh_import(IxInterp *interp, uint8_t *buf, size_t len, size_t cap);

@@ -21,7 +21,7 @@ static int grow(IxContext *ctx, IxInterp *in)
     }
     /* Slot 0 is never used, so 0 is never a valid handle; new slots join the free list. */
     for (size_t i = cap; i-- > (in->handles_cap ? in->handles_cap : 1);) {
-        s[i] = (IxHandleSlot){NULL, 1, in->handles_free};
+        s[i] = (IxHandleSlot){.obj = NULL, .gen = 1, .next_free = in->handles_free};
         in->handles_free = (uint32_t)i;
     }
     in->handles = s;
@@ -31,6 +31,11 @@ static int grow(IxContext *ctx, IxInterp *in)
 
 int64_t ix_handle_new(IxContext *ctx, IxObject *o)
 {
+    return ix_handle_new_kind(ctx, o, IX_HANDLE_VALUE);
+}
+
+int64_t ix_handle_new_kind(IxContext *ctx, IxObject *o, uint32_t kind)
+{
     IxInterp *in = IX_INTERP(ctx);
     if (!in->handles_free && grow(ctx, in) < 0) return -1;
     uint32_t i = in->handles_free;
@@ -38,6 +43,7 @@ int64_t ix_handle_new(IxContext *ctx, IxObject *o)
     in->handles_free = s->next_free;
     IX_INCREF(o);
     s->obj = o;
+    s->kind = kind;
     in->handles_live++;
     return ((int64_t)s->gen << 32) | i;
 }
@@ -52,8 +58,17 @@ static IxHandleSlot *lookup(IxInterp *in, int64_t h)
 
 IxObject *ix_handle_get(IxContext *ctx, int64_t h)
 {
+    uint32_t kind;
+    return ix_handle_get_kind(ctx, h, &kind);
+}
+
+IxObject *ix_handle_get_kind(IxContext *ctx, int64_t h, uint32_t *kind)
+{
     IxHandleSlot *s = lookup(IX_INTERP(ctx), h);
-    if (s) return s->obj;
+    if (s) {
+        *kind = s->kind;
+        return s->obj;
+    }
     ix_err_format(ctx, IX_EXC_VALUEERROR,
                   "invalid handle %lld for interpreter %lld (released, or of another interpreter)",
                   (long long)h, (long long)IX_INTERP(ctx)->id);

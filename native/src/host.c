@@ -57,7 +57,42 @@ static int end(Call *k, int status)
     return status;
 }
 
-/* Reply with the pending error. A message too long for the buffer is cut. */
+static int reply_error(Call *k);
+
+/* The IXH_TOO_BIG answer: `o` (consumed) kept as a handle of `kind`, and the `need`ed
+ * size (-1: measuring failed, the error is set). The type name is for people reading the
+ * wire: it is cut, at a character boundary, to the room the buffer has, so the answer
+ * fits any buffer of IXH_MIN_CAP bytes (ABI.md 12.3). */
+static int reply_too_big(Call *k, IxObject *o, int64_t need, uint32_t kind)
+{
+    IxContext *ctx = &k->c->pub;
+    int64_t h = need < 0 ? -1 : ix_handle_new_kind(ctx, o, kind);
+    const char *name = IX_TYPE(o)->name;
+    size_t fixed = 9 + 5 + 9, n = strlen(name); /* handle tag and id, STR header, INT need */
+    size_t room = k->cap > fixed ? k->cap - fixed : 0;
+    if (n > room) {
+        n = room;
+        while (n > 0 && ((unsigned char)name[n] & 0xC0) == 0x80) n--; /* not inside a character */
+    }
+    IxWire w;
+    ixw_init(&w, k->buf, k->cap);
+    ix_wire_handle_n(&w, h, name, n);
+    ixw_int(&w, need);
+    IX_DECREF(ctx, o); /* the handle holds it (the name with it) */
+    return h < 0 ? reply_error(k) : end(k, IXH_TOO_BIG);
+}
+
+/* The exact size of an error's encoding (ix_wire_exception only measures without a buffer). */
+static int64_t exception_size(IxContext *ctx, IxObject *exc)
+{
+    IxWire w;
+    ixw_init(&w, NULL, SIZE_MAX);
+    ix_wire_exception(ctx, &w, exc);
+    return (int64_t)w.len;
+}
+
+/* Reply with the pending error, or, when it does not fit (a long message or type name),
+ * keep it as a handle that ixh_expand answers as the error. */
 static int reply_error(Call *k)
 {
     IxContext *ctx = &k->c->pub;
@@ -65,24 +100,17 @@ static int reply_error(Call *k)
     IxWire w;
     ixw_init(&w, k->buf, k->cap);
     if (exc) ix_wire_exception(ctx, &w, exc);
+    if (exc && w.overflow && k->cap >= IXH_MIN_CAP) /* else even a MemoryError might not fit */
+        return reply_too_big(k, exc, exception_size(ctx, exc), IX_HANDLE_RAISED);
     if (!exc || w.overflow) {
         ixw_init(&w, k->buf, k->cap);
         ixw_tag(&w, IXW_EXCEPTION);
-        ixw_cstr(&w, exc ? IX_TYPE(exc)->name : "SystemError");
-        ixw_cstr(&w, exc ? "(message too long for the reply buffer)" : "error expected but none set");
+        ixw_cstr(&w, "SystemError");
+        ixw_cstr(&w, exc ? "reply buffer below IXH_MIN_CAP" : "error expected but none set");
         ixw_tag(&w, IXW_NONE);
     }
     IX_XDECREF(ctx, exc);
     return end(k, IXH_ERROR);
-}
-
-/* The exact size of r's encoding: a writer without a buffer only measures, and the
- * encoder creates no handles while measuring. */
-static int64_t encoded_size(IxContext *ctx, IxObject *r)
-{
-    IxWire w;
-    ixw_init(&w, NULL, SIZE_MAX);
-    return ix_wire_encode(ctx, &w, r) < 0 ? -1 : (int64_t)w.len;
 }
 
 /* Reply with `r` (consumed): converted, or as one handle when `as_handle`; a reply that
@@ -114,14 +142,7 @@ static int reply_value(Call *k, IxObject *r, bool as_handle)
     }
     /* Too big: keep the whole result as one handle and say how much room it needs. */
     ix_wire_release(ctx, k->buf, w.len);
-    int64_t need = encoded_size(ctx, r);
-    int64_t h = need < 0 ? -1 : ix_handle_new(ctx, r);
-    IX_DECREF(ctx, r);
-    if (h < 0) return reply_error(k);
-    ixw_init(&w, k->buf, k->cap);
-    ixw_handle(&w, h, IX_TYPE(ix_handle_get(ctx, h))->name);
-    ixw_int(&w, need);
-    return end(k, IXH_TOO_BIG);
+    return reply_too_big(k, r, ix_wire_measure(ctx, r), IX_HANDLE_VALUE);
 }
 
 /* Decode the next request value; NULL with an error set on malformed input. */
@@ -154,6 +175,18 @@ static IxObject *next_name(Call *k, const char **name)
     return s;
 }
 
+/* A request is exactly the values its operation reads: bytes after them are refused
+ * before anything runs (ABI.md 12.1). 0, or -1 with an error set. */
+static int request_end(Call *k)
+{
+    if (k->pos == k->len) return 0;
+    size_t extra = k->len - k->pos;
+    ix_err_format(&k->c->pub, IX_EXC_VALUEERROR,
+                  "malformed request: %zu unread byte%s after its last value, from byte %zu", extra,
+                  extra == 1 ? "" : "s", k->pos);
+    return -1;
+}
+
 IX_API int ixh_import(IxInterp *in, uint8_t *buf, size_t len, size_t cap)
 {
     Call k;
@@ -161,6 +194,7 @@ IX_API int ixh_import(IxInterp *in, uint8_t *buf, size_t len, size_t cap)
     if (!ctx) return IXH_ERROR;
     const char *name;
     IxObject *s = next_name(&k, &name);
+    if (s && request_end(&k) < 0) IX_CLEAR_REF(ctx, s);
     if (!s) return reply_error(&k);
     IxObject *m = ix_loader_import(ctx, name);
     IX_DECREF(ctx, s);
@@ -169,7 +203,7 @@ IX_API int ixh_import(IxInterp *in, uint8_t *buf, size_t len, size_t cap)
 
 /* The hot path of every call from Java: a short method name is read in place and a few
  * arguments are decoded onto the stack, so a call allocates nothing of its own. Longer
- * names and argument lists take the general path through objects. */
+ * names and argument lists go through objects. */
 #define INLINE_NAME 128
 #define INLINE_ARGS 8
 
@@ -192,54 +226,73 @@ static int peek_name(Call *k, char *out)
     return 1;
 }
 
-/* Decode a short argument tuple onto `items`; its count, -1 with an error, or -2 when it is
- * not a short tuple (use objects). */
-static int peek_args(Call *k, IxObject **items)
+/* The method name: a short one read into `inline_name`, else a str object (*held, which
+ * holds the text) or None (""). -1 with an error set. */
+static int method_name(Call *k, char *inline_name, IxObject **held, const char **name)
 {
-    uint32_t n;
-    if (k->pos >= k->len || k->buf[k->pos] != IXW_TUPLE || k->len - k->pos < 5) return -2;
-    memcpy(&n, k->buf + k->pos + 1, 4);
-    if (n > INLINE_ARGS) return -2;
+    *held = NULL;
+    *name = inline_name;
+    if (peek_name(k, inline_name)) return 0;
+    IxContext *ctx = &k->c->pub;
+    IxObject *o = next_value(k);
+    if (!o) return -1;
+    if (IX_IS(ctx, o, IX_TYPE_STR)) {
+        if (!name_ok(ctx, o)) { /* peek_name leaves a name with a NUL in it to us */
+            IX_DECREF(ctx, o);
+            return -1;
+        }
+        *held = o;
+        *name = ((IxStrObject *)o)->data;
+        return 0;
+    }
+    bool none = o == IX_BUILTIN(ctx, IX_NONE);
+    if (!none) ix_err_wrong_type(ctx, "str or None as the method name", o);
+    IX_DECREF(ctx, o);
+    inline_name[0] = 0;
+    return none ? 0 : -1;
+}
+
+/* The argument tuple. Each argument is decoded as a top-level value: the tuple around
+ * them is no level of nesting (ABI.md 12.2), so an argument nests as deep as any value.
+ * Up to INLINE_ARGS go to `items`, more into a new tuple *args. The count, or -1 with an
+ * error set (and the position unchanged). */
+static int64_t next_args(Call *k, IxObject **items, IxObject **args)
+{
+    IxContext *ctx = &k->c->pub;
     size_t at = k->pos;
+    uint32_t n;
+    *args = NULL;
+    if (k->len - k->pos < 5 || k->buf[k->pos] != IXW_TUPLE) {
+        IxObject *o = next_value(k); /* a malformed request's error, or the wrong type's */
+        if (o) {
+            ix_err_wrong_type(ctx, "tuple of arguments", o);
+            IX_DECREF(ctx, o);
+            k->pos = at;
+        }
+        return -1;
+    }
+    memcpy(&n, k->buf + k->pos + 1, 4);
+    if (n > k->len - k->pos - 5) { /* every value takes a byte at least */
+        ix_err_format(ctx, IX_EXC_VALUEERROR, "malformed wire data at byte %zu", at + 1);
+        return -1;
+    }
+    if (n > INLINE_ARGS && !(*args = ix_tuple_new_uninit(ctx, n))) return -1;
+    IxObject **dst = *args ? ((IxTupleObject *)*args)->items : items;
     k->pos += 5;
     for (uint32_t i = 0; i < n; i++) {
-        if (!(items[i] = next_value(k))) {
-            while (i > 0) IX_DECREF(&k->c->pub, items[--i]);
+        if (!(dst[i] = next_value(k))) {
+            if (*args) IX_CLEAR_REF(ctx, *args); /* the items not yet set are NULL */
+            else while (i > 0) IX_DECREF(ctx, items[--i]);
             k->pos = at;
             return -1;
         }
     }
-    return (int)n;
+    return n;
 }
 
 static IxObject *call_named(IxContext *ctx, IxObject *f, const char *name, IxObject *const *args, size_t n)
 {
     return name[0] ? ix_call_method(ctx, f, name, args, n) : ix_call(ctx, f, args, n);
-}
-
-/* The general path: name and arguments as objects. */
-static IxObject *call_general(Call *k, IxObject *f)
-{
-    IxContext *ctx = &k->c->pub;
-    IxObject *name = next_value(k);
-    if (!name) return NULL;
-    IxObject *args = next_value(k), *r;
-    if (!args)
-        r = NULL;
-    else if (!IX_IS(ctx, args, IX_TYPE_TUPLE))
-        r = ix_err_wrong_type(ctx, "tuple of arguments", args);
-    else if (IX_IS(ctx, name, IX_TYPE_STR))
-        r = name_ok(ctx, name) ? ix_call_method(ctx, f, ((IxStrObject *)name)->data,
-                                                ((IxTupleObject *)args)->items,
-                                                ((IxTupleObject *)args)->len)
-                               : NULL;
-    else if (name == IX_BUILTIN(ctx, IX_NONE))
-        r = ix_call(ctx, f, ((IxTupleObject *)args)->items, ((IxTupleObject *)args)->len);
-    else
-        r = ix_err_wrong_type(ctx, "str or None as the method name", name);
-    IX_DECREF(ctx, name);
-    IX_XDECREF(ctx, args);
-    return r;
 }
 
 IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
@@ -249,26 +302,28 @@ IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size
     if (!ctx) return IXH_ERROR;
     IxObject *f = ix_handle_get(ctx, target);
     if (!f) return reply_error(&k);
-    char name[INLINE_NAME];
-    IxObject *items[INLINE_ARGS];
-    size_t start = k.pos;
-    int n = peek_name(&k, name) ? peek_args(&k, items) : -2;
-    if (n == -1) return reply_error(&k);
-    if (n == -2) {
-        k.pos = start;
-        return reply_value(&k, call_general(&k, f), false);
-    }
-    IxObject *r = call_named(ctx, f, name, items, (size_t)n);
-    while (n > 0) IX_DECREF(ctx, items[--n]);
+    char inline_name[INLINE_NAME];
+    const char *name;
+    IxObject *held, *items[INLINE_ARGS], *args;
+    if (method_name(&k, inline_name, &held, &name) < 0) return reply_error(&k);
+    int64_t n = next_args(&k, items, &args);
+    IxObject *r = NULL;
+    if (n >= 0 && request_end(&k) == 0)
+        r = call_named(ctx, f, name, args ? ((IxTupleObject *)args)->items : items, (size_t)n);
+    if (args) IX_DECREF(ctx, args);
+    else while (n > 0) IX_DECREF(ctx, items[--n]);
+    IX_XDECREF(ctx, held);
     return reply_value(&k, r, false);
 }
 
-/* The object behind `target` (borrowed) and the attribute name the request starts with;
- * the returned str holds the name. NULL with an error set. */
-static IxObject *target_and_name(Call *k, int64_t target, IxObject **o, const char **name)
+/* The object behind `target` (borrowed) and the attribute name the request starts with
+ * (and, when `last`, ends with); the returned str holds the name. NULL with an error set. */
+static IxObject *target_and_name(Call *k, int64_t target, IxObject **o, const char **name, bool last)
 {
     *o = ix_handle_get(&k->c->pub, target);
-    return *o ? next_name(k, name) : NULL;
+    IxObject *s = *o ? next_name(k, name) : NULL;
+    if (s && last && request_end(k) < 0) IX_CLEAR_REF(&k->c->pub, s);
+    return s;
 }
 
 IX_API int ixh_getattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
@@ -278,7 +333,7 @@ IX_API int ixh_getattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, s
     if (!ctx) return IXH_ERROR;
     IxObject *o;
     const char *name;
-    IxObject *s = target_and_name(&k, target, &o, &name);
+    IxObject *s = target_and_name(&k, target, &o, &name, true);
     if (!s) return reply_error(&k);
     IxObject *r = ix_getattr(ctx, o, name);
     IX_DECREF(ctx, s);
@@ -292,10 +347,10 @@ IX_API int ixh_setattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, s
     if (!ctx) return IXH_ERROR;
     IxObject *o;
     const char *name;
-    IxObject *s = target_and_name(&k, target, &o, &name);
+    IxObject *s = target_and_name(&k, target, &o, &name, false);
     if (!s) return reply_error(&k);
     IxObject *v = next_value(&k);
-    int rc = v ? ix_setattr(ctx, o, name, v) : -1;
+    int rc = v && request_end(&k) == 0 ? ix_setattr(ctx, o, name, v) : -1;
     IX_DECREF(ctx, s);
     IX_XDECREF(ctx, v);
     if (rc < 0) return reply_error(&k);
@@ -308,7 +363,7 @@ IX_API int ixh_describe(IxInterp *in, int64_t target, uint8_t *buf, size_t len, 
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
     if (!ctx) return IXH_ERROR;
-    IxObject *o = ix_handle_get(ctx, target);
+    IxObject *o = request_end(&k) == 0 ? ix_handle_get(ctx, target) : NULL;
     IxObject *repr = o ? ix_repr(ctx, o) : NULL;
     if (!repr) return reply_error(&k);
     IxWire w;
@@ -317,12 +372,17 @@ IX_API int ixh_describe(IxInterp *in, int64_t target, uint8_t *buf, size_t len, 
     ixw_cstr(&w, IX_TYPE(o)->name);
     ixw_str(&w, ((IxStrObject *)repr)->data, ((IxStrObject *)repr)->len);
     ixw_int(&w, (int64_t)(uintptr_t)o);
-    IX_DECREF(ctx, repr);
-    if (w.overflow) {
-        ix_err_set(ctx, IX_EXC_VALUEERROR, "repr too long for the reply buffer");
-        return reply_error(&k);
+    if (!w.overflow) {
+        IX_DECREF(ctx, repr);
+        return end(&k, IXH_OK);
     }
-    return end(&k, IXH_OK);
+    /* A long repr or type name: the same answer as a tuple object, which reply_value keeps
+     * as a handle for ixh_expand. */
+    IxObject *parts[3] = {ix_str_from_utf8(ctx, IX_TYPE(o)->name, strlen(IX_TYPE(o)->name)), repr,
+                          ix_long_from_int64(ctx, (int64_t)(uintptr_t)o)};
+    IxObject *t = parts[0] && parts[2] ? ix_tuple_from_array(ctx, parts, 3) : NULL;
+    for (int i = 0; i < 3; i++) IX_XDECREF(ctx, parts[i]);
+    return reply_value(&k, t, false);
 }
 
 IX_API int ixh_expand(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
@@ -330,7 +390,12 @@ IX_API int ixh_expand(IxInterp *in, int64_t target, uint8_t *buf, size_t len, si
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
     if (!ctx) return IXH_ERROR;
-    IxObject *o = ix_handle_get(ctx, target);
+    uint32_t kind = IX_HANDLE_VALUE;
+    IxObject *o = request_end(&k) == 0 ? ix_handle_get_kind(ctx, target, &kind) : NULL;
+    if (o && kind == IX_HANDLE_RAISED) { /* the error a reply had no room for: raise it again */
+        ix_err_raise(ctx, o);
+        return reply_error(&k);
+    }
     if (o) IX_INCREF(o);
     return reply_value(&k, o, false);
 }

@@ -49,11 +49,14 @@ static int bootstrap(IxContext *ctx)
     return in->memory_error ? 0 : -1;
 }
 
-IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
+static void discard(IxInterp *in);
+
+/* An interpreter with its builtins, not yet counted or numbered; NULL when start-up runs
+ * out of memory (the process's, or the configured limit). */
+static IxInterp *create(const IxInterpConfig *config)
 {
     IxInterp *in = ix_host_alloc(sizeof *in);
     if (!in) return NULL;
-    in->id = atomic_fetch_add(&next_id, 1);
     ix_heap_init(&in->heap, config ? config->memory_limit : 0);
     in->gc_threshold = IX_GC_MIN_THRESHOLD;
     pthread_mutex_init(&in->lock, NULL);
@@ -71,14 +74,61 @@ IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
     int rc = bootstrap(&c.pub);
     ix_ctx_fini(&c);
     if (rc < 0) {
-        ix_heap_free_all(&in->heap);
-        pthread_mutex_destroy(&in->lock);
-        ix_host_free(in->module_path);
-        ix_host_free(in);
+        discard(in);
         return NULL;
     }
+    return in;
+}
+
+/* Frees an interpreter create() made that never ran anything. */
+static void discard(IxInterp *in)
+{
+    ix_heap_free_all(&in->heap);
+    pthread_mutex_destroy(&in->lock);
+    ix_host_free(in->module_path);
+    ix_host_free(in);
+}
+
+IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
+{
+    IxInterp *in = create(config);
+    if (!in) return NULL;
+    in->id = atomic_fetch_add(&next_id, 1);
     atomic_fetch_add(&live_interps, 1);
     return in;
+}
+
+/* Does start-up succeed within `limit` bytes? */
+static bool starts_within(int64_t limit, int debug)
+{
+    IxInterpConfig config = {.memory_limit = limit, .debug = debug};
+    IxInterp *in = create(&config);
+    if (in) discard(in);
+    return in != NULL;
+}
+
+/* Start-up makes the same allocations every time, so whether it succeeds within a limit is
+ * monotonic in the limit: the smallest one is found by bisection, once per mode. 0 when
+ * the process itself is out of memory. */
+IX_API int64_t ixh_interp_min_memory_limit(int debug)
+{
+    static _Atomic int64_t found[2];
+    int mode = debug != 0;
+    int64_t min = atomic_load(&found[mode]);
+    if (min) return min;
+    int64_t lo = 0, hi = 64 * 1024; /* lo fails (0 would mean "no limit": never tried) */
+    while (!starts_within(hi, mode)) {
+        if (hi > INT64_MAX / 4) return 0;
+        lo = hi;
+        hi *= 2;
+    }
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (starts_within(mid, mode)) hi = mid;
+        else lo = mid;
+    }
+    atomic_store(&found[mode], hi);
+    return hi;
 }
 
 IxObject *ix_interp_find_module(IxInterp *in, const char *name)

@@ -331,8 +331,15 @@ typedef struct IxModuleRecord {
 typedef struct IxHandleSlot {
     IxObject *obj;        /* strong, or NULL when free */
     uint32_t gen;
-    uint32_t next_free;
+    union {
+        uint32_t next_free; /* while free: the next free slot */
+        uint32_t kind;      /* while live: IX_HANDLE_VALUE or IX_HANDLE_RAISED */
+    };
 } IxHandleSlot;
+
+/* What a handle stands for: an object, or an error raised by a call whose reply did not
+ * fit the caller's buffer (ixh_expand answers it as IXH_ERROR: ABI.md 12.3). */
+enum { IX_HANDLE_VALUE = 0, IX_HANDLE_RAISED = 1 };
 
 #define IX_SMALL_INT_MIN (-5)
 #define IX_SMALL_INT_MAX 256
@@ -611,8 +618,11 @@ IX_HIDDEN void ix_debug_ctx_retire(IxCtx *c);
 /* ---------------------------------------------------------------- handles.c */
 /* Register `o` (a new reference is taken): the handle, or -1 with MemoryError set. */
 IX_HIDDEN int64_t ix_handle_new(IxContext *ctx, IxObject *o);
+IX_HIDDEN int64_t ix_handle_new_kind(IxContext *ctx, IxObject *o, uint32_t kind);
 /* Borrowed object behind a handle, or NULL with ValueError set for a stale/foreign one. */
 IX_HIDDEN IxObject *ix_handle_get(IxContext *ctx, int64_t h);
+/* ix_handle_get, and the handle's kind into *kind. */
+IX_HIDDEN IxObject *ix_handle_get_kind(IxContext *ctx, int64_t h, uint32_t *kind);
 IX_HIDDEN int ix_handle_release(IxContext *ctx, int64_t h);
 IX_HIDDEN void ix_handles_drop_all(IxContext *ctx);   /* close: release every handle */
 
@@ -626,6 +636,10 @@ IX_HIDDEN IxObject *ix_wire_decode(IxContext *ctx, const uint8_t *buf, size_t le
  * Returns 0, or -1 with an error set. Overflow of the buffer is w->overflow, not an error. */
 #define IX_WIRE_MAX_DEPTH 64
 IX_HIDDEN int ix_wire_encode(IxContext *ctx, IxWire *w, IxObject *o);
+/* The size of o's encoding, measured without making handles; -1 with an error set. */
+IX_HIDDEN int64_t ix_wire_measure(IxContext *ctx, IxObject *o);
+/* ixw_handle with the first n bytes of the type name. */
+IX_HIDDEN void ix_wire_handle_n(IxWire *w, int64_t handle, const char *type_name, size_t n);
 /* A shareable value (ABI.md 11) into a new host-allocated buffer; -1 with TypeError for a
  * value that may not cross. The encoding owns a reference to each buffer/queue in it. */
 IX_HIDDEN int ix_wire_encode_shared(IxContext *ctx, IxObject *o, uint8_t **data, size_t *len);

@@ -111,9 +111,14 @@ IX_API void ixw_count(IxWire *w, int tag, uint32_t n)
 
 IX_API void ixw_handle(IxWire *w, int64_t handle, const char *type_name)
 {
+    ix_wire_handle_n(w, handle, type_name, strlen(type_name));
+}
+
+void ix_wire_handle_n(IxWire *w, int64_t handle, const char *type_name, size_t n)
+{
     ixw_tag(w, IXW_HANDLE);
     put_u64(w, (uint64_t)handle);
-    ixw_cstr(w, type_name);
+    ixw_str(w, type_name, n);
 }
 
 /* ---------------------------------------------------------------- encoding */
@@ -124,13 +129,21 @@ enum { REAL = 1, SHARED = 2 };
 
 static int encode(IxContext *ctx, IxWire *w, IxObject *o, int depth, int mode);
 
+/* The one message of the nesting limit, for values going either way (ABI.md 12.2): the
+ * limit is the host's, whoever made the value. */
+static IxObject *too_deep(IxContext *ctx)
+{
+    return ix_err_format(ctx, IX_EXC_VALUEERROR,
+                         "value nested deeper than %d levels, the isolex host's limit (does it contain itself?)",
+                         IX_WIRE_MAX_DEPTH);
+}
+
 /* Nothing below calls code that could change a container while it is being written
  * (handles are made without running any), so items are read in place. */
 static int put_header(IxContext *ctx, IxWire *w, int tag, size_t n, int depth)
 {
     if (depth >= IX_WIRE_MAX_DEPTH) {
-        ix_err_format(ctx, IX_EXC_VALUEERROR, "value nested deeper than %d levels",
-                      IX_WIRE_MAX_DEPTH);
+        too_deep(ctx);
         return -1;
     }
     if (n > UINT32_MAX) {
@@ -250,6 +263,13 @@ int ix_wire_encode(IxContext *ctx, IxWire *w, IxObject *o)
         return 0;
     }
     return encode(ctx, w, o, 0, REAL);
+}
+
+int64_t ix_wire_measure(IxContext *ctx, IxObject *o)
+{
+    IxWire probe;
+    ixw_init(&probe, NULL, SIZE_MAX);
+    return encode(ctx, &probe, o, 0, 0) < 0 ? -1 : (int64_t)probe.len;
 }
 
 int ix_wire_encode_shared(IxContext *ctx, IxObject *o, uint8_t **data, size_t *len)
@@ -574,10 +594,7 @@ static IxObject *decode(IxContext *ctx, Reader *r, int depth)
     case IXW_TUPLE:
     case IXW_LIST:
     case IXW_DICT:
-        if (depth >= IX_WIRE_MAX_DEPTH)
-            return ix_err_format(ctx, IX_EXC_VALUEERROR,
-                                 "wire data nested deeper than %d levels at byte %zu",
-                                 IX_WIRE_MAX_DEPTH, at);
+        if (depth >= IX_WIRE_MAX_DEPTH) return too_deep(ctx);
         return *tag == IXW_TUPLE ? decode_tuple(ctx, r, depth)
              : *tag == IXW_LIST  ? decode_list(ctx, r, depth)
                                  : decode_dict(ctx, r, depth);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -116,8 +117,12 @@ public final class Host implements AutoCloseable {
         }
 
         /**
-         * Caps each interpreter's native heap at {@code bytes} (0: no cap). Going over raises a
-         * native {@code MemoryError} in that interpreter only.
+         * Caps each interpreter's native heap at {@code bytes} (0: no cap), its start-up
+         * builtins included. Going over raises a native {@code MemoryError} in that
+         * interpreter only. A cap below what an interpreter needs to start makes
+         * {@link Host#newInterpreter()} throw {@code IsolexException: cannot create an
+         * interpreter: the memory limit of 1,024 bytes is below the 9,221 bytes an interpreter
+         * needs to start} (abi/ABI.md 8.3).
          */
         public Builder memoryLimit(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("memory limit must be >= 0 (0 for none): " + bytes);
@@ -231,10 +236,21 @@ public final class Host implements AutoCloseable {
         if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
         CreationSite site = CreationSite.here();
         long ptr = NativeBridge.interpNew(debug ? debugConfig() : releaseConfig);
-        if (ptr == 0) throw new IsolexException("cannot create an interpreter: the process is out of native memory");
+        if (ptr == 0) throw cannotCreate(debug);
         Interpreter interp = new Interpreter(this, ptr, leakPolicy, debug, site);
         interpreters.add(interp.state);
         return interp;
+    }
+
+    /** Why ixh_interp_new failed: the memory limit is below the start-up footprint, or memory ran out. */
+    private IsolexException cannotCreate(boolean debug) {
+        long min = memoryLimit > 0 ? NativeBridge.minMemoryLimit(debug) : 0;
+        if (memoryLimit > 0 && memoryLimit < min) {
+            return new IsolexException(String.format(Locale.ROOT, "cannot create an interpreter: the memory limit"
+                    + " of %,d bytes is below the %,d bytes %s interpreter needs to start", memoryLimit, min,
+                    debug ? "a debug-mode" : "an"));
+        }
+        return new IsolexException("cannot create an interpreter: the process is out of native memory");
     }
 
     /**

@@ -53,7 +53,11 @@ import org.isolex.internal.Wire;
  * the same interpreter are not supported} instead of deadlocking. From Java this cannot
  * happen: the value API makes no upcalls into Java, so a Java thread is never inside a native
  * call when it starts another one. (An extension calling back into its own interpreter
- * through its context is ordinary use, not re-entry.)
+ * through its context is ordinary use, not re-entry.) Java code does run while a call's
+ * arguments are converted (the methods of a {@code List} or {@code Map} argument), before
+ * the call counts as in flight and into a buffer of the call's own: it may call into any
+ * interpreter, this one included, and even close it, which makes the call it was converting
+ * for throw {@link ClosedException} (ABI.md 9.2.1).
  *
  * <h2>Closing while other threads call</h2>
  * Every operation (import, call, attribute access, handle release, the statistics) counts
@@ -197,8 +201,8 @@ public final class Interpreter implements AutoCloseable {
     public Module importModule(String name) {
         Names.check("module name", Objects.requireNonNull(name, "name"));
         enter();
-        try {
-            Wire w = Wire.get().str(name);
+        try (Wire w = Wire.take()) {
+            w.str(name);
             drainPendingReleases();
             int status = NativeBridge.importModule(ptr, w);
             return (Module) finish(status, w, name);
@@ -359,23 +363,27 @@ public final class Interpreter implements AutoCloseable {
         state.drainPendingReleases();
     }
 
-    /** One value-API operation on {@code target}: encodes, calls, decodes or throws. */
+    /**
+     * One value-API operation on {@code target}: encodes, calls, decodes or throws. The
+     * arguments are converted before the operation counts itself in flight, into a Wire of
+     * its own: the Java code a conversion runs ({@code List.get}, a map's iterator) may call
+     * into isolex again, or close this interpreter, without waiting for its own call
+     * (ABI.md 9.2.1). Such a close makes this call throw ClosedException at enter().
+     */
     Object op(NativeBridge.Op op, Handle target, BiConsumer<Wire, Wire.Hooks> input) {
-        enter();
-        try {
-            Wire w = Wire.get();
+        if (isClosing()) throw closedException(); // no conversion for a call that cannot run
+        try (Wire w = Wire.take()) {
+            if (!target.lendTo(w)) throw target.closedException();
+            input.accept(w, hooks);
+            enter();
             try {
-                if (!target.lendTo(w)) throw target.closedException();
-                input.accept(w, hooks);
                 drainPendingReleases();
                 int status = NativeBridge.op(op, ptr, target.id(), w);
                 w.endLoans(); // handles, queues and buffers lent to the call (the interpreter took its own references)
                 return finish(status, w, null);
             } finally {
-                w.endLoans();
+                exit();
             }
-        } finally {
-            exit();
         }
     }
 

@@ -244,14 +244,15 @@ final class InterpreterState implements Runnable {
         }
         live.clear();
         drainPendingReleases();
-        Wire wire = Wire.get();
-        wire.reserve(CLOSE_REPORT_CAPACITY);
-        if (NativeBridge.interpClose(ptr, wire) == 0) return null;
-        LeakReport report = wire.buffer().limit() > 0
-                ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
-                : new LeakReport(id, -1, -1, -1, Map.of(), Map.of(), Map.of());
-        lastLeakReport = report;
-        return report;
+        try (Wire wire = Wire.take()) {
+            wire.reserve(CLOSE_REPORT_CAPACITY);
+            if (NativeBridge.interpClose(ptr, wire) == 0) return null;
+            LeakReport report = wire.buffer().limit() > 0
+                    ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
+                    : new LeakReport(id, -1, -1, -1, Map.of(), Map.of(), Map.of());
+            lastLeakReport = report;
+            return report;
+        }
     }
 
     // ------------------------------------------------------------------ the safety net

@@ -25,8 +25,8 @@ import org.isolex.internal.Wire;
  *     {@code byte[]} (bytes);</li>
  * <li>{@link SharedBuffer} and {@code Queue}: <em>by reference</em> (the item holds its own
  *     reference; the receiver gets a new Java object standing for the same native one);</li>
- * <li>tuples of these, nested as deep as you like: a {@link List} or an {@code Object[]} is
- *     put as a tuple, and a tuple is taken as an unmodifiable {@code List}.</li>
+ * <li>tuples of these, at most 64 levels of them (abi/ABI.md 12.2): a {@link List} or an
+ *     {@code Object[]} is put as a tuple, and a tuple is taken as an unmodifiable {@code List}.</li>
  * </ul>
  * Taken values are {@link Long}, {@link Double}, {@link String}, {@code byte[]},
  * {@link Boolean}, {@code null}, {@code List}, {@link SharedBuffer} and {@code Queue} (the
@@ -184,8 +184,7 @@ public final class Queue implements AutoCloseable {
     private boolean put(Object value, long nanos) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
         ref.pinOrThrow();
-        Wire w = Wire.get();
-        try {
+        try (Wire w = Wire.take()) { // its own: converting the value may run calls of the thread's
             w.shareable(value, SharedRef.HOOKS);
             Wait wait = new Wait(nanos);
             for (boolean first = true; ; first = false) {
@@ -207,7 +206,6 @@ public final class Queue implements AutoCloseable {
                 if (ref.isClosed()) throw new ClosedException("queue is closed");
             }
         } finally {
-            w.endLoans();
             ref.unpin();
         }
     }
@@ -215,8 +213,7 @@ public final class Queue implements AutoCloseable {
     private Optional<Object> get(long nanos) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
         ref.pinOrThrow();
-        try {
-            Wire w = Wire.get();
+        try (Wire w = Wire.take()) {
             Wait wait = new Wait(nanos);
             boolean first = true;
             for (;;) {

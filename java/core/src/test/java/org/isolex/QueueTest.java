@@ -122,7 +122,8 @@ class QueueTest extends NativeTestBase {
             for (int i = 0; i < 65; i++) deep = List.of(deep);
             Object tooDeep = deep;
             assertThrowsMessage(IllegalArgumentException.class,
-                    "the value nests tuples more than 64 deep (does it contain itself?)", () -> q.put(tooDeep));
+                    "value nested deeper than 64 levels, the isolex host's limit (does it contain itself?)",
+                    () -> q.put(tooDeep));
             List<Object> self = new ArrayList<>();
             self.add(self);
             assertThrows(IllegalArgumentException.class, () -> q.put(self));

@@ -180,12 +180,13 @@ public class CallBench {
 
     @Benchmark
     public Object javaWireOnly() {
-        Wire w = Wire.get();
-        w.str("echo").arguments(new Object[] {x}, Wire.VALUES_ONLY);
-        ByteBuffer b = w.buffer();
-        b.put(0, (byte) Wire.INT).putLong(1, x); // a reply as the native side writes it
-        w.flipForRead();
-        return w.readValue(Wire.VALUES_ONLY);
+        try (Wire w = Wire.take()) {
+            w.str("echo").arguments(new Object[] {x}, Wire.VALUES_ONLY);
+            ByteBuffer b = w.buffer();
+            b.put(0, (byte) Wire.INT).putLong(1, x); // a reply as the native side writes it
+            w.flipForRead();
+            return w.readValue(Wire.VALUES_ONLY);
+        }
     }
 
     @Benchmark

@@ -78,6 +78,7 @@ public final class NativeBridge {
                                                       @Cast("size_t*") long len);
 
     static native @Cast("intptr_t") long ixh_interp_new(@Cast("const IxInterpConfig*") long config);
+    static native @Cast("int64_t") long ixh_interp_min_memory_limit(int debug);
     static native @Cast("int64_t") long ixh_interp_id(@Cast("IxInterp*") long interp);
     static native @Cast("int64_t") long ixh_interp_live_bytes(@Cast("IxInterp*") long interp);
     static native @Cast("int64_t") long ixh_interp_live_blocks(@Cast("IxInterp*") long interp);
@@ -197,6 +198,12 @@ public final class NativeBridge {
 
     /** Creates an interpreter: its {@code IxInterp *}, or 0 when the process is out of memory. */
     public static long interpNew(Config config) { return ixh_interp_new(config.address); }
+
+    /**
+     * The smallest memory limit an interpreter starts with (debug mode or not): what its
+     * builtins take. Measured by libisolex on first use; 0 when the process is out of memory.
+     */
+    public static long minMemoryLimit(boolean debug) { return ixh_interp_min_memory_limit(debug ? 1 : 0); }
 
     public static long interpId(long interp) { return ixh_interp_id(interp); }
 

@@ -42,10 +42,13 @@ import java.util.Map;
  * shareable values, and a {@link List} or {@code Object[]} becomes a TUPLE, the one container
  * that crosses.
  *
- * <p>A Wire belongs to one thread ({@link #get()}) and is used for one native call at a time;
- * results are decoded into Java objects before the next call.
+ * <p>A call {@linkplain #take takes} a Wire for its whole length (encoding, the native call,
+ * decoding) and {@linkplain #close gives it back}. Each thread keeps one for reuse; a call
+ * that starts while another on the same thread has one (Java code the encoder runs --
+ * a {@code List.get}, a {@code Map}'s iterator -- calling into isolex again) gets a fresh
+ * Wire of its own, so a nested call never writes into the buffer of the call around it.
  */
-public final class Wire {
+public final class Wire implements AutoCloseable {
     public static final int NONE = 0, FALSE = 1, TRUE = 2, INT = 3, FLOAT = 4, STR = 5, BYTES = 6,
             TUPLE = 7, LIST = 8, DICT = 9, HANDLE = 10, EXCEPTION = 11, BUFFER = 12, QUEUE = 13;
 
@@ -53,10 +56,26 @@ public final class Wire {
     public static final int INITIAL_CAPACITY = 16 * 1024;
     /** A buffer grown past this is dropped back to the initial size after use. */
     static final int KEEP_CAPACITY = 1 << 20;
-    /** Deepest nesting of containers the encoder accepts (a guard against cycles). */
-    public static final int MAX_DEPTH = 512;
+    /**
+     * Levels of containers a value may have, the host's limit both ways (libisolex's
+     * IX_WIRE_MAX_DEPTH; abi/ABI.md 12.2): a container inside 64 others is refused, here
+     * before any native call, with {@link #TOO_DEEP}. It also stops a value that contains
+     * itself.
+     */
+    public static final int MAX_DEPTH = 64;
 
-    private static final ThreadLocal<Wire> PER_THREAD = ThreadLocal.withInitial(() -> new Wire(INITIAL_CAPACITY));
+    /** The message of the nesting limit, the same as libisolex's (after "argument N: " for an argument). */
+    public static final String TOO_DEEP = "value nested deeper than " + MAX_DEPTH
+            + " levels, the isolex host's limit (does it contain itself?)";
+
+    private static final ThreadLocal<InUse> PER_THREAD = ThreadLocal.withInitial(InUse::new);
+
+    /** A thread's Wires: the one it reuses, and the innermost one its calls hold now. */
+    private static final class InUse {
+        final Wire reused = new Wire(INITIAL_CAPACITY);
+        /** Innermost taken Wire (each links to the one taken before it); null: none. */
+        Wire innermost;
+    }
 
     /** What the codec cannot do by itself: handles (both ways) and exceptions. */
     public interface Hooks {
@@ -114,6 +133,9 @@ public final class Wire {
     private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
+    /** While taken: the thread's record, and the Wire it had taken before this one. */
+    private InUse takenBy;
+    private Wire outer;
 
     /** A Wire of its own (not the thread's); mostly for tests. */
     public Wire(int capacity) {
@@ -125,11 +147,32 @@ public final class Wire {
         address = 0;
     }
 
-    /** The calling thread's Wire, reset to empty. */
-    public static Wire get() {
-        Wire w = PER_THREAD.get();
-        w.reset();
-        return w;
+    /**
+     * An empty Wire for one call on this thread, until {@link #close()}: the thread's own
+     * when it is free, else (a call nested in another's argument conversion) a new one.
+     */
+    public static Wire take() {
+        InUse t = PER_THREAD.get();
+        Wire w = t.innermost == null ? t.reused : new Wire(INITIAL_CAPACITY);
+        w.takenBy = t;
+        w.outer = t.innermost;
+        t.innermost = w;
+        return w.reset();
+    }
+
+    /**
+     * Gives a {@linkplain #take taken} Wire back (ending its loans); it must be the
+     * thread's innermost one, as try-with-resources guarantees. No-op for one not taken.
+     */
+    @Override
+    public void close() {
+        InUse t = takenBy;
+        if (t == null) return;
+        if (t.innermost != this) throw new IllegalStateException("wires given back out of order");
+        t.innermost = outer;
+        takenBy = null;
+        outer = null;
+        endLoans();
     }
 
     /**
@@ -321,11 +364,12 @@ public final class Wire {
         return value(v, hooks, argument, 0);
     }
 
+    /** Refuses a container at {@code depth} (the number of containers around it) past the limit. */
+    private static void checkDepth(int argument, int depth) {
+        if (depth >= MAX_DEPTH) throw new IllegalArgumentException(where(argument) + TOO_DEEP);
+    }
+
     private Wire value(Object v, Hooks hooks, int argument, int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new IllegalArgumentException(where(argument) + "nests containers more than " + MAX_DEPTH
-                    + " deep (does it contain itself?)");
-        }
         if (v == null) return tag(NONE);
         if (v instanceof Boolean) return tag((Boolean) v ? TRUE : FALSE);
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -335,6 +379,7 @@ public final class Wire {
         if (v instanceof String) return str((String) v);
         if (v instanceof byte[]) return bytes((byte[]) v);
         if (v instanceof List) {
+            checkDepth(argument, depth);
             List<?> list = (List<?>) v;
             count(LIST, list.size());
             int n = 0;
@@ -346,12 +391,14 @@ public final class Wire {
             return this;
         }
         if (v instanceof Object[]) {
+            checkDepth(argument, depth);
             Object[] tuple = (Object[]) v;
             count(TUPLE, tuple.length);
             for (Object item : tuple) value(item, hooks, argument, depth + 1);
             return this;
         }
         if (v instanceof Map) {
+            checkDepth(argument, depth);
             Map<?, ?> map = (Map<?, ?>) v;
             count(DICT, map.size());
             int n = 0;
@@ -386,17 +433,8 @@ public final class Wire {
         return shareable(v, hooks, 0);
     }
 
-    /**
-     * Deepest nesting of tuples in a shareable value: libisolex's IX_WIRE_MAX_DEPTH (a tuple
-     * inside 64 others cannot be decoded in an interpreter).
-     */
-    public static final int SHARED_MAX_DEPTH = 64;
-
     private Wire shareable(Object v, Hooks hooks, int depth) {
-        if ((v instanceof List || v instanceof Object[]) && depth >= SHARED_MAX_DEPTH) {
-            throw new IllegalArgumentException("the value nests tuples more than " + SHARED_MAX_DEPTH
-                    + " deep (does it contain itself?)");
-        }
+        if (v instanceof List || v instanceof Object[]) checkDepth(0, depth);
         if (v instanceof List) {
             List<?> list = (List<?>) v;
             count(TUPLE, list.size());
