@@ -51,12 +51,14 @@ static int bootstrap(IxContext *ctx)
 
 static void discard(IxInterp *in);
 
-/* An interpreter with its builtins, not yet counted or numbered; NULL when start-up runs
- * out of memory (the process's, or the configured limit). */
-static IxInterp *create(const IxInterpConfig *config)
+/* An interpreter with its builtins, numbered `id` (0 for a probe of start-up's footprint)
+ * but not yet counted; NULL when start-up runs out of memory (the process's, or the
+ * configured limit). The id is set first: a debug heap records it for its reports. */
+static IxInterp *create(const IxInterpConfig *config, int64_t id)
 {
     IxInterp *in = ix_host_alloc(sizeof *in);
     if (!in) return NULL;
+    in->id = id;
     ix_heap_init(&in->heap, config ? config->memory_limit : 0);
     in->gc_threshold = IX_GC_MIN_THRESHOLD;
     pthread_mutex_init(&in->lock, NULL);
@@ -91,9 +93,8 @@ static void discard(IxInterp *in)
 
 IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
 {
-    IxInterp *in = create(config);
+    IxInterp *in = create(config, atomic_fetch_add(&next_id, 1));
     if (!in) return NULL;
-    in->id = atomic_fetch_add(&next_id, 1);
     atomic_fetch_add(&live_interps, 1);
     return in;
 }
@@ -102,7 +103,7 @@ IX_API IxInterp *ixh_interp_new(const IxInterpConfig *config)
 static bool starts_within(int64_t limit, int debug)
 {
     IxInterpConfig config = {.memory_limit = limit, .debug = debug};
-    IxInterp *in = create(&config);
+    IxInterp *in = create(&config, 0);
     if (in) discard(in);
     return in != NULL;
 }

@@ -143,11 +143,12 @@ public final class NativeBridge {
      * wire format (isolex_host.h says what each tuple holds). The buffer grows until it fits.
      */
     public static List<?> libraries() {
-        Wire w = Wire.get().reset();
-        SizeOut out = SizeOut.get();
-        while (ixh_libraries(w.address(), w.capacity(), out.address) < 0) w.reserve(out.value());
-        w.flipForRead((int) out.value());
-        return (List<?>) w.readValue(Wire.VALUES_ONLY);
+        try (Wire w = Wire.take()) {
+            SizeOut out = SizeOut.get();
+            while (ixh_libraries(w.address(), w.capacity(), out.address) < 0) w.reserve(out.value());
+            w.flipForRead((int) out.value());
+            return (List<?>) w.readValue(Wire.VALUES_ONLY);
+        }
     }
 
     /**
