@@ -109,6 +109,17 @@ static void run_rows(const char *dirs, const LoadRow *rows, size_t n, const char
         if (!skip || strcmp(rows[i].module, skip) != 0) expect_import_error(dirs, rows[i].module, rows[i].error);
 }
 
+/* A module path naming a directory that is missing, or a file: the ImportError says so, so
+ * that a typo in the path does not read as a missing module (ABI.md 4.1). */
+static void check_missing_directories(void)
+{
+    char dirs[8192];
+    snprintf(dirs, sizeof dirs, "%s/no-such-dir:%s/counter.so", ixd_opt.test_ext_dir, ixd_opt.ext_dir);
+    expect_import_error(dirs, "nosuch",
+                        "ImportError: no module named 'nosuch' (searched: */no-such-dir (does not exist), "
+                        "*/counter.so (not a directory), *)");
+}
+
 /* `loading no-trunc16k` leaves out trunc_16k, the one damaged file that is mapped: Valgrind
  * 3.19 aborts on a library without section headers ("Missing or invalid ELF Section Header
  * Table", then an assertion in its debug-info reader), so memcheck runs it that way. */
@@ -120,8 +131,10 @@ void ixd_loading(int argc, char **argv)
     snprintf(damaged, sizeof damaged, "%s-damaged", ixd_opt.test_ext_dir);
     run_rows(damaged, damaged_rows, sizeof damaged_rows / sizeof damaged_rows[0], skip);
     run_rows(ixd_opt.test_ext_dir, hostile_rows, sizeof hostile_rows / sizeof hostile_rows[0], NULL);
+    check_missing_directories();
     ixd_scenario_detail(NULL);
-    printf("loading: %zu damaged files and %zu hostile definitions refused, host usable\n",
+    printf("loading: %zu damaged files and %zu hostile definitions refused, missing module-path "
+           "directories named, host usable\n",
            sizeof damaged_rows / sizeof damaged_rows[0], sizeof hostile_rows / sizeof hostile_rows[0]);
 }
 

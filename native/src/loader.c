@@ -17,6 +17,7 @@
 #define _GNU_SOURCE /* memfd_create, dladdr1, dlinfo, dl_iterate_phdr */
 #include <dlfcn.h>
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -208,27 +209,52 @@ static bool is_file(const char *path, struct stat *st)
     return stat(path, st) == 0 && S_ISREG(st->st_mode);
 }
 
+/* What the search of the module path looked at, for its ImportError: each directory, and
+ * whether it is missing or not a directory (a typo in the path must not read as a missing
+ * module). Run only after the search failed, so a found module costs no extra stat. */
+static void describe_search(const char *p, char *searched, size_t cap)
+{
+    size_t used = 0;
+    searched[0] = '\0';
+    while (*p && used + 1 < cap) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n > 0) {
+            char dir[PATH_MAX];
+            struct stat st;
+            const char *why = "";
+            if (n < sizeof dir) {
+                memcpy(dir, p, n);
+                dir[n] = '\0';
+                if (stat(dir, &st) != 0) why = errno == ENOENT ? " (does not exist)" : "";
+                else if (!S_ISDIR(st.st_mode)) why = " (not a directory)";
+            }
+            int s = snprintf(searched + used, cap - used, "%s%.*s%s", used ? ", " : "", (int)n, p, why);
+            if (s > 0) used = used + (size_t)s < cap ? used + (size_t)s : cap - 1;
+        }
+        p = end ? end + 1 : p + n;
+    }
+}
+
 /* Search the module path: the first NAME.so in `out`, its stat in `st`, or ImportError.
  * The path is as found: messages name it so (realpath costs a readlink per component: done
  * only for a library not loaded yet, see library_open). */
 static int find_module(IxContext *ctx, const char *name, char *out, struct stat *st)
 {
-    const char *p = IX_INTERP(ctx)->module_path ? IX_INTERP(ctx)->module_path : "";
-    char searched[1024] = "";
-    size_t used = 0;
-    while (*p) {
+    const char *path = IX_INTERP(ctx)->module_path ? IX_INTERP(ctx)->module_path : "";
+    for (const char *p = path; *p;) {
         const char *end = strchr(p, ':');
         size_t n = end ? (size_t)(end - p) : strlen(p);
         if (n > 0) {
             int w = snprintf(out, PATH_MAX, "%.*s/%s.so", (int)n, p, name);
             if (w > 0 && w < PATH_MAX && is_file(out, st)) return 0;
-            int s = snprintf(searched + used, sizeof searched - used, "%s%.*s", used ? ", " : "", (int)n, p);
-            if (s > 0) used = used + (size_t)s < sizeof searched ? used + (size_t)s : sizeof searched - 1;
         }
         p = end ? end + 1 : p + n;
     }
+    char searched[1024];
+    describe_search(path, searched, sizeof searched);
     ix_err_format(ctx, IX_EXC_IMPORTERROR, "no module named '%s' (searched: %s)", name,
-                  used ? searched : "nothing, the module path is empty");
+                  searched[0] ? searched : "nothing, the module path is empty");
     return -1;
 }
 

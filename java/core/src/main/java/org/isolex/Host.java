@@ -104,7 +104,12 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
-        /** Appends a directory to the module path. Non-ASCII names are fine; ':' is not. */
+        /**
+         * Appends a directory to the module path. Non-ASCII names are fine; ':' is not. The
+         * directory need not exist yet: it is searched at every import, and the
+         * {@code ImportError} of an import that found nothing names each directory that does
+         * not exist (abi/ABI.md 4.1).
+         */
         public Builder addModulePath(Path dir) {
             Objects.requireNonNull(dir, "dir");
             Path abs = dir.toAbsolutePath().normalize();

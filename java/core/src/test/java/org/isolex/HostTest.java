@@ -66,6 +66,28 @@ class HostTest extends NativeTestBase {
         }
     }
 
+    /**
+     * A module-path directory that does not exist is accepted by the builder (it is searched at
+     * every import, so it may appear later, as a plugin directory does), and the ImportError
+     * says it does not exist instead of only that the module is missing (ABI.md 4.1).
+     */
+    @Test
+    void missingModulePathDirectoryIsNamed() throws IOException {
+        Path dir = Path.of(System.getProperty("isolex.build.dir"), "module-path-made-later");
+        Files.deleteIfExists(dir.resolve("counter.so"));
+        Files.deleteIfExists(dir);
+        Path file = EXTENSIONS.resolve("fact.so");
+        try (Host host = track(Host.builder().modulePath(dir, file).build()); Interpreter interp = host.newInterpreter()) {
+            assertNativeError("ImportError", "no module named 'counter' (searched: " + dir.toAbsolutePath().normalize()
+                    + " (does not exist), " + file.toAbsolutePath().normalize() + " (not a directory))", () -> interp.importModule("counter"));
+            Files.createDirectories(dir);
+            Files.copy(EXTENSIONS.resolve("counter.so"), dir.resolve("counter.so"));
+            try (Handle c = (Handle) interp.importModule("counter").invoke("Counter", 1L)) {
+                assertEquals(2L, c.invoke("increment"));
+            }
+        }
+    }
+
     @Test
     void emptyModulePathFindsNothing() {
         try (Host host = track(Host.builder().build()); Interpreter interp = host.newInterpreter()) {
