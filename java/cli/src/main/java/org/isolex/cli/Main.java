@@ -30,29 +30,47 @@ import org.isolex.bench.Worker;
  * </pre>
  */
 public final class Main {
-    private static final String USAGE = String.join("\n",
-            "usage: isolex <command> [options]",
-            "",
-            "commands:",
-            "  demo      isolated interpreters side by side, then the same CPU-bound work",
-            "            in all of them in parallel and sequentially",
-            "  bench     every benchmark of DESIGN.md's performance budgets, side by side;",
-            "            prints the table and rewrites docs/benchmarks.md's generated part",
-            "            and docs/factorial-scaling.svg (docs/benchmarks.md)",
-            "  version   print the native library's version",
-            "",
+    private static final String DEMO_OPTIONS = String.join("\n",
             "demo options:",
             "  --interpreters N     how many interpreters (default: the number of CPUs, "
                     + Runtime.getRuntime().availableProcessors() + " here)",
             "  --n N                compute len(str(N!)) exactly in each (default 30000)",
-            "  --module-path PATH   ':'-separated directories of extension modules",
-            "                       (default: target/cmake/extensions, set by ./isolex)",
+            "  --module-path PATH   ':'-separated directories of extension modules, each of",
+            "                       which must exist (default: target/cmake/extensions, set",
+            "                       by ./isolex)");
+
+    private static final String USAGE = String.join("\n",
+            "usage: isolex <command> [options]      (isolex <command> --help: its options)",
+            "",
+            "commands:",
+            "  demo      isolated interpreters side by side, then the same CPU-bound work",
+            "            in all of them in parallel and sequentially",
+            "  bench     every benchmark of the performance budgets (docs/design.md), side",
+            "            by side; prints the table and rewrites docs/benchmarks.md's generated",
+            "            part and docs/factorial-scaling.svg (docs/benchmarks.md)",
+            "  version   print the native library's version",
+            "",
+            DEMO_OPTIONS,
             "",
             Suite.USAGE);
 
+    /** What {@code isolex COMMAND --help} prints. */
+    private static String help(String command) {
+        switch (command) {
+            case "demo":
+                return "usage: isolex demo [options]\n\n" + DEMO_OPTIONS;
+            case "bench":
+                return "usage: isolex bench [options]\n\n" + Suite.USAGE;
+            case "version":
+                return "usage: isolex version\n\nprints the native library's version";
+            default:
+                return USAGE;
+        }
+    }
+
     private final PrintStream out;
 
-    private Main(PrintStream out) {
+    Main(PrintStream out) {
         this.out = out;
     }
 
@@ -84,6 +102,13 @@ public final class Main {
         if (args.length == 0) throw new UsageException("no command given");
         String command = args[0];
         List<String> rest = List.of(args).subList(1, args.length);
+        if (!command.equals(Suite.WORKER_COMMAND) && (rest.contains("--help") || rest.contains("-h"))) {
+            if (!List.of("demo", "bench", "version", "help", "-h", "--help").contains(command)) {
+                throw new UsageException("unknown command '" + command + "'");
+            }
+            out.println(help(command));
+            return 0;
+        }
         switch (command) {
             case "demo":
                 return demo(rest);
@@ -133,7 +158,14 @@ public final class Main {
 
         Host.Builder builder = Host.builder();
         for (String dir : modulePath.split(":")) {
-            if (!dir.isEmpty()) builder.addModulePath(Path.of(dir));
+            if (dir.isEmpty()) continue;
+            // A typo here must not surface later as "no module named 'fact'": the native
+            // ImportError would name the missing directory too, but only after the demo began.
+            if (!Files.isDirectory(Path.of(dir))) {
+                throw new UsageException("--module-path: " + dir
+                        + (Files.exists(Path.of(dir)) ? " is not a directory" : " does not exist"));
+            }
+            builder.addModulePath(Path.of(dir));
         }
         out.printf("%s: demo with %d interpreters, module path %s%n%n", Host.version(), interpreters,
                 modulePath);

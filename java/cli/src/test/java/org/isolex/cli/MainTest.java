@@ -1,0 +1,70 @@
+package org.isolex.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line's argument handling: what it refuses and what --help prints. */
+class MainTest {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final Main main = new Main(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+    private String output() {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** --help (or -h) works at the top level and on every subcommand, wherever it stands. */
+    @Test
+    void helpOnEveryCommand() {
+        for (String[] args : new String[][] {{"--help"}, {"-h"}, {"help"}}) {
+            bytes.reset();
+            assertEquals(0, main.run(args));
+            assertTrue(output().startsWith("usage: isolex <command> [options]"), output());
+        }
+        bytes.reset();
+        assertEquals(0, main.run(new String[] {"demo", "--help"}));
+        assertTrue(output().startsWith("usage: isolex demo [options]"), output());
+        assertTrue(output().contains("--module-path PATH"), output());
+        bytes.reset();
+        assertEquals(0, main.run(new String[] {"bench", "--quick", "-h"}));
+        assertTrue(output().startsWith("usage: isolex bench [options]"), output());
+        assertTrue(output().contains("--no-write"), output());
+        bytes.reset();
+        assertEquals(0, main.run(new String[] {"version", "--help"}));
+        assertTrue(output().startsWith("usage: isolex version"), output());
+    }
+
+    @Test
+    void unknownCommandsAndOptionsAreRefused() {
+        assertEquals("unknown command 'frobnicate'", refusal("frobnicate", "--help"));
+        assertEquals("unknown demo option '--frob'", refusal("demo", "--frob"));
+        assertEquals("unknown bench option '--frob'", refusal("bench", "--frob"));
+        assertEquals("no command given", refusal());
+    }
+
+    /** A module-path directory that does not exist is named before any interpreter is made. */
+    @Test
+    void missingModulePathDirectoryIsNamed(@TempDir Path tmp) throws IOException {
+        Path missing = tmp.resolve("nonexistent");
+        assertEquals("--module-path: " + missing + " does not exist",
+                refusal("demo", "--module-path", tmp + ":" + missing));
+        Path file = Files.writeString(tmp.resolve("a-file"), "");
+        assertEquals("--module-path: " + file + " is not a directory",
+                refusal("demo", "--interpreters", "1", "--module-path", file.toString()));
+        assertEquals("", output());
+    }
+
+    private String refusal(String... args) {
+        return assertThrows(Main.UsageException.class, () -> main.run(args)).getMessage();
+    }
+}
