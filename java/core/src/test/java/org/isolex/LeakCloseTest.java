@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,11 @@ class LeakCloseTest extends NativeTestBase {
         Host host = track(Host.builder().modulePath(TEST_EXT).leakPolicy(LeakPolicy.LOG).build());
         Interpreter interp = host.newInterpreter();
         interp.importModule("leaky").invoke("leak_block", 1);
-        interp.close();
+        try (CapturedWarnings warnings = new CapturedWarnings()) {
+            interp.close();
+            assertEquals(List.of("interpreter " + interp.id() + " leaked native memory (freed at close):\n"
+                    + interp.lastLeakReport().orElseThrow()), warnings.texts());
+        }
         LeakReport r = interp.lastLeakReport().orElseThrow();
         assertEquals(1, r.blocks());
         assertEquals(1, r.rawBlocks());

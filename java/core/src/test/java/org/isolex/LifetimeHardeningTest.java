@@ -9,17 +9,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,33 +27,21 @@ import org.junit.jupiter.api.Test;
 class LifetimeHardeningTest extends NativeTestBase {
     static final int DROPPED = 100;
 
-    /** WARNING records of the "org.isolex" logger (System.Logger goes to java.util.logging here). */
-    private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            if (r.getLevel().intValue() >= Level.WARNING.intValue()) warnings.add(r);
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    /** The warnings dropped interpreters log, asserted here instead of printed (CapturedWarnings). */
+    private CapturedWarnings warnings;
 
     @BeforeEach
     void captureWarnings() {
-        Logger.getLogger("org.isolex").addHandler(capture);
+        warnings = new CapturedWarnings();
     }
 
     @AfterEach
     void stopCapturing() {
-        Logger.getLogger("org.isolex").removeHandler(capture);
+        warnings.close();
     }
 
     private List<String> warningTexts() {
-        return warnings.stream().map(LogRecord::getMessage).collect(Collectors.toList());
+        return warnings.texts();
     }
 
     /** Collects garbage until no interpreter is left in the process (bounded). */
