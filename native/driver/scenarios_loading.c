@@ -275,12 +275,14 @@ static void import_counter(IxInterp *interp, const char *expected_error)
  * nothing uses the library it replaced. */
 void ixd_replaced_library(int argc, char **argv)
 {
-    char dir[] = "/tmp/ixdriver-replaced-XXXXXX", so[4096], next[4096], src[4096], text[16384];
+    char dir[2048], so[4096], next[4096], src[4096], text[16384];
     IxInterp *a, *b, *c;
     struct stat old_st, new_st;
     struct timespec later[2] = { { 0, UTIME_OMIT }, { 0, 0 } };
     IXD_NO_ARGS;
 
+    /* in the build tree, beside test-ext-damaged/: removed at the end */
+    CHECK((size_t)snprintf(dir, sizeof dir, "%s-replaced-XXXXXX", ixd_opt.test_ext_dir) < sizeof dir);
     CHECK(mkdtemp(dir) != NULL);
     snprintf(so, sizeof so, "%s/counter.so", dir);
     snprintf(next, sizeof next, "%s/counter.so.next", dir);

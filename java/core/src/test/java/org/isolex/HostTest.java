@@ -26,7 +26,7 @@ class HostTest extends NativeTestBase {
         }
         assertThrows(IllegalArgumentException.class, () -> Host.builder().memoryLimit(-1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Host.builder().addModulePath(Path.of("/tmp/a:b")));
+                () -> Host.builder().addModulePath(Path.of("modules", "a:b")));
         assertTrue(e.getMessage().contains("contains ':'"), e.getMessage());
     }
 

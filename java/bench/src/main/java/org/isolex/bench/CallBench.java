@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Java to a trivial native function (DESIGN.md budget: an isolex call at most 1.5 times a
- * raw JavaCPP JNI call to an equivalent C function), and the layers in between.
+ * Java to a trivial native function against a raw JavaCPP JNI call to an equivalent C
+ * function (the call budgets of docs/design.md are ratios to it), and the layers in between.
  *
  * <p>The pair the budget compares:
  * <ul>

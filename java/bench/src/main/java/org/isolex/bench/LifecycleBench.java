@@ -177,7 +177,7 @@ final class LifecycleBench {
                 cSteps("steady")));
         rows.add(row("C driver, cold", s.c("lifecycle.cold.median_us"), s.c("lifecycle.cold.p99_us"), cSteps("cold")));
         md.table(List.of("", "median", "p99", "median of each step (µs)"), rows);
-        md.para(Md.f("CPython 3.11 on this machine (DESIGN.md): subinterpreter create + destroy ≈ 43 ms, "
+        md.para(Md.f("CPython 3.11 on this machine (docs/design.md): subinterpreter create + destroy ≈ 43 ms, "
                 + "%,.0f× the Java steady median.", 43_000 / steady.median));
 
         s.budget("create + import + call + close, Java, steady (median)",

@@ -7,8 +7,8 @@ import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
- * The baseline of the call-cost budget (DESIGN.md, "Performance budgets": a trivial
- * extension call costs at most 1.5 times "a raw JavaCPP JNI call to an equivalent C
+ * The baseline of the call-cost budgets (docs/design.md, "Performance budgets": a trivial
+ * extension call is measured as a multiple of "a raw JavaCPP JNI call to an equivalent C
  * function"). The C functions are in {@code src/main/native/ix_bench.h}; JavaCPP's build
  * goal compiles this class's JNI library in the bench module (java/bench/pom.xml) with the
  * same flags as the core's bridge, so both are JavaCPP-generated JNI entry points compiled

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
- * {@code isolex bench}: every benchmark of DESIGN.md's "Performance budgets", side by side in
+ * {@code isolex bench}: every benchmark of docs/design.md's "Performance budgets", side by side in
  * one run, reported as medians and ratios next to each budget (docs/benchmarks.md).
  *
  * <pre>
@@ -254,8 +255,8 @@ public final class Suite {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors())));
         run.add(List.of("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (" + System.getProperty("java.home") + ")"));
-        run.add(List.of("JVM flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())
-                .replace("|", "/")));
+        run.add(List.of("JVM flags", withoutRoot(String.join(" ", ManagementFactory.getRuntimeMXBean()
+                .getInputArguments())).replace("|", "/")));
         run.add(List.of("sections", String.join(", ", sections) + Md.f(" (%.1f minutes)", minutes)
                 + (quick ? "; --quick" : "")));
         List<String> p = new ArrayList<>();
@@ -263,11 +264,22 @@ public final class Suite {
         run.add(List.of("parameters", String.join(" ", p)));
         md.table(List.of("", ""), run);
         for (String n : notes) md.para("**Note:** " + n);
-        md.heading("Budgets (DESIGN.md, \"Performance budgets\")");
+        md.heading("Budgets (as first planned; docs/design.md, \"Performance budgets\", has the current ones)");
         md.table(List.of("budget", "measured", "target", ""), budgets);
         md.raw(body.toString());
         md.raw(END).raw("\n");
         return md.toString();
+    }
+
+    /**
+     * {@code text} with the checkout root written as {@code .}: the report is committed, and
+     * the directory a run happened in is a machine's, not the project's.
+     */
+    static String withoutRoot(String text) {
+        String root = BenchEnv.root().toString();
+        if (root.equals("/")) return text;
+        // the root itself, or followed by '/': not a longer name that begins like it
+        return text.replaceAll(Pattern.quote(root) + "(?![^/\\s\"'])", ".");
     }
 
     private void writeFiles(String report) {
