@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The seed's proof of concept, as a log line: CPU-bound work in two interpreters runs in
  * parallel, two threads in one interpreter take turns. Times are printed, never asserted
- * (DESIGN.md: benchmarks are not timed tests; the JMH benchmarks measure properly); only the
+ * (docs/design.md: benchmarks are not timed tests; the JMH benchmarks measure properly); only the
  * results are checked.
  */
 class ParallelTimingTest extends NativeTestBase {
