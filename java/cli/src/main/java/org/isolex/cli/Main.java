@@ -27,6 +27,7 @@ import org.isolex.bench.Worker;
  * isolex demo [--interpreters N] [--n FACTORIAL_N] [--module-path DIR[:DIR...]]
  * isolex bench [--only SECTIONS] [--quick] [--no-write] [-Dbench.KEY=VALUE ...]
  * isolex version
+ * isolex [COMMAND] --help
  * </pre>
  */
 public final class Main {
