@@ -82,7 +82,7 @@ public final class Main {
         } catch (UsageException e) {
             System.err.println("isolex: " + e.getMessage());
             System.err.println();
-            System.err.println(USAGE);
+            System.err.println(help(e.command));
             rc = 2;
         } catch (IsolexException e) {
             System.err.println("isolex: " + e.getMessage());
@@ -93,9 +93,16 @@ public final class Main {
 
     static final class UsageException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** The command whose help goes with the message ("" for the whole usage). */
+        final String command;
 
         UsageException(String message) {
+            this(message, "");
+        }
+
+        UsageException(String message, String command) {
             super(message);
+            this.command = command;
         }
     }
 
@@ -117,7 +124,7 @@ public final class Main {
                 try {
                     return Suite.run(rest, out, Main.class.getName());
                 } catch (IllegalArgumentException e) {
-                    throw new UsageException(e.getMessage());
+                    throw new UsageException(e.getMessage(), "bench");
                 }
             case Suite.WORKER_COMMAND: // one process of the factorial benchmark (Suite starts it)
                 return Worker.run(rest, out);
@@ -153,7 +160,7 @@ public final class Main {
                     modulePath = value(args, ++i, a);
                     break;
                 default:
-                    throw new UsageException("unknown demo option '" + a + "'");
+                    throw new UsageException("unknown demo option '" + a + "'", "demo");
             }
         }
 
@@ -164,7 +171,7 @@ public final class Main {
             // ImportError would name the missing directory too, but only after the demo began.
             if (!Files.isDirectory(Path.of(dir))) {
                 throw new UsageException("--module-path: " + dir
-                        + (Files.exists(Path.of(dir)) ? " is not a directory" : " does not exist"));
+                        + (Files.exists(Path.of(dir)) ? " is not a directory" : " does not exist"), "demo");
             }
             builder.addModulePath(Path.of(dir));
         }
@@ -293,7 +300,7 @@ public final class Main {
     }
 
     private static String value(List<String> args, int i, String option) {
-        if (i >= args.size()) throw new UsageException(option + " needs a value");
+        if (i >= args.size()) throw new UsageException(option + " needs a value", "demo");
         return args.get(i);
     }
 
@@ -304,7 +311,7 @@ public final class Main {
         } catch (NumberFormatException e) {
             // fall through
         }
-        throw new UsageException(option + " needs a positive integer, got '" + v + "'");
+        throw new UsageException(option + " needs a positive integer, got '" + v + "'", "demo");
     }
 
     static {

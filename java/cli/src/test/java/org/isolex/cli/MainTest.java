@@ -44,20 +44,25 @@ class MainTest {
         assertTrue(output().startsWith("usage: isolex version"), output());
     }
 
+    /** Refused with the message, and with the help of the command it concerns. */
     @Test
     void unknownCommandsAndOptionsAreRefused() {
         assertEquals("unknown command 'frobnicate'", refusal("frobnicate", "--help"));
         assertEquals("unknown demo option '--frob'", refusal("demo", "--frob"));
+        assertEquals("demo", thrown("demo", "--n", "0").command);
         assertEquals("unknown bench option '--frob'", refusal("bench", "--frob"));
+        assertEquals("bench", thrown("bench", "--frob").command);
         assertEquals("no command given", refusal());
+        assertEquals("", thrown().command);
     }
 
     /** A module-path directory that does not exist is named before any interpreter is made. */
     @Test
     void missingModulePathDirectoryIsNamed(@TempDir Path tmp) throws IOException {
         Path missing = tmp.resolve("nonexistent");
-        assertEquals("--module-path: " + missing + " does not exist",
-                refusal("demo", "--module-path", tmp + ":" + missing));
+        Main.UsageException e = thrown("demo", "--module-path", tmp + ":" + missing);
+        assertEquals("--module-path: " + missing + " does not exist", e.getMessage());
+        assertEquals("demo", e.command);
         Path file = Files.writeString(tmp.resolve("a-file"), "");
         assertEquals("--module-path: " + file + " is not a directory",
                 refusal("demo", "--interpreters", "1", "--module-path", file.toString()));
@@ -65,6 +70,10 @@ class MainTest {
     }
 
     private String refusal(String... args) {
-        return assertThrows(Main.UsageException.class, () -> main.run(args)).getMessage();
+        return thrown(args).getMessage();
+    }
+
+    private Main.UsageException thrown(String... args) {
+        return assertThrows(Main.UsageException.class, () -> main.run(args));
     }
 }
