@@ -5,14 +5,14 @@ package org.isolex;
  * whose attributes are the module's functions, types and constants.
  *
  * <pre>{@code
- * Module counter = interp.importModule("counter");
+ * ExtensionModule counter = interp.importModule("counter");
  * long made = (Long) counter.invoke("created");
  * }</pre>
  */
-public final class Module extends Handle {
+public final class ExtensionModule extends Handle {
     private final String name;
 
-    Module(Interpreter interp, long id, String typeName, String name) {
+    ExtensionModule(Interpreter interp, long id, String typeName, String name) {
         super(interp, id, typeName);
         this.name = name;
     }
@@ -29,6 +29,7 @@ public final class Module extends Handle {
 
     @Override
     public String toString() {
-        return "Module[" + name + " in interpreter " + interpreter().id() + (isClosed() ? ", closed" : "") + "]";
+        return "ExtensionModule[" + name + " in interpreter " + interpreter().id()
+                + (isClosed() ? ", closed" : "") + "]";
     }
 }
