@@ -467,11 +467,7 @@ class QueueTest extends NativeTestBase {
 
     /** Bounded wait for the Cleaner (the safety net): GC until no shared byte is left. */
     static void awaitNoSharedBytes() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Host.sharedBytes() != 0 && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(20);
-        }
+        Gc.until(() -> Host.sharedBytes() == 0, 10);
         assertEquals(0, Host.sharedBytes(), "shared bytes after garbage collection");
     }
 }
