@@ -2,7 +2,8 @@ package org.isolex;
 
 /**
  * A module instance, as {@link Interpreter#importModule(String)} returns it: a {@link Handle}
- * whose attributes are the module's functions, types and constants.
+ * whose attributes are the module's functions, types and constants. (Not named {@code Module}:
+ * with {@code import org.isolex.*;} that name would be ambiguous with {@code java.lang.Module}.)
  *
  * <pre>{@code
  * ExtensionModule counter = interp.importModule("counter");

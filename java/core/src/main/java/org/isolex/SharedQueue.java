@@ -15,7 +15,8 @@ import org.isolex.internal.Wire;
  * can be held by Java and by any number of interpreters at once (each holding its own
  * reference), and lives until the last holder lets go. Make one with {@link Host#newQueue()};
  * pass it to an interpreter as an argument of a call ({@link Handle#invoke}); a queue in a
- * result or in a queue item comes back as a new {@code SharedQueue} object.
+ * result or in a queue item comes back as a new {@code SharedQueue} object. (Not named
+ * {@code Queue}: beside {@code import java.util.*;} that name would be ambiguous.)
  *
  * <h2>What crosses</h2>
  * Values cross <em>by copy</em>, and only shareable ones:
