@@ -1,7 +1,7 @@
 package org.isolex;
 
 /**
- * A {@link Host}, {@link Interpreter}, {@link Handle} or {@link Module} was used after it was
+ * A {@link Host}, {@link Interpreter}, {@link Handle} or {@link ExtensionModule} was used after it was
  * closed (a handle is also closed when its interpreter is). Never a crash: nothing native is
  * touched. Get a new object instead (e.g. {@link Host#newInterpreter()},
  * {@link Interpreter#importModule(String)}).

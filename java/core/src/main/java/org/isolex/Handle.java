@@ -21,12 +21,12 @@ import org.isolex.internal.Wire;
  * {@link Boolean} bool, {@link Long}/{@link Integer}/{@link Short}/{@link Byte} int,
  * {@link Double}/{@link Float} float, {@link String} str, {@code byte[]} bytes, {@link List}
  * list, {@code Object[]} tuple, {@link java.util.Map} dict, {@code Handle} the object itself
- * (only a handle of the same interpreter: objects never cross interpreters), {@link Queue}
+ * (only a handle of the same interpreter: objects never cross interpreters), {@link SharedQueue}
  * and {@link SharedBuffer} the interpreter's own object standing for the same queue or bytes
  * (it takes its own reference; abi/ABI.md 11). Native to Java:
  * int {@link Long}, float {@link Double}, str {@link String}, bytes {@code byte[]}, tuple and
  * list an unmodifiable {@link List}, dict an unmodifiable insertion-ordered
- * {@link java.util.Map}, queue and buffer a new {@link Queue} or {@link SharedBuffer}, anything
+ * {@link java.util.Map}, queue and buffer a new {@link SharedQueue} or {@link SharedBuffer}, anything
  * else a new {@code Handle} (the caller owns both kinds: close them).
  * An exception raised natively is thrown as a {@link NativeError}.
  *

@@ -20,7 +20,7 @@ import org.isolex.internal.NativeBridge;
  * <pre>{@code
  * try (Host host = Host.builder().modulePath(Path.of("target/cmake/extensions")).build();
  *      Interpreter interp = host.newInterpreter()) {
- *     Module fact = interp.importModule("fact");
+ *     ExtensionModule fact = interp.importModule("fact");
  *     System.out.println(fact.invoke("factorial_digits", 1000));
  * }
  * }</pre>
@@ -30,7 +30,7 @@ import org.isolex.internal.NativeBridge;
  *
  * <h2>Dropped without closing</h2>
  * A host owns no native memory of its own: only its interpreters do, and each interpreter has
- * a garbage-collection safety net (a {@link java.lang.ref.Cleaner}, like {@link Queue} and
+ * a garbage-collection safety net (a {@link java.lang.ref.Cleaner}, like {@link SharedQueue} and
  * {@link SharedBuffer}). An interpreter counts as <em>dropped</em> once the program holds
  * neither it nor any of its handles or modules, whether its host is still in use or was
  * dropped too: the host holds its interpreters' native state (so {@link #close()} reaches
@@ -309,7 +309,7 @@ public final class Host implements AutoCloseable {
      * @throws LeakException            if one leaked and the policy is {@link LeakPolicy#THROW}
      */
     public void closeWithin(Duration timeout) throws InterruptedException {
-        closeAll(Queue.nanos(timeout));
+        closeAll(SharedQueue.nanos(timeout));
     }
 
     /** Closes every open interpreter, in at most {@code timeoutNanos} (negative: no limit). */
@@ -338,28 +338,28 @@ public final class Host implements AutoCloseable {
     // ------------------------------------------------------------------ queues and shared buffers
 
     /**
-     * A new unbounded {@link Queue} for values crossing between interpreters and Java
+     * A new unbounded {@link SharedQueue} for values crossing between interpreters and Java
      * (abi/ABI.md 11). Queues are process-level: they belong to no host and no interpreter,
      * so this is static, and closing a host or an interpreter does not close them. Close it.
      */
-    public static Queue newQueue() {
+    public static SharedQueue newQueue() {
         NativeBridge.load();
-        return Queue.create(0);
+        return SharedQueue.create(0);
     }
 
     /**
-     * A new {@link Queue} holding at most {@code capacity} items: {@link Queue#put} waits and
-     * {@link Queue#offer} fails while it is full.
+     * A new {@link SharedQueue} holding at most {@code capacity} items: {@link SharedQueue#put} waits and
+     * {@link SharedQueue#offer} fails while it is full.
      *
      * @throws IllegalArgumentException if {@code capacity < 1} (use {@link #newQueue()} for unbounded)
      */
-    public static Queue newQueue(int capacity) {
+    public static SharedQueue newQueue(int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("queue capacity must be >= 1 (newQueue() makes an unbounded one): "
                     + capacity);
         }
         NativeBridge.load();
-        return Queue.create(capacity);
+        return SharedQueue.create(capacity);
     }
 
     /**

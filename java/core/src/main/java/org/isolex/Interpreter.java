@@ -16,7 +16,7 @@ import org.isolex.internal.Wire;
  *
  * <pre>{@code
  * try (Interpreter interp = host.newInterpreter()) {
- *     Module counter = interp.importModule("counter");
+ *     ExtensionModule counter = interp.importModule("counter");
  *     Handle c = (Handle) counter.invoke("Counter");
  *     c.invoke("increment");
  * }   // frees the module, its types and objects; live bytes back to 0
@@ -135,7 +135,7 @@ public final class Interpreter implements AutoCloseable {
             return new Handle(Interpreter.this, handleId, typeName);
         }
 
-        /** A Queue or SharedBuffer argument: lent (pinned) for the call (ABI.md 11). */
+        /** A SharedQueue or SharedBuffer argument: lent (pinned) for the call (ABI.md 11). */
         @Override
         public boolean writeShared(Wire wire, Object value) {
             return SharedRef.write(wire, value);
@@ -189,7 +189,7 @@ public final class Interpreter implements AutoCloseable {
     /**
      * Imports a module: finds {@code name.so} on the host's module path, loads it (once per
      * process) and creates this interpreter's instance of it, or returns the instance already
-     * imported here (exec does not run again; the new {@link Module} handle names the same
+     * imported here (exec does not run again; the new {@link ExtensionModule} handle names the same
      * object).
      *
      * @throws NativeImportError if the module cannot be found or loaded (the message says why)
@@ -198,14 +198,14 @@ public final class Interpreter implements AutoCloseable {
      * @throws IllegalArgumentException if the name contains a NUL character
      *         ({@code module name contains a NUL character (at index 7): "counter\0evil"})
      */
-    public Module importModule(String name) {
+    public ExtensionModule importModule(String name) {
         Names.check("module name", Objects.requireNonNull(name, "name"));
         enter();
         try (Wire w = Wire.take()) {
             w.str(name);
             drainPendingReleases();
             int status = NativeBridge.importModule(ptr, w);
-            return (Module) finish(status, w, name);
+            return (ExtensionModule) finish(status, w, name);
         } finally {
             exit();
         }
@@ -324,7 +324,7 @@ public final class Interpreter implements AutoCloseable {
      * @throws LeakException            if something leaked and the policy is {@link LeakPolicy#THROW}
      */
     public void closeWithin(Duration timeout) throws InterruptedException {
-        state.close(Queue.nanos(timeout));
+        state.close(SharedQueue.nanos(timeout));
     }
 
     @Override
@@ -391,7 +391,7 @@ public final class Interpreter implements AutoCloseable {
      * Turns a status and the buffer into a result: OK decodes the value, ERROR throws the
      * decoded exception, TOO_BIG grows the buffer and expands the handle it names, then
      * releases that handle (isolex_host.h). For an import ({@code moduleName} not null) a
-     * handle result becomes a {@link Module}.
+     * handle result becomes an {@link ExtensionModule}.
      */
     private Object finish(int status, Wire w, String moduleName) {
         for (int round = 0; ; round++) {
@@ -404,7 +404,7 @@ public final class Interpreter implements AutoCloseable {
                                     + moduleName + "'");
                         }
                         long h = w.readRawInt64();
-                        return new Module(this, h, w.readStr(), moduleName);
+                        return new ExtensionModule(this, h, w.readStr(), moduleName);
                     }
                     return w.readValue(hooks);
                 case NativeBridge.ERROR:

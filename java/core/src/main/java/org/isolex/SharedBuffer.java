@@ -13,7 +13,7 @@ import org.isolex.internal.Wire;
  * {@code buffer} object inside an interpreter, a queue item) has its own reference, counted
  * atomically, and the bytes are freed when the last holder lets go. Make one with
  * {@link Host#newBuffer(int)}; pass it to an interpreter as a call argument or put it into a
- * {@link Queue}; a buffer in a call result or a queue item comes back as a new
+ * {@link SharedQueue}; a buffer in a call result or a queue item comes back as a new
  * {@code SharedBuffer} object (same bytes, same {@link #address()}).
  *
  * <p>{@link #byteBuffer()} gives direct access to the bytes from Java. Nothing synchronizes

@@ -8,7 +8,7 @@ import org.isolex.internal.NativeBridge;
 import org.isolex.internal.Wire;
 
 /**
- * The one native reference a {@link Queue} or {@link SharedBuffer} owns, and the pins that
+ * The one native reference a {@link SharedQueue} or {@link SharedBuffer} owns, and the pins that
  * keep it alive while native code reads its pointer.
  *
  * <p>A pin is taken by every put and take, a value being lent to a native call, a live
@@ -112,13 +112,13 @@ final class SharedRef implements Runnable {
     // ------------------------------------------------------------------ the wire
 
     /**
-     * Writes a {@link Queue} or {@link SharedBuffer} as BUFFER/QUEUE, pinned until the wire's
+     * Writes a {@link SharedQueue} or {@link SharedBuffer} as BUFFER/QUEUE, pinned until the wire's
      * loans end (after the native call): the request lends the Java reference, and native code
      * takes its own. False for any other value.
      */
     static boolean write(Wire wire, Object value) {
         SharedRef ref;
-        if (value instanceof Queue) ref = ((Queue) value).ref;
+        if (value instanceof SharedQueue) ref = ((SharedQueue) value).ref;
         else if (value instanceof SharedBuffer) ref = ((SharedBuffer) value).ref;
         else return false;
         ref.pinOrThrow();
@@ -129,7 +129,7 @@ final class SharedRef implements Runnable {
 
     /** The Java object for a BUFFER/QUEUE a reply handed over: it owns that reference. */
     static Object wrap(int tag, long pointer) {
-        return tag == Wire.BUFFER ? new SharedBuffer(pointer) : new Queue(pointer);
+        return tag == Wire.BUFFER ? new SharedBuffer(pointer) : new SharedQueue(pointer);
     }
 
     /** Hooks for queue items: shared buffers and queues both ways, nothing else special. */

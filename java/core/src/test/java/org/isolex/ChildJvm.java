@@ -18,7 +18,8 @@ import org.bytedeco.javacpp.Loader;
  * A child JVM running one {@code main} of the test classes with isolex on its class path: for
  * what must not happen in the test JVM itself — a leak LeakSanitizer reports at exit
  * ({@link LsanCatchesRawLeakTest}), or a crash that would take the whole run down before a
- * fix ({@link DeepGraphTest}, {@link HostileLoadingTest}, {@link DebugHardeningTest}).
+ * fix ({@link DeepGraphTest}, {@link HostileLoadingTest}, {@link DebugHardeningTest}), or a
+ * program of the docs, run as a user would run it ({@link DocExamplesTest}).
  */
 final class ChildJvm {
     /** How a child ended; {@link #describe()} is everything, for assertion messages. */
@@ -31,7 +32,8 @@ final class ChildJvm {
 
     private ChildJvm() {}
 
-    private static String location(Class<?> c) throws URISyntaxException {
+    /** The class path entry (directory or jar) {@code c} was loaded from. */
+    static String location(Class<?> c) throws URISyntaxException {
         return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     }
 
@@ -59,8 +61,15 @@ final class ChildJvm {
     /** Runs the command with {@code env} added, waiting at most {@code timeoutSeconds}. */
     static Result run(List<String> command, Map<String, String> env, long timeoutSeconds)
             throws IOException, InterruptedException {
+        return run(command, env, timeoutSeconds, null);
+    }
+
+    /** The same, in {@code directory} (null: this JVM's working directory). */
+    static Result run(List<String> command, Map<String, String> env, long timeoutSeconds, Path directory)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
+        if (directory != null) pb.directory(directory.toFile());
         Path out = Files.createTempFile("isolex-child", ".out");
         Path err = Files.createTempFile("isolex-child", ".err");
         try {

@@ -27,7 +27,7 @@ class ConcurrencyTest extends NativeTestBase {
                 List<Future<Long>> results = new ArrayList<>();
                 for (Interpreter interp : interps) {
                     results.add(pool.submit(() -> {
-                        Module counter = interp.importModule("counter");
+                        ExtensionModule counter = interp.importModule("counter");
                         long last = 0;
                         try (Handle c = (Handle) counter.invoke("Counter")) {
                             for (int k = 0; k < 2000; k++) last = (Long) c.invoke("increment");
@@ -47,7 +47,7 @@ class ConcurrencyTest extends NativeTestBase {
     @Test
     void threadsSharingOneInterpreterTakeTurns() throws Exception {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             Handle c = (Handle) counter.invoke("Counter");
             ExecutorService pool = Executors.newFixedThreadPool(4);
             try {
@@ -70,7 +70,7 @@ class ConcurrencyTest extends NativeTestBase {
     void closeWaitsForCallsInFlight() throws Exception {
         try (Host host = newHost()) {
             Interpreter interp = host.newInterpreter();
-            Module fact = interp.importModule("fact");
+            ExtensionModule fact = interp.importModule("fact");
             CountDownLatch started = new CountDownLatch(1);
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {

@@ -18,7 +18,7 @@ class CyclesTest extends NativeTestBase {
     @Test
     void collectFreesUnreachableCyclesAndReturnsTheirCount() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module cycles = interp.importModule("cycles");
+            ExtensionModule cycles = interp.importModule("cycles");
             assertEquals(0, interp.collectCycles(), "nothing to collect after the import");
             long before = interp.liveBytes();
 
@@ -35,7 +35,7 @@ class CyclesTest extends NativeTestBase {
     @Test
     void aCycleHeldByAHandleSurvivesUntilTheHandleCloses() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module cycles = interp.importModule("cycles");
+            ExtensionModule cycles = interp.importModule("cycles");
             long before = interp.liveBytes();
             Handle node = (Handle) cycles.invoke("make_kept");
             assertEquals("cycles.Node", node.typeName());
@@ -57,7 +57,7 @@ class CyclesTest extends NativeTestBase {
     void aLongLivedInterpreterMakingCyclesDoesNotGrowWithoutBound() {
         final long bound = 2L << 20;
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module cycles = interp.importModule("cycles");
+            ExtensionModule cycles = interp.importModule("cycles");
             long base = interp.liveBytes();
             long max = 0;
             for (int i = 0; i < 200; i++) {
@@ -88,7 +88,7 @@ class CyclesTest extends NativeTestBase {
     void aCycleTheCollectorCannotSeeIsReportedAtCloseAndFreed() {
         Host host = newHost();
         Interpreter interp = host.newInterpreter();
-        Module cycles = interp.importModule("cycles");
+        ExtensionModule cycles = interp.importModule("cycles");
         cycles.invoke("make_opaque");
         assertEquals(0, interp.collectCycles(), "cycles.Opaque has no traverse: invisible to the collector");
 

@@ -38,7 +38,7 @@ public final class DebugBugChild {
 
     private static void oneBug(Host host, String bug) throws Exception {
         try (Interpreter interp = host.newInterpreter()) {
-            Module buggy = interp.importModule("buggy");
+            ExtensionModule buggy = interp.importModule("buggy");
             long before = warmUp(interp);
             Object[] args = TAKE_A_LIST.contains(bug) ? new Object[] {List.of(1L, 2L)} : new Object[0];
             call(bug, () -> buggy.invoke(bug, args));
@@ -53,7 +53,7 @@ public final class DebugBugChild {
      */
     private static void closedInterpreter(Host host) throws Exception {
         try (Interpreter b = host.newInterpreter()) {
-            Module buggy = b.importModule("buggy");
+            ExtensionModule buggy = b.importModule("buggy");
             long before = warmUp(b);
             long a = keepAndClose(host);
             System.out.println("interpreters: closed " + a + ", " + b.id());

@@ -62,7 +62,7 @@ class DebugModeTest extends NativeTestBase {
      */
     private static List<Object> functionalChecks(Interpreter interp) {
         List<Object> t = new ArrayList<>();
-        Module counter = interp.importModule("counter");
+        ExtensionModule counter = interp.importModule("counter");
         try (Handle c = (Handle) counter.invoke("Counter", 10L, 5L)) {
             assertEquals(15L, c.invoke("increment"));
             assertEquals(22L, c.invoke("add", 7L));
@@ -86,14 +86,14 @@ class DebugModeTest extends NativeTestBase {
         t.add(stepZero.getMessage());
         t.add(assertThrows(NativeError.class, () -> counter.invoke("value_of", "not a counter")).getMessage());
 
-        Module fact = interp.importModule("fact");
+        ExtensionModule fact = interp.importModule("fact");
         assertEquals(2568L, fact.invoke("factorial_digits", 1000L));
         t.add(fact.invoke("factorial", 30L));
         t.add(fact.invoke("digits", 100000L));
         t.add(fact.invoke("factorial_digits", 3000L));
         t.add(assertThrows(NativeError.class, () -> fact.invoke("factorial", -1L)).getMessage());
 
-        Module probe = interp.importModule("probe");
+        ExtensionModule probe = interp.importModule("probe");
         Map<Object, Object> dict = new LinkedHashMap<>();
         dict.put("z", 1L);
         dict.put(3L, Arrays.asList(true, null, 2.5, "ünï", new byte[] {1, 2}));
@@ -166,7 +166,7 @@ class DebugModeTest extends NativeTestBase {
     // ------------------------------------------------------------------ violations (ABI.md 10.2)
 
     /** A violation raised where it happened: the exact SystemError, the same line logged. */
-    private static void assertRaisedAndLogged(String line, Module module, String function, Object... args) {
+    private static void assertRaisedAndLogged(String line, ExtensionModule module, String function, Object... args) {
         NativeError e = assertThrows(NativeError.class, () -> module.invoke(function, args));
         assertTrue(e instanceof NativeSystemError, () -> "expected a SystemError, got " + e.getMessage());
         assertEquals(line, e.nativeMessage());
@@ -176,7 +176,7 @@ class DebugModeTest extends NativeTestBase {
 
     /** After a violation the interpreter still works and holds what it held before. */
     private static void assertStillUsable(Interpreter interp, long bytesBefore) {
-        Module probe = interp.importModule("probe");
+        ExtensionModule probe = interp.importModule("probe");
         assertEquals(List.of(1L, "two", 3.0), probe.invoke("echo", List.of(1L, "two", 3.0)));
         try (Handle c = (Handle) interp.importModule("counter").invoke("Counter", 1L)) {
             assertEquals(2L, c.invoke("increment"));
@@ -197,7 +197,7 @@ class DebugModeTest extends NativeTestBase {
     void refcountUnderflow() {
         Host host = debugHost();
         try (Interpreter interp = host.newInterpreter()) {
-            Module buggy = interp.importModule("buggy");
+            ExtensionModule buggy = interp.importModule("buggy");
             long before = warmUp(interp);
             assertRaisedAndLogged("isolex debug: Ix_Decref: refcount underflow on a list object allocated at"
                     + " buggy.so!buggy_decref_twice", buggy, "decref_twice");
@@ -210,7 +210,7 @@ class DebugModeTest extends NativeTestBase {
     void doubleFree() {
         Host host = debugHost();
         try (Interpreter interp = host.newInterpreter()) {
-            Module buggy = interp.importModule("buggy");
+            ExtensionModule buggy = interp.importModule("buggy");
             long before = warmUp(interp);
             assertRaisedAndLogged("isolex debug: IxMem_Free: double free of a block of 16 bytes allocated at"
                     + " buggy.so!buggy_mem_double_free", buggy, "mem_double_free");
@@ -223,7 +223,7 @@ class DebugModeTest extends NativeTestBase {
     void writePastTheEnd() {
         Host host = debugHost();
         try (Interpreter interp = host.newInterpreter()) {
-            Module buggy = interp.importModule("buggy");
+            ExtensionModule buggy = interp.importModule("buggy");
             long before = warmUp(interp);
             assertRaisedAndLogged("isolex debug: IxMem_Free: write past the end of a block of 16 bytes allocated at"
                     + " buggy.so!buggy_write_past_end", buggy, "write_past_end");
@@ -238,8 +238,8 @@ class DebugModeTest extends NativeTestBase {
         // the object lives in a release interpreter; the debug table of the interpreter
         // that uses it is what notices
         try (Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter(true)) {
-            Module buggyA = a.importModule("buggy");
-            Module buggyB = b.importModule("buggy");
+            ExtensionModule buggyA = a.importModule("buggy");
+            ExtensionModule buggyB = b.importModule("buggy");
             long before = warmUp(b);
             buggyA.invoke("keep_global", List.of(1L, 2L));   // a list of interpreter a, in a C global
             assertEquals("[1, 2]", buggyA.invoke("use_global"), "in its own interpreter the global works");
@@ -263,7 +263,7 @@ class DebugModeTest extends NativeTestBase {
     void contextUsedAfterItsCallReturned() {
         Host host = debugHost();
         try (Interpreter interp = host.newInterpreter()) {
-            Module buggy = interp.importModule("buggy");
+            ExtensionModule buggy = interp.importModule("buggy");
             long before = warmUp(interp);
             buggy.invoke("stash_context");
             // logged only: IxList_New on the dead context returns NULL and does nothing else,
@@ -326,7 +326,7 @@ class DebugModeTest extends NativeTestBase {
             Map<String, double[]> rows = new LinkedHashMap<>();
             // ~6 API calls per object inside one native call: the checking table's cost
             rows.put("cycles.make_cycle(1000), per object", bestNanosPerOp(r, d, 2000, interp -> {
-                Module cycles = interp.importModule("cycles");
+                ExtensionModule cycles = interp.importModule("cycles");
                 return () -> { cycles.invoke("make_cycle", 1000L); return interp.collectCycles(); };
             }));
             // one Java call per operation: mostly the JNI crossing and the value API
@@ -336,12 +336,12 @@ class DebugModeTest extends NativeTestBase {
             }));
             // 2000 ints made and read back by the host
             rows.put("probe.echo(2000 ints), per int", bestNanosPerOp(r, d, 2000, interp -> {
-                Module probe = interp.importModule("probe");
+                ExtensionModule probe = interp.importModule("probe");
                 return () -> ((List<?>) probe.invoke("echo", ints)).size();
             }));
             // pure C arithmetic with few API calls
             rows.put("fact.factorial_digits(5000), per call", bestNanosPerOp(r, d, 1, interp -> {
-                Module fact = interp.importModule("fact");
+                ExtensionModule fact = interp.importModule("fact");
                 return () -> (Long) fact.invoke("factorial_digits", 5000L);
             }));
             rows.forEach((name, t) -> sb.append(String.format("%n  %-40s release %10.0f ns  debug %10.0f ns  x%.2f",

@@ -21,7 +21,7 @@ public final class DeepGraphChild {
         boolean byClose = args[2].equals("close");
         try (Host host = Host.builder().modulePath(testExt).build()) {
             Interpreter interp = host.newInterpreter();
-            Module cycles = interp.importModule("cycles");
+            ExtensionModule cycles = interp.importModule("cycles");
             long base = interp.liveBytes();
             Handle head = (Handle) cycles.invoke("make_kept"); // the tail: a self-loop
             for (int i = 1; i < n; i++) {

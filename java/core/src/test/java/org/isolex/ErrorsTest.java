@@ -11,7 +11,7 @@ class ErrorsTest extends NativeTestBase {
     @Test
     void raiserErrors() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module raiser = interp.importModule("raiser");
+            ExtensionModule raiser = interp.importModule("raiser");
             long bytes = interp.liveBytes();
 
             NativeError own = assertNativeError("raiser.RaiserError", "something specific",
@@ -36,7 +36,7 @@ class ErrorsTest extends NativeTestBase {
     @Test
     void counterErrorsAndArity() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             assertNativeError("counter.CounterError", "step must not be zero", () -> counter.invoke("Counter", 1L, 0L));
             try (Handle c = (Handle) counter.invoke("Counter", Long.MAX_VALUE)) {
                 assertNativeError("counter.CounterError", "counter overflow", () -> c.invoke("increment"));
@@ -60,7 +60,7 @@ class ErrorsTest extends NativeTestBase {
     @Test
     void probeTypeErrors() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module probe = interp.importModule("probe");
+            ExtensionModule probe = interp.importModule("probe");
             assertNativeError("TypeError", "expected int, got str", () -> probe.invoke("check_int", "x"));
             assertNativeError("TypeError", "expected int, got float", () -> probe.invoke("check_int", 1.5));
             assertNativeError("ValueError", "unknown kind 'set'", () -> probe.invoke("make", "set"));

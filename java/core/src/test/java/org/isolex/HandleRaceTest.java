@@ -29,7 +29,7 @@ class HandleRaceTest extends NativeTestBase {
     @Test
     void closeRacingCallsOnSevenThreadsOnlyEverThrowsClosedException() throws Exception {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             AtomicReference<Handle> current = new AtomicReference<>();
             AtomicLong calls = new AtomicLong();
             AtomicLong refused = new AtomicLong();

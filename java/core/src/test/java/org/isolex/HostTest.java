@@ -56,7 +56,7 @@ class HostTest extends NativeTestBase {
         Files.createDirectories(dir);
         Files.copy(EXTENSIONS.resolve("counter.so"), dir.resolve("counter.so"), StandardCopyOption.REPLACE_EXISTING);
         try (Host host = track(Host.builder().modulePath(dir).build()); Interpreter interp = host.newInterpreter()) {
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             try (Handle c = (Handle) counter.invoke("Counter", 1L)) {
                 assertEquals(2L, c.invoke("increment"));
             }
@@ -102,7 +102,7 @@ class HostTest extends NativeTestBase {
              Host free = newHost();
              Interpreter small = limited.newInterpreter();
              Interpreter big = free.newInterpreter()) {
-            Module probe = small.importModule("probe");
+            ExtensionModule probe = small.importModule("probe");
             probe.invoke("alloc", 1000L);
             NativeError e = assertThrows(NativeError.class, () -> probe.invoke("alloc", 1L << 20));
             assertEquals("MemoryError", e.typeName());

@@ -24,7 +24,7 @@ public final class HostileLoadingChild {
 
     private static String attempt(Host host, String name) {
         try (Interpreter interp = host.newInterpreter()) {
-            Module m = interp.importModule(name);
+            ExtensionModule m = interp.importModule(name);
             if (!name.equals("create_nonmodule_type")) return "ok";
             return "ok, ping() " + m.invoke("ping") + ", repr " + m.repr() + ", libraries " + Host.loadedLibraries();
         } catch (NativeError e) {

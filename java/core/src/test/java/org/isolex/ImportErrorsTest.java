@@ -115,7 +115,7 @@ class ImportErrorsTest extends NativeTestBase {
             }
 
             // still usable
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             try (Handle c = (Handle) counter.invoke("Counter", 41L)) {
                 assertEquals(42L, c.invoke("increment"));
             }
@@ -125,7 +125,7 @@ class ImportErrorsTest extends NativeTestBase {
     @Test
     void createMayReturnANonModuleWhenItNeedsNoStateOrExec() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module m = interp.importModule("create_nonmodule_ok");
+            ExtensionModule m = interp.importModule("create_nonmodule_ok");
             assertEquals("create_nonmodule_ok", m.name());
             assertEquals("dict", m.typeName());
             assertEquals(Map.of("made_by", "create"), m.expand());

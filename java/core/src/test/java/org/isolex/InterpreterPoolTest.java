@@ -32,7 +32,7 @@ class InterpreterPoolTest extends NativeTestBase {
                 }));
             }
             try (Interpreter direct = host.newInterpreter()) {
-                Module fact = direct.importModule("fact");
+                ExtensionModule fact = direct.importModule("fact");
                 for (int i = 0; i < 60; i++) assertEquals(fact.invoke("digits", 100L + i), results.get(i).get());
             }
         }
@@ -48,7 +48,7 @@ class InterpreterPoolTest extends NativeTestBase {
             List<Future<?>> fs = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 fs.add(pool.submit(interp -> {
-                    Module counter = interp.importModule("counter");
+                    ExtensionModule counter = interp.importModule("counter");
                     ((Handle) counter.invoke("Counter")).close();
                     created.put(interp.id(), (Long) counter.invoke("created"));
                     return null;

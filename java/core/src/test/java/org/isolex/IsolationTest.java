@@ -16,8 +16,8 @@ class IsolationTest extends NativeTestBase {
     @Test
     void counterStateIsPerInterpreter() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module ca = a.importModule("counter");
-            Module cb = b.importModule("counter");
+            ExtensionModule ca = a.importModule("counter");
+            ExtensionModule cb = b.importModule("counter");
             for (int i = 0; i < 3; i++) ((Handle) ca.invoke("Counter")).close();
             ((Handle) cb.invoke("Counter", 5L)).close();
             assertEquals(3L, ca.invoke("created"));
@@ -34,8 +34,8 @@ class IsolationTest extends NativeTestBase {
     @Test
     void lifecycleStateIsPerInterpreterAndZeroed() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module la = a.importModule("lifecycle");
-            Module lb = b.importModule("lifecycle");
+            ExtensionModule la = a.importModule("lifecycle");
+            ExtensionModule lb = b.importModule("lifecycle");
             assertEquals(1L, la.invoke("incr"));
             assertEquals(2L, la.invoke("incr"));
             assertEquals(3L, la.invoke("incr"));
@@ -83,9 +83,9 @@ class IsolationTest extends NativeTestBase {
     @Test
     void handleOfAnotherInterpreterIsRefusedInJava() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module ca = a.importModule("counter");
-            Module cb = b.importModule("counter");
-            Module probeB = b.importModule("probe");
+            ExtensionModule ca = a.importModule("counter");
+            ExtensionModule cb = b.importModule("counter");
+            ExtensionModule probeB = b.importModule("probe");
             long handlesBefore = b.handleCount();
             long bytesBefore = b.liveBytes();
             try (Handle counterOfA = (Handle) ca.invoke("Counter", 7L)) {
@@ -110,11 +110,11 @@ class IsolationTest extends NativeTestBase {
     @Test
     void reimportReturnsTheSameInstanceWithoutRunningExecAgain() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module first = a.importModule("lifecycle");
+            ExtensionModule first = a.importModule("lifecycle");
             first.invoke("incr");
             @SuppressWarnings("unchecked")
             long execs = ((Map<String, Long>) first.invoke("stats")).get("exec");
-            Module again = a.importModule("lifecycle");
+            ExtensionModule again = a.importModule("lifecycle");
             assertTrue(first.sameObject(again));
             assertEquals("lifecycle", again.name());
             assertEquals(1L, again.invoke("get"));
@@ -122,7 +122,7 @@ class IsolationTest extends NativeTestBase {
             long execsAfter = ((Map<String, Long>) again.invoke("stats")).get("exec");
             assertEquals(execs, execsAfter, "exec must not run again on re-import");
             // another interpreter gets its own instance, and its exec slots run (3 of them)
-            Module other = b.importModule("lifecycle");
+            ExtensionModule other = b.importModule("lifecycle");
             assertFalse(other.sameObject(first));
             @SuppressWarnings("unchecked")
             long execsOther = ((Map<String, Long>) other.invoke("stats")).get("exec");

@@ -19,7 +19,7 @@ class LeakCloseTest extends NativeTestBase {
     void closeReportsAndFreesWhatAModuleLeaked() {
         Host host = newHost();
         Interpreter interp = host.newInterpreter();
-        Module leaky = interp.importModule("leaky");
+        ExtensionModule leaky = interp.importModule("leaky");
         leaky.invoke("leak_list");
         leaky.invoke("leak_block", 100);
         long leaked = interp.liveBytes();

@@ -37,12 +37,12 @@ class LegacyCopiesTest extends NativeTestBase {
         Host plain = newHost();
         Host copies = hostWithCopies();
         Interpreter a = plain.newInterpreter();
-        Module legacyA = a.importModule("legacy_point");
+        ExtensionModule legacyA = a.importModule("legacy_point");
         assertEquals(1L, legacyA.invoke("count"));
         assertEquals(2L, legacyA.invoke("count"));
 
         Interpreter b = copies.newInterpreter();
-        Module legacyB = b.importModule("legacy_point");
+        ExtensionModule legacyB = b.importModule("legacy_point");
         assertEquals(1L, legacyB.invoke("count"), "b's copy has its own C global");
         assertEquals(3L, legacyA.invoke("count"), "a's global is untouched by b");
         assertEquals(2L, legacyB.invoke("count"));

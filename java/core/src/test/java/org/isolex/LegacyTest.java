@@ -10,7 +10,7 @@ class LegacyTest extends NativeTestBase {
     @Test
     void notSupportedModuleLoadsInOneInterpreterOnly() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module m = a.importModule("multi_not_supported");
+            ExtensionModule m = a.importModule("multi_not_supported");
             assertEquals("pong", m.invoke("ping"));
             long bytes = b.liveBytes();
             assertNativeError("ImportError", "module 'multi_not_supported' does not support several interpreters and is"
@@ -26,7 +26,7 @@ class LegacyTest extends NativeTestBase {
     @Test
     void legacySinglePhaseModuleIsFencedWithAMigrationHint() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module legacy = a.importModule("legacy_point");
+            ExtensionModule legacy = a.importModule("legacy_point");
             assertEquals(1L, legacy.invoke("count"));
             assertEquals(2L, legacy.invoke("count"));
             assertNativeError("ImportError", "module 'legacy_point' uses single-phase init and static types"

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class LifecycleTest extends NativeTestBase {
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Long> stats(Module lifecycle) {
+    private static Map<String, Long> stats(ExtensionModule lifecycle) {
         return (Map<String, Long>) lifecycle.invoke("stats");
     }
 
@@ -25,7 +25,7 @@ class LifecycleTest extends NativeTestBase {
     @ValueSource(longs = {1, 2, 3})
     void failingExecRunsClearAndFreeOnceAndLeavesNothing(long k) {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module la = a.importModule("lifecycle");
+            ExtensionModule la = a.importModule("lifecycle");
             b.importModule("counter").close();
             long bytes = b.liveBytes();
             long blocks = b.liveBlocks();
@@ -42,7 +42,7 @@ class LifecycleTest extends NativeTestBase {
             assertEquals(blocks, b.liveBlocks());
 
             // the flag was consumed: the next import succeeds, with a fresh zeroed state
-            Module lb = b.importModule("lifecycle");
+            ExtensionModule lb = b.importModule("lifecycle");
             assertEquals(List.of(1L, 2L, 3L), lb.invoke("order"));
             assertEquals(true, lb.invoke("state_was_zeroed"));
             assertEquals(0L, lb.invoke("get"));
@@ -54,7 +54,7 @@ class LifecycleTest extends NativeTestBase {
     @Test
     void closeRunsClearAndFreeExactlyOnce() {
         try (Host host = newHost(); Interpreter watcher = host.newInterpreter()) {
-            Module w = watcher.importModule("lifecycle");
+            ExtensionModule w = watcher.importModule("lifecycle");
             Map<String, Long> before = stats(w);
             Interpreter a = host.newInterpreter();
             a.importModule("lifecycle").invoke("incr");

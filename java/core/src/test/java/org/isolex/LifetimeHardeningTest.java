@@ -126,7 +126,7 @@ class LifetimeHardeningTest extends NativeTestBase {
         final Host host;
         final Interpreter interp;
         final long id;
-        final Queue queue = Host.newQueue();
+        final SharedQueue queue = Host.newQueue();
         final ExecutorService pool = Executors.newCachedThreadPool();
         final Future<Object> call;
 
@@ -134,7 +134,7 @@ class LifetimeHardeningTest extends NativeTestBase {
             this.host = host;
             interp = host.newInterpreter();
             id = interp.id();
-            Module channels = interp.importModule("channels");
+            ExtensionModule channels = interp.importModule("channels");
             call = pool.submit(() -> channels.invoke("get", queue));
             Together.await("the call is in flight", () -> interp.operationsInFlight() == 1);
         }

@@ -18,7 +18,7 @@ class LifetimeTest extends NativeTestBase {
             Interpreter a = host.newInterpreter();
             assertTrue(Host.liveNativeBytes() > 0);
             assertEquals(1, Host.liveInterpreters());
-            Module counter = a.importModule("counter");
+            ExtensionModule counter = a.importModule("counter");
             Handle c = (Handle) counter.invoke("Counter");
             c.setAttr("label", "kept alive by the handle");
             Handle type = (Handle) counter.getAttr("Counter");
@@ -81,7 +81,7 @@ class LifetimeTest extends NativeTestBase {
         try (Host host = newHost()) {
             Interpreter interp = host.newInterpreter();
             long id = interp.id();
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             Handle c = (Handle) counter.invoke("Counter");
             Handle closedFirst = (Handle) counter.invoke("Counter");
             closedFirst.close();
@@ -121,10 +121,10 @@ class LifetimeTest extends NativeTestBase {
     @Test
     void closedModuleHandleSaysWhichModule() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module fact = interp.importModule("fact");
+            ExtensionModule fact = interp.importModule("fact");
             fact.close();
             assertThrowsMessage(ClosedException.class, "module fact is closed", () -> fact.invoke("digits", 5L));
-            Module again = interp.importModule("fact");  // a new handle to the same module
+            ExtensionModule again = interp.importModule("fact");  // a new handle to the same module
             assertEquals(3L, again.invoke("digits", 5L));
         }
     }
@@ -132,7 +132,7 @@ class LifetimeTest extends NativeTestBase {
     @Test
     void droppedHandlesAreReleasedAfterGarbageCollection() throws InterruptedException {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             long baseline = interp.handleCount();
             long bytesBaseline = interp.liveBytes();
             makeGarbageHandles(counter, 50);
@@ -150,7 +150,7 @@ class LifetimeTest extends NativeTestBase {
         }
     }
 
-    private static void makeGarbageHandles(Module counter, int n) {
+    private static void makeGarbageHandles(ExtensionModule counter, int n) {
         for (int i = 0; i < n; i++) {
             Handle h = (Handle) counter.invoke("Counter");
             assertFalse(h.isClosed());

@@ -18,7 +18,7 @@ class LockReleaseTest extends NativeTestBase {
      * Retried once when fewer than {@code expected} overlapped (a loaded machine may not run
      * both threads at once); never retried when too many did.
      */
-    static long maxInside(Module[] m, String function, long expected) throws Exception {
+    static long maxInside(ExtensionModule[] m, String function, long expected) throws Exception {
         long max = -1;
         for (int attempt = 0; attempt < 2 && max < expected; attempt++) {
             m[0].invoke("reset");
@@ -31,8 +31,8 @@ class LockReleaseTest extends NativeTestBase {
     @Test
     void twoThreadsInOneInterpreterTakeTurns() throws Exception {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module m = interp.importModule("conc_parallel");
-            assertEquals(1L, maxInside(new Module[] {m, m}, "critical", 1));
+            ExtensionModule m = interp.importModule("conc_parallel");
+            assertEquals(1L, maxInside(new ExtensionModule[] {m, m}, "critical", 1));
             assertEquals(2L, m.invoke("calls"));
         }
     }
@@ -40,17 +40,17 @@ class LockReleaseTest extends NativeTestBase {
     @Test
     void releasingTheInterpreterLockLetsTheOtherThreadIn() throws Exception {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module m = interp.importModule("conc_parallel");
-            assertEquals(2L, maxInside(new Module[] {m, m}, "critical_released", 2));
+            ExtensionModule m = interp.importModule("conc_parallel");
+            assertEquals(2L, maxInside(new ExtensionModule[] {m, m}, "critical_released", 2));
             // the lock is back: ordinary calls still take turns afterwards
-            assertEquals(1L, maxInside(new Module[] {m, m}, "critical", 1));
+            assertEquals(1L, maxInside(new ExtensionModule[] {m, m}, "critical", 1));
         }
     }
 
     @Test
     void releasingTheLockAlsoGivesUpTheSharedLock() throws Exception {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module[] m = {a.importModule("conc_shared"), b.importModule("conc_shared")};
+            ExtensionModule[] m = {a.importModule("conc_shared"), b.importModule("conc_shared")};
             assertEquals(2L, maxInside(m, "critical_released", 2));
             assertEquals(1L, maxInside(m, "critical", 1));
         }

@@ -20,7 +20,7 @@ class NamesTest extends NativeTestBase {
                     () -> interp.importModule("counter\0evil"));
             assertEquals(0, Host.loadedLibraries(), "nothing was imported");
 
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             Handle c = (Handle) counter.invoke("Counter");
             long handles = interp.handleCount();
             assertThrowsMessage(IllegalArgumentException.class,

@@ -19,9 +19,9 @@ class ParallelTimingTest extends NativeTestBase {
     @Test
     void parallelInterpretersAndThreadsInOneInterpreter() throws Exception {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module[] two = {a.importModule("fact"), b.importModule("fact")};
-            Module[] one = {two[0], two[0]};
-            for (Module m : two) assertEquals(5736L, m.invoke("factorial_digits", 2000L));  // warm up
+            ExtensionModule[] two = {a.importModule("fact"), b.importModule("fact")};
+            ExtensionModule[] one = {two[0], two[0]};
+            for (ExtensionModule m : two) assertEquals(5736L, m.invoke("factorial_digits", 2000L));  // warm up
 
             long seq = sequential(two);
             long par = parallel(two);
@@ -35,13 +35,13 @@ class ParallelTimingTest extends NativeTestBase {
         }
     }
 
-    static long sequential(Module[] m) {
+    static long sequential(ExtensionModule[] m) {
         long t0 = System.nanoTime();
-        for (Module f : m) assertEquals(DIGITS, f.invoke("factorial_digits", N));
+        for (ExtensionModule f : m) assertEquals(DIGITS, f.invoke("factorial_digits", N));
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
-    static long parallel(Module[] m) throws Exception {
+    static long parallel(ExtensionModule[] m) throws Exception {
         long[] t0 = new long[1];
         List<Long> ends = Together.run(m.length, i -> () -> {
             if (i == 0) t0[0] = System.nanoTime();

@@ -21,7 +21,8 @@ class QueuePoolTest extends NativeTestBase {
         int n = 2_000;
         // `in` and `out` are unbounded and every item is put before anything is checked, so a
         // failing check cannot leave a stage waiting for ever (closing the pool would wait for it)
-        try (Queue in = Host.newQueue(); Queue middle = Host.newQueue(16); Queue out = Host.newQueue();
+        try (SharedQueue in = Host.newQueue(); SharedQueue middle = Host.newQueue(16);
+             SharedQueue out = Host.newQueue();
              InterpreterPool pool = InterpreterPool.builder(host).size(2).imports("channels").build()) {
             // stage 1 and stage 2 run at the same time in the two workers' interpreters, each
             // waiting inside its interpreter for the other (the bounded middle queue forces turns)
@@ -45,13 +46,13 @@ class QueuePoolTest extends NativeTestBase {
     void workersProduceBuffersThatOtherWorkersConsume() throws Exception {
         Host host = newHost();
         int producers = 3, perProducer = 20, size = 64 * 1024;
-        try (Queue work = Host.newQueue(4); Queue sums = Host.newQueue();
+        try (SharedQueue work = Host.newQueue(4); SharedQueue sums = Host.newQueue();
              InterpreterPool pool = InterpreterPool.builder(host).size(4).imports("channels").build()) {
             List<Future<Object>> tasks = new ArrayList<>();
             for (int p = 0; p < producers; p++) {
                 long fill = p + 1;
                 tasks.add(pool.submit(interp -> {
-                    Module ch = interp.importModule("channels");
+                    ExtensionModule ch = interp.importModule("channels");
                     for (int i = 0; i < perProducer; i++) {
                         try (SharedBuffer b = (SharedBuffer) ch.invoke("new_buffer", (long) size)) {
                             ch.invoke("fill", b, fill);
@@ -62,7 +63,7 @@ class QueuePoolTest extends NativeTestBase {
                 }));
             }
             tasks.add(pool.submit(interp -> {   // the consumer: another worker, another interpreter
-                Module ch = interp.importModule("channels");
+                ExtensionModule ch = interp.importModule("channels");
                 for (int i = 0; i < producers * perProducer; i++) {
                     try (SharedBuffer b = (SharedBuffer) ch.invoke("get", work)) {
                         ch.invoke("put", sums, ch.invoke("checksum", b));

@@ -30,13 +30,13 @@ class QueueTest extends NativeTestBase {
 
     static final String SHAREABLE = "values cross between interpreters as null, Boolean,"
             + " Long/Integer/Short/Byte (int), Double/Float (float), String (str), byte[] (bytes), SharedBuffer,"
-            + " Queue, or List/Object[] (tuple) of these";
+            + " SharedQueue, or List/Object[] (tuple) of these";
     static final String NATIVE_SHAREABLE = "values cross between interpreters as None, bool, int, float, str,"
             + " bytes, buffer, queue, or tuples of these";
 
     @Test
     void everyShareableValueRoundTrips() throws InterruptedException {
-        try (Queue q = Host.newQueue()) {
+        try (SharedQueue q = Host.newQueue()) {
             Object[] values = {null, true, false, 0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0.0, 1.5, -0.0,
                     Double.MAX_VALUE, Double.NEGATIVE_INFINITY, "", "plain", "ünïcødé ✓ 日本語 😀 \u0000 inside",
                     List.of(), List.of(1L, "two", 3.0, List.of(List.of(Arrays.asList(true, null)))),
@@ -87,7 +87,7 @@ class QueueTest extends NativeTestBase {
 
     @Test
     void valuesLargerThanTheThreadsBufferCrossToo() throws InterruptedException {
-        try (Queue q = Host.newQueue()) {
+        try (SharedQueue q = Host.newQueue()) {
             byte[] big = new byte[3 << 20];
             for (int i = 0; i < big.length; i++) big[i] = (byte) (i * 31);
             String text = "é".repeat(100_000);
@@ -104,13 +104,14 @@ class QueueTest extends NativeTestBase {
     @Test
     void nonShareableValuesAreRefusedBeforeAnyNativeCall() throws InterruptedException {
         Host host = newHost();
-        try (Queue q = Host.newQueue(); Interpreter interp = host.newInterpreter()) {
-            Module channels = interp.importModule("channels");
+        try (SharedQueue q = Host.newQueue(); Interpreter interp = host.newInterpreter()) {
+            ExtensionModule channels = interp.importModule("channels");
             Map<String, Long> map = new HashMap<>();
             map.put("a", 1L);
             assertThrowsMessage(IllegalArgumentException.class, "a java.util.HashMap is not shareable: " + SHAREABLE,
                     () -> q.put(map));
-            assertThrowsMessage(IllegalArgumentException.class, "a org.isolex.Module is not shareable: " + SHAREABLE,
+            assertThrowsMessage(IllegalArgumentException.class,
+                    "a org.isolex.ExtensionModule is not shareable: " + SHAREABLE,
                     () -> q.offer(channels));
             assertThrowsMessage(IllegalArgumentException.class, "a java.lang.Object is not shareable: " + SHAREABLE,
                     () -> q.offer(List.of(1L, List.of(new Object())), Duration.ofSeconds(1)));
@@ -144,7 +145,7 @@ class QueueTest extends NativeTestBase {
     void boundedQueueOffersFailWhenFullAndTimeoutsLastAtLeastAsLong() throws InterruptedException {
         assertThrowsMessage(IllegalArgumentException.class,
                 "queue capacity must be >= 1 (newQueue() makes an unbounded one): 0", () -> Host.newQueue(0));
-        try (Queue q = Host.newQueue(2)) {
+        try (SharedQueue q = Host.newQueue(2)) {
             assertTrue(q.offer(1L));
             assertTrue(q.offer(2L, Duration.ofSeconds(5)));
             assertFalse(q.offer(3L));
@@ -168,7 +169,7 @@ class QueueTest extends NativeTestBase {
 
     @Test
     void putWaitsForRoomAndTakeForAnItem() throws Exception {
-        try (Queue q = Host.newQueue(1)) {
+        try (SharedQueue q = Host.newQueue(1)) {
             q.put("first");
             CompletableFuture<Void> putter = CompletableFuture.runAsync(() -> {
                 try {
@@ -199,7 +200,7 @@ class QueueTest extends NativeTestBase {
 
     @Test
     void blockedTakeAndPutEndWithInterruptedException() throws Exception {
-        try (Queue q = Host.newQueue(1)) {
+        try (SharedQueue q = Host.newQueue(1)) {
             assertInterruptible(q::take);
             q.put("fills it");
             assertInterruptible(() -> q.put("no room"));
@@ -240,7 +241,7 @@ class QueueTest extends NativeTestBase {
 
     @Test
     void closingTheQueueObjectEndsItsOwnBlockedWaitsAndLaterUse() throws Exception {
-        Queue q = Host.newQueue();
+        SharedQueue q = Host.newQueue();
         CompletableFuture<Object> taker = CompletableFuture.supplyAsync(() -> {
             try {
                 return q.take();
@@ -258,8 +259,8 @@ class QueueTest extends NativeTestBase {
         assertThrowsMessage(ClosedException.class, "queue is closed", () -> q.put(1L));
         assertThrowsMessage(ClosedException.class, "queue is closed", q::poll);
         assertThrowsMessage(ClosedException.class, "queue is closed", q::size);
-        assertEquals("Queue[closed]", q.toString());
-        try (Queue other = Host.newQueue()) {
+        assertEquals("SharedQueue[closed]", q.toString());
+        try (SharedQueue other = Host.newQueue()) {
             assertThrowsMessage(ClosedException.class, "queue is closed", () -> other.put(List.of(1L, q)));
             assertEquals(0, other.size());
         }
@@ -283,7 +284,7 @@ class QueueTest extends NativeTestBase {
 
     private static void closeRaces(ExecutorService threads) throws Exception {
         for (int round = 0; round < 200; round++) {
-            Queue q = Host.newQueue(8);
+            SharedQueue q = Host.newQueue(8);
             List<CompletableFuture<Long>> workers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 boolean putter = t % 2 == 0;
@@ -309,12 +310,13 @@ class QueueTest extends NativeTestBase {
 
     @Test
     void queuesAndBuffersCrossByReferenceInsideValues() throws InterruptedException {
-        try (Queue q = Host.newQueue(); Queue inner = Host.newQueue(); SharedBuffer buf = Host.newBuffer(64)) {
+        try (SharedQueue q = Host.newQueue(); SharedQueue inner = Host.newQueue();
+             SharedBuffer buf = Host.newBuffer(64)) {
             q.put(List.of("pair", inner, buf));
             q.put(inner);
             List<?> item = (List<?>) q.take();
-            try (Queue innerBack = (Queue) item.get(1); SharedBuffer bufBack = (SharedBuffer) item.get(2);
-                 Queue again = (Queue) q.take()) {
+            try (SharedQueue innerBack = (SharedQueue) item.get(1); SharedBuffer bufBack = (SharedBuffer) item.get(2);
+                 SharedQueue again = (SharedQueue) q.take()) {
                 assertEquals("pair", item.get(0));
                 assertEquals(buf.address(), bufBack.address(), "the same bytes");
                 assertEquals(64, bufBack.size());
@@ -332,10 +334,11 @@ class QueueTest extends NativeTestBase {
     @Test
     void javaToInterpreterToInterpreterToJava() throws Exception {
         Host host = newHost();
-        try (Queue first = Host.newQueue(); Queue second = Host.newQueue(); Queue bounded = Host.newQueue(4);
+        try (SharedQueue first = Host.newQueue(); SharedQueue second = Host.newQueue();
+             SharedQueue bounded = Host.newQueue(4);
              Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module chA = a.importModule("channels");
-            Module chB = b.importModule("channels");
+            ExtensionModule chA = a.importModule("channels");
+            ExtensionModule chB = b.importModule("channels");
             // (a Java List argument is an interpreter list, which does not cross: Object[] is a tuple)
             List<Object> values = List.of(1L, "ünï 日本", 2.5, new Object[] {true, new Object[0]}, "last");
             chA.invoke("put", first, values.get(0));
@@ -372,14 +375,14 @@ class QueueTest extends NativeTestBase {
     @Test
     void debugInterpretersUseQueuesAndBuffersWithoutViolations() throws InterruptedException {
         Host host = newHost();
-        try (Queue q = Host.newQueue(); SharedBuffer buf = Host.newBuffer(1000);
+        try (SharedQueue q = Host.newQueue(); SharedBuffer buf = Host.newBuffer(1000);
              Interpreter a = host.newInterpreter(true); Interpreter b = host.newInterpreter(true)) {
-            Module chA = a.importModule("channels");
-            Module chB = b.importModule("channels");
+            ExtensionModule chA = a.importModule("channels");
+            ExtensionModule chB = b.importModule("channels");
             chA.invoke("fill", buf, 1L);
             chA.invoke("put", q, new Object[] {"x", buf, q});
             List<?> item = (List<?>) chB.invoke("get", q, 1.0);
-            try (SharedBuffer got = (SharedBuffer) item.get(1); Queue self = (Queue) item.get(2)) {
+            try (SharedBuffer got = (SharedBuffer) item.get(1); SharedQueue self = (SharedQueue) item.get(2)) {
                 assertEquals(1000L, chB.invoke("checksum", got));
                 self.put("via the copy");
                 assertEquals("via the copy", q.take());
@@ -393,12 +396,12 @@ class QueueTest extends NativeTestBase {
     @Test
     void theReadmeExample() throws InterruptedException {
         Host host = newHost();
-        try (Queue jobs = Host.newQueue(64);
-             Queue results = Host.newQueue();
+        try (SharedQueue jobs = Host.newQueue(64);
+             SharedQueue results = Host.newQueue();
              SharedBuffer frame = Host.newBuffer(1 << 20);
              Interpreter a = host.newInterpreter();
              Interpreter b = host.newInterpreter()) {
-            Module chA = a.importModule("channels"), chB = b.importModule("channels");
+            ExtensionModule chA = a.importModule("channels"), chB = b.importModule("channels");
             chA.invoke("fill", frame, 7L);
             chA.invoke("put", jobs, new Object[] {"frame", frame});
             chB.invoke("pump", jobs, results, 1L);
@@ -416,9 +419,9 @@ class QueueTest extends NativeTestBase {
     void aQueueMadeInAnInterpreterComesBackAsAQueue() throws InterruptedException {
         Host host = newHost();
         try (Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module chA = a.importModule("channels");
-            Module chB = b.importModule("channels");
-            try (Queue q = (Queue) chA.invoke("new_queue", 0L)) {
+            ExtensionModule chA = a.importModule("channels");
+            ExtensionModule chB = b.importModule("channels");
+            try (SharedQueue q = (SharedQueue) chA.invoke("new_queue", 0L)) {
                 q.put("from Java");
                 assertEquals("from Java", chB.invoke("get", q, 1.0));
                 chB.invoke("put", q, new Object[] {"from B", 2L});
@@ -431,8 +434,8 @@ class QueueTest extends NativeTestBase {
     @Test
     void takeWaitsWithoutHoldingAnyInterpreterLock() throws Exception {
         Host host = newHost();
-        try (Queue q = Host.newQueue(); Interpreter a = host.newInterpreter()) {
-            Module ch = a.importModule("channels");
+        try (SharedQueue q = Host.newQueue(); Interpreter a = host.newInterpreter()) {
+            ExtensionModule ch = a.importModule("channels");
             CompletableFuture<Object> taker = CompletableFuture.supplyAsync(() -> {
                 try {
                     return q.take();
@@ -455,7 +458,7 @@ class QueueTest extends NativeTestBase {
     }
 
     private static void dropQueueWithItems() throws InterruptedException {
-        Queue q = Host.newQueue();
+        SharedQueue q = Host.newQueue();
         SharedBuffer b = Host.newBuffer(4096);
         q.put(List.of("an item holding a buffer", b));
         b.close();  // the item's reference keeps the bytes
@@ -464,11 +467,7 @@ class QueueTest extends NativeTestBase {
 
     /** Bounded wait for the Cleaner (the safety net): GC until no shared byte is left. */
     static void awaitNoSharedBytes() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (Host.sharedBytes() != 0 && System.nanoTime() < deadline) {
-            System.gc();
-            Thread.sleep(20);
-        }
+        Gc.until(() -> Host.sharedBytes() == 0, 10);
         assertEquals(0, Host.sharedBytes(), "shared bytes after garbage collection");
     }
 }

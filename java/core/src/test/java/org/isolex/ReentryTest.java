@@ -42,7 +42,7 @@ class ReentryTest extends NativeTestBase {
     @Test
     void oneHandleFromManyThreads() throws Exception {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             try (Handle c = (Handle) counter.invoke("Counter")) {
                 Together.run(8, i -> () -> {
                     for (int k = 0; k < 1000; k++) c.invoke("increment");
@@ -57,8 +57,8 @@ class ReentryTest extends NativeTestBase {
     @Test
     void cleanerThreadNeverWaitsForABusyInterpreter() throws Exception {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module counter = interp.importModule("counter");
-            Module conc = interp.importModule("conc_parallel");
+            ExtensionModule counter = interp.importModule("counter");
+            ExtensionModule conc = interp.importModule("conc_parallel");
             long baseline = interp.handleCount();
             makeGarbage(counter, 100);
             assertEquals(baseline + 100, interp.handleCount());
@@ -84,7 +84,7 @@ class ReentryTest extends NativeTestBase {
     }
 
     /** Handles that become unreachable when this returns. */
-    private static void makeGarbage(Module counter, int n) {
+    private static void makeGarbage(ExtensionModule counter, int n) {
         for (int i = 0; i < n; i++) counter.invoke("Counter");
     }
 
@@ -134,7 +134,7 @@ class ReentryTest extends NativeTestBase {
     @Test
     void aListThatCallsTheSameInterpreterWhileConvertedRunsTheRightFunction() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module probe = interp.importModule("probe");
+            ExtensionModule probe = interp.importModule("probe");
             List<Object> list = reentrantList(3, i -> probe.invoke("alloc", 4096L));
             assertEquals(List.of(0L, 1L, 2L), probe.invoke("echo", list));
             assertEquals(List.of(List.of(0L, 1L, 2L), "tail"), probe.invoke("echo", (Object) new Object[] {list, "tail"}));
@@ -145,8 +145,8 @@ class ReentryTest extends NativeTestBase {
     @Test
     void aMapThatCallsAnotherInterpreterWhileConvertedRunsTheRightFunction() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module probeA = a.importModule("probe");
-            Module probeB = b.importModule("probe");
+            ExtensionModule probeA = a.importModule("probe");
+            ExtensionModule probeB = b.importModule("probe");
             Map<Object, Object> map = reentrantMap(2, i -> assertEquals("x" + i, probeB.invoke("echo", "x" + i)));
             assertEquals(Map.of("k0", 0L, "k1", 1L), probeA.invoke("echo", map));
             // nested three deep: a list converted for a, whose items call b with a list calling a
@@ -159,8 +159,8 @@ class ReentryTest extends NativeTestBase {
 
     @Test
     void aListPutIntoAQueueThatCallsAnInterpreterWhileConvertedIsQueuedExactly() throws Exception {
-        try (Host host = newHost(); Interpreter interp = host.newInterpreter(); Queue q = Host.newQueue()) {
-            Module probe = interp.importModule("probe");
+        try (Host host = newHost(); Interpreter interp = host.newInterpreter(); SharedQueue q = Host.newQueue()) {
+            ExtensionModule probe = interp.importModule("probe");
             List<Object> list = reentrantList(3, i -> probe.invoke("echo", List.of("nested", i)));
             q.put(list);
             assertEquals(List.of(0L, 1L, 2L), q.take());
@@ -178,7 +178,7 @@ class ReentryTest extends NativeTestBase {
         Host host = Host.builder().modulePath(EXTENSIONS, TEST_EXT).build();
         assertTimeoutPreemptively(BOUND, () -> {
             Interpreter interp = host.newInterpreter();
-            Module probe = interp.importModule("probe");
+            ExtensionModule probe = interp.importModule("probe");
             List<Object> closing = reentrantList(1, i -> interp.close());
             assertThrowsMessage(ClosedException.class, "interpreter " + interp.id() + " is closed",
                     () -> probe.invoke("echo", closing));
@@ -186,7 +186,7 @@ class ReentryTest extends NativeTestBase {
             // from the conversion of a call on another interpreter, the same
             Interpreter second = host.newInterpreter();
             try (Interpreter other = host.newInterpreter()) {
-                Module otherProbe = other.importModule("probe");
+                ExtensionModule otherProbe = other.importModule("probe");
                 assertEquals(List.of(0L), otherProbe.invoke("echo", reentrantList(1, i -> second.close())));
                 assertTrue(second.isClosed());
                 assertEquals("still usable", otherProbe.invoke("echo", "still usable"));
@@ -201,7 +201,7 @@ class ReentryTest extends NativeTestBase {
         assertTimeoutPreemptively(BOUND, () -> {
             Interpreter interp = host.newInterpreter();
             Interpreter bystander = host.newInterpreter();
-            Module probe = interp.importModule("probe");
+            ExtensionModule probe = interp.importModule("probe");
             assertThrowsMessage(ClosedException.class, "interpreter " + interp.id() + " is closed",
                     () -> probe.invoke("echo", reentrantList(1, i -> host.close())));
             assertTrue(interp.isClosed());
@@ -217,7 +217,7 @@ class ReentryTest extends NativeTestBase {
         Host host = Host.builder().modulePath(EXTENSIONS, TEST_EXT).build();
         assertTimeoutPreemptively(BOUND, () -> {
             Interpreter interp = host.newInterpreter();
-            Module probe = interp.importModule("probe");
+            ExtensionModule probe = interp.importModule("probe");
             List<Object> joining = reentrantList(1, i -> {
                 Thread closer = new Thread(interp::close, "closer");
                 closer.start();

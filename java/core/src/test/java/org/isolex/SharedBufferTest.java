@@ -22,8 +22,8 @@ class SharedBufferTest extends NativeTestBase {
         Host host = newHost();
         try (SharedBuffer buf = Host.newBuffer(MIB); Interpreter a = host.newInterpreter();
              Interpreter b = host.newInterpreter()) {
-            Module chA = a.importModule("channels");
-            Module chB = b.importModule("channels");
+            ExtensionModule chA = a.importModule("channels");
+            ExtensionModule chB = b.importModule("channels");
             assertEquals(MIB, buf.size());
             assertEquals(0L, chB.invoke("checksum", buf), "zeroed");
             long sharedBefore = Host.sharedBytes();
@@ -54,9 +54,10 @@ class SharedBufferTest extends NativeTestBase {
     @Test
     void aBufferCrossesInterpretersThroughAQueueWithoutACopy() throws InterruptedException {
         Host host = newHost();
-        try (Queue q = Host.newQueue(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module chA = a.importModule("channels");
-            Module chB = b.importModule("channels");
+        try (SharedQueue q = Host.newQueue();
+             Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
+            ExtensionModule chA = a.importModule("channels");
+            ExtensionModule chB = b.importModule("channels");
             try (SharedBuffer made = (SharedBuffer) chA.invoke("new_buffer", (long) MIB)) {  // made in A
                 assertEquals(made.address(), chA.invoke("address", made));
                 chA.invoke("fill", made, 3L);
@@ -81,7 +82,7 @@ class SharedBufferTest extends NativeTestBase {
         Host host = newHost();
         SharedBuffer kept;
         try (Interpreter a = host.newInterpreter()) {
-            Module ch = a.importModule("channels");
+            ExtensionModule ch = a.importModule("channels");
             kept = (SharedBuffer) ch.invoke("new_buffer", 100L);
             ch.invoke("fill", kept, 2L);
         }
@@ -131,7 +132,7 @@ class SharedBufferTest extends NativeTestBase {
     void aClosedBufferCannotBePassed() {
         Host host = newHost();
         try (Interpreter a = host.newInterpreter()) {
-            Module ch = a.importModule("channels");
+            ExtensionModule ch = a.importModule("channels");
             SharedBuffer buf = Host.newBuffer(8);
             buf.close();
             buf.close();  // idempotent
@@ -144,7 +145,7 @@ class SharedBufferTest extends NativeTestBase {
     void droppedBuffersAreReleasedByTheGarbageCollector() throws InterruptedException {
         Host host = newHost();
         try (Interpreter a = host.newInterpreter()) {
-            Module ch = a.importModule("channels");
+            ExtensionModule ch = a.importModule("channels");
             for (int i = 0; i < 20; i++) {
                 SharedBuffer fromJava = Host.newBuffer(10_000);
                 ch.invoke("fill", fromJava, 1L);
@@ -160,18 +161,18 @@ class SharedBufferTest extends NativeTestBase {
     @Test
     void closingInterpretersAndHostWithItemsInFlightLeavesThemToTheQueue() throws InterruptedException {
         Host host = newHost();
-        Queue q = Host.newQueue();
+        SharedQueue q = Host.newQueue();
         Interpreter a = host.newInterpreter();
         Interpreter b = host.newInterpreter();
-        Module chA = a.importModule("channels");
-        Module chB = b.importModule("channels");
+        ExtensionModule chA = a.importModule("channels");
+        ExtensionModule chB = b.importModule("channels");
         for (int i = 0; i < 10; i++) {
             try (SharedBuffer buf = (SharedBuffer) chA.invoke("new_buffer", 50_000L)) {
                 chA.invoke("fill", buf, (long) i);
                 chA.invoke("put", q, new Object[] {(long) i, buf});
             }
         }
-        Queue inner = (Queue) chB.invoke("new_queue", 0L);   // a queue inside an item
+        SharedQueue inner = (SharedQueue) chB.invoke("new_queue", 0L);   // a queue inside an item
         chB.invoke("put", inner, new Object[] {"nested"});
         chB.invoke("put", q, inner);
         inner.close();

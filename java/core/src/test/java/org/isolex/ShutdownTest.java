@@ -29,14 +29,14 @@ class ShutdownTest extends NativeTestBase {
         Host host = newHost();
         Interpreter a = host.newInterpreter();
         Interpreter b = host.newInterpreter();
-        Module[] fact = {a.importModule("fact"), b.importModule("fact")};
+        ExtensionModule[] fact = {a.importModule("fact"), b.importModule("fact")};
         assertEquals(LONG_DIGITS, fact[0].invoke("digits", LONG_N));
         ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
             // four long calls, two per interpreter (the second of each waits for the native lock)
             List<Future<Object>> calls = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
-                Module f = fact[t % 2];
+                ExtensionModule f = fact[t % 2];
                 calls.add(pool.submit(() -> f.invoke("factorial_digits", LONG_N)));
             }
             Together.await("all four calls are in flight",
@@ -74,8 +74,8 @@ class ShutdownTest extends NativeTestBase {
     @Test
     void aLongCallInOneInterpreterDoesNotBlockAnother() throws Exception {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module factA = a.importModule("fact");
-            Module factB = b.importModule("fact");
+            ExtensionModule factA = a.importModule("fact");
+            ExtensionModule factB = b.importModule("fact");
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {
                 Future<Object> slow = pool.submit(() -> factA.invoke("factorial_digits", LONG_N));
@@ -97,7 +97,7 @@ class ShutdownTest extends NativeTestBase {
     void closeIsNotStarvedByAStreamOfCalls() throws Exception {
         Host host = newHost();
         Interpreter interp = host.newInterpreter();
-        Module counter = interp.importModule("counter");
+        ExtensionModule counter = interp.importModule("counter");
         int threads = 8;
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
         try {

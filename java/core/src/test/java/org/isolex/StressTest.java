@@ -192,7 +192,7 @@ class StressTest extends NativeTestBase {
         private boolean perform(Kind kind, Interpreter interp) {
             switch (kind) {
                 case IMPORT: {
-                    Module m = interp.importModule(MODULES[rnd.nextInt(MODULES.length)]);
+                    ExtensionModule m = interp.importModule(MODULES[rnd.nextInt(MODULES.length)]);
                     if (rnd.nextBoolean()) m.close();  // else dropped: the GC path
                     return false;
                 }
@@ -276,8 +276,8 @@ class StressTest extends NativeTestBase {
         }
 
         /** Imports {@code module} in {@code interp}, applies {@code f}, closes or drops the module handle. */
-        private Object use(Interpreter interp, String module, java.util.function.Function<Module, Object> f) {
-            Module m = interp.importModule(module);
+        private Object use(Interpreter interp, String module, java.util.function.Function<ExtensionModule, Object> f) {
+            ExtensionModule m = interp.importModule(module);
             Object r = f.apply(m);
             if (rnd.nextInt(4) != 0) m.close();
             return r;

@@ -27,7 +27,7 @@ class SupportLevelsTest extends NativeTestBase {
     @Test
     void sharedLockModuleNeverRunsOnTwoThreadsAtOnce() throws Exception {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module[] m = {a.importModule("conc_shared"), b.importModule("conc_shared")};
+            ExtensionModule[] m = {a.importModule("conc_shared"), b.importModule("conc_shared")};
             m[0].invoke("reset");
             // both threads alternate long critical sections and token deallocs (200 us critical
             // sections run by the type's dealloc slot), so every pairing gets a chance to overlap
@@ -63,7 +63,7 @@ class SupportLevelsTest extends NativeTestBase {
     void defaultLevelIsPerInterpreterLockSoInterpretersRunInParallel() throws Exception {
         // conc_parallel has no multiple-interpreters slot: the default (4.9) applies
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
-            Module[] m = {a.importModule("conc_parallel"), b.importModule("conc_parallel")};
+            ExtensionModule[] m = {a.importModule("conc_parallel"), b.importModule("conc_parallel")};
             long max = 0;
             for (int attempt = 0; attempt < 2 && max < 2; attempt++) {  // retry once on a loaded machine
                 m[0].invoke("reset");
@@ -85,7 +85,7 @@ class SupportLevelsTest extends NativeTestBase {
         long before = Host.loadedLibraries();
         try (Host direct = newHost(); Host viaLink = track(Host.builder().modulePath(dir).build());
              Interpreter a = direct.newInterpreter(); Interpreter b = viaLink.newInterpreter()) {
-            Module ma = a.importModule("conc_shared"), mb = b.importModule("conc_shared");
+            ExtensionModule ma = a.importModule("conc_shared"), mb = b.importModule("conc_shared");
             assertEquals(before + 1, Host.loadedLibraries());
             ma.invoke("reset");
             mb.invoke("critical", 10L);
@@ -97,10 +97,10 @@ class SupportLevelsTest extends NativeTestBase {
     @Test
     void sharedLockModuleLoadsInEveryInterpreter() throws Exception {
         try (Host host = newHost()) {
-            List<Module> mods = new ArrayList<>();
+            List<ExtensionModule> mods = new ArrayList<>();
             for (int i = 0; i < 4; i++) mods.add(host.newInterpreter().importModule("conc_shared"));
             mods.get(0).invoke("reset");
-            for (Module m : mods) {
+            for (ExtensionModule m : mods) {
                 assertNull(m.invoke("critical", 0L));
                 try (Handle t = (Handle) m.invoke("token")) {
                     assertEquals("conc_shared.Token", t.typeName());
@@ -134,7 +134,7 @@ class SupportLevelsTest extends NativeTestBase {
         try (Host host = newHost()) {
             Interpreter a = host.newInterpreter();
             Interpreter b = host.newInterpreter();
-            Module legacy = a.importModule("legacy_point");
+            ExtensionModule legacy = a.importModule("legacy_point");
             assertEquals(1L, legacy.invoke("count"));
             assertEquals(2L, legacy.invoke("count"));
             assertNativeError("ImportError", legacyRefusal(a), () -> b.importModule("legacy_point"));

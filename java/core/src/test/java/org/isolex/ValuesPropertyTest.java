@@ -38,15 +38,15 @@ class ValuesPropertyTest extends NativeTestBase {
 
     private static final String UNSUPPORTED = " to an isolex value; supported: null, Boolean, Long/Integer/Short/Byte"
             + " (int), Double/Float (float), String (str), byte[] (bytes), List (list), Object[] (tuple), Map (dict),"
-            + " Handle, SharedBuffer, Queue";
+            + " Handle, SharedBuffer, SharedQueue";
 
     @Test
     void randomValuesRoundTripExactlyOrFailAsDocumented() throws Exception {
         System.out.println("ValuesPropertyTest: seed " + SEED + " (-Disolex.fuzz.seed=" + SEED + " repeats this run)");
         Random random = new Random(SEED);
-        try (Host host = newHost(); Interpreter interp = host.newInterpreter(); Queue q = Host.newQueue();
+        try (Host host = newHost(); Interpreter interp = host.newInterpreter(); SharedQueue q = Host.newQueue();
              SharedBuffer b1 = Host.newBuffer(16); SharedBuffer b2 = Host.newBuffer(0)) {
-            Module probe = interp.importModule("probe");
+            ExtensionModule probe = interp.importModule("probe");
             List<Object> objects = List.of(probe, probe.getAttr("echo"), probe.getAttr("alloc"), b1, b2);
             long handles = interp.handleCount(), bytes = interp.liveBytes();
             long end = System.nanoTime() + SECONDS * 1_000_000_000L;

@@ -23,7 +23,7 @@ class ValuesTest extends NativeTestBase {
     @Test
     void echoRoundTripsEveryConvertibleType() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module probe = interp.importModule("probe");
+            ExtensionModule probe = interp.importModule("probe");
             long handles = interp.handleCount();
             for (Object v : new Object[] {null, true, false, 0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0.0, -0.0, 1.5,
                     Double.MAX_VALUE, Double.MIN_VALUE, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, "",
@@ -83,7 +83,7 @@ class ValuesTest extends NativeTestBase {
     @Test
     void typeNamesOfConvertedValues() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module probe = interp.importModule("probe");
+            ExtensionModule probe = interp.importModule("probe");
             assertEquals("NoneType", probe.invoke("type_name", (Object) null));
             assertEquals("bool", probe.invoke("type_name", true));
             assertEquals("int", probe.invoke("type_name", 1));
@@ -107,8 +107,8 @@ class ValuesTest extends NativeTestBase {
     @Test
     void largeResultsUseTheTooBigProtocol() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module fact = interp.importModule("fact");
-            Module probe = interp.importModule("probe");
+            ExtensionModule fact = interp.importModule("fact");
+            ExtensionModule probe = interp.importModule("probe");
             long handles = interp.handleCount();
             String digits = (String) fact.invoke("factorial", 20000L);  // 77338 digits: more than the first buffer
             assertEquals(77338, digits.length());
@@ -131,7 +131,7 @@ class ValuesTest extends NativeTestBase {
     @Test
     void unsupportedJavaTypesAreRefusedBeforeAnyNativeCall() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module probe = interp.importModule("probe");
+            ExtensionModule probe = interp.importModule("probe");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> probe.invoke("echo", Set.of(1)));
             assertTrue(e.getMessage().startsWith("argument 1: cannot convert a java.util."), e.getMessage());
@@ -151,8 +151,8 @@ class ValuesTest extends NativeTestBase {
     @Test
     void counterObjectsAreHandlesWithAttributesAndMethods() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module counter = interp.importModule("counter");
-            Module probe = interp.importModule("probe");
+            ExtensionModule counter = interp.importModule("counter");
+            ExtensionModule probe = interp.importModule("probe");
             long handles = interp.handleCount();
             try (Handle c = (Handle) counter.invoke("Counter", 10L, 5L)) {
                 assertEquals("counter.Counter", c.typeName());
@@ -211,7 +211,7 @@ class ValuesTest extends NativeTestBase {
     @Test
     void moduleAttributes() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module counter = interp.importModule("counter");
+            ExtensionModule counter = interp.importModule("counter");
             assertEquals("counter", counter.name());
             try (Handle created = (Handle) counter.getAttr("created")) {
                 assertEquals(0L, created.call());

@@ -31,7 +31,7 @@ class WireHardeningTest extends NativeTestBase {
     @Test
     void errorMessagesOfAnyLengthComeBackWhole() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module raiser = interp.importModule("raiser");
+            ExtensionModule raiser = interp.importModule("raiser");
             long handles = interp.handleCount();
             // around the 16 KiB a call's buffer starts with, and far past it
             for (int n : new int[] {Wire.INITIAL_CAPACITY - 40, Wire.INITIAL_CAPACITY, MIB}) {
@@ -46,7 +46,7 @@ class WireHardeningTest extends NativeTestBase {
     @Test
     void typeNamesAndReprsOfAnyLengthComeBackWhole() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
-            Module raiser = interp.importModule("raiser");
+            ExtensionModule raiser = interp.importModule("raiser");
             long handles = interp.handleCount();
             String name = "raiser." + text(MIB);
             try (Handle type = (Handle) raiser.invoke("error_type", name);
@@ -74,8 +74,8 @@ class WireHardeningTest extends NativeTestBase {
 
     @Test
     void oneNestingLimitCheckedInJavaFirstWithOneMessage() throws Exception {
-        try (Host host = newHost(); Interpreter interp = host.newInterpreter(); Queue q = Host.newQueue()) {
-            Module probe = interp.importModule("probe");
+        try (Host host = newHost(); Interpreter interp = host.newInterpreter(); SharedQueue q = Host.newQueue()) {
+            ExtensionModule probe = interp.importModule("probe");
             List<UnaryOperator<Object>> kinds = List.of(
                     v -> List.of(v), v -> new Object[] {v}, v -> Map.of("k", v));
             for (UnaryOperator<Object> wrap : kinds) {

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.isolex.Handle;
 import org.isolex.Host;
 import org.isolex.Interpreter;
-import org.isolex.Module;
+import org.isolex.ExtensionModule;
 import org.isolex.internal.NativeBridge;
 import org.isolex.internal.Wire;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@link #jniAdd1}: {@code RawJni.ix_bench_add1(x)}, a JavaCPP static native taking and
  *     returning a long; the C function ({@code x + 1}) is inlined into the JNI entry point.
  *     It measures one JNI transition, nothing else.</li>
- * <li>{@link #isolexEcho}: {@code probe.invoke("echo", x)} on a {@link Module}: test-ext/probe's
+ * <li>{@link #isolexEcho}: {@code probe.invoke("echo", x)} on an {@link ExtensionModule}: test-ext/probe's
  *     {@code echo(x) -> x}, the extension function that does the least (it returns a new
  *     reference to its argument). It measures everything a Java call into an extension is:
  *     the varargs array, the interpreter's close gate (an in-flight counter), encoding the method name
@@ -68,7 +68,7 @@ public class CallBench {
     public static class Isolex {
         Host host;
         Interpreter interp;
-        Module probe;
+        ExtensionModule probe;
         /** probe.echo itself, resolved once: calling it sends no name and skips the lookup. */
         Handle echo;
 

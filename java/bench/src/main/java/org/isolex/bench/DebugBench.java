@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.isolex.Host;
 import org.isolex.Interpreter;
-import org.isolex.Module;
+import org.isolex.ExtensionModule;
 
 /**
  * 6. What debug mode (abi/ABI.md 10) costs: the figures of the sections before, release
@@ -19,7 +19,7 @@ final class DebugBench {
     }
 
     /** ns per call of {@code calls} probe.echo(i) calls, one round. */
-    private static double echoRound(Module probe, int calls) {
+    private static double echoRound(ExtensionModule probe, int calls) {
         long t0 = System.nanoTime();
         long sum = 0;
         for (int i = 0; i < calls; i++) sum += (Long) probe.invoke("echo", (long) i);
@@ -32,7 +32,7 @@ final class DebugBench {
      * The echo loop in release and debug mode, rounds alternating (so a slow phase of the
      * machine hits both): {release median, debug median} of 7 rounds each, after one of each.
      */
-    private static double[] echoLoops(Module release, Module debug, int calls) {
+    private static double[] echoLoops(ExtensionModule release, ExtensionModule debug, int calls) {
         double[] r = new double[7], d = new double[7];
         echoRound(release, calls);
         echoRound(debug, calls);
@@ -44,7 +44,7 @@ final class DebugBench {
     }
 
     /** ms of one fact.factorial_digits(n): {release, debug} medians of 3 alternating calls each. */
-    private static double[] factCalls(Module release, Module debug, int n) {
+    private static double[] factCalls(ExtensionModule release, ExtensionModule debug, int n) {
         double[] r = new double[3], d = new double[3];
         for (int i = 0; i < r.length; i++) {
             long t0 = System.nanoTime();
@@ -64,11 +64,11 @@ final class DebugBench {
         double echoRel, echoDbg, factRel, factDbg;
         try (Host host = BenchEnv.hostBuilder().build()) {
             Interpreter rel = host.newInterpreter(false), dbg = host.newInterpreter(true);
-            Module pr = rel.importModule("probe"), pd = dbg.importModule("probe");
+            ExtensionModule pr = rel.importModule("probe"), pd = dbg.importModule("probe");
             double[] loops = echoLoops(pr, pd, calls);
             echoRel = loops[0];
             echoDbg = loops[1];
-            Module fr = rel.importModule("fact"), fd = dbg.importModule("fact");
+            ExtensionModule fr = rel.importModule("fact"), fd = dbg.importModule("fact");
             fr.invoke("factorial_digits", 1000L);
             fd.invoke("factorial_digits", 1000L);
             double[] facts = factCalls(fr, fd, n);

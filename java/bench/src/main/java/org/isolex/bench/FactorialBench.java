@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.isolex.Host;
 import org.isolex.Interpreter;
-import org.isolex.Module;
+import org.isolex.ExtensionModule;
 
 /**
  * 1. The seed's factorial proof of concept (seeds/subinterpreters-talk.rst: sequential,
@@ -73,12 +73,12 @@ final class FactorialBench {
         ThreadPoolExecutor pool = new ThreadPoolExecutor(maxN, maxN, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
         pool.prestartAllCoreThreads();
         try (Host host = BenchEnv.hostBuilder().build()) {
-            List<Module> facts = new ArrayList<>();
+            List<ExtensionModule> facts = new ArrayList<>();
             for (int i = 0; i < maxN; i++) {
                 Interpreter interp = host.newInterpreter();
                 facts.add(interp.importModule("fact"));
             }
-            for (Module f : facts) f.invoke("factorial_digits", (long) n / 10); // code and heap paged in
+            for (ExtensionModule f : facts) f.invoke("factorial_digits", (long) n / 10); // code and heap paged in
             long t0 = System.nanoTime();
             expected = (Long) facts.get(0).invoke("factorial_digits", (long) n);
             oneCall = System.nanoTime() - t0;
@@ -124,18 +124,18 @@ final class FactorialBench {
         if (digits != expected) throw new IllegalStateException("factorial_digits gave " + digits + ", not " + expected);
     }
 
-    private static double sequential(Module fact, int n, int jobs, long expected) {
+    private static double sequential(ExtensionModule fact, int n, int jobs, long expected) {
         long t0 = System.nanoTime();
         for (int i = 0; i < jobs; i++) check((Long) fact.invoke("factorial_digits", (long) n), expected);
         return System.nanoTime() - t0;
     }
 
     /** N jobs on N pool threads: all on facts[0] (shared) or each on its own interpreter. */
-    private static double threads(ThreadPoolExecutor pool, List<Module> facts, int n, int jobs, long expected,
+    private static double threads(ThreadPoolExecutor pool, List<ExtensionModule> facts, int n, int jobs, long expected,
                                   boolean shared) {
         List<Callable<Long>> tasks = new ArrayList<>();
         for (int i = 0; i < jobs; i++) {
-            Module f = facts.get(shared ? 0 : i);
+            ExtensionModule f = facts.get(shared ? 0 : i);
             tasks.add(() -> (Long) f.invoke("factorial_digits", (long) n));
         }
         long t0 = System.nanoTime();

@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.isolex.Host;
 import org.isolex.Interpreter;
-import org.isolex.Module;
+import org.isolex.ExtensionModule;
 import org.isolex.internal.NativeBridge;
 import org.isolex.internal.Wire;
 
@@ -18,7 +18,7 @@ import org.isolex.internal.Wire;
  * <ul>
  * <li><b>steady</b>: another interpreter keeps counter imported, so its library stays mapped;</li>
  * <li><b>bridge</b>: the same steps through {@link NativeBridge} directly (the JNI calls the API
- *     makes, without Interpreter, Module, their locks, handles and cleaners);</li>
+ *     makes, without Interpreter, ExtensionModule, their locks, handles and cleaners);</li>
  * <li><b>debug</b>: steady, in debug mode (reported in section 6);</li>
  * <li><b>cold</b>: no other interpreter holds counter, so each iteration dlopens and dlcloses
  *     counter.so (a fifth as many iterations).</li>
@@ -73,7 +73,7 @@ final class LifecycleBench {
             long t0 = System.nanoTime();
             Interpreter interp = host.newInterpreter(debug);
             long t1 = System.nanoTime();
-            Module m = interp.importModule("counter");
+            ExtensionModule m = interp.importModule("counter");
             long t2 = System.nanoTime();
             Object r = m.invoke("created");
             long t3 = System.nanoTime();

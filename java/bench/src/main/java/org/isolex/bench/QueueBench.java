@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.isolex.Host;
 import org.isolex.Interpreter;
-import org.isolex.Module;
-import org.isolex.Queue;
+import org.isolex.ExtensionModule;
+import org.isolex.SharedQueue;
 import org.isolex.SharedBuffer;
 
 /**
@@ -20,7 +20,7 @@ import org.isolex.SharedBuffer;
  * ends are extension-level code, IxQueue_Put / IxQueue_Get), and shared buffers of 64 B,
  * 1 MiB and 16 MiB, which cross by reference (the receiver sees the sender's address, and
  * the rate does not depend on the size), against 1 MiB bytes objects, which are copied.
- * From Java ({@link Queue}, {@link SharedBuffer}): Java to Java, Java to an interpreter and
+ * From Java ({@link SharedQueue}, {@link SharedBuffer}): Java to Java, Java to an interpreter and
  * an interpreter to Java (test-ext/channels' {@code pump(q_in, q_out, n)} is the
  * interpreter's end: a C loop of IxQueue_Get and IxQueue_Put), and a Java SharedBuffer
  * passed into an interpreter and through a queue, compared by address.
@@ -61,7 +61,7 @@ final class QueueBench {
                 Md.f("%.1f GiB/s copied, twice", bytes / 1024)));
         md.table(List.of("item", "per second", ""), rows);
         if (!javaRows.isEmpty()) {
-            md.para("From Java (`Host.newQueue`, `Queue.put` / `take`, `Host.newBuffer`), one producer and one "
+            md.para("From Java (`Host.newQueue`, `SharedQueue.put` / `take`, `Host.newBuffer`), one producer and one "
                     + "consumer thread, the median of 3 runs; each value is encoded by Java's wire codec and "
                     + "crosses one JNI call on each side:");
             md.table(List.of("item", "per second", ""), javaRows);
@@ -102,13 +102,13 @@ final class QueueBench {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try (Host host = BenchEnv.hostBuilder().build()) {
             Interpreter interp = host.newInterpreter();
-            Module channels = interp.importModule("channels");
+            ExtensionModule channels = interp.importModule("channels");
             long[] values = new long[n];
             for (int i = 0; i < n; i++) values[i] = i;
 
             // Java -> Java: a producer and a consumer thread on one queue of capacity 1024
             double jj = rate(n, () -> {
-                try (Queue q = Host.newQueue(1024)) {
+                try (SharedQueue q = Host.newQueue(1024)) {
                     Future<?> producer = pool.submit(() -> {
                         for (int i = 0; i < n; i++) q.put(values[i]);
                         return null;
@@ -126,7 +126,7 @@ final class QueueBench {
             // runs channels.pump(q1, q2, n): IxQueue_Get from q1, IxQueue_Put into q2 (unbounded,
             // read only after the clock stops)
             double ji = rate(n, () -> {
-                try (Queue q1 = Host.newQueue(1024); Queue q2 = Host.newQueue()) {
+                try (SharedQueue q1 = Host.newQueue(1024); SharedQueue q2 = Host.newQueue()) {
                     Future<?> pump = pool.submit(() -> channels.invoke("pump", q1, q2, (long) n));
                     long t0 = System.nanoTime();
                     for (int i = 0; i < n; i++) q1.put(values[i]);
@@ -139,7 +139,7 @@ final class QueueBench {
             // interpreter -> Java: q1 filled beforehand (not timed); the interpreter pumps it into
             // q2 (capacity 1024) while Java takes from q2
             double ij = rate(n, () -> {
-                try (Queue q1 = Host.newQueue(); Queue q2 = Host.newQueue(1024)) {
+                try (SharedQueue q1 = Host.newQueue(); SharedQueue q2 = Host.newQueue(1024)) {
                     for (int i = 0; i < n; i++) q1.put(values[i]);
                     long t0 = System.nanoTime();
                     Future<?> pump = pool.submit(() -> channels.invoke("pump", q1, q2, (long) n));
@@ -153,7 +153,7 @@ final class QueueBench {
             });
             // short strs, Java -> Java
             double js = rate(n, () -> {
-                try (Queue q = Host.newQueue(1024)) {
+                try (SharedQueue q = Host.newQueue(1024)) {
                     Future<?> producer = pool.submit(() -> {
                         for (int i = 0; i < n; i++) q.put("hello, queue");
                         return null;
@@ -172,7 +172,7 @@ final class QueueBench {
             s.figure("queue.java.interp_to_java_int_per_s", ij);
             s.progress("Java: Java→Java ints %s, strs %s; Java→interpreter %s; interpreter→Java %s",
                     Md.rate(jj), Md.rate(js), Md.rate(ji), Md.rate(ij));
-            javaRows.add(List.of("ints, Java → Java (`Queue.put` / `Queue.take`)", Md.rate(jj), ""));
+            javaRows.add(List.of("ints, Java → Java (`SharedQueue.put` / `SharedQueue.take`)", Md.rate(jj), ""));
             javaRows.add(List.of("12-character strs, Java → Java", Md.rate(js), ""));
             javaRows.add(List.of("ints, Java → interpreter", Md.rate(ji), "the interpreter's end: `channels.pump` "
                     + "(IxQueue_Get, then IxQueue_Put into an unbounded queue)"));
@@ -186,7 +186,7 @@ final class QueueBench {
                     long inInterp = (Long) channels.invoke("address", b);
                     long[] same = {0};
                     double r = rate(nb, () -> {
-                        try (Queue q = Host.newQueue(1024)) {
+                        try (SharedQueue q = Host.newQueue(1024)) {
                             Future<?> producer = pool.submit(() -> {
                                 for (int i = 0; i < nb; i++) q.put(b);
                                 return null;
@@ -223,7 +223,7 @@ final class QueueBench {
         if (sum != n * (n - 1) / 2) throw new IllegalStateException("queue lost or changed values: sum " + sum);
     }
 
-    private static void drain(Queue q, long n) {
+    private static void drain(SharedQueue q, long n) {
         long got = 0;
         while (q.poll().isPresent()) got++;
         if (got != n) throw new IllegalStateException("pump moved " + got + " of " + n + " values");

@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.isolex.Host;
 import org.isolex.Interpreter;
-import org.isolex.Module;
+import org.isolex.ExtensionModule;
 
 /**
  * {@code isolex bench-worker N}: one factorial call in a fresh JVM, the "separate processes"
@@ -24,7 +24,7 @@ public final class Worker {
         long n = Long.parseLong(args.get(0));
         long t1, t2, digits;
         try (Host host = BenchEnv.hostBuilder().build(); Interpreter interp = host.newInterpreter()) {
-            Module fact = interp.importModule("fact");
+            ExtensionModule fact = interp.importModule("fact");
             t1 = System.nanoTime();
             digits = (Long) fact.invoke("factorial_digits", n);
             t2 = System.nanoTime();

@@ -16,7 +16,7 @@ import org.isolex.Handle;
 import org.isolex.Host;
 import org.isolex.Interpreter;
 import org.isolex.IsolexException;
-import org.isolex.Module;
+import org.isolex.ExtensionModule;
 import org.isolex.bench.Suite;
 import org.isolex.bench.Worker;
 
@@ -184,7 +184,7 @@ public final class Main {
         boolean counterMappedWhileOpen;
         try (Host host = builder.build()) {
             List<Interpreter> interps = new ArrayList<>();
-            List<Module> facts = new ArrayList<>();
+            List<ExtensionModule> facts = new ArrayList<>();
             List<Handle> counterTypes = new ArrayList<>();
             for (int i = 0; i < interpreters; i++) {
                 Interpreter interp = host.newInterpreter();
@@ -196,7 +196,7 @@ public final class Main {
             out.println("1. every interpreter has its own instance of the counter module");
             for (int i = 0; i < interps.size(); i++) {
                 Interpreter interp = interps.get(i);
-                Module counter = interp.importModule("counter");
+                ExtensionModule counter = interp.importModule("counter");
                 List<Handle> counters = new ArrayList<>();
                 for (int k = 0; k <= i; k++) {
                     Handle c = (Handle) counter.invoke("Counter", 10L * k, 1L);
@@ -243,9 +243,9 @@ public final class Main {
             ExecutorService pool = Executors.newFixedThreadPool(interps.size());
             try {
                 // warm-up: one small call per interpreter, so the timing is of the work only
-                for (Module f : facts) f.invoke("factorial_digits", 100L);
+                for (ExtensionModule f : facts) f.invoke("factorial_digits", 100L);
                 List<Callable<Long>> jobs = new ArrayList<>();
-                for (Module f : facts) jobs.add(() -> (Long) f.invoke("factorial_digits", (long) fn));
+                for (ExtensionModule f : facts) jobs.add(() -> (Long) f.invoke("factorial_digits", (long) fn));
                 long t0 = System.nanoTime();
                 List<Future<Long>> results = pool.invokeAll(jobs);
                 parallelNanos = System.nanoTime() - t0;

@@ -414,13 +414,13 @@ public final class Wire implements AutoCloseable {
         throw new IllegalArgumentException(where(argument) + "cannot convert a " + v.getClass().getName()
                 + " to an isolex value; supported: null, Boolean, Long/Integer/Short/Byte (int), Double/Float (float),"
                 + " String (str), byte[] (bytes), List (list), Object[] (tuple), Map (dict), Handle, SharedBuffer,"
-                + " Queue");
+                + " SharedQueue");
     }
 
     /** What {@link #shareable} says about a value it refuses (after "a TYPE is not shareable: "). */
     public static final String SHAREABLE_TYPES = "values cross between interpreters as null, Boolean,"
             + " Long/Integer/Short/Byte (int), Double/Float (float), String (str), byte[] (bytes), SharedBuffer,"
-            + " Queue, or List/Object[] (tuple) of these";
+            + " SharedQueue, or List/Object[] (tuple) of these";
 
     /**
      * Writes one shareable value, as a queue carries it (ABI.md 11): null, Boolean, integers,

@@ -15,7 +15,8 @@ import org.isolex.internal.Wire;
  * can be held by Java and by any number of interpreters at once (each holding its own
  * reference), and lives until the last holder lets go. Make one with {@link Host#newQueue()};
  * pass it to an interpreter as an argument of a call ({@link Handle#invoke}); a queue in a
- * result or in a queue item comes back as a new {@code Queue} object.
+ * result or in a queue item comes back as a new {@code SharedQueue} object. (Not named
+ * {@code Queue}: beside {@code import java.util.*;} that name would be ambiguous.)
  *
  * <h2>What crosses</h2>
  * Values cross <em>by copy</em>, and only shareable ones:
@@ -23,18 +24,18 @@ import org.isolex.internal.Wire;
  * <li>{@code null} (None), {@link Boolean} (bool), {@link Long}/{@link Integer}/{@link Short}/
  *     {@link Byte} (int), {@link Double}/{@link Float} (float), {@link String} (str),
  *     {@code byte[]} (bytes);</li>
- * <li>{@link SharedBuffer} and {@code Queue}: <em>by reference</em> (the item holds its own
+ * <li>{@link SharedBuffer} and {@code SharedQueue}: <em>by reference</em> (the item holds its own
  *     reference; the receiver gets a new Java object standing for the same native one);</li>
  * <li>tuples of these, at most 64 levels of them (abi/ABI.md 12.2): a {@link List} or an
  *     {@code Object[]} is put as a tuple, and a tuple is taken as an unmodifiable {@code List}.</li>
  * </ul>
  * Taken values are {@link Long}, {@link Double}, {@link String}, {@code byte[]},
- * {@link Boolean}, {@code null}, {@code List}, {@link SharedBuffer} and {@code Queue} (the
+ * {@link Boolean}, {@code null}, {@code List}, {@link SharedBuffer} and {@code SharedQueue} (the
  * last two owned by the caller: close them). Anything else (a {@link java.util.Map}, a
  * {@link Handle}, any other object) is refused before any native call with
  * {@code IllegalArgumentException("a java.util.HashMap is not shareable: values cross between
  * interpreters as null, Boolean, Long/Integer/Short/Byte (int), Double/Float (float), String
- * (str), byte[] (bytes), SharedBuffer, Queue, or List/Object[] (tuple) of these")}.
+ * (str), byte[] (bytes), SharedBuffer, SharedQueue, or List/Object[] (tuple) of these")}.
  *
  * <h2>Blocking</h2>
  * {@link #put} and {@link #take} wait for room or for an item; {@link #offer(Object, Duration)}
@@ -56,7 +57,7 @@ import org.isolex.internal.Wire;
  * freed (reference counting, no cycle collection across interpreters). Every method may be
  * called from any thread.
  */
-public final class Queue implements AutoCloseable {
+public final class SharedQueue implements AutoCloseable {
     /** Longest single native wait: how late an interrupt or a close is noticed. */
     private static final long SLICE_NANOS = 100_000_000L;
 
@@ -64,16 +65,16 @@ public final class Queue implements AutoCloseable {
     private final Cleaner.Cleanable cleanable;
 
     /** Takes over one reference to the native queue {@code pointer}. */
-    Queue(long pointer) {
+    SharedQueue(long pointer) {
         this.ref = new SharedRef(pointer, Wire.QUEUE);
         this.cleanable = SharedRef.CLEANER.register(this, ref);
     }
 
     /** ixh_queue_new; capacity <= 0 for unbounded. */
-    static Queue create(long capacity) {
+    static SharedQueue create(long capacity) {
         long q = NativeBridge.queueNew(capacity);
         if (q == 0) throw new IsolexException("cannot create a queue: the process is out of native memory");
-        return new Queue(q);
+        return new SharedQueue(q);
     }
 
     /** Puts {@code value}, waiting as long as the queue is full. */
@@ -140,9 +141,9 @@ public final class Queue implements AutoCloseable {
 
     @Override
     public String toString() {
-        if (!ref.pin()) return "Queue[closed]";
+        if (!ref.pin()) return "SharedQueue[closed]";
         try {
-            return "Queue[" + NativeBridge.queueSize(ref.pointer) + " items]";
+            return "SharedQueue[" + NativeBridge.queueSize(ref.pointer) + " items]";
         } finally {
             ref.unpin();
         }
