@@ -122,7 +122,9 @@ static bool power_of_two(uint64_t x) { return x && !(x & (x - 1)); }
 /* One PT_LOAD (the n-th, from 1): what the kernel and ld.so need to map it where it says
  * (their mmap uses MAP_FIXED inside one reservation: an unsorted or overlapping segment
  * would map over other memory of the process), and readable (ld.so and the definition
- * check read its bytes). */
+ * check read its bytes). Segments follow each other in the file as in memory, without
+ * sharing bytes, as linkers lay them out: a segment whose offset was damaged would map
+ * other bytes of the file (the ELF header, say) as its code. */
 static int check_load(IxElfImage *im, const GElf_Phdr *ph, int n)
 {
     uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
@@ -131,6 +133,8 @@ static int check_load(IxElfImage *im, const GElf_Phdr *ph, int n)
                              (unsigned long long)(ph->p_offset + ph->p_filesz), (unsigned long long)im->size);
     if (ph->p_memsz < ph->p_filesz)
         return ix_elf_refuse(im, "loadable segment %d is larger in the file than in memory", n);
+    if ((ph->p_flags & PF_X) && ph->p_memsz != ph->p_filesz) /* zeros would run as code */
+        return ix_elf_refuse(im, "executable loadable segment %d is shorter in the file than in memory", n);
     if (ph->p_vaddr + ph->p_memsz < ph->p_vaddr)
         return ix_elf_refuse(im, "loadable segment %d ends past the end of the address space", n);
     if (!power_of_two(ph->p_align) || ph->p_align < page)
@@ -142,9 +146,9 @@ static int check_load(IxElfImage *im, const GElf_Phdr *ph, int n)
                              (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_align);
     if (!(ph->p_flags & PF_R)) return ix_elf_refuse(im, "loadable segment %d is not readable", n);
     const IxElfLoad *prev = n > 1 ? &im->load[n - 2] : NULL;
-    if (prev && ph->p_vaddr < prev->vaddr + prev->memsz)
-        return ix_elf_refuse(im, "loadable segment %d (address 0x%llx) overlaps or precedes the one before it", n,
-                             (unsigned long long)ph->p_vaddr);
+    if (prev && (ph->p_vaddr < prev->vaddr + prev->memsz || ph->p_offset < prev->offset + prev->filesz))
+        return ix_elf_refuse(im, "loadable segment %d (file offset 0x%llx, address 0x%llx) overlaps or precedes the "
+                             "one before it", n, (unsigned long long)ph->p_offset, (unsigned long long)ph->p_vaddr);
     im->load[n - 1] = (IxElfLoad){ph->p_vaddr, ph->p_memsz, ph->p_offset, ph->p_filesz, ph->p_flags};
     return 0;
 }

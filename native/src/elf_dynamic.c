@@ -73,6 +73,10 @@ typedef struct Dyn {
     const Elf64_Sym *symtab;
     uint64_t nsyms;
     unsigned ndx_high; /* the highest version index VERNEED and VERDEF define */
+    const void *hash;  /* DT_HASH, its words */
+    const void *gnu;   /* DT_GNU_HASH, its words up to the buckets' end */
+    const void *gnu_chain;
+    uint64_t gnu_head; /* words before the buckets */
 } Dyn;
 
 #define V(d, t) ((d)->val[t])
@@ -258,6 +262,7 @@ static int check_hash(Dyn *d)
                 return ix_elf_refuse(d->im, "DT_HASH: bucket %llu leads to symbol %llu of %llu, or loops",
                                      (unsigned long long)b, (unsigned long long)i, (unsigned long long)nchain);
     d->nsyms = nchain;
+    d->hash = h;
     return 0;
 }
 
@@ -292,6 +297,9 @@ static int check_gnu_hash(Dyn *d)
                                  "file bytes", (unsigned long long)b);
         next++;
     }
+    d->gnu = h;
+    d->gnu_chain = chain;
+    d->gnu_head = head;
     if (!d->has[T_HASH]) d->nsyms = next;
     else if (next > d->nsyms)
         return ix_elf_refuse(d->im, "DT_GNU_HASH hashes %llu symbols, DT_HASH only %llu", (unsigned long long)next,
@@ -300,6 +308,54 @@ static int check_gnu_hash(Dyn *d)
 }
 
 /* ---------------------------------------------------------------- symbols and versions */
+
+static uint32_t sysv_hash(const char *name) /* the System V ABI's */
+{
+    uint32_t h = 0, g;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h = (h << 4) + *p;
+        if ((g = h & 0xf0000000)) h ^= g >> 24;
+        h &= ~g;
+    }
+    return h;
+}
+
+static uint32_t gnu_hash(const char *name) /* DJB's, as GNU_HASH uses it */
+{
+    uint32_t h = 5381;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) h = h * 33 + *p;
+    return h;
+}
+
+static int misplaced(Dyn *d, int t, uint64_t sym, uint64_t bucket)
+{
+    return ix_elf_refuse(d->im, "%s: symbol %llu ('%.40s') is not in bucket %llu, where its name hashes to (the "
+                         "symbol or string table does not match the hash table)", NAME(t), (unsigned long long)sym,
+                         d->strtab + d->symtab[sym].st_name, (unsigned long long)bucket);
+}
+
+/* Every hashed symbol sits where the hash of its name says: what ld.so relies on to find a
+ * symbol, and what tells a symbol or string table address that points at the wrong bytes. */
+static int check_hashed_names(Dyn *d)
+{
+    if (d->hash) {
+        uint64_t nbucket = word(d->hash, 0);
+        for (uint64_t b = 0; b < nbucket; b++)
+            for (uint64_t i = word(d->hash, 2 + b); i != STN_UNDEF; i = word(d->hash, 2 + nbucket + i))
+                if (sysv_hash(d->strtab + d->symtab[i].st_name) % nbucket != b) return misplaced(d, T_HASH, i, b);
+    }
+    if (!d->gnu) return 0;
+    uint64_t nbuckets = word(d->gnu, 0), symoffset = word(d->gnu, 1);
+    for (uint64_t b = 0; b < nbuckets; b++) {
+        uint64_t i = word(d->gnu, d->gnu_head + b), last = 0;
+        for (; i && !last; i++) {
+            uint32_t h = gnu_hash(d->strtab + d->symtab[i].st_name), c = word(d->gnu_chain, i - symoffset);
+            last = c & 1;
+            if (h % nbuckets != b || (h | 1) != (c | 1)) return misplaced(d, T_GNU_HASH, i, b);
+        }
+    }
+    return 0;
+}
 
 /* The symbol table holds the symbols the hash tables count; every name is a string of the
  * string table, and an IFUNC resolver (which ld.so calls while relocating) is code. */
@@ -356,6 +412,8 @@ static int walk_aux(Dyn *d, const Chain *c, const char *base, uint64_t room, uin
 
 static int walk_chain(Dyn *d, const Chain *c, uint64_t count)
 {
+    if (count == 0) /* ld.so walks the chain whatever the count says: it has one entry at least */
+        return ix_elf_refuse(d->im, "dynamic entry %s is 0 (a version chain has at least one entry)", NAME(c->tag + 1)); /* T_VERDEFNUM follows T_VERDEF, T_VERNEEDNUM T_VERNEED */
     uint64_t room = file_bytes_after(d, V(d, c->tag)), at = 0, budget = room / 8;
     const char *base = room ? bytes_at(d, V(d, c->tag), room) : NULL;
     if (!base) return ix_elf_refuse(d->im, "dynamic entry %s (0x%llx) lies outside the library's loaded file bytes",
@@ -393,7 +451,13 @@ static int read_verneed(Dyn *d, const void *e, unsigned *version, unsigned *cnt,
     *cnt = v.vn_cnt;
     *aux = v.vn_aux;
     *next = v.vn_next;
-    return string_at(d, "DT_VERNEED's file name", v.vn_file);
+    if (string_at(d, "DT_VERNEED's file name", v.vn_file) < 0) return -1;
+    /* ld.so asserts (exiting the process) that the file is one the library needs */
+    for (size_t i = 0; i < d->count; i++)
+        if (d->entries[i].d_tag == DT_NEEDED && strcmp(d->strtab + d->entries[i].d_un.d_val, d->strtab + v.vn_file) == 0)
+            return 0;
+    return ix_elf_refuse(d->im, "DT_VERNEED names versions of %s, which no DT_NEEDED entry names",
+                         d->strtab + v.vn_file);
 }
 
 static void read_vernaux(Dyn *d, const void *a, uint64_t *name, uint64_t *next)
@@ -434,6 +498,8 @@ static int check_versions(Dyn *d)
     static const Chain def = {T_VERDEF, sizeof(Elf64_Verdef), sizeof(Elf64_Verdaux), read_verdef, read_verdaux};
     if (d->has[T_VERNEED] && walk_chain(d, &need, V(d, T_VERNEEDNUM)) < 0) return -1;
     if (d->has[T_VERDEF] && walk_chain(d, &def, V(d, T_VERDEFNUM)) < 0) return -1;
+    if (!d->has[T_VERSYM] && d->ndx_high) /* ld.so reads DT_VERSYM as soon as there are versions */
+        return ix_elf_refuse(d->im, "dynamic entry %s without DT_VERSYM", d->has[T_VERNEED] ? "DT_VERNEED" : "DT_VERDEF");
     if (!d->has[T_VERSYM]) return 0;
     if (!d->ndx_high) return ix_elf_refuse(d->im, "dynamic entry DT_VERSYM without DT_VERNEED or DT_VERDEF");
     const void *versym = table(d, T_VERSYM, 2 * (d->nsyms ? d->nsyms : 1));
@@ -581,6 +647,6 @@ int ix_elf_check_dynamic(IxElfImage *im)
     if (read_entries(&d) < 0 || check_values(&d) < 0 || check_strings(&d) < 0 || check_addresses(&d) < 0) return -1;
     if (d.has[T_HASH] && check_hash(&d) < 0) return -1;
     if (d.has[T_GNU_HASH] && check_gnu_hash(&d) < 0) return -1;
-    if (check_symbols(&d) < 0 || check_versions(&d) < 0) return -1;
+    if (check_symbols(&d) < 0 || check_hashed_names(&d) < 0 || check_versions(&d) < 0) return -1;
     return check_all_relocs(&d);
 }
