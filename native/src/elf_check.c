@@ -157,7 +157,7 @@ static int check_load(IxElfImage *im, const GElf_Phdr *ph, int n)
 static const char *segment_name(uint32_t type)
 {
     switch (type) {
-    case PT_DYNAMIC: return "dynamic section";
+    case PT_DYNAMIC: return "dynamic";
     case PT_PHDR: return "PT_PHDR";
     case PT_TLS: return "TLS";
     case PT_GNU_RELRO: return "RELRO";
@@ -170,15 +170,16 @@ static const char *segment_name(uint32_t type)
 }
 
 /* A segment ld.so (or the unwinder, through dl_iterate_phdr) reads at its address: its file
- * bytes are the bytes a PT_LOAD maps there, and its memory lies inside that PT_LOAD's. */
-static bool inside_load(const IxElfImage *im, const GElf_Phdr *ph, uint32_t flags)
+ * bytes are the bytes a PT_LOAD maps there, and (when `memory`) its memory lies inside that
+ * PT_LOAD's. A TLS segment's memory is a template's size, not mapped memory. */
+static bool inside_load(const IxElfImage *im, const GElf_Phdr *ph, uint32_t flags, bool memory)
 {
     if (ph->p_filesz > ph->p_memsz) return false;
     if (ph->p_filesz) {
         const IxElfLoad *l = ix_elf_load_at(im, ph->p_vaddr, ph->p_filesz, true, flags);
         if (!l || l->offset + (ph->p_vaddr - l->vaddr) != ph->p_offset) return false;
     }
-    return !ph->p_memsz || ix_elf_load_at(im, ph->p_vaddr, ph->p_memsz, false, flags);
+    return !memory || !ph->p_memsz || ix_elf_load_at(im, ph->p_vaddr, ph->p_memsz, false, flags);
 }
 
 /* Notes are walked by ld.so from a stack copy of the segment (alloca of p_filesz): each
@@ -193,7 +194,9 @@ static bool notes_well_formed(IxElfImage *im, const GElf_Phdr *ph)
         Elf64_Nhdr nh;
         if (ph->p_filesz - at < sizeof nh) return false;
         memcpy(&nh, (const char *)d->d_buf + at, sizeof nh);
-        uint64_t len = sizeof nh + ((nh.n_namesz + align - 1) & ~(align - 1)) + ((nh.n_descsz + align - 1) & ~(align - 1));
+        /* glibc's ELF_NOTE_DESC_OFFSET and ELF_NOTE_NEXT_OFFSET (the sizes are 32-bit: no overflow) */
+        uint64_t desc = (sizeof nh + (uint64_t)nh.n_namesz + align - 1) & ~(align - 1);
+        uint64_t len = (desc + nh.n_descsz + align - 1) & ~(align - 1);
         if (len > ph->p_filesz - at) return false;
         at += len;
     }
@@ -208,20 +211,20 @@ static int check_other(IxElfImage *im, const GElf_Ehdr *eh, const GElf_Phdr *ph,
     switch (ph->p_type) {
     case PT_DYNAMIC:
         if (++*dynamics > 1) return ix_elf_refuse(im, "more than one dynamic section");
-        ok = ph->p_filesz >= sizeof(Elf64_Dyn) && inside_load(im, ph, PF_R);
+        ok = ph->p_filesz >= sizeof(Elf64_Dyn) && inside_load(im, ph, PF_R, true);
         im->dyn_offset = ph->p_offset;
         im->dyn_size = ph->p_filesz;
         break;
     case PT_PHDR:
         ok = ph->p_offset == eh->e_phoff && ph->p_filesz == (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) &&
-             inside_load(im, ph, PF_R);
+             inside_load(im, ph, PF_R, true);
         break;
     case PT_TLS:
-        ok = (ph->p_align <= 1 || power_of_two(ph->p_align)) && inside_load(im, ph, PF_R);
+        ok = (ph->p_align <= 1 || power_of_two(ph->p_align)) && inside_load(im, ph, PF_R, false);
         im->tls = ph->p_memsz > 0;
         break;
-    case PT_GNU_RELRO: ok = inside_load(im, ph, PF_R | PF_W); break;
-    case PT_GNU_EH_FRAME: ok = inside_load(im, ph, PF_R); break;
+    case PT_GNU_RELRO: ok = inside_load(im, ph, PF_R | PF_W, true); break;
+    case PT_GNU_EH_FRAME: ok = inside_load(im, ph, PF_R, true); break;
     case PT_NOTE:
     case PT_GNU_PROPERTY: ok = notes_well_formed(im, ph); break;
     case PT_INTERP: ok = ph->p_offset <= im->size && ph->p_filesz <= im->size - ph->p_offset; break;

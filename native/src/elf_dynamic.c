@@ -55,11 +55,11 @@ static const struct { int64_t tag; const char *name; } tags[NTAGS] = {
     {DT_DEPAUDIT, "DT_DEPAUDIT"}, {DT_CONFIG, "DT_CONFIG"},
 };
 
-/* Tags a library here may not have: x86-64 uses RELA only (ld.so ignores DT_REL there, so
- * those would be unchecked), RELR is not produced by this toolchain and not checked, text
- * relocations write into code, and DT_PREINIT_ARRAY is an executable's. */
-static const int refused[] = {T_REL, T_RELSZ, T_RELENT, T_RELCOUNT, T_RELR, T_RELRSZ, T_RELRENT, T_TEXTREL,
-                              T_PREINIT_ARRAY, T_PREINIT_ARRAYSZ};
+/* Tags a library here may not have: x86-64 uses RELA (and RELR) only (ld.so ignores DT_REL
+ * there, so those would be unchecked), text relocations write into code, and
+ * DT_PREINIT_ARRAY is an executable's. */
+static const int refused[] = {T_REL, T_RELSZ, T_RELENT, T_RELCOUNT, T_TEXTREL, T_PREINIT_ARRAY,
+                              T_PREINIT_ARRAYSZ};
 /* Tags naming a string of the string table (DT_NEEDED is checked entry by entry). */
 static const int strings[] = {T_SONAME, T_RPATH, T_RUNPATH, T_AUXILIARY, T_FILTER, T_AUDIT, T_DEPAUDIT, T_CONFIG};
 
@@ -176,13 +176,14 @@ static int check_values(Dyn *d)
         {T_INIT_ARRAYSZ, T_INIT_ARRAY}, {T_FINI_ARRAY, T_FINI_ARRAYSZ}, {T_FINI_ARRAYSZ, T_FINI_ARRAY},
         {T_VERNEED, T_VERNEEDNUM}, {T_VERNEEDNUM, T_VERNEED}, {T_VERDEF, T_VERDEFNUM}, {T_VERDEFNUM, T_VERDEF},
         {T_RELACOUNT, T_RELA}, {T_SYMTAB, T_STRTAB}, {T_STRTAB, T_SYMTAB}, {T_NEEDED, T_STRTAB},
+        {T_RELR, T_RELRSZ}, {T_RELRSZ, T_RELR}, {T_RELR, T_RELRENT},
     };
     if (!d->has[T_SYMTAB]) return ix_elf_refuse(d->im, "dynamic entry DT_SYMTAB is missing");
     if (!d->has[T_HASH] && !d->has[T_GNU_HASH]) return ix_elf_refuse(d->im, "no hash table (DT_GNU_HASH or DT_HASH)");
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
         if (needs(d, pairs[i][0], pairs[i][1]) < 0) return -1;
     if (expect(d, T_RELAENT, sizeof(Elf64_Rela)) < 0 || expect(d, T_SYMENT, sizeof(Elf64_Sym)) < 0 ||
-        expect(d, T_PLTREL, DT_RELA) < 0 || multiple(d, T_RELASZ, sizeof(Elf64_Rela)) < 0 ||
+        expect(d, T_PLTREL, DT_RELA) < 0 || expect(d, T_RELRENT, 8) < 0 || multiple(d, T_RELRSZ, 8) < 0 || multiple(d, T_RELASZ, sizeof(Elf64_Rela)) < 0 ||
         multiple(d, T_PLTRELSZ, sizeof(Elf64_Rela)) < 0 || multiple(d, T_INIT_ARRAYSZ, 8) < 0 ||
         multiple(d, T_FINI_ARRAYSZ, 8) < 0)
         return -1;
@@ -352,6 +353,25 @@ static int check_hashed_names(Dyn *d)
             uint32_t h = gnu_hash(d->strtab + d->symtab[i].st_name), c = word(d->gnu_chain, i - symoffset);
             last = c & 1;
             if (h % nbuckets != b || (h | 1) != (c | 1)) return misplaced(d, T_GNU_HASH, i, b);
+        }
+    }
+    return 0;
+}
+
+/* Without DT_HASH, the symbol count is unknown: DT_GNU_HASH counts only the symbols it
+ * hashes (not the undefined ones before them, and nothing when it hashes none). Then the
+ * table is taken to reach the last symbol a relocation names, which must be in the file. */
+static int count_relocated_symbols(Dyn *d)
+{
+    static const int tables[][2] = {{T_RELA, T_RELASZ}, {T_JMPREL, T_PLTRELSZ}};
+    for (int k = 0; k < 2 && !d->has[T_HASH]; k++) {
+        int t = tables[k][0], size_tag = tables[k][1];
+        const Elf64_Rela *rel = d->has[t] && V(d, size_tag) ? table(d, t, V(d, size_tag)) : NULL;
+        if (d->has[t] && V(d, size_tag) && !rel) return -1;
+        for (uint64_t i = 0; rel && i < V(d, size_tag) / sizeof *rel; i++) {
+            Elf64_Rela r;
+            memcpy(&r, &rel[i], sizeof r);
+            if (ELF64_R_SYM(r.r_info) >= d->nsyms) d->nsyms = ELF64_R_SYM(r.r_info) + 1;
         }
     }
     return 0;
@@ -531,13 +551,15 @@ static const char *reloc_name(unsigned type)
     case R_X86_64_DTPOFF64: return "R_X86_64_DTPOFF64";
     case R_X86_64_TPOFF64: return "R_X86_64_TPOFF64";
     case R_X86_64_IRELATIVE: return "R_X86_64_IRELATIVE";
+    case R_X86_64_TLSDESC: return "R_X86_64_TLSDESC";
     default: return "unknown";
     }
 }
 
-/* The init and fini arrays ld.so calls through: each slot gets its value from an
- * R_X86_64_RELATIVE relocation (a library's arrays hold link-time addresses that only
- * relocation makes real), whose addend must be code. `seen` marks the slots covered. */
+/* The init and fini arrays ld.so calls through: each slot gets its value from a relocation
+ * (a library's arrays hold link-time addresses that only relocation makes real), an
+ * R_X86_64_RELATIVE whose addend, or an R_X86_64_64 whose symbol, must be code. `seen`
+ * marks the slots covered. */
 typedef struct Array {
     int tag, size_tag;
     unsigned char *seen;
@@ -547,15 +569,20 @@ static int array_slot(Dyn *d, Array *a, const Elf64_Rela *r)
 {
     uint64_t start = V(d, a->tag), size = V(d, a->size_tag), off = r->r_offset - start;
     if (!d->has[a->tag] || r->r_offset < start || off >= size) return 0;
-    if (off % 8 || !ix_elf_load_at(d->im, (uint64_t)r->r_addend, 1, true, PF_R | PF_X))
+    const Elf64_Sym *s = ELF64_R_TYPE(r->r_info) == R_X86_64_64 ? &d->symtab[ELF64_R_SYM(r->r_info)] : NULL;
+    /* R_X86_64_64: a symbol's address; one another library defines is its business, unless
+     * weak (an absent weak symbol would make the entry 0) */
+    bool elsewhere = s && s->st_shndx == SHN_UNDEF && ELF64_ST_BIND(s->st_info) != STB_WEAK;
+    uint64_t value = (uint64_t)r->r_addend + (s ? s->st_value : 0);
+    if (off % 8 || (!elsewhere && !ix_elf_load_at(d->im, value, 1, true, PF_R | PF_X)))
         return ix_elf_refuse(d->im, "entry %llu of %s is set to 0x%llx, not an address in the library's code",
-                             (unsigned long long)(off / 8), NAME(a->tag), (unsigned long long)r->r_addend);
+                             (unsigned long long)(off / 8), NAME(a->tag), (unsigned long long)value);
     a->seen[off / 64] |= (unsigned char)(1u << (off / 8 % 8));
     return 0;
 }
 
 /* One relocation (the i-th of the table `t`): a type ld.so handles for a library on x86-64
- * (what gcc and ld produce), writing 8 bytes inside a writable segment, naming a symbol of
+ * (what gcc and ld produce), writing 8 bytes (a TLS descriptor 16) inside a writable segment, naming a symbol of
  * the table; an IRELATIVE resolver (called by ld.so) in code; a TLS relocation of the
  * library's own block only if it has one. */
 static int check_reloc(Dyn *d, int t, uint64_t i, const Elf64_Rela *r, Array arrays[2])
@@ -571,12 +598,13 @@ static int check_reloc(Dyn *d, int t, uint64_t i, const Elf64_Rela *r, Array arr
     case R_X86_64_JUMP_SLOT:
     case R_X86_64_DTPMOD64:
     case R_X86_64_DTPOFF64:
-    case R_X86_64_TPOFF64: break;
+    case R_X86_64_TPOFF64:
+    case R_X86_64_TLSDESC: break;
     default:
         return ix_elf_refuse(d->im, "relocation %llu of %s has type %u (%s), which a library on this host may not use",
                              (unsigned long long)i, NAME(t), type, reloc_name(type));
     }
-    if (!ix_elf_load_at(d->im, r->r_offset, 8, false, PF_R | PF_W))
+    if (!ix_elf_load_at(d->im, r->r_offset, type == R_X86_64_TLSDESC ? 16 : 8, false, PF_R | PF_W))
         return ix_elf_refuse(d->im, "relocation %llu of %s writes at 0x%llx, outside the library's writable segments",
                              (unsigned long long)i, NAME(t), (unsigned long long)r->r_offset);
     if (sym >= d->nsyms && type != R_X86_64_RELATIVE && type != R_X86_64_IRELATIVE)
@@ -585,11 +613,12 @@ static int check_reloc(Dyn *d, int t, uint64_t i, const Elf64_Rela *r, Array arr
     if (type == R_X86_64_IRELATIVE && !ix_elf_load_at(d->im, (uint64_t)r->r_addend, 1, true, PF_R | PF_X))
         return ix_elf_refuse(d->im, "relocation %llu of %s calls 0x%llx, outside the library's code",
                              (unsigned long long)i, NAME(t), (unsigned long long)r->r_addend);
-    bool tls = type == R_X86_64_DTPMOD64 || type == R_X86_64_DTPOFF64 || type == R_X86_64_TPOFF64;
+    bool tls = type == R_X86_64_DTPMOD64 || type == R_X86_64_DTPOFF64 || type == R_X86_64_TPOFF64 ||
+               type == R_X86_64_TLSDESC;
     if (tls && !d->im->tls && (sym == 0 || ELF64_ST_BIND(d->symtab[sym].st_info) == STB_LOCAL))
         return ix_elf_refuse(d->im, "relocation %llu of %s is of the library's thread-local block, which it does not "
                              "have", (unsigned long long)i, NAME(t));
-    if (type != R_X86_64_RELATIVE) return 0;
+    if (type != R_X86_64_RELATIVE && type != R_X86_64_64) return 0;
     return array_slot(d, &arrays[0], r) < 0 || array_slot(d, &arrays[1], r) < 0 ? -1 : 0;
 }
 
@@ -609,6 +638,52 @@ static int check_relocs(Dyn *d, int t, int size_tag, uint64_t relative, Array ar
                                  "%llu are R_X86_64_RELATIVE", (unsigned long long)i,
                                  (unsigned)ELF64_R_TYPE(r.r_info), (unsigned long long)relative);
         if (check_reloc(d, t, i, &r, arrays) < 0) return -1;
+    }
+    return 0;
+}
+
+/* One slot DT_RELR relocates (ld.so adds the load address to the 8 bytes there): inside a
+ * writable segment; in an init or fini array, its value in the file must be code. */
+static int relr_slot(Dyn *d, uint64_t i, uint64_t where, Array arrays[2])
+{
+    if (!ix_elf_load_at(d->im, where, 8, false, PF_R | PF_W))
+        return ix_elf_refuse(d->im, "entry %llu of DT_RELR relocates 0x%llx, outside the library's writable segments",
+                             (unsigned long long)i, (unsigned long long)where);
+    for (int k = 0; k < 2; k++) {
+        uint64_t start = V(d, arrays[k].tag), off = where - start, value;
+        if (!d->has[arrays[k].tag] || where < start || off >= V(d, arrays[k].size_tag)) continue;
+        const void *p = bytes_at(d, where, 8);
+        if (p) memcpy(&value, p, 8);
+        if (!p || off % 8 || !ix_elf_load_at(d->im, value, 1, true, PF_R | PF_X))
+            return ix_elf_refuse(d->im, "entry %llu of %s is not relocated to an address in the library's code",
+                                 (unsigned long long)(off / 8), NAME(arrays[k].tag));
+        arrays[k].seen[off / 64] |= (unsigned char)(1u << (off / 8 % 8));
+    }
+    return 0;
+}
+
+/* DT_RELR, decoded as ld.so does: an even word is an address (relocated, and the next slot
+ * the bitmaps count from), an odd word a bitmap of the 63 slots after it. */
+static int check_relr(Dyn *d, Array arrays[2])
+{
+    if (!d->has[T_RELR] || !V(d, T_RELRSZ)) return 0;
+    const uint64_t *relr = table(d, T_RELR, V(d, T_RELRSZ));
+    if (!relr) return -1;
+    uint64_t where = 0;
+    bool based = false;
+    for (uint64_t i = 0; i < V(d, T_RELRSZ) / 8; i++) {
+        uint64_t e;
+        memcpy(&e, &relr[i], 8);
+        if (!(e & 1)) {
+            if (relr_slot(d, i, e, arrays) < 0) return -1;
+            where = e + 8;
+            based = true;
+            continue;
+        }
+        if (!based) return ix_elf_refuse(d->im, "entry %llu of DT_RELR is a bitmap before any address", (unsigned long long)i);
+        for (int b = 0; b < 63; b++)
+            if ((e >> (b + 1)) & 1 && relr_slot(d, i, where + 8 * (uint64_t)b, arrays) < 0) return -1;
+        where += 63 * 8;
     }
     return 0;
 }
@@ -633,7 +708,7 @@ static int check_all_relocs(Dyn *d)
             goto out;
         }
     if (check_relocs(d, T_RELA, T_RELASZ, V(d, T_RELACOUNT), arrays) == 0 &&
-        check_relocs(d, T_JMPREL, T_PLTRELSZ, 0, arrays) == 0)
+        check_relocs(d, T_JMPREL, T_PLTRELSZ, 0, arrays) == 0 && check_relr(d, arrays) == 0)
         rc = check_arrays_covered(d, arrays);
 out:
     free(arrays[0].seen);
@@ -647,6 +722,6 @@ int ix_elf_check_dynamic(IxElfImage *im)
     if (read_entries(&d) < 0 || check_values(&d) < 0 || check_strings(&d) < 0 || check_addresses(&d) < 0) return -1;
     if (d.has[T_HASH] && check_hash(&d) < 0) return -1;
     if (d.has[T_GNU_HASH] && check_gnu_hash(&d) < 0) return -1;
-    if (check_symbols(&d) < 0 || check_hashed_names(&d) < 0 || check_versions(&d) < 0) return -1;
+    if (count_relocated_symbols(&d) < 0 || check_symbols(&d) < 0 || check_hashed_names(&d) < 0 || check_versions(&d) < 0) return -1;
     return check_all_relocs(&d);
 }
