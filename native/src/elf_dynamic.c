@@ -125,7 +125,7 @@ static int read_entries(Dyn *d)
     if (n > MAX_DYN) n = MAX_DYN;
     Elf_Data *data = elf_getdata_rawchunk(im->elf, (int64_t)im->dyn_offset, n * sizeof(Elf64_Dyn), ELF_T_BYTE);
     if (!data) return ix_elf_refuse(im, "unreadable dynamic section (%s)", elf_errmsg(-1));
-    d->entries = data->d_buf; /* libelf's buffer is malloc'ed or the file's image: aligned for Elf64_Dyn */
+    d->entries = data->d_buf; /* libelf's buffer, or the image itself (x86-64 reads unaligned words) */
     for (d->count = 0; d->count < n && d->entries[d->count].d_tag != DT_NULL; d->count++) {
         int t = slot_of(d->entries[d->count].d_tag);
         if (t < 0) continue; /* a tag ld.so does not know either: it ignores it */
