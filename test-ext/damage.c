@@ -12,15 +12,21 @@
  *   type_exec.so                   e_type patched to ET_EXEC
  *   no_dynamic.so                  the PT_DYNAMIC program header turned into PT_NULL
  *   empty.so                       0 bytes
+ *   relaent_12.so                  DT_RELAENT set to 12 (ld.so asserted and exited)
+ *   strtab_outside.so              DT_STRTAB moved to 0x100000, outside every segment
+ *   reloc_readonly.so              the first DT_RELA relocation retargeted at 0x1000, in
+ *                                  the code segment (ld.so would write into code)
  *
  * The header fields are patched at their fixed offsets in e_ident/Elf64_Ehdr (elf.h); the
- * program header is found and rewritten with libelf.
+ * program header is found and rewritten with libelf; dynamic entries and relocations are
+ * found through the PT_DYNAMIC and PT_LOAD program headers (read with libelf), as ld.so does.
  */
 #include <elf.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +65,7 @@ static const char *write_file(const char *name, const unsigned char *bytes, size
 }
 
 /* A copy of the image with `width` bytes at `offset` set to `value` (little-endian). */
-static void patched(const char *name, size_t offset, unsigned value, size_t width)
+static void patched(const char *name, size_t offset, uint64_t value, size_t width)
 {
     unsigned char *copy = malloc(image_size);
     if (!copy) die("malloc");
@@ -90,6 +96,54 @@ static void no_dynamic(void)
     close(fd);
 }
 
+/* The file offset of virtual address `vaddr` (through the PT_LOAD mapping it), and of the
+ * value of the dynamic entry with tag `tag`. */
+static size_t file_offset(Elf *elf, uint64_t vaddr)
+{
+    size_t n = 0;
+    elf_getphdrnum(elf, &n);
+    for (size_t i = 0; i < n; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD && vaddr >= ph.p_vaddr &&
+            vaddr - ph.p_vaddr < ph.p_filesz)
+            return (size_t)(ph.p_offset + (vaddr - ph.p_vaddr));
+    }
+    die("damage: address not in a PT_LOAD");
+    return 0;
+}
+
+static size_t dyn_value_offset(Elf *elf, int64_t tag, uint64_t *value)
+{
+    size_t n = 0;
+    elf_getphdrnum(elf, &n);
+    for (size_t i = 0; i < n; i++) {
+        GElf_Phdr ph;
+        if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_DYNAMIC) continue;
+        for (size_t at = ph.p_offset; at + sizeof(Elf64_Dyn) <= ph.p_offset + ph.p_filesz; at += sizeof(Elf64_Dyn)) {
+            Elf64_Dyn d;
+            memcpy(&d, image + at, sizeof d);
+            if (d.d_tag == tag) {
+                *value = d.d_un.d_val;
+                return at + offsetof(Elf64_Dyn, d_un);
+            }
+        }
+    }
+    die("damage: dynamic tag not found");
+    return 0;
+}
+
+static void dynamic_damages(void)
+{
+    Elf *elf = elf_memory((char *)image, image_size);
+    uint64_t v;
+    if (!elf) die("damage: elf_memory");
+    patched("relaent_12", dyn_value_offset(elf, DT_RELAENT, &v), 12, 8);
+    patched("strtab_outside", dyn_value_offset(elf, DT_STRTAB, &v), 0x100000, 8);
+    dyn_value_offset(elf, DT_RELA, &v);
+    patched("reloc_readonly", file_offset(elf, v) + offsetof(Elf64_Rela, r_offset), 0x1000, 8);
+    elf_end(elf);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -110,5 +164,6 @@ int main(int argc, char **argv)
     patched("type_exec", offsetof(Elf64_Ehdr, e_type), ET_EXEC, 2);
     no_dynamic();
     write_file("empty", image, 0);
+    dynamic_damages();
     return 0;
 }

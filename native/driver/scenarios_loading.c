@@ -78,6 +78,13 @@ static const LoadRow damaged_rows[] = {
     { "no_dynamic", "ImportError: cannot load module 'no_dynamic' from */no_dynamic.so: no "
                     "dynamic section" },
     { "empty", "ImportError: cannot load module 'empty' from */empty.so: not an ELF file" },
+    /* ld.so asserted on this one and exited the process with status 127 */
+    { "relaent_12", "ImportError: cannot load module 'relaent_12' from */relaent_12.so: dynamic entry "
+                    "DT_RELAENT is 12, expected 24" },
+    { "strtab_outside", "ImportError: cannot load module 'strtab_outside' from */strtab_outside.so: dynamic "
+                        "entry DT_STRTAB (0x100000, * bytes) lies outside the library's loaded file bytes" },
+    { "reloc_readonly", "ImportError: cannot load module 'reloc_readonly' from */reloc_readonly.so: "
+                        "relocation 0 of DT_RELA writes at 0x1000, outside the library's writable segments" },
 };
 
 /* test-ext/hostile.c: definitions that point where they must not. */

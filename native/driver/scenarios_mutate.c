@@ -12,13 +12,16 @@
  * length (a truncation anywhere). Each copy gets one of: flipped bits, a byte range
  * overwritten (random bytes, zeros or 0xff), or a truncation. Code and data are left
  * alone: a changed instruction is a different, buggy extension, which no check of the
- * file can tell from a correct one. The same seed gives the same copies, and a failure
+ * file can tell from a correct one. For the same reason a copy whose DT_INIT, DT_FINI,
+ * DT_INIT_ARRAY or DT_FINI_ARRAY now points elsewhere in the same segment is redrawn
+ * (moves_called_code). The same seed gives the same copies, and a failure
  * names the copy's number and mutation, so `mutate N seed=S` reproduces it.
  */
 #define _GNU_SOURCE /* mkdtemp */
 #include <elf.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +146,40 @@ static size_t mutate(const Library *lib, uint8_t *copy, char *what, size_t cap)
     return lib->size;
 }
 
+/* The PT_LOAD of the original holding vaddr (its index), or -1. */
+static int load_of(const Library *lib, uint64_t vaddr)
+{
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)lib->bytes;
+    for (int i = 0; i < eh->e_phnum; i++) {
+        const Elf64_Phdr *ph = (const Elf64_Phdr *)(lib->bytes + eh->e_phoff) + i;
+        if (ph->p_type == PT_LOAD && vaddr >= ph->p_vaddr && vaddr - ph->p_vaddr < ph->p_memsz) return i;
+    }
+    return -1;
+}
+
+/* Does `copy` move a function address the dynamic loader calls (DT_INIT, DT_FINI) or an
+ * array of them (DT_INIT_ARRAY, DT_FINI_ARRAY) to another place in the same segment? Such
+ * a copy is redrawn: it calls other code of the library (another function, mid-function
+ * bytes, a method given wrong arguments) -- a different, buggy extension, which no check of
+ * the file can tell from a correct one, like changed code (ABI.md 4.1, "What no check can
+ * see"). Moved out of its segment, the address is a mutation like any other, and refused. */
+static bool moves_called_code(const Library *lib, const uint8_t *copy, size_t len)
+{
+    const Region *dyn = &lib->regions[3]; /* find_regions adds the dynamic section fourth */
+    for (size_t at = dyn->start; at + sizeof(Elf64_Dyn) <= dyn->start + dyn->len && at + sizeof(Elf64_Dyn) <= len;
+         at += sizeof(Elf64_Dyn)) {
+        Elf64_Dyn was, now;
+        memcpy(&was, lib->bytes + at, sizeof was);
+        memcpy(&now, copy + at, sizeof now);
+        bool called = was.d_tag == DT_INIT || was.d_tag == DT_FINI || was.d_tag == DT_INIT_ARRAY ||
+                      was.d_tag == DT_FINI_ARRAY;
+        if (called && now.d_tag == was.d_tag && now.d_un.d_ptr != was.d_un.d_ptr &&
+            load_of(lib, now.d_un.d_ptr) == load_of(lib, was.d_un.d_ptr))
+            return true;
+    }
+    return false;
+}
+
 static void write_copy(const char *path, const uint8_t *bytes, size_t len)
 {
     FILE *f = fopen(path, "wb");
@@ -219,8 +256,11 @@ static int mutate_library(const char *name, const char *dir, int copies)
     CHECK(damaged != NULL);
     int failures = 0, refused = 0;
     for (int i = 0; i < copies; i++) {
-        memcpy(damaged, original.bytes, original.size);
-        size_t len = mutate(&original, damaged, what, sizeof what);
+        size_t len;
+        do {
+            memcpy(damaged, original.bytes, original.size);
+            len = mutate(&original, damaged, what, sizeof what);
+        } while (moves_called_code(&original, damaged, len));
         write_copy(path, damaged, len);
         const char *why = run_child(dir, name, &refused);
         if (why && ++failures <= MAX_REPORTED)

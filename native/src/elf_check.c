@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elf_image.h"
 #include "ix_internal.h"
 
 #if defined(__x86_64__)
@@ -96,45 +97,184 @@ static int check_header(const GElf_Ehdr *eh, char *why, size_t cap)
     return 0;
 }
 
-/* Every loadable segment inside the file (what dlopen maps and reads), and a dynamic
- * section (without one there is nothing to look symbols up in). */
-static int check_segments(Elf *elf, uint64_t size, char *why, size_t cap)
+int ix_elf_refuse(IxElfImage *im, const char *fmt, ...)
+{
+    va_list va;
+    va_start(va, fmt);
+    vsnprintf(im->why, im->cap, fmt, va);
+    va_end(va);
+    return -1;
+}
+
+const IxElfLoad *ix_elf_load_at(const IxElfImage *im, uint64_t vaddr, uint64_t size, bool file, uint32_t flags)
+{
+    for (int i = 0; i < im->nload; i++) {
+        const IxElfLoad *l = &im->load[i];
+        uint64_t len = file ? l->filesz : l->memsz;
+        if (vaddr >= l->vaddr && vaddr - l->vaddr <= len && size <= len - (vaddr - l->vaddr))
+            return (l->flags & flags) == flags ? l : NULL;
+    }
+    return NULL;
+}
+
+static bool power_of_two(uint64_t x) { return x && !(x & (x - 1)); }
+
+/* One PT_LOAD (the n-th, from 1): what the kernel and ld.so need to map it where it says
+ * (their mmap uses MAP_FIXED inside one reservation: an unsorted or overlapping segment
+ * would map over other memory of the process), and readable (ld.so and the definition
+ * check read its bytes). Segments follow each other in the file as in memory, without
+ * sharing bytes, as linkers lay them out: a segment whose offset was damaged would map
+ * other bytes of the file (the ELF header, say) as its code. */
+static int check_load(IxElfImage *im, const GElf_Phdr *ph, int n)
+{
+    uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+    if (ph->p_offset > im->size || ph->p_filesz > im->size - ph->p_offset)
+        return ix_elf_refuse(im, "truncated: loadable segment %d ends at byte %llu of a file of %llu bytes", n,
+                             (unsigned long long)(ph->p_offset + ph->p_filesz), (unsigned long long)im->size);
+    if (ph->p_memsz < ph->p_filesz)
+        return ix_elf_refuse(im, "loadable segment %d is larger in the file than in memory", n);
+    if ((ph->p_flags & PF_X) && ph->p_memsz != ph->p_filesz) /* zeros would run as code */
+        return ix_elf_refuse(im, "executable loadable segment %d is shorter in the file than in memory", n);
+    if (ph->p_vaddr + ph->p_memsz < ph->p_vaddr)
+        return ix_elf_refuse(im, "loadable segment %d ends past the end of the address space", n);
+    if (!power_of_two(ph->p_align) || ph->p_align < page)
+        return ix_elf_refuse(im, "loadable segment %d is aligned to %llu bytes, not a power of two of at least %llu",
+                             n, (unsigned long long)ph->p_align, (unsigned long long)page);
+    if ((ph->p_offset - ph->p_vaddr) & (ph->p_align - 1))
+        return ix_elf_refuse(im, "loadable segment %d: file offset 0x%llx and address 0x%llx differ modulo its "
+                             "alignment 0x%llx", n, (unsigned long long)ph->p_offset,
+                             (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_align);
+    if (!(ph->p_flags & PF_R)) return ix_elf_refuse(im, "loadable segment %d is not readable", n);
+    const IxElfLoad *prev = n > 1 ? &im->load[n - 2] : NULL;
+    if (prev && (ph->p_vaddr < prev->vaddr + prev->memsz || ph->p_offset < prev->offset + prev->filesz))
+        return ix_elf_refuse(im, "loadable segment %d (file offset 0x%llx, address 0x%llx) overlaps or precedes the "
+                             "one before it", n, (unsigned long long)ph->p_offset, (unsigned long long)ph->p_vaddr);
+    im->load[n - 1] = (IxElfLoad){ph->p_vaddr, ph->p_memsz, ph->p_offset, ph->p_filesz, ph->p_flags};
+    return 0;
+}
+
+/* The name a message gives another segment type; NULL for types nothing here reads. */
+static const char *segment_name(uint32_t type)
+{
+    switch (type) {
+    case PT_DYNAMIC: return "dynamic";
+    case PT_PHDR: return "PT_PHDR";
+    case PT_TLS: return "TLS";
+    case PT_GNU_RELRO: return "RELRO";
+    case PT_NOTE: return "note";
+    case PT_GNU_PROPERTY: return "GNU property";
+    case PT_GNU_EH_FRAME: return "PT_GNU_EH_FRAME";
+    case PT_INTERP: return "PT_INTERP";
+    default: return NULL;
+    }
+}
+
+/* A segment ld.so (or the unwinder, through dl_iterate_phdr) reads at its address: its file
+ * bytes are the bytes a PT_LOAD maps there, and (when `memory`) its memory lies inside that
+ * PT_LOAD's. A TLS segment's memory is a template's size, not mapped memory. */
+static bool inside_load(const IxElfImage *im, const GElf_Phdr *ph, uint32_t flags, bool memory)
+{
+    if (ph->p_filesz > ph->p_memsz) return false;
+    if (ph->p_filesz) {
+        const IxElfLoad *l = ix_elf_load_at(im, ph->p_vaddr, ph->p_filesz, true, flags);
+        if (!l || l->offset + (ph->p_vaddr - l->vaddr) != ph->p_offset) return false;
+    }
+    return !memory || !ph->p_memsz || ix_elf_load_at(im, ph->p_vaddr, ph->p_memsz, false, flags);
+}
+
+/* Notes are walked by ld.so from a stack copy of the segment (alloca of p_filesz): each
+ * one's name and descriptor must end inside it, and the segment must be small. */
+static bool notes_well_formed(IxElfImage *im, const GElf_Phdr *ph)
+{
+    if (ph->p_offset > im->size || ph->p_filesz > im->size - ph->p_offset || ph->p_filesz > 65536) return false;
+    Elf_Data *d = ph->p_filesz ? elf_getdata_rawchunk(im->elf, (int64_t)ph->p_offset, ph->p_filesz, ELF_T_BYTE) : NULL;
+    if (ph->p_filesz && !d) return false;
+    uint64_t align = ph->p_align == 8 ? 8 : 4, at = 0;
+    while (at < ph->p_filesz) {
+        Elf64_Nhdr nh;
+        if (ph->p_filesz - at < sizeof nh) return false;
+        memcpy(&nh, (const char *)d->d_buf + at, sizeof nh);
+        /* glibc's ELF_NOTE_DESC_OFFSET and ELF_NOTE_NEXT_OFFSET (the sizes are 32-bit: no overflow) */
+        uint64_t desc = (sizeof nh + (uint64_t)nh.n_namesz + align - 1) & ~(align - 1);
+        uint64_t len = (desc + nh.n_descsz + align - 1) & ~(align - 1);
+        if (len > ph->p_filesz - at) return false;
+        at += len;
+    }
+    return true;
+}
+
+/* The other segment types that something reads or obeys. */
+static int check_other(IxElfImage *im, const GElf_Ehdr *eh, const GElf_Phdr *ph, int *dynamics)
+{
+    const char *name = segment_name(ph->p_type);
+    bool ok = true;
+    switch (ph->p_type) {
+    case PT_DYNAMIC:
+        if (++*dynamics > 1) return ix_elf_refuse(im, "more than one dynamic section");
+        ok = ph->p_filesz >= sizeof(Elf64_Dyn) && inside_load(im, ph, PF_R, true);
+        im->dyn_offset = ph->p_offset;
+        im->dyn_size = ph->p_filesz;
+        break;
+    case PT_PHDR:
+        ok = ph->p_offset == eh->e_phoff && ph->p_filesz == (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) &&
+             inside_load(im, ph, PF_R, true);
+        break;
+    case PT_TLS:
+        ok = (ph->p_align <= 1 || power_of_two(ph->p_align)) && inside_load(im, ph, PF_R, false);
+        im->tls = ph->p_memsz > 0;
+        break;
+    case PT_GNU_RELRO: ok = inside_load(im, ph, PF_R | PF_W, true); break;
+    case PT_GNU_EH_FRAME: ok = inside_load(im, ph, PF_R, true); break;
+    case PT_NOTE:
+    case PT_GNU_PROPERTY: ok = notes_well_formed(im, ph); break;
+    case PT_INTERP: ok = ph->p_offset <= im->size && ph->p_filesz <= im->size - ph->p_offset; break;
+    case PT_GNU_STACK:
+        if (ph->p_flags & PF_X) return ix_elf_refuse(im, "asks for an executable stack (PT_GNU_STACK)");
+        break;
+    }
+    if (!ok)
+        return ix_elf_refuse(im, "the %s segment (file offset 0x%llx, address 0x%llx, %llu bytes) is not well-formed "
+                             "or not inside a loadable segment", name, (unsigned long long)ph->p_offset,
+                             (unsigned long long)ph->p_vaddr, (unsigned long long)ph->p_filesz);
+    return 0;
+}
+
+/* The program headers: every loadable segment first (the others are checked against them),
+ * then exactly one dynamic section. */
+static int check_segments(IxElfImage *im, const GElf_Ehdr *eh)
 {
     size_t n;
-    if (elf_getphdrnum(elf, &n) != 0)
-        return refuse(why, cap, "unreadable program headers (%s)", elf_errmsg(-1));
+    if (elf_getphdrnum(im->elf, &n) != 0)
+        return ix_elf_refuse(im, "unreadable program headers (%s)", elf_errmsg(-1));
     if (n == 0 || n > IX_ELF_MAX_PHDRS)
-        return refuse(why, cap, "%zu program headers (a shared library has 1 to %d)", n, IX_ELF_MAX_PHDRS);
-    bool dynamic = false;
-    int loads = 0;
-    for (size_t i = 0; i < n; i++) {
-        GElf_Phdr ph;
-        if (!gelf_getphdr(elf, (int)i, &ph))
-            return refuse(why, cap, "truncated: the program headers run past the end of the file (%llu bytes)",
-                          (unsigned long long)size);
-        if (ph.p_type == PT_DYNAMIC) dynamic = true;
-        if (ph.p_type != PT_LOAD) continue;
-        loads++;
-        if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
-            return refuse(why, cap, "truncated: loadable segment %d ends at byte %llu of a file of %llu bytes",
-                          loads, (unsigned long long)(ph.p_offset + ph.p_filesz), (unsigned long long)size);
-        if (ph.p_memsz < ph.p_filesz)
-            return refuse(why, cap, "loadable segment %d is larger in the file than in memory", loads);
-    }
-    if (!loads) return refuse(why, cap, "no loadable segment");
-    if (!dynamic) return refuse(why, cap, "no dynamic section");
+        return ix_elf_refuse(im, "%zu program headers (a shared library has 1 to %d)", n, IX_ELF_MAX_PHDRS);
+    if (eh->e_phentsize != sizeof(Elf64_Phdr))
+        return ix_elf_refuse(im, "program headers of %u bytes each, expected %zu", eh->e_phentsize, sizeof(Elf64_Phdr));
+    GElf_Phdr ph[IX_ELF_MAX_PHDRS];
+    for (size_t i = 0; i < n; i++)
+        if (!gelf_getphdr(im->elf, (int)i, &ph[i]))
+            return ix_elf_refuse(im, "truncated: the program headers run past the end of the file (%llu bytes)",
+                                 (unsigned long long)im->size);
+    for (size_t i = 0; i < n; i++)
+        if (ph[i].p_type == PT_LOAD && check_load(im, &ph[i], ++im->nload) < 0) return -1;
+    if (!im->nload) return ix_elf_refuse(im, "no loadable segment");
+    int dynamics = 0;
+    for (size_t i = 0; i < n; i++)
+        if (check_other(im, eh, &ph[i], &dynamics) < 0) return -1;
+    if (!dynamics) return ix_elf_refuse(im, "no dynamic section");
     return 0;
 }
 
 static int check_elf(Elf *elf, uint64_t size, char *why, size_t cap)
 {
-    if (!elf) return refuse(why, cap, "not a readable ELF file (%s)", elf_errmsg(-1));
-    if (elf_kind(elf) != ELF_K_ELF) return refuse(why, cap, "not an ELF file");
+    IxElfImage im = {.elf = elf, .size = size, .why = why, .cap = cap};
+    if (!elf) return ix_elf_refuse(&im, "not a readable ELF file (%s)", elf_errmsg(-1));
+    if (elf_kind(elf) != ELF_K_ELF) return ix_elf_refuse(&im, "not an ELF file");
     GElf_Ehdr eh;
     if (!gelf_getehdr(elf, &eh))
-        return refuse(why, cap, "truncated: no complete ELF header in a file of %llu bytes", (unsigned long long)size);
-    if (check_header(&eh, why, cap) < 0) return -1;
-    return check_segments(elf, size, why, cap);
+        return ix_elf_refuse(&im, "truncated: no complete ELF header in a file of %llu bytes", (unsigned long long)size);
+    if (check_header(&eh, why, cap) < 0 || check_segments(&im, &eh) < 0) return -1;
+    return ix_elf_check_dynamic(&im);
 }
 
 int ix_elf_check_memory(const void *data, size_t size, char *why, size_t cap)

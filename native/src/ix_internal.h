@@ -11,7 +11,8 @@
  *   type.c       type objects: builtin and heap types from specs, descriptors, bound methods
  *   module.c     module objects, definition validation, create/exec slots
  *   loader.c     finding, dlopen-ing, reference counting and unloading extension libraries
- *   elf_check.c  the ELF file checks made before a library's first dlopen
+ *   elf_check.c  the ELF file checks made before a library's first dlopen: header, program headers
+ *   elf_dynamic.c  ... and the dynamic section and what it points to (elf_image.h joins the two)
  *   interp.c     interpreter lifecycle: builtins, module table, close and leak report
  *   context.c    the function table and contexts (enter/leave, the interpreter lock)
  *   handles.c    the handle table behind the value API

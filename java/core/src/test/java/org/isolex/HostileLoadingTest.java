@@ -41,6 +41,11 @@ class HostileLoadingTest {
         damaged(m, "type_exec", "not a shared library (ELF type EXEC, an executable)");
         damaged(m, "no_dynamic", "no dynamic section");
         damaged(m, "empty", "not an ELF file");
+        damaged(m, "relaent_12", "dynamic entry DT_RELAENT is 12, expected 24"); // ld.so asserted: exit 127
+        damaged(m, "strtab_outside", "dynamic entry DT_STRTAB (0x100000, * bytes) lies outside the library's loaded"
+                + " file bytes");
+        damaged(m, "reloc_readonly", "relocation 0 of DT_RELA writes at 0x1000, outside the library's writable"
+                + " segments");
         m.put("hostile_init_data", "ImportError: module 'hostile_init_data' at " + TEST_EXT
                 + "/hostile_init_data.so: IxInit_hostile_init_data is a data object, not a function");
         m.put("hostile_init_wild", "ImportError: module 'hostile_init_wild': IxInit_hostile_init_wild returned a"
