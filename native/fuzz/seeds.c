@@ -116,6 +116,15 @@ static void call_req(IxWire *w, uint8_t *buf, const char *method, int nargs)
     for (int i = 0; i < nargs; i++) ixw_int(w, 10 + i);
 }
 
+/* A call of `method` with one str argument. */
+static void call_str_req(IxWire *w, uint8_t *buf, const char *method, const char *arg)
+{
+    ixw_init(w, buf, 2048);
+    ixw_cstr(w, method);
+    ixw_count(w, IXW_TUPLE, 1);
+    ixw_cstr(w, arg);
+}
+
 static void name_req(IxWire *w, uint8_t *buf, const char *name)
 {
     ixw_init(w, buf, 2048);
@@ -173,10 +182,7 @@ static void seed_probe(void)
     IxWire w;
     add_u8(&b, 0);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        ixw_init(&w, buf, sizeof buf);
-        ixw_cstr(&w, "make");
-        ixw_count(&w, IXW_TUPLE, 1);
-        ixw_cstr(&w, kinds[i]);
+        call_str_req(&w, buf, "make", kinds[i]);
         op(&b, OP_CALL, H_PROBE, AMPLE, &w);
     }
     call_req(&w, buf, "alloc", 1);
@@ -195,10 +201,7 @@ static void seed_errors(void)
     uint8_t buf[2048];
     IxWire w;
     add_u8(&b, 0);
-    ixw_init(&w, buf, sizeof buf);
-    ixw_cstr(&w, "raise_own");
-    ixw_count(&w, IXW_TUPLE, 1);
-    ixw_cstr(&w, "a message");
+    call_str_req(&w, buf, "raise_own", "a message");
     op(&b, OP_CALL, H_RAISER, AMPLE, &w);
     for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
         call_req(&w, buf, calls[i], 0);
