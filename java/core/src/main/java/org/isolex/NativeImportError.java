@@ -8,6 +8,10 @@ package org.isolex;
 public class NativeImportError extends NativeError {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param nativeMessage the native message, naming the module and why it did not load
+     * @param cause         the next exception of the native chain, or null
+     */
     public NativeImportError(String nativeMessage, NativeError cause) {
         super("ImportError", nativeMessage, cause);
     }
