@@ -51,7 +51,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InterpreterPool extends AbstractExecutorService implements AutoCloseable {
 
-    /** A unit of work that receives its worker's interpreter. */
+    /**
+     * A unit of work that receives its worker's interpreter.
+     *
+     * @param <T> the type of its result
+     */
     @FunctionalInterface
     public interface Task<T> {
         /**

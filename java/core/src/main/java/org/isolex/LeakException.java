@@ -11,7 +11,11 @@ public class LeakException extends IsolexException {
 
     private final transient LeakReport report;
 
-    /** @param report what leaked; its summary ends the message */
+    /**
+     * An exception for the leak {@code report} describes.
+     *
+     * @param report what leaked; its summary ends the message
+     */
     public LeakException(LeakReport report) {
         super("interpreter " + report.interpreterId() + " leaked " + report.bytes() + " bytes in "
                 + report.blocks() + " blocks (freed at close); fix the module(s) below\n" + report);

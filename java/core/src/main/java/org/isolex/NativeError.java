@@ -19,6 +19,8 @@ public class NativeError extends IsolexException {
     private final String nativeMessage;
 
     /**
+     * A native exception carried into Java, its message {@code "typeName: nativeMessage"}.
+     *
      * @param typeName      the native exception type's full name, e.g. {@code "TypeError"}
      * @param nativeMessage the native message, without the type name
      * @param cause         the next exception of the native chain, or null
