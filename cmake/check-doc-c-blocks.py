@@ -35,7 +35,8 @@ import subprocess
 import sys
 
 FRAGMENT_MARK = "/* fragment"
-FENCE = re.compile(r"^(\s*)(`{3,})\s*([^\s`]*)\s*$")
+# an opening fence (``` or ~~~) and the first word of its info string: the language
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([^\s`]*)")
 C_TAGS = {"c", "h"}
 INIT = re.compile(r"\bIX_(?:LEGACY_)?MODINIT\s*\(")
 MAIN = re.compile(r"\bint\s+main\s*\(")
@@ -66,10 +67,11 @@ def blocks(doc, text):
         if not m:
             i += 1
             continue
-        fence, tag = m.group(2), m.group(3).lower()
+        fence, tag = m.group(1), m.group(2).lower()
+        closing = re.compile(r"^\s*" + re.escape(fence) + re.escape(fence[0]) + r"*\s*$")
         start = i + 1
         j = start
-        while j < len(lines) and not re.match(r"^\s*" + fence + r"`*\s*$", lines[j]):
+        while j < len(lines) and not closing.match(lines[j]):
             j += 1
         out.append(Block(doc, start + 1, tag, "\n".join(lines[start:j]) + "\n"))
         i = j + 1
