@@ -15,7 +15,13 @@ package org.isolex;
 public class CloseIncompleteException extends IsolexException {
     private static final long serialVersionUID = 1L;
 
-    /** {@code cause}: the InterruptedException that ended the wait, or null when time ran out. */
+    /**
+     * An exception for a close that gave up and left its interpreter closing.
+     *
+     * @param message which interpreter was left closing and why, e.g. {@code "interpreter 3 did
+     *                not close within 200 ms: 1 call still in flight (...)"}
+     * @param cause   the InterruptedException that ended the wait, or null when time ran out
+     */
     public CloseIncompleteException(String message, Throwable cause) {
         super(message, cause);
     }

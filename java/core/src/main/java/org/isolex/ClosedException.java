@@ -9,6 +9,11 @@ package org.isolex;
 public class ClosedException extends IsolexException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception for a use of something closed.
+     *
+     * @param message what was closed, e.g. {@code "interpreter 3 is closed"}
+     */
     public ClosedException(String message) {
         super(message);
     }

@@ -18,7 +18,7 @@ public final class ExtensionModule extends Handle {
         this.name = name;
     }
 
-    /** The name it was imported by. */
+    /** {@return the name it was imported by} */
     public String name() {
         return name;
     }

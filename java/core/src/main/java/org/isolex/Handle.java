@@ -143,7 +143,7 @@ public class Handle implements AutoCloseable {
         this.cleanable = CLEANER.register(this, ref);
     }
 
-    /** The interpreter the object lives in. */
+    /** {@return the interpreter the object lives in} */
     public Interpreter interpreter() {
         return interp;
     }
@@ -153,12 +153,12 @@ public class Handle implements AutoCloseable {
         return id;
     }
 
-    /** The object's full type name, e.g. {@code "counter.Counter"}. */
+    /** {@return the object's full type name, e.g. {@code "counter.Counter"}} */
     public String typeName() {
         return typeName;
     }
 
-    /** True after {@link #close()} or after its interpreter was closed. */
+    /** {@return true after {@link #close()} or after its interpreter was closed} */
     public boolean isClosed() {
         return ref.isClosed() || interp.isClosed();
     }
@@ -176,37 +176,91 @@ public class Handle implements AutoCloseable {
         return true;
     }
 
-    /** Calls the object: {@code obj(args...)}. */
+    /**
+     * Calls the object: {@code obj(args...)}.
+     *
+     * @param args the arguments, converted as the class documentation lists (a {@code null}
+     *             array is one None argument)
+     * @return the result, converted as the class documentation lists
+     * @throws NativeError              if the call raised natively
+     * @throws IllegalArgumentException if an argument does not convert
+     * @throws IsolexException          if an argument is a handle of another interpreter
+     * @throws ClosedException          if this handle, a handle argument or the interpreter is closed
+     */
     public Object call(Object... args) {
         Object[] a = args == null ? new Object[] {null} : args;
         return interp.op(NativeBridge.Op.CALL, this, (w, hooks) -> w.tag(Wire.NONE).arguments(a, hooks));
     }
 
-    /** Calls a method: {@code obj.method(args...)}. */
+    /**
+     * Calls a method: {@code obj.method(args...)}.
+     *
+     * @param method the method's name; not null, no NUL character
+     * @param args   the arguments, converted as the class documentation lists (a {@code null}
+     *               array is one None argument)
+     * @return the result, converted as the class documentation lists
+     * @throws NativeError              if the call raised natively (an {@code AttributeError}
+     *                                  when there is no such method)
+     * @throws IllegalArgumentException if the name contains a NUL character or an argument
+     *                                  does not convert
+     * @throws IsolexException          if an argument is a handle of another interpreter
+     * @throws ClosedException          if this handle, a handle argument or the interpreter is closed
+     */
     public Object invoke(String method, Object... args) {
         Names.check("method name", Objects.requireNonNull(method, "method"));
         Object[] a = args == null ? new Object[] {null} : args;
         return interp.op(NativeBridge.Op.CALL, this, (w, hooks) -> w.str(method).arguments(a, hooks));
     }
 
-    /** Reads an attribute: {@code obj.name}. */
+    /**
+     * Reads an attribute: {@code obj.name}.
+     *
+     * @param name the attribute's name; not null, no NUL character
+     * @return its value, converted as the class documentation lists
+     * @throws NativeError              if the read raised natively (an {@code AttributeError}
+     *                                  when there is no such attribute)
+     * @throws IllegalArgumentException if the name contains a NUL character
+     * @throws ClosedException          if this handle or the interpreter is closed
+     */
     public Object getAttr(String name) {
         Names.check("attribute name", Objects.requireNonNull(name, "name"));
         return interp.op(NativeBridge.Op.GETATTR, this, (w, hooks) -> w.str(name));
     }
 
-    /** Sets an attribute: {@code obj.name = value}. */
+    /**
+     * Sets an attribute: {@code obj.name = value}.
+     *
+     * @param name  the attribute's name; not null, no NUL character
+     * @param value the new value, converted as an argument is
+     * @throws NativeError              if the assignment raised natively
+     * @throws IllegalArgumentException if the name contains a NUL character or the value does
+     *                                  not convert
+     * @throws IsolexException          if the value is a handle of another interpreter
+     * @throws ClosedException          if this handle, a handle value or the interpreter is closed
+     */
     public void setAttr(String name, Object value) {
         Names.check("attribute name", Objects.requireNonNull(name, "name"));
         interp.op(NativeBridge.Op.SETATTR, this, (w, hooks) -> w.str(name).value(value, hooks, 0));
     }
 
-    /** The object's repr, as its type defines it. */
+    /**
+     * The object's repr, as its type defines it.
+     *
+     * @return the repr text
+     * @throws NativeError     if the type's repr raised natively
+     * @throws ClosedException if this handle or the interpreter is closed
+     */
     public String repr() {
         return (String) describe().get(1);
     }
 
-    /** The whole object converted to Java values where it can be (containers recursively). */
+    /**
+     * The whole object converted to Java values where it can be (containers recursively).
+     *
+     * @return the converted value; a part (or the object itself) with no Java counterpart
+     *         comes back as a new {@code Handle}, owned by the caller
+     * @throws ClosedException if this handle or the interpreter is closed
+     */
     public Object expand() {
         return interp.op(NativeBridge.Op.EXPAND, this, (w, hooks) -> { });
     }
@@ -214,6 +268,10 @@ public class Handle implements AutoCloseable {
     /**
      * True when both handles name the very same object. Handles of different interpreters
      * never do (each interpreter has its own objects, even its own type objects).
+     *
+     * @param other the handle to compare with, of any interpreter; not null
+     * @return true when both name the same object; false for handles of different interpreters
+     * @throws ClosedException if either handle or its interpreter is closed
      */
     public boolean sameObject(Handle other) {
         Objects.requireNonNull(other, "other");
@@ -229,6 +287,9 @@ public class Handle implements AutoCloseable {
      * The object's identity as the interpreter reports it (its address): two handles of one
      * interpreter have the same identity exactly when they name the same object. For
      * display; compare with {@link #sameObject(Handle)}.
+     *
+     * @return the object's address in its interpreter
+     * @throws ClosedException if this handle or the interpreter is closed
      */
     public long identity() {
         return (Long) describe().get(2);

@@ -82,6 +82,8 @@ public final class Host implements AutoCloseable {
     /**
      * A builder with an empty module path, no memory limit, {@link LeakPolicy#THROW}, no
      * private copies of legacy modules and debug mode off.
+     *
+     * @return a new builder; {@link Builder#build()} makes the host
      */
     public static Builder builder() {
         return new Builder();
@@ -97,7 +99,15 @@ public final class Host implements AutoCloseable {
 
         private Builder() {}
 
-        /** Replaces the module path: directories searched, in order, for {@code NAME.so}. */
+        /**
+         * Replaces the module path: directories searched, in order, for {@code NAME.so}.
+         *
+         * @param dirs the directories, the first searched first, each taken as
+         *             {@link #addModulePath(Path)} takes it; none leaves the path empty, so
+         *             that no import finds a module
+         * @return this builder
+         * @throws IllegalArgumentException if a directory's absolute path contains ':'
+         */
         public Builder modulePath(Path... dirs) {
             modulePath.clear();
             for (Path p : dirs) addModulePath(p);
@@ -109,6 +119,12 @@ public final class Host implements AutoCloseable {
          * directory need not exist yet: it is searched at every import, and the
          * {@code ImportError} of an import that found nothing names each directory that does
          * not exist (abi/ABI.md 4.1).
+         *
+         * @param dir the directory; a relative one is resolved against the working directory
+         *            now, and the path is normalized
+         * @return this builder
+         * @throws IllegalArgumentException if the directory's absolute path contains ':', the
+         *                                  module path's separator
          */
         public Builder addModulePath(Path dir) {
             Objects.requireNonNull(dir, "dir");
@@ -128,6 +144,10 @@ public final class Host implements AutoCloseable {
          * {@link Host#newInterpreter()} throw {@code IsolexException: cannot create an
          * interpreter: the memory limit of 1,024 bytes is below the 9,221 bytes an interpreter
          * needs to start} (abi/ABI.md 8.3).
+         *
+         * @param bytes the cap in bytes, 0 or more (0: no cap, the default)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is negative
          */
         public Builder memoryLimit(long bytes) {
             if (bytes < 0) throw new IllegalArgumentException("memory limit must be >= 0 (0 for none): " + bytes);
@@ -135,7 +155,12 @@ public final class Host implements AutoCloseable {
             return this;
         }
 
-        /** What {@link Interpreter#close()} does about leaks. */
+        /**
+         * What {@link Interpreter#close()} does about leaks.
+         *
+         * @param policy {@link LeakPolicy#THROW} (the default) or {@link LeakPolicy#LOG}; not null
+         * @return this builder
+         */
         public Builder leakPolicy(LeakPolicy policy) {
             this.leakPolicy = Objects.requireNonNull(policy, "policy");
             return this;
@@ -167,6 +192,10 @@ public final class Host implements AutoCloseable {
          * process-wide; and tools that key on the file path see the copy as
          * {@code /memfd:NAME (deleted)}. It is a bridge for running a legacy module while it is
          * migrated to multiphase init, not a substitute for migrating it.
+         *
+         * @param enabled true to load private copies; false (the default) to refuse the
+         *                import with the {@code ImportError}
+         * @return this builder
          */
         public Builder legacyPrivateCopies(boolean enabled) {
             this.legacyPrivateCopies = enabled;
@@ -187,37 +216,47 @@ public final class Host implements AutoCloseable {
          * Freed memory is poisoned and quarantined, and the leak report at close gains the
          * allocation sites ({@link LeakReport#bytesBySite()}). It costs speed and 32 bytes a
          * block: for tests, not production.
+         *
+         * @param enabled true for debug interpreters, false (the default) for release ones
+         * @return this builder
          */
         public Builder debug(boolean enabled) {
             this.debug = enabled;
             return this;
         }
 
+        /**
+         * Makes the host. The builder may go on being used: what it is told later does not
+         * change the hosts it already made.
+         *
+         * @return a new open host with this builder's configuration
+         */
         public Host build() {
             return new Host(this);
         }
     }
 
-    /** The module path, as absolute directories. */
+    /** {@return the module path, as absolute directories in search order (unmodifiable)} */
     public List<Path> modulePath() {
         return modulePath;
     }
 
-    /** The per-interpreter memory limit in bytes (0: none). */
+    /** {@return the per-interpreter memory limit in bytes (0: none)} */
     public long memoryLimit() {
         return memoryLimit;
     }
 
+    /** {@return what {@link Interpreter#close()} does about leaks in this host's interpreters} */
     public LeakPolicy leakPolicy() {
         return leakPolicy;
     }
 
-    /** Whether this host's interpreters load private copies of legacy modules (ABI.md 7.4). */
+    /** {@return whether this host's interpreters load private copies of legacy modules (ABI.md 7.4)} */
     public boolean legacyPrivateCopies() {
         return legacyPrivateCopies;
     }
 
-    /** Whether {@link #newInterpreter()} makes debug interpreters ({@link Builder#debug(boolean)}). */
+    /** {@return whether {@link #newInterpreter()} makes debug interpreters ({@link Builder#debug(boolean)})} */
     public boolean debug() {
         return debug;
     }
@@ -225,6 +264,11 @@ public final class Host implements AutoCloseable {
     /**
      * Creates a new, empty interpreter, in debug mode when the host was built with
      * {@link Builder#debug(boolean) debug(true)}. Close it (or this host) when done.
+     *
+     * @return the new interpreter, open and owned by the caller
+     * @throws ClosedException if this host is closed
+     * @throws IsolexException if the interpreter cannot be created: the memory limit is below
+     *                         what an interpreter needs to start, or native memory ran out
      */
     public Interpreter newInterpreter() {
         return newInterpreter(debug);
@@ -236,6 +280,13 @@ public final class Host implements AutoCloseable {
      * from the host. Debug mode is fixed for the interpreter's life
      * ({@link Interpreter#isDebug()}); any mix of debug and release interpreters may run
      * side by side, on the same extension libraries.
+     *
+     * @param debug true for a debug-mode interpreter, false for a release-mode one
+     * @return the new interpreter, open and owned by the caller
+     * @throws ClosedException if this host is closed
+     * @throws IsolexException if the interpreter cannot be created: the memory limit is below
+     *                         what an interpreter needs to start in that mode, or native
+     *                         memory ran out
      */
     public synchronized Interpreter newInterpreter(boolean debug) {
         if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
@@ -261,6 +312,8 @@ public final class Host implements AutoCloseable {
     /**
      * The interpreters made by this host that are still open and still held by the program,
      * oldest first (a dropped one is left out: see "Dropped without closing" above).
+     *
+     * @return an unmodifiable snapshot: interpreters made or closed later do not change it
      */
     public synchronized List<Interpreter> interpreters() {
         List<Interpreter> open = new ArrayList<>();
@@ -303,6 +356,9 @@ public final class Host implements AutoCloseable {
      * as a {@link CloseIncompleteException}; every other interpreter is closed. Close the host
      * again to finish.
      *
+     * @param timeout the longest wait, for all the interpreters together; not negative
+     *                ({@code Duration.ZERO} closes only the interpreters with nothing in flight)
+     * @throws IllegalArgumentException if {@code timeout} is negative (nothing is closed)
      * @throws CloseIncompleteException if an interpreter still had calls in flight at the end
      * @throws InterruptedException     if interrupted while waiting; the interpreters not
      *                                  closed yet are left closing
@@ -341,6 +397,9 @@ public final class Host implements AutoCloseable {
      * A new unbounded {@link SharedQueue} for values crossing between interpreters and Java
      * (abi/ABI.md 11). Queues are process-level: they belong to no host and no interpreter,
      * so this is static, and closing a host or an interpreter does not close them. Close it.
+     *
+     * @return a new, empty, open queue owned by the caller
+     * @throws IsolexException if the process is out of native memory
      */
     public static SharedQueue newQueue() {
         NativeBridge.load();
@@ -351,7 +410,10 @@ public final class Host implements AutoCloseable {
      * A new {@link SharedQueue} holding at most {@code capacity} items: {@link SharedQueue#put} waits and
      * {@link SharedQueue#offer} fails while it is full.
      *
+     * @param capacity the most items the queue holds at once, 1 or more
+     * @return a new, empty, open queue owned by the caller
      * @throws IllegalArgumentException if {@code capacity < 1} (use {@link #newQueue()} for unbounded)
+     * @throws IsolexException if the process is out of native memory
      */
     public static SharedQueue newQueue(int capacity) {
         if (capacity < 1) {
@@ -367,7 +429,10 @@ public final class Host implements AutoCloseable {
      * every interpreter it is passed to (abi/ABI.md 11). Process-level, like {@link #newQueue()}.
      * Close it.
      *
+     * @param size the buffer's size in bytes, 0 or more; fixed for its life
+     * @return a new open buffer of {@code size} zero bytes, owned by the caller
      * @throws IllegalArgumentException if {@code size < 0}
+     * @throws IsolexException if the process is out of native memory
      */
     public static SharedBuffer newBuffer(int size) {
         NativeBridge.load();
@@ -380,17 +445,19 @@ public final class Host implements AutoCloseable {
      * are part of {@link #liveNativeBytes()}. 0 once every queue and buffer is closed (and,
      * for a buffer whose {@link SharedBuffer#byteBuffer() views} were taken, those are
      * garbage collected) and no interpreter holds one.
+     *
+     * @return the bytes, 0 or more
      */
     public static long sharedBytes() {
         return NativeBridge.sharedBytes();
     }
 
-    /** Native bytes held by libisolex for all interpreters and libraries of the process. */
+    /** {@return the native bytes held by libisolex for all interpreters, libraries, queues and buffers of the process} */
     public static long liveNativeBytes() {
         return NativeBridge.liveBytes();
     }
 
-    /** Extension libraries currently mapped (dlopen-ed) in the process. */
+    /** {@return the number of extension libraries currently mapped (dlopen-ed) in the process} */
     public static long loadedLibraries() {
         return NativeBridge.loadedLibraries();
     }
@@ -400,6 +467,8 @@ public final class Host implements AutoCloseable {
      * identity (device, inode), modification time and size when it was loaded, the module
      * names imported from it, and what the file at its path is now (replaced, overwritten in
      * place ...: abi/ABI.md 4.10). {@link #loadedLibraries()} is their number.
+     *
+     * @return an unmodifiable snapshot, newest first; empty when no library is loaded
      */
     public static List<LoadedLibrary> libraries() {
         List<LoadedLibrary> list = new ArrayList<>();
@@ -407,7 +476,7 @@ public final class Host implements AutoCloseable {
         return List.copyOf(list);
     }
 
-    /** Interpreters currently open in the process. */
+    /** {@return the number of interpreters currently open in the process, of every host} */
     public static long liveInterpreters() {
         return NativeBridge.liveInterpreters();
     }
@@ -420,12 +489,15 @@ public final class Host implements AutoCloseable {
      * every debug interpreter of every host, including those that could not be raised as an
      * error (in a dealloc, or through a context whose call had returned). Empty when there
      * were none, or no interpreter ran in debug mode.
+     *
+     * @return the violations recorded since the last call, oldest first (a later call does
+     *         not return them again)
      */
     public static List<String> debugViolations() {
         return NativeBridge.takeDebugViolations();
     }
 
-    /** libisolex's version string. */
+    /** {@return libisolex's version string, e.g. {@code "isolex 0.1.0 (ABI 1.1)"}} */
     public static String version() {
         return NativeBridge.version();
     }

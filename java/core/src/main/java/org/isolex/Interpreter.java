@@ -163,12 +163,12 @@ public final class Interpreter implements AutoCloseable {
         state.register(this);
     }
 
-    /** The interpreter's id (1, 2, ... in creation order within the process). */
+    /** {@return the interpreter's id (1, 2, ... in creation order within the process)} */
     public long id() {
         return id;
     }
 
-    /** The host that created it. */
+    /** {@return the host that created it} */
     public Host host() {
         return host;
     }
@@ -176,12 +176,14 @@ public final class Interpreter implements AutoCloseable {
     /**
      * True for a debug-mode interpreter (abi/ABI.md 10; {@link Host.Builder#debug(boolean)},
      * {@link Host#newInterpreter(boolean)}). Fixed when the interpreter is created.
+     *
+     * @return true in debug mode, false in release mode
      */
     public boolean isDebug() {
         return debug;
     }
 
-    /** True after {@link #close()}. */
+    /** {@return true once a {@link #close()} has finished (false while one is still waiting)} */
     public boolean isClosed() {
         return state.isClosed();
     }
@@ -192,11 +194,15 @@ public final class Interpreter implements AutoCloseable {
      * imported here (exec does not run again; the new {@link ExtensionModule} handle names the same
      * object).
      *
+     * @param name the module's name: its file is {@code name.so} (e.g. {@code "counter"} for
+     *             {@code counter.so}); not null, no NUL character
+     * @return a handle to this interpreter's instance of the module, owned by the caller
      * @throws NativeImportError if the module cannot be found or loaded (the message says why)
      * @throws NativeSystemError if the module breaks a rule of the ABI (abi/ABI.md 4)
      * @throws NativeError       if the module's own code fails while executing
      * @throws IllegalArgumentException if the name contains a NUL character
      *         ({@code module name contains a NUL character (at index 7): "counter\0evil"})
+     * @throws ClosedException  if the interpreter is closed or closing
      */
     public ExtensionModule importModule(String name) {
         Names.check("module name", Objects.requireNonNull(name, "name"));
@@ -211,7 +217,13 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
-    /** Native bytes this interpreter holds now (objects, module state, types, blocks). */
+    /**
+     * Native bytes this interpreter holds now (objects, module state, types, blocks).
+     *
+     * @return the bytes, block headers included; not what the interpreter made for itself
+     *         (builtin types, caches), so 0 for a fresh interpreter
+     * @throws ClosedException if the interpreter is closed or closing
+     */
     public long liveBytes() {
         enter();
         try {
@@ -221,7 +233,13 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
-    /** Native blocks this interpreter holds now. */
+    /**
+     * Native blocks this interpreter holds now.
+     *
+     * @return the number of blocks, counted as {@link #liveBytes()} counts bytes (0 for a fresh
+     *         interpreter)
+     * @throws ClosedException if the interpreter is closed or closing
+     */
     public long liveBlocks() {
         enter();
         try {
@@ -234,6 +252,9 @@ public final class Interpreter implements AutoCloseable {
     /**
      * Native handles currently open in this interpreter (each is a reference a {@link Handle}
      * owns). Drains the queue of handles the GC collected first, so it is exact.
+     *
+     * @return the number of open handles, modules included
+     * @throws ClosedException if the interpreter is closed or closing
      */
     public long handleCount() {
         enter();
@@ -277,7 +298,7 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
-    /** The report of the last close that found leaks, if any. */
+    /** {@return the report of the last close that found leaks; empty until a close has found some} */
     public Optional<LeakReport> lastLeakReport() {
         return Optional.ofNullable(state.lastLeakReport);
     }
@@ -319,6 +340,8 @@ public final class Interpreter implements AutoCloseable {
      * throw {@link ClosedException}, the call in flight runs on, nothing is freed. Close again
      * once it has returned. {@code Duration.ZERO} closes only if nothing is in flight.
      *
+     * @param timeout the longest wait; not negative
+     * @throws IllegalArgumentException if {@code timeout} is negative (nothing is done)
      * @throws CloseIncompleteException if calls were still in flight when the time ran out
      * @throws InterruptedException     if interrupted while waiting (the interpreter stays closing)
      * @throws LeakException            if something leaked and the policy is {@link LeakPolicy#THROW}

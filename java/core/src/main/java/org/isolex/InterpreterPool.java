@@ -51,9 +51,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InterpreterPool extends AbstractExecutorService implements AutoCloseable {
 
-    /** A unit of work that receives its worker's interpreter. */
+    /**
+     * A unit of work that receives its worker's interpreter.
+     *
+     * @param <T> the type of its result
+     */
     @FunctionalInterface
     public interface Task<T> {
+        /**
+         * Does the work in the worker's interpreter.
+         *
+         * @param interpreter the worker's interpreter: open, the pool's imports done
+         * @return the result its {@code Future} gives
+         * @throws Exception any failure, which its {@code Future} gives (a
+         *                   {@link NativeSystemError} or {@link ClosedException} also makes the
+         *                   worker close that interpreter)
+         */
         T run(Interpreter interpreter) throws Exception;
     }
 
@@ -114,19 +127,38 @@ public final class InterpreterPool extends AbstractExecutorService implements Au
         }
     }
 
-    /** A builder for a pool on {@code host}. */
+    /**
+     * A builder for a pool on {@code host}.
+     *
+     * @param host the host every worker makes its interpreter with; not null, and open while
+     *             the pool runs
+     * @return a builder for one worker per CPU, no imports, interpreters made at first task
+     */
     public static Builder builder(Host host) {
         return new Builder(host);
     }
 
-    /** The interpreter of the pool worker running the calling thread's task. */
+    /**
+     * The interpreter of the pool worker running the calling thread's task.
+     *
+     * @return the worker's interpreter, made now (imports done) if it has none yet or its last
+     *         one was closed after a failure
+     * @throws IllegalStateException if the calling thread is not one of a pool's workers
+     */
     public static Interpreter current() {
         Worker w = WORKER.get();
         if (w == null) throw new IllegalStateException("not running on an InterpreterPool worker thread");
         return w.interpreter();
     }
 
-    /** Submits a task that receives its worker's interpreter. */
+    /**
+     * Submits a task that receives its worker's interpreter.
+     *
+     * @param <T>  the type of the task's result
+     * @param task the task; not null
+     * @return the task's future: its result, or the exception it (or making its interpreter) threw
+     * @throws java.util.concurrent.RejectedExecutionException if the pool is shut down
+     */
     public <T> Future<T> submit(Task<T> task) {
         Objects.requireNonNull(task, "task");
         return submit(() -> task.run(current()));
@@ -158,12 +190,12 @@ public final class InterpreterPool extends AbstractExecutorService implements Au
         if (w != null) w.retire(); // the next task gets a fresh interpreter
     }
 
-    /** Number of workers (and so of interpreters at most). */
+    /** {@return the number of workers (and so of interpreters at most)} */
     public int size() {
         return executor.getCorePoolSize();
     }
 
-    /** Reports of every worker interpreter that leaked when it was closed, so far. */
+    /** {@return reports of every worker interpreter that leaked when it was closed, so far (a snapshot)} */
     public List<LeakReport> leakReports() {
         return List.copyOf(leakReports);
     }
@@ -321,25 +353,51 @@ public final class InterpreterPool extends AbstractExecutorService implements Au
             this.host = Objects.requireNonNull(host, "host");
         }
 
-        /** Number of workers, each with its own interpreter (default: one per CPU). */
+        /**
+         * Number of workers, each with its own interpreter (default: one per CPU).
+         *
+         * @param workers the number of worker threads, 1 or more
+         * @return this builder
+         * @throws IllegalArgumentException if {@code workers < 1}
+         */
         public Builder size(int workers) {
             if (workers < 1) throw new IllegalArgumentException("a pool needs at least 1 worker, not " + workers);
             this.size = workers;
             return this;
         }
 
-        /** Modules every worker imports into its interpreter before its first task. */
+        /**
+         * Modules every worker imports into its interpreter before its first task.
+         *
+         * @param modules module names, imported in this order after those named by earlier
+         *                calls; none null, none with a NUL character
+         * @return this builder
+         * @throws IllegalArgumentException if a name contains a NUL character
+         */
         public Builder imports(String... modules) {
             for (String m : modules) imports.add(Names.check("module name", Objects.requireNonNull(m, "module name")));
             return this;
         }
 
-        /** Create every worker and its interpreter now instead of at the first task. */
+        /**
+         * Create every worker and its interpreter now instead of at the first task.
+         *
+         * @param eager true to make them in {@link #build()}; false (the default) to make each
+         *              at its worker's first task
+         * @return this builder
+         */
         public Builder eager(boolean eager) {
             this.eager = eager;
             return this;
         }
 
+        /**
+         * Starts the pool. When eager, every worker has made its interpreter on return; a
+         * worker whose interpreter could not be made (or import) tries again at its first
+         * task, whose {@code Future} then gets the failure.
+         *
+         * @return the running pool; close it
+         */
         public InterpreterPool build() {
             return new InterpreterPool(this);
         }

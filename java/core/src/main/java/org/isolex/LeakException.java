@@ -11,13 +11,18 @@ public class LeakException extends IsolexException {
 
     private final transient LeakReport report;
 
+    /**
+     * An exception for the leak {@code report} describes.
+     *
+     * @param report what leaked; its summary ends the message
+     */
     public LeakException(LeakReport report) {
         super("interpreter " + report.interpreterId() + " leaked " + report.bytes() + " bytes in "
                 + report.blocks() + " blocks (freed at close); fix the module(s) below\n" + report);
         this.report = report;
     }
 
-    /** What leaked. */
+    /** {@return what leaked} */
     public LeakReport report() {
         return report;
     }

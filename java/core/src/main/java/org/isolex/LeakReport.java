@@ -22,13 +22,34 @@ public record LeakReport(long interpreterId, long bytes, long blocks, long rawBl
                          Map<String, Long> objectsByType, Map<String, Long> bytesByModule,
                          Map<String, Long> bytesBySite) {
 
+    /**
+     * Copies the three maps, keeping their order: the report never changes afterwards.
+     *
+     * @param interpreterId the interpreter's id, as {@link Interpreter#id()} gives it
+     * @param bytes         live bytes at close, or -1 when libisolex wrote no report
+     * @param blocks        live blocks at close, or -1 when libisolex wrote no report
+     * @param rawBlocks     never-freed {@code IxMem_Malloc} blocks, or -1 when no report
+     * @param objectsByType object counts by full type name; not null (copied)
+     * @param bytesByModule byte counts by allocating module; not null (copied)
+     * @param bytesBySite   byte counts by {@code "library.so!function"}, debug mode only;
+     *                      not null (copied)
+     */
     public LeakReport {
         objectsByType = Collections.unmodifiableMap(new LinkedHashMap<>(objectsByType));
         bytesByModule = Collections.unmodifiableMap(new LinkedHashMap<>(bytesByModule));
         bytesBySite = Collections.unmodifiableMap(new LinkedHashMap<>(bytesBySite));
     }
 
-    /** A report without allocation sites (what a release interpreter writes). */
+    /**
+     * A report without allocation sites (what a release interpreter writes).
+     *
+     * @param interpreterId the id of the interpreter that leaked
+     * @param bytes         its live bytes at close
+     * @param blocks        its live blocks at close
+     * @param rawBlocks     how many of those came from {@code IxMem_Malloc}
+     * @param objectsByType leaked object counts, keyed by full type name (copied)
+     * @param bytesByModule leaked bytes, keyed by the allocating module (copied)
+     */
     public LeakReport(long interpreterId, long bytes, long blocks, long rawBlocks,
                       Map<String, Long> objectsByType, Map<String, Long> bytesByModule) {
         this(interpreterId, bytes, blocks, rawBlocks, objectsByType, bytesByModule, Map.of());
@@ -65,7 +86,7 @@ public record LeakReport(long interpreterId, long bytes, long blocks, long rawBl
         return out;
     }
 
-    /** True when nothing was left. */
+    /** {@return true when nothing was left: no byte, block, raw block or object} */
     public boolean isClean() {
         return bytes == 0 && blocks == 0 && rawBlocks == 0 && objectsByType.isEmpty();
     }

@@ -13,21 +13,30 @@ package org.isolex;
 public class NativeError extends IsolexException {
     private static final long serialVersionUID = 1L;
 
+    /** The native exception type's full name. */
     private final String typeName;
+    /** The native message, without the type name. */
     private final String nativeMessage;
 
+    /**
+     * A native exception carried into Java, its message {@code "typeName: nativeMessage"}.
+     *
+     * @param typeName      the native exception type's full name, e.g. {@code "TypeError"}
+     * @param nativeMessage the native message, without the type name
+     * @param cause         the next exception of the native chain, or null
+     */
     public NativeError(String typeName, String nativeMessage, NativeError cause) {
         super(typeName + ": " + nativeMessage, cause);
         this.typeName = typeName;
         this.nativeMessage = nativeMessage;
     }
 
-    /** The native exception type's full name, e.g. {@code "raiser.RaiserError"}. */
+    /** {@return the native exception type's full name, e.g. {@code "raiser.RaiserError"}} */
     public String typeName() {
         return typeName;
     }
 
-    /** The native message, without the type name. */
+    /** {@return the native message, without the type name} */
     public String nativeMessage() {
         return nativeMessage;
     }

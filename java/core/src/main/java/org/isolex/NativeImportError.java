@@ -8,6 +8,12 @@ package org.isolex;
 public class NativeImportError extends NativeError {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A native {@code ImportError} carried into Java.
+     *
+     * @param nativeMessage the native message, naming the module and why it did not load
+     * @param cause         the next exception of the native chain, or null
+     */
     public NativeImportError(String nativeMessage, NativeError cause) {
         super("ImportError", nativeMessage, cause);
     }

@@ -9,6 +9,12 @@ package org.isolex;
 public class NativeSystemError extends NativeError {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * A native {@code SystemError} carried into Java.
+     *
+     * @param nativeMessage the native message, naming the extension and the rule it broke
+     * @param cause         the error that was set when success was returned, or null
+     */
     public NativeSystemError(String nativeMessage, NativeError cause) {
         super("SystemError", nativeMessage, cause);
     }

@@ -62,7 +62,7 @@ public final class SharedBuffer implements AutoCloseable {
         return new SharedBuffer(b);
     }
 
-    /** Its size in bytes (fixed). */
+    /** {@return its size in bytes (fixed), readable after close} */
     public int size() {
         return size;
     }
@@ -71,6 +71,8 @@ public final class SharedBuffer implements AutoCloseable {
      * Where its bytes are: the same address in every interpreter that holds it (what
      * {@code IxBuffer_Data} returns there), which is how tests prove nothing was copied.
      * Readable after close.
+     *
+     * @return the native address of its first byte
      */
     public long address() {
         return address;
@@ -83,6 +85,7 @@ public final class SharedBuffer implements AutoCloseable {
      * memory. The memory stays allocated while any view is reachable, even after
      * {@link #close()}: see the class documentation.
      *
+     * @return a new view of all {@link #size()} bytes, position 0
      * @throws ClosedException if this object is closed
      */
     public synchronized ByteBuffer byteBuffer() {
@@ -111,7 +114,7 @@ public final class SharedBuffer implements AutoCloseable {
         return root.duplicate().order(ByteOrder.nativeOrder());
     }
 
-    /** True after {@link #close()}. */
+    /** {@return true after {@link #close()} of this object (other holders may still use the bytes)} */
     public boolean isClosed() {
         return ref.isClosed();
     }

@@ -77,12 +77,29 @@ public final class SharedQueue implements AutoCloseable {
         return new SharedQueue(q);
     }
 
-    /** Puts {@code value}, waiting as long as the queue is full. */
+    /**
+     * Puts {@code value}, waiting as long as the queue is full.
+     *
+     * @param value a shareable value (see "What crosses"), copied into the queue
+     * @throws InterruptedException     if the thread was interrupted, before or while it waited;
+     *                                  nothing was put
+     * @throws IllegalArgumentException if {@code value} is not shareable
+     * @throws ClosedException          if this object is closed, before or while it waits
+     * @throws IsolexException          if the process is out of native memory
+     */
     public void put(Object value) throws InterruptedException {
         put(value, -1);
     }
 
-    /** Puts {@code value} if there is room now; false when the queue is full. */
+    /**
+     * Puts {@code value} if there is room now; false when the queue is full.
+     *
+     * @param value a shareable value (see "What crosses"), copied into the queue
+     * @return true if it was put, false if the queue was full (nothing was put)
+     * @throws IllegalArgumentException if {@code value} is not shareable
+     * @throws ClosedException          if this object is closed
+     * @throws IsolexException          if the process is out of native memory
+     */
     public boolean offer(Object value) {
         try {
             return put(value, 0);
@@ -91,12 +108,30 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    /** Puts {@code value}, waiting at most {@code timeout} for room; false if none came. */
+    /**
+     * Puts {@code value}, waiting at most {@code timeout} for room; false if none came.
+     *
+     * @param value   a shareable value (see "What crosses"), copied into the queue
+     * @param timeout the longest wait; not negative ({@code Duration.ZERO}: as {@link #offer(Object)})
+     * @return true if it was put, false if there was no room in time (nothing was put)
+     * @throws InterruptedException     if the thread was interrupted, before or while it waited;
+     *                                  nothing was put
+     * @throws IllegalArgumentException if {@code value} is not shareable or {@code timeout} is negative
+     * @throws ClosedException          if this object is closed, before or while it waits
+     * @throws IsolexException          if the process is out of native memory
+     */
     public boolean offer(Object value, Duration timeout) throws InterruptedException {
         return put(value, nanos(timeout));
     }
 
-    /** Takes the next value, waiting as long as the queue is empty. */
+    /**
+     * Takes the next value, waiting as long as the queue is empty.
+     *
+     * @return the value, converted as "What crosses" lists ({@code null} for None)
+     * @throws InterruptedException if the thread was interrupted, before or while it waited;
+     *                              nothing was taken
+     * @throws ClosedException      if this object is closed, before or while it waits
+     */
     public Object take() throws InterruptedException {
         return get(-1).orElse(null);
     }
@@ -104,6 +139,9 @@ public final class SharedQueue implements AutoCloseable {
     /**
      * Takes the next value if there is one now. (A value that is {@code null}, None, comes back
      * as {@code Optional.empty()} too: use {@link #size()} or {@link #take()} where that matters.)
+     *
+     * @return the value, converted as "What crosses" lists; empty if the queue was empty
+     * @throws ClosedException if this object is closed
      */
     public Optional<Object> poll() {
         try {
@@ -113,12 +151,26 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    /** Takes the next value, waiting at most {@code timeout}; empty if none came (or it was None). */
+    /**
+     * Takes the next value, waiting at most {@code timeout}; empty if none came (or it was None).
+     *
+     * @param timeout the longest wait; not negative ({@code Duration.ZERO}: as {@link #poll()})
+     * @return the value, converted as "What crosses" lists; empty if none came in time
+     * @throws InterruptedException     if the thread was interrupted, before or while it waited;
+     *                                  nothing was taken
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     * @throws ClosedException          if this object is closed, before or while it waits
+     */
     public Optional<Object> poll(Duration timeout) throws InterruptedException {
         return get(nanos(timeout));
     }
 
-    /** Items in the queue now. */
+    /**
+     * Items in the queue now.
+     *
+     * @return the number of items, counting those other holders put; 0 or more
+     * @throws ClosedException if this object is closed
+     */
     public long size() {
         ref.pinOrThrow();
         try {
@@ -128,7 +180,7 @@ public final class SharedQueue implements AutoCloseable {
         }
     }
 
-    /** True after {@link #close()}. */
+    /** {@return true after {@link #close()} of this object (other holders may still use the queue)} */
     public boolean isClosed() {
         return ref.isClosed();
     }
