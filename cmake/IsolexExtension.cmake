@@ -4,8 +4,8 @@
 # it links nothing of the host (the target isolex::headers carries the include directory
 # and no library), and its symbols are hidden (only IX_MODINIT/IX_LEGACY_MODINIT export).
 # OUTPUT_DIR defaults to the current binary directory; DEFINES are private compile
-# definitions. Link anything else the extension needs yourself (libm: target_link_libraries
-# (<name> PRIVATE m)).
+# definitions. Link anything else the extension needs yourself, as
+# target_link_libraries(<name> PRIVATE m) for libm.
 #
 # The one definition, used both inside this build (extensions/, test-ext/) and by the
 # installed package (lib/cmake/isolex/, included by isolexConfig.cmake): isolex::headers is
