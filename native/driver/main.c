@@ -7,18 +7,43 @@
  * Exit status: 0 when every check passed, 1 at the first failed check (which is printed),
  * 2 for a usage error.
  */
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "driver.h"
 
-/* Baked in by native/driver/CMakeLists.txt: the build's output directories. */
+/* Baked in by native/driver/CMakeLists.txt: the build's output directories, and where the
+ * installed SDK keeps the shipped extensions relative to bin/ (cmake/IsolexInstall.cmake). */
 #ifndef IXD_DEFAULT_EXT_DIR
 #error "IXD_DEFAULT_EXT_DIR must be defined (the build's extension directory)"
 #endif
 #ifndef IXD_DEFAULT_TEST_EXT_DIR
 #error "IXD_DEFAULT_TEST_EXT_DIR must be defined (the build's test-ext directory)"
 #endif
+#ifndef IXD_INSTALLED_EXT_DIR
+#error "IXD_INSTALLED_EXT_DIR must be defined (the SDK's extension directory, relative to bin/)"
+#endif
+
+/* The SDK's extension directory when this ixdriver is the installed one (the directory
+ * exists beside it), wherever the SDK was unpacked; NULL in the build tree. */
+static const char *installed_ext_dir(void)
+{
+    static char exe[PATH_MAX], dir[PATH_MAX];
+    struct stat st;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash;
+    if (n <= 0) return NULL;
+    exe[n] = '\0';
+    if (!(slash = strrchr(exe, '/'))) return NULL;
+    *slash = '\0';
+    if ((size_t)snprintf(dir, sizeof dir, "%s/%s", exe, IXD_INSTALLED_EXT_DIR) >= sizeof dir) return NULL;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) return NULL;
+    return realpath(dir, exe) ? exe : dir; /* without the bin/.. for --help */
+}
 
 typedef struct Scenario {
     const char *name;
@@ -151,7 +176,7 @@ static int usage(FILE *out, int status)
             "  --ext-dir DIR       extension modules (default %s)\n"
             "  --test-ext-dir DIR  test-ext modules (default %s)\n"
             "scenarios:\n",
-            IXD_DEFAULT_EXT_DIR, IXD_DEFAULT_TEST_EXT_DIR);
+            ixd_opt.ext_dir, ixd_opt.test_ext_dir);
     for (i = 0; i < NSCENARIOS; i++)
         fprintf(out, "  %-20s %s\n", scenarios[i].name, scenarios[i].usage);
     return status;
@@ -170,8 +195,11 @@ int main(int argc, char **argv)
     const Scenario *s;
     int i = 1;
 
-    ixd_opt.ext_dir = IXD_DEFAULT_EXT_DIR;
     ixd_opt.test_ext_dir = IXD_DEFAULT_TEST_EXT_DIR;
+    if ((ixd_opt.ext_dir = installed_ext_dir()))
+        ixd_opt.test_ext_dir = ixd_opt.ext_dir; /* the SDK has no test-ext modules */
+    else
+        ixd_opt.ext_dir = IXD_DEFAULT_EXT_DIR;
     for (; i < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
         if (strcmp(argv[i], "--help") == 0) return usage(stdout, 0);
         if (i + 1 >= argc) return usage(stderr, 2);

@@ -183,7 +183,6 @@ IX_API int64_t ixh_interp_collect(IxInterp *in)
 IX_API int64_t ixh_live_interpreters(void) { return atomic_load(&live_interps); }
 IX_API int64_t ixh_live_bytes(void) { return ix_global_live_bytes(); }
 IX_API int64_t ixh_loaded_libraries(void) { return ix_loader_count(); }
-IX_API const char *ixh_version(void) { return "isolex 0.1.0 (ABI 1.1)"; }
 
 /* ---------------------------------------------------------------- the leak report */
 
