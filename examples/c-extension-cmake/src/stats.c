@@ -70,10 +70,11 @@ static IxObject *Running_push(IxContext *ctx, IxObject *op, IxObject *const *arg
     return IxLong_FromInt64(ctx, self->count);
 }
 
-static IxObject *too_few(IxContext *ctx, const char *what, int needed, int64_t count)
+/* ValueError "mean() needs at least 1 value, got 0"; needed is "1 value" or "2 values". */
+static IxObject *too_few(IxContext *ctx, const char *what, const char *needed, int64_t count)
 {
     return IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR),
-                        "%s needs at least %d values, got %d", what, needed, (int)count);
+                        "%s needs at least %s, got %lld", what, needed, (long long)count);
 }
 
 /* mean() -> the mean of the values pushed. */
@@ -82,7 +83,7 @@ static IxObject *Running_mean(IxContext *ctx, IxObject *op, IxObject *const *arg
 {
     RunningObject *self = (RunningObject *)op;
     if (self->count < 1)
-        return too_few(ctx, "mean()", 1, self->count);
+        return too_few(ctx, "mean()", "1 value", self->count);
     return IxFloat_FromDouble(ctx, self->mean);
 }
 
@@ -92,7 +93,7 @@ static IxObject *Running_stddev(IxContext *ctx, IxObject *op, IxObject *const *a
 {
     RunningObject *self = (RunningObject *)op;
     if (self->count < 2)
-        return too_few(ctx, "stddev()", 2, self->count);
+        return too_few(ctx, "stddev()", "2 values", self->count);
     return IxFloat_FromDouble(ctx, sqrt(self->m2 / (double)(self->count - 1)));
 }
 

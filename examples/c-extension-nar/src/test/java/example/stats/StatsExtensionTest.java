@@ -82,7 +82,7 @@ class StatsExtensionTest {
             try (Handle running = (Handle) stats.invoke("Running")) {
                 NativeError empty = assertThrows(NativeError.class, () -> running.invoke("mean"));
                 assertEquals("ValueError", empty.typeName());
-                assertEquals("mean() needs at least 1 values, got 0", empty.nativeMessage());
+                assertEquals("mean() needs at least 1 value, got 0", empty.nativeMessage());
 
                 running.invoke("push", 1.5);
                 NativeError one = assertThrows(NativeError.class, () -> running.invoke("stddev"));
