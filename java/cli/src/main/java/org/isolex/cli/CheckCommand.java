@@ -35,7 +35,11 @@ final class CheckCommand {
     private CheckCommand() {}
 
     static int run(List<String> args, PrintStream out) {
-        Path script = locate(System.getProperty("isolex.root"), System.getenv());
+        return run(locate(System.getProperty("isolex.root"), System.getenv()), args, out);
+    }
+
+    /** Runs {@code script} with the arguments: its exit status. */
+    static int run(Path script, List<String> args, PrintStream out) {
         List<String> command = new ArrayList<>();
         command.add(script.toString());
         command.addAll(args);
@@ -52,7 +56,7 @@ final class CheckCommand {
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            exec(List.of(script.toString(), "--help"), capture);
+            run(script, List.of("--help"), capture);
         }
         return HELP + "\n\n" + script + " --help says:\n"
                 + bytes.toString(StandardCharsets.UTF_8).stripTrailing();

@@ -79,7 +79,7 @@ final class NewCommand {
         }
         out.println("isolex new: wrote the extension project " + name + " into " + dir + ":");
         for (String[] file : FILES) out.println("  " + dir.resolve(file[1].replace("@NAME@", name)));
-        out.println("build and check it (" + dir.resolve("README.md") + "), from " + dir + ":");
+        out.println("then, in " + dir + " (its README.md says the same):");
         for (String line : commands(render("README.md.in", name))) out.println("  " + line);
         return 0;
     }

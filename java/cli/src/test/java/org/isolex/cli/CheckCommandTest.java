@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -39,11 +43,17 @@ class CheckCommandTest {
         assertTrue(e.getMessage().contains("set ISOLEX_SDK to its directory"), e.getMessage());
     }
 
-    /** The checkout's script, with its usage error status passed through (a .so that does not exist). */
+    /** Arguments passed through as they are, output streamed to isolex's, exit status passed back. */
     @Test
-    void exitStatusIsCheckExtensions(@TempDir Path tmp) {
-        Main main = new Main(System.out);
-        assertEquals(2, main.run(new String[] {"check", tmp.resolve("missing.so").toString()}));
+    void argumentsOutputAndStatusPassThrough(@TempDir Path tmp) throws IOException {
+        Path script = tmp.resolve("check-extension");
+        Files.writeString(script, "#!/bin/sh\nfor a in \"$@\"; do echo \"[$a]\"; done\nexit 7\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int status = CheckCommand.run(script, List.of("m.so", "--call", "Box('a b').put(None)"),
+                new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        assertEquals(7, status);
+        assertEquals("[m.so]\n[--call]\n[Box('a b').put(None)]\n", bytes.toString(StandardCharsets.UTF_8));
     }
 
     private static Path script(Path dir) throws IOException {
