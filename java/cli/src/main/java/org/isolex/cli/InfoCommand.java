@@ -5,14 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.isolex.ExtensionModule;
 import org.isolex.Host;
 import org.isolex.Interpreter;
+import org.isolex.LeakException;
 import org.isolex.ModuleDefinition;
 import org.isolex.ModuleDefinition.GetSetDef;
 import org.isolex.ModuleDefinition.MemberDef;
 import org.isolex.ModuleDefinition.MethodDef;
 import org.isolex.ModuleDefinition.SupportLevel;
 import org.isolex.ModuleDefinition.TypeDef;
+import org.isolex.cli.Main.Failure;
 import org.isolex.cli.Main.UsageException;
 
 /**
@@ -30,7 +33,7 @@ final class InfoCommand {
             "state size, functions with their arity, types with their methods, members and",
             "getsets. Then it closes the interpreter and checks that no native byte is left.",
             "Its exec slots run (that is how a module makes its types); none of its functions",
-            "is called. Exit status: 0, 1 when it does not import or leaves bytes, 2 usage error.");
+            "is called. Exit status: 0; 1 when it does not import or its close finds a leak; 2 usage error.");
 
     private InfoCommand() {}
 
@@ -48,17 +51,27 @@ final class InfoCommand {
                     + "' is not an identifier, so no import can name it", "info");
         }
 
-        ModuleDefinition d;
+        ModuleDefinition d = null;
+        LeakException leak = null;
         try (Host host = Host.builder().modulePath(so.getParent()).build();
              Interpreter interp = host.newInterpreter()) {
-            d = interp.importModule(name).definition();
+            ExtensionModule m = interp.importModule(name);
+            if (!m.typeName().equals("module")) {
+                throw new Failure(1, "info: importing " + name + " gave a " + m.typeName() + ", not a module (a"
+                        + " create slot may return any object, ABI.md 4.4): there is no definition to show");
+            }
+            d = m.definition();
+        } catch (LeakException e) { // its exec or free left something behind: still show what it declares
+            if (d == null) throw e;
+            leak = e;
         }
         print(d, so, out);
         long live = Host.liveNativeBytes();
         out.println();
         out.printf("closed the interpreter: %d live native bytes, %d extension libraries loaded%s%n", live,
                 Host.loadedLibraries(), live == 0 ? "" : "  (LEAK!)");
-        return live == 0 ? 0 : 1;
+        if (leak != null) out.println("but the close found a leak: " + leak.getMessage());
+        return live == 0 && leak == null ? 0 : 1;
     }
 
     static void print(ModuleDefinition d, Path so, PrintStream out) {

@@ -79,6 +79,16 @@ class InfoCommandTest {
     }
 
     @Test
+    void aCreateSlotsNonModuleHasNoDefinition() {
+        Main.Failure e = assertThrows(Main.Failure.class,
+                () -> main.run(new String[] {"info", TEST_EXT.resolve("create_nonmodule_ok.so").toString()}));
+        assertEquals(1, e.status);
+        assertEquals("info: importing create_nonmodule_ok gave a dict, not a module (a create slot may return any"
+                + " object, ABI.md 4.4): there is no definition to show", e.getMessage());
+        assertEquals(0, Host.liveNativeBytes());
+    }
+
+    @Test
     void refusals(@TempDir Path tmp) throws IOException {
         assertEquals("info: 'notes.txt' is not a .so file (an extension is NAME.so)", refusal("notes.txt"));
         Path missing = tmp.resolve("gone.so");
