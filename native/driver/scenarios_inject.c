@@ -6,8 +6,8 @@
  * The cases: counter, fact, probe, lifecycle, cycles, raiser, legacy (legacy_point),
  * create (create_nonmodule_ok), containers (the core's own dict/list/str/tuple paths),
  * queues (test-ext/channels: queues and shared buffers), value-api (the JNI bridge's
- * path: handles, conversions, IXH_TOO_BIG + ixh_expand). leaky is left out: it leaks on
- * purpose.
+ * path: handles, conversions, IXH_TOO_BIG + ixh_expand), definition (ixh_module_definition
+ * of counter and legacy_point). leaky is left out: it leaks on purpose.
  *
  * For each case of the table below (a short piece of ordinary work: import a module and
  * exercise it), first a measuring run on a fresh interpreter counts the allocations the
@@ -556,6 +556,32 @@ static void case_value_api(Run *r)
     r->ctx = ENTER(r->interp);
 }
 
+/* ixh_module_definition (what `isolex info` prints): counter's into a buffer too small
+ * for it (IXH_TOO_BIG, then ixh_expand), then legacy_point's (static types). */
+static void case_definition(Run *r)
+{
+    uint8_t buf[WIRE_SIZE], small[64];
+    char text[1024];
+    int64_t counter, legacy, kept;
+    int status;
+
+    ixh_leave(r->ctx);
+    r->ctx = NULL;
+    counter = wire_import(r, "counter", __LINE__);
+    status = ixh_module_definition(r->interp, counter, small, 0, sizeof small);
+    if (status != IXH_TOO_BIG) WIRE_OK(status, small);
+    kept = wire_handle(r, small, sizeof small, __LINE__);
+    WIRE_OK(ixh_expand(r->interp, kept, buf, 0, sizeof buf), buf);
+    wire_text(buf, sizeof buf, text, sizeof text);
+    CHECK(strncmp(text, "{'name': 'counter', ", 20) == 0);
+
+    legacy = wire_import(r, "legacy_point", __LINE__);
+    WIRE_OK(ixh_module_definition(r->interp, legacy, buf, 0, sizeof buf), buf);
+    wire_text(buf, sizeof buf, text, sizeof text);
+    CHECK(strstr(text, "'legacy': True") != NULL);
+    r->ctx = ENTER(r->interp);
+}
+
 /* ---------------------------------------------------------------- the sweep */
 
 typedef struct Case {
@@ -575,6 +601,7 @@ static const Case cases[] = {
     { "containers", case_containers },
     { "queues", case_queues },
     { "value-api", case_value_api },
+    { "definition", case_definition },
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 

@@ -135,6 +135,22 @@ int ixh_setattr(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size
 /* in: nothing.      out: tuple(str type name, str repr, int identity) -- identity is equal
  * for two handles exactly when they name the same object */
 int ixh_describe(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+/* in: nothing.      out: what the module `target` declares (ABI.md 12.4), a dict:
+ *   "name", "doc" (str or none), "abi_major", "abi_minor": int, "legacy": bool (single-phase),
+ *   "multiple_interpreters": int 1..3 (IX_MOD_MULTI_*: the level in effect; 1 for a legacy
+ *   module), "multiple_interpreters_declared": bool (the slot is present), "state_size": int,
+ *   "create": bool, "exec_slots": int, "traverse", "clear", "free": bool (defined),
+ *   "functions": list of (str name, int min_args, int max_args (-1: IX_VARARGS), doc),
+ *   "types": list, one dict per type object of the extension's among the module's
+ *     attributes: "name", "doc", "basic_size", "gc" (IX_TPFLAGS_HAVE_GC), "exception"
+ *     (IxErr_NewException), "static" (legacy IxType_ReadyStatic), "base" (str or none),
+ *     "methods" (as "functions"), "members": list of (name, str kind "int64"|"int32"|
+ *     "double"|"bool"|"object", bool read_only, doc), "getsets": list of (name, bool
+ *     writable, doc),
+ *   "attributes": list of (str name, str type name) for every other attribute.
+ * Lists keep declaration order. Reads definitions and type dicts only: no extension code
+ * runs. TypeError for a target that is not a module made from a definition. */
+int ixh_module_definition(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
 /* in: nothing.                          out: the object fully converted where it can be */
 int ixh_expand(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
 /* Drop the reference a handle owns. Returns 0, or -1 for a stale/foreign handle (or a

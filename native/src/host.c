@@ -385,6 +385,15 @@ IX_API int ixh_describe(IxInterp *in, int64_t target, uint8_t *buf, size_t len, 
     return reply_value(&k, t, false);
 }
 
+IX_API int ixh_module_definition(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
+    IxObject *o = request_end(&k) == 0 ? ix_handle_get(ctx, target) : NULL;
+    return reply_value(&k, o ? ix_module_definition(ctx, o) : NULL, false);
+}
+
 IX_API int ixh_expand(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
 {
     Call k;

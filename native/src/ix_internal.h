@@ -10,6 +10,7 @@
  *   errors.c     exception types and instances, the error state of a context
  *   type.c       type objects: builtin and heap types from specs, descriptors, bound methods
  *   module.c     module objects, definition validation, create/exec slots
+ *   moddef.c     what a module declares, as values (ixh_module_definition)
  *   loader.c     finding, dlopen-ing, reference counting and unloading extension libraries
  *   elf_check.c  the ELF file checks made before a library's first dlopen: header, program headers
  *   elf_dynamic.c  ... and the dynamic section and what it points to (elf_image.h joins the two)
@@ -532,6 +533,11 @@ IX_HIDDEN int ix_module_add_type(IxContext *ctx, IxObject *m, IxObject *type);
 IX_HIDDEN IxObject *ix_module_create_legacy(IxContext *ctx, const IxModuleDef *def);
 /* The multiple-interpreters level a def declares (IX_MOD_MULTI_* as an int 1..3). */
 IX_HIDDEN int ix_moduledef_multi_level(const IxModuleDef *def);
+
+/* ---------------------------------------------------------------- moddef.c */
+/* What a module declares, as the dict ixh_module_definition answers (isolex_host.h): new
+ * reference, or NULL with an error set (TypeError for anything but a module object). */
+IX_HIDDEN IxObject *ix_module_definition(IxContext *ctx, IxObject *module);
 
 /* ---------------------------------------------------------------- loader.c */
 /* Find, load and initialise `name` for the calling interpreter: new reference or NULL

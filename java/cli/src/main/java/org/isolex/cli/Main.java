@@ -26,6 +26,9 @@ import org.isolex.bench.Worker;
  * <pre>
  * isolex demo [--interpreters N] [--n FACTORIAL_N] [--module-path DIR[:DIR...]]
  * isolex bench [--only SECTIONS] [--quick] [--no-write] [-Dbench.KEY=VALUE ...]
+ * isolex new NAME [DIR]
+ * isolex check LIB.so [--call 'CALL']... [check-extension options]
+ * isolex info LIB.so
  * isolex version
  * isolex [COMMAND] --help
  * </pre>
@@ -49,6 +52,10 @@ public final class Main {
             "  bench     every benchmark of the performance budgets (docs/design.md), side",
             "            by side; prints the table and rewrites docs/benchmarks.md's generated",
             "            part and docs/factorial-scaling.svg (docs/benchmarks.md)",
+            "  new       write a ready extension project: isolex new NAME [DIR]",
+            "  check     check an extension for leaks and memory errors under Valgrind:",
+            "            isolex check LIB.so [--call 'CALL']... (check-extension's options)",
+            "  info      what an extension declares: isolex info LIB.so",
             "  version   print the native library's version",
             "",
             DEMO_OPTIONS,
@@ -62,6 +69,12 @@ public final class Main {
                 return "usage: isolex demo [options]\n\n" + DEMO_OPTIONS;
             case "bench":
                 return "usage: isolex bench [options]\n\n" + Suite.USAGE;
+            case "new":
+                return NewCommand.HELP;
+            case "check":
+                return CheckCommand.help();
+            case "info":
+                return InfoCommand.HELP;
             case "version":
                 return "usage: isolex version\n\nprints the native library's version";
             default:
@@ -84,11 +97,25 @@ public final class Main {
             System.err.println();
             System.err.println(help(e.command));
             rc = 2;
+        } catch (Failure e) {
+            System.err.println("isolex: " + e.getMessage());
+            rc = e.status;
         } catch (IsolexException e) {
             System.err.println("isolex: " + e.getMessage());
             rc = 1;
         }
         System.exit(rc);
+    }
+
+    /** A command that cannot go on, with the exit status that says why. */
+    static final class Failure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+
+        Failure(int status, String message) {
+            super(message);
+            this.status = status;
+        }
     }
 
     static final class UsageException extends RuntimeException {
@@ -111,7 +138,7 @@ public final class Main {
         String command = args[0];
         List<String> rest = List.of(args).subList(1, args.length);
         if (!command.equals(Suite.WORKER_COMMAND) && (rest.contains("--help") || rest.contains("-h"))) {
-            if (!List.of("demo", "bench", "version", "help", "-h", "--help").contains(command)) {
+            if (!List.of("demo", "bench", "new", "check", "info", "version", "help", "-h", "--help").contains(command)) {
                 throw new UsageException("unknown command '" + command + "'");
             }
             out.println(help(command));
@@ -128,6 +155,12 @@ public final class Main {
                 }
             case Suite.WORKER_COMMAND: // one process of the factorial benchmark (Suite starts it)
                 return Worker.run(rest, out);
+            case "new":
+                return NewCommand.run(rest, out);
+            case "check":
+                return CheckCommand.run(rest, out);
+            case "info":
+                return InfoCommand.run(rest, out);
             case "version":
                 out.println(Host.version());
                 return 0;

@@ -42,6 +42,18 @@ class MainTest {
         bytes.reset();
         assertEquals(0, main.run(new String[] {"version", "--help"}));
         assertTrue(output().startsWith("usage: isolex version"), output());
+        for (String command : new String[] {"new", "check", "info"}) {
+            bytes.reset();
+            assertEquals(0, main.run(new String[] {command, "x.so", "--help"}));
+            assertTrue(output().startsWith("usage: isolex " + command + " "), output());
+            // check adds check-extension's own options (the checkout's, here)
+            if (command.equals("check")) assertTrue(output().contains("--interpreters K"), output());
+        }
+        bytes.reset();
+        assertEquals(0, main.run(new String[] {"--help"}));
+        for (String command : new String[] {"new", "check", "info"}) {
+            assertTrue(output().contains("\n  " + command + " "), output());
+        }
     }
 
     /** Refused with the message, and with the help of the command it concerns. */

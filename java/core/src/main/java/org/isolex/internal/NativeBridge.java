@@ -40,7 +40,7 @@ public final class NativeBridge {
     public static final int OK = 0, ERROR = 1, TOO_BIG = 2;
 
     /** The value-API operations that share the (interp, target, buf, len, cap) shape. */
-    public enum Op { CALL, GETATTR, SETATTR, DESCRIBE, EXPAND }
+    public enum Op { CALL, GETATTR, SETATTR, DESCRIBE, EXPAND, DEFINITION }
 
     /**
      * {@code IxInterpConfig}: never allocated through JavaCPP; declared so that JavaCPP
@@ -102,6 +102,9 @@ public final class NativeBridge {
                                    @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
     static native int ixh_expand(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
                                  @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_module_definition(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
+                                            @Cast("uint8_t*") long buf, @Cast("size_t") long len,
+                                            @Cast("size_t") long cap);
     static native int ixh_release(@Cast("IxInterp*") long interp, @Cast("int64_t") long handle);
 
     // queues and shared buffers (isolex_host.h, ABI.md 11): pointers travel as Java longs,
@@ -282,6 +285,7 @@ public final class NativeBridge {
             case SETATTR: return ixh_setattr(interp, target, buf, len, cap);
             case DESCRIBE: return ixh_describe(interp, target, buf, len, cap);
             case EXPAND: return ixh_expand(interp, target, buf, len, cap);
+            case DEFINITION: return ixh_module_definition(interp, target, buf, len, cap);
             default: throw new AssertionError(op);
         }
     }

@@ -1,0 +1,145 @@
+package org.isolex;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.isolex.ModuleDefinition.Attribute;
+import org.isolex.ModuleDefinition.GetSetDef;
+import org.isolex.ModuleDefinition.MemberDef;
+import org.isolex.ModuleDefinition.MethodDef;
+import org.isolex.ModuleDefinition.SupportLevel;
+import org.isolex.ModuleDefinition.TypeDef;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ExtensionModule#definition()} (ixh_module_definition, ABI.md 12.4): what a module
+ * declares, the same in every interpreter, read without running the extension and without
+ * leaving a byte behind (NativeTestBase checks live bytes 0 after each test).
+ */
+class ModuleDefinitionTest extends NativeTestBase {
+
+    @Test
+    void counterDeclaresStateFunctionsAndItsTypes() {
+        try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
+            ModuleDefinition d = a.importModule("counter").definition();
+            assertEquals("counter", d.name());
+            assertEquals("The model extension: per-interpreter state, a heap type, a module exception.", d.doc());
+            assertEquals(List.of(1, 1), List.of(d.abiMajor(), d.abiMinor()));
+            assertFalse(d.legacy());
+            assertEquals(SupportLevel.PER_INTERPRETER_LOCK, d.supportLevel());
+            assertEquals("IX_MOD_MULTI_PER_INTERPRETER_LOCK", d.supportLevel().macroName());
+            assertTrue(d.supportLevelDeclared());
+            assertEquals(32, d.stateSize(), "counter_state: two pointers and two int64");
+            assertEquals(List.of(false, 1, true, true, true),
+                    List.of(d.hasCreate(), d.execSlots(), d.hasTraverse(), d.hasClear(), d.hasFree()));
+            assertEquals(List.of(
+                    new MethodDef("created", 0, 0, "created() -> int: Counters made here"),
+                    new MethodDef("increments", 0, 0, "increments() -> int: increment() calls here"),
+                    new MethodDef("value_of", 1, 1, "value_of(c) -> int: c.value")), d.functions());
+
+            assertEquals(2, d.types().size(), d.types()::toString);
+            TypeDef counter = d.types().get(0);
+            assertEquals("counter.Counter", counter.name());
+            assertEquals("Counter(start=0, step=1): an int64 counter", counter.doc());
+            assertEquals(40, counter.basicSize(), "header, value, step, label");
+            assertTrue(counter.gc());
+            assertFalse(counter.exception() || counter.staticType());
+            assertNull(counter.base());
+            assertEquals(List.of("increment", "add", "reset", "get"),
+                    counter.methods().stream().map(MethodDef::name).toList());
+            assertEquals(new MethodDef("add", 1, 1, "add(n) -> int: add n, return the value"), counter.methods().get(1));
+            assertEquals(List.of(new MemberDef("value", "int64", true, "the current value"),
+                    new MemberDef("step", "int64", false, "what increment() adds")), counter.members());
+            assertEquals(List.of(new GetSetDef("label", true, "a str, or None")), counter.getsets());
+
+            TypeDef error = d.types().get(1);
+            assertEquals("counter.CounterError", error.name());
+            assertTrue(error.exception());
+            assertEquals("Exception", error.base());
+            assertEquals(List.of(), error.methods());
+            assertEquals(List.of(), d.attributes());
+
+            // the same declaration in another interpreter, whose type objects are its own
+            assertEquals(d, b.importModule("counter").definition());
+        }
+    }
+
+    @Test
+    void factIsStatelessWithThreeFunctions() {
+        try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
+            ModuleDefinition d = a.importModule("fact").definition();
+            assertEquals(0, d.stateSize());
+            assertEquals(List.of("factorial", "digits", "factorial_digits"),
+                    d.functions().stream().map(MethodDef::name).toList());
+            assertTrue(d.functions().stream().allMatch(f -> f.minArgs() == 1 && f.maxArgs() == 1 && !f.isVarargs()));
+            assertEquals(List.of(), d.types());
+            assertEquals(d, b.importModule("fact").definition());
+        }
+    }
+
+    /** A legacy module lives in one interpreter at a time: read it in one, close, read it in the next. */
+    @Test
+    void legacyModuleShowsItsStaticTypes() {
+        try (Host host = newHost()) {
+            ModuleDefinition first;
+            try (Interpreter a = host.newInterpreter()) {
+                first = a.importModule("legacy_point").definition();
+            }
+            try (Interpreter b = host.newInterpreter()) {
+                assertEquals(first, b.importModule("legacy_point").definition());
+            }
+            assertTrue(first.legacy());
+            assertEquals(SupportLevel.NOT_SUPPORTED, first.supportLevel());
+            assertFalse(first.supportLevelDeclared());
+            assertEquals(List.of(false, 0, false, false, false),
+                    List.of(first.hasCreate(), first.execSlots(), first.hasTraverse(), first.hasClear(),
+                            first.hasFree()));
+            assertEquals(List.of(new MethodDef("count", 0, 0, "count() -> int: calls so far, process-wide")),
+                    first.functions());
+            assertEquals(List.of("legacy_point.Point", "legacy_point.Line"),
+                    first.types().stream().map(TypeDef::name).toList());
+            TypeDef line = first.types().get(1);
+            assertTrue(line.staticType());
+            assertEquals(List.of("x1", "y1", "x2", "y2"), line.members().stream().map(MemberDef::name).toList());
+            assertEquals(new MemberDef("x1", "double", false, null), line.members().get(0));
+        }
+    }
+
+    @Test
+    void sharedLockLevelIsReported() {
+        try (Host host = newHost(); Interpreter a = host.newInterpreter()) {
+            assertEquals(SupportLevel.SHARED_LOCK, a.importModule("conc_shared").definition().supportLevel());
+        }
+    }
+
+    /** A create slot may return any object (ABI.md 4.4): it has no definition to show. */
+    @Test
+    void nonModuleImportIsATypeError() {
+        try (Host host = newHost(); Interpreter a = host.newInterpreter()) {
+            ExtensionModule m = a.importModule("create_nonmodule_ok");
+            assertNativeError("TypeError", "expected a module made from a definition, got dict", m::definition);
+        }
+    }
+
+    @Test
+    void closedModuleIsRefused() {
+        try (Host host = newHost(); Interpreter a = host.newInterpreter()) {
+            ExtensionModule m = a.importModule("counter");
+            m.close();
+            assertThrows(ClosedException.class, m::definition);
+        }
+    }
+
+    @Test
+    void supportLevelValues() {
+        assertEquals(SupportLevel.SHARED_LOCK, SupportLevel.of(2));
+        assertEquals(3, SupportLevel.PER_INTERPRETER_LOCK.value());
+        assertThrows(IllegalArgumentException.class, () -> SupportLevel.of(4));
+        assertEquals(new Attribute("X", "int"), new Attribute("X", "int"));
+    }
+}
