@@ -49,6 +49,22 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
     /**
      * Checks the arguments and copies the lists.
      *
+     * @param name see {@link #name()}
+     * @param doc see {@link #doc()}
+     * @param abiMajor see {@link #abiMajor()}
+     * @param abiMinor see {@link #abiMinor()}
+     * @param legacy see {@link #legacy()}
+     * @param supportLevel see {@link #supportLevel()}
+     * @param supportLevelDeclared see {@link #supportLevelDeclared()}
+     * @param stateSize see {@link #stateSize()}
+     * @param hasCreate see {@link #hasCreate()}
+     * @param execSlots see {@link #execSlots()}
+     * @param hasTraverse see {@link #hasTraverse()}
+     * @param hasClear see {@link #hasClear()}
+     * @param hasFree see {@link #hasFree()}
+     * @param functions see {@link #functions()}
+     * @param types see {@link #types()}
+     * @param attributes see {@link #attributes()}
      * @throws NullPointerException if name, supportLevel or a list is null
      */
     public ModuleDefinition {
@@ -117,6 +133,10 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
         /**
          * Checks the name.
          *
+         * @param name see {@link #name()}
+         * @param minArgs see {@link #minArgs()}
+         * @param maxArgs see {@link #maxArgs()}
+         * @param doc see {@link #doc()}
          * @throws NullPointerException if name is null
          */
         public MethodDef {
@@ -153,6 +173,16 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
         /**
          * Checks the name and copies the lists.
          *
+         * @param name see {@link #name()}
+         * @param doc see {@link #doc()}
+         * @param basicSize see {@link #basicSize()}
+         * @param gc see {@link #gc()}
+         * @param exception see {@link #exception()}
+         * @param staticType see {@link #staticType()}
+         * @param base see {@link #base()}
+         * @param methods see {@link #methods()}
+         * @param members see {@link #members()}
+         * @param getsets see {@link #getsets()}
          * @throws NullPointerException if name or a list is null
          */
         public TypeDef {
@@ -176,6 +206,10 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
         /**
          * Checks the name and kind.
          *
+         * @param name see {@link #name()}
+         * @param kind see {@link #kind()}
+         * @param readOnly see {@link #readOnly()}
+         * @param doc see {@link #doc()}
          * @throws NullPointerException if name or kind is null
          */
         public MemberDef {
@@ -195,6 +229,9 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
         /**
          * Checks the name.
          *
+         * @param name see {@link #name()}
+         * @param writable see {@link #writable()}
+         * @param doc see {@link #doc()}
          * @throws NullPointerException if name is null
          */
         public GetSetDef {
@@ -212,6 +249,8 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
         /**
          * Checks the arguments.
          *
+         * @param name see {@link #name()}
+         * @param typeName see {@link #typeName()}
          * @throws NullPointerException if either is null
          */
         public Attribute {
