@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 /** Interpreters run in parallel; calls into one take turns; close waits for calls in flight. */
 class ConcurrencyTest extends NativeTestBase {
 
+    @SuppressWarnings("try") // closes a resource of its try-with-resources early, on purpose
     @Test
     void interpretersRunInParallelThreads() throws Exception {
         try (Host host = newHost()) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 /** Modules that cannot live in several interpreters at once (ABI.md 4.9, 7.3). */
 class LegacyTest extends NativeTestBase {
 
+    @SuppressWarnings("try") // closes a resource of its try-with-resources early, on purpose
     @Test
     void notSupportedModuleLoadsInOneInterpreterOnly() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {

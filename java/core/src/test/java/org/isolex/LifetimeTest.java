@@ -76,6 +76,7 @@ class LifetimeTest extends NativeTestBase {
         }
     }
 
+    @SuppressWarnings("try") // closes a resource of its try-with-resources early, on purpose
     @Test
     void useAfterCloseThrowsClosedException() {
         try (Host host = newHost()) {

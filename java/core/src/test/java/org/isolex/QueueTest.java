@@ -415,6 +415,7 @@ class QueueTest extends NativeTestBase {
         }
     }
 
+    @SuppressWarnings("try") // closes a resource of its try-with-resources early, on purpose
     @Test
     void aQueueMadeInAnInterpreterComesBackAsAQueue() throws InterruptedException {
         Host host = newHost();

@@ -24,6 +24,7 @@ class SupportLevelsTest extends NativeTestBase {
     /** A critical section long enough that two threads started together surely overlap. */
     static final long SPIN_US = 50_000;
 
+    @SuppressWarnings("try") // closes a resource of its try-with-resources early, on purpose
     @Test
     void sharedLockModuleNeverRunsOnTwoThreadsAtOnce() throws Exception {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
