@@ -1,7 +1,7 @@
 /*
  * ix_internal.h -- what the files of libisolex share. Not installed, not part of the ABI.
  *
- * The map of the core (one concern per file):
+ * The map of the core (one concern per file; README.md here groups them by layer):
  *   heap.c       per-interpreter allocator: counts live blocks/bytes, lists them for close
  *   object.c     refcounts, dealloc, attribute access, calls, repr/hash/compare dispatch
  *   numbers.c    None, NotImplemented, bool, int (64-bit), float
