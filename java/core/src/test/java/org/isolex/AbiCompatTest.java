@@ -94,14 +94,7 @@ class AbiCompatTest extends NativeTestBase {
     void oldLegacyModuleIsFencedAsToday(String version) {
         Host old = track(Host.builder().modulePath(ABI_COMPAT.resolve(version), TEST_EXT).build());
         try (Interpreter a = old.newInterpreter(); Interpreter b = old.newInterpreter()) {
-            ExtensionModule legacy = a.importModule("legacy_point");
-            assertEquals(1L, legacy.invoke("count"));
-            assertEquals(2L, legacy.invoke("count"));
-            assertNativeError("ImportError", "module 'legacy_point' uses single-phase init and static types"
-                    + " (legacy_point.Point, legacy_point.Line) and is loaded in interpreter " + a.id()
-                    + "; it cannot be loaded in several interpreters. See abi/MIGRATION.md to make it multiphase",
-                    () -> b.importModule("legacy_point"));
-            assertEquals(3L, a.importModule("legacy_point").invoke("count"), "same instance on re-import");
+            LegacyTest.legacyPointIsFenced(a, b);
             assertMapped(true, ABI_COMPAT.resolve(version).resolve("legacy_point.so"));
         }
     }
