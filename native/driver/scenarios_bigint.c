@@ -289,6 +289,13 @@ static void check_wire(IxInterp *in)
     int64_t v;
     memcpy(&v, buf + 1, 8);
     CHECK(buf[0] == IXW_INT && v == -42);
+    ixw_init(&w, buf, sizeof buf); /* INT64_MIN is stored big, and crosses as IXW_INT */
+    ixw_cstr(&w, "echo");
+    ixw_count(&w, IXW_TUPLE, 1);
+    ixw_int(&w, INT64_MIN);
+    CHECK_STATUS(ixh_call(in, probe, buf, w.len, sizeof buf), IXH_OK, buf, sizeof buf);
+    memcpy(&v, buf + 1, 8);
+    CHECK(buf[0] == IXW_INT && v == INT64_MIN);
     CHECK(ixh_release(in, probe) == IXH_OK);
 }
 

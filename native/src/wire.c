@@ -117,6 +117,10 @@ static void put_int(IxWire *w, IxObject *o)
         return;
     }
     size_t n = ix_long_wire_size(o);
+    if (n <= 8) { /* INT64_MIN, stored big (ABI.md 3.10), fits IXW_INT */
+        ixw_int(w, INT64_MIN);
+        return;
+    }
     if (n > UINT32_MAX) {
         w->overflow = 1;
         return;

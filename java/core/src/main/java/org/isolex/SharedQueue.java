@@ -34,7 +34,7 @@ import org.isolex.internal.Wire;
  * last two owned by the caller: close them). Anything else (a {@link java.util.Map}, a
  * {@link Handle}, any other object) is refused before any native call with
  * {@code IllegalArgumentException("a java.util.HashMap is not shareable: values cross between
- * interpreters as null, Boolean, Long/Integer/Short/Byte (int), Double/Float (float), String
+ * interpreters as null, Boolean, Long/Integer/Short/Byte/BigInteger (int), Double/Float (float), String
  * (str), byte[] (bytes), SharedBuffer, SharedQueue, or List/Object[] (tuple) of these")}.
  *
  * <h2>Blocking</h2>
