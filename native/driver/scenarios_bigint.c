@@ -259,8 +259,8 @@ static void check_queue(IxContext *ctx)
     for (size_t i = 0; i < sizeof objs / sizeof *objs; i++) Ix_Decref(ctx, objs[i]);
 }
 
-/* The value API: IXW_BIGINT in a request, back in the reply in the fewest bytes; a value
- * that fits int64 comes back as IXW_INT whatever length it was sent in. */
+/* The value API: IXW_BIGINT in a request, back in the reply in the same bytes; one form
+ * only, so a value that fits int64, or a padded one, is malformed. */
 static void check_wire(IxInterp *in)
 {
     uint8_t buf[512];
@@ -271,7 +271,7 @@ static void check_wire(IxInterp *in)
     CHECK(buf[0] == IXW_HANDLE);
     int64_t probe;
     memcpy(&probe, buf + 1, 8);
-    static const uint8_t two_64[12] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0}; /* 2^64, padded */
+    static const uint8_t two_64[9] = {0, 0, 0, 0, 0, 0, 0, 0, 1}; /* 2^64 */
     static const uint8_t minus_42[16] = {0xd6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
     ixw_init(&w, buf, sizeof buf);
@@ -281,14 +281,14 @@ static void check_wire(IxInterp *in)
     CHECK_STATUS(ixh_call(in, probe, buf, w.len, sizeof buf), IXH_OK, buf, sizeof buf);
     static const uint8_t want[] = {IXW_BIGINT, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
     CHECK(memcmp(buf, want, sizeof want) == 0);
-    ixw_init(&w, buf, sizeof buf);
+    ixw_init(&w, buf, sizeof buf); /* not the fewest bytes: refused, at its length */
     ixw_cstr(&w, "echo");
     ixw_count(&w, IXW_TUPLE, 1);
     ixw_bigint(&w, minus_42, sizeof minus_42);
-    CHECK_STATUS(ixh_call(in, probe, buf, w.len, sizeof buf), IXH_OK, buf, sizeof buf);
+    CHECK_STATUS(ixh_call(in, probe, buf, w.len, sizeof buf), IXH_ERROR, buf, sizeof buf);
+    char text[256];
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text), "ValueError: malformed wire data at byte 15");
     int64_t v;
-    memcpy(&v, buf + 1, 8);
-    CHECK(buf[0] == IXW_INT && v == -42);
     ixw_init(&w, buf, sizeof buf); /* INT64_MIN is stored big, and crosses as IXW_INT */
     ixw_cstr(&w, "echo");
     ixw_count(&w, IXW_TUPLE, 1);
@@ -297,6 +297,20 @@ static void check_wire(IxInterp *in)
     memcpy(&v, buf + 1, 8);
     CHECK(buf[0] == IXW_INT && v == INT64_MIN);
     CHECK(ixh_release(in, probe) == IXH_OK);
+    /* an embedder's queue item: the one form, or refused */
+    IxhQueue *q = ixh_queue_new(2);
+    CHECK(q != NULL);
+    ixw_init(&w, buf, sizeof buf);
+    ixw_bigint(&w, minus_42, sizeof minus_42);
+    CHECK_EQ_INT(ixh_queue_put(q, buf, w.len, 0), IXH_QUEUE_NOT_SHAREABLE);
+    ixw_init(&w, buf, sizeof buf);
+    ixw_bigint(&w, two_64, sizeof two_64);
+    CHECK_EQ_INT(ixh_queue_put(q, buf, w.len, 0), IXH_QUEUE_OK);
+    uint8_t got[64];
+    size_t len = 0;
+    CHECK_EQ_INT(ixh_queue_get(q, got, sizeof got, 0, &len), IXH_QUEUE_OK);
+    CHECK(len == w.len && memcmp(got, buf, len) == 0);
+    ixh_queue_release(q);
 }
 
 typedef struct Run {

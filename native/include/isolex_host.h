@@ -227,8 +227,8 @@ IxObject *ixh_handle_get(IxContext *ctx, int64_t handle);
  *                                    only lends the caller's.
  *   IXW_BIGINT                       uint32 length, then that many bytes: an int as two's
  *                                    complement, least significant byte first (ABI.md
- *                                    12.5). libisolex writes it for an int outside int64,
- *                                    in the fewest bytes; it reads any length (0 is 0).
+ *                                    12.5), for an int outside int64 only, in the
+ *                                    fewest bytes: the one form written and read.
  */
 enum {
     IXW_NONE = 0,

@@ -456,6 +456,7 @@ IX_HIDDEN int ix_long_compare_double(IxObject *a, double d);
 /* The wire's form of an int (ABI.md 12.5): minimal little-endian two's complement. */
 IX_HIDDEN size_t ix_long_wire_size(IxObject *o);
 IX_HIDDEN void ix_long_wire_write(IxObject *o, uint8_t *out, size_t n);
+IX_HIDDEN bool ix_long_wire_canonical(const uint8_t *p, size_t n);
 
 /* ---------------------------------------------------------------- str.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_str_typedef, ix_bytes_typedef;

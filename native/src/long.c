@@ -240,6 +240,14 @@ void ix_long_wire_write(IxObject *o, uint8_t *out, size_t n)
     write_bytes(&m, out, n, 1);
 }
 
+/* Is this the wire's one form of an int (ABI.md 12.5): outside int64, in the fewest bytes? */
+bool ix_long_wire_canonical(const uint8_t *p, size_t n)
+{
+    if (n < 9) return false; /* 8 bytes or fewer fit int64: that is IXW_INT */
+    uint8_t top = p[n - 1], next_sign = p[n - 2] & 0x80;
+    return !(top == 0 && !next_sign) && !(top == 0xff && next_sign);
+}
+
 /* ---------------------------------------------------------------- text */
 
 /* d[0..*n) = d * mul + add; d has room for one more limb. */

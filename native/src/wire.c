@@ -403,6 +403,7 @@ static bool check_shared(const uint8_t *p, size_t len, size_t *pos, int depth)
         memcpy(&n, p + *pos, 4);
         *pos += 4;
         if (len - *pos < n || (tag == IXW_STR && !ix_utf8_valid((const char *)p + *pos, n))) return false;
+        if (tag == IXW_BIGINT && !ix_long_wire_canonical(p + *pos, n)) return false;
         *pos += n;
         return true;
     case IXW_TUPLE:
@@ -586,9 +587,20 @@ static IxObject *decode_blob(IxContext *ctx, Reader *r, int tag)
     uint32_t n;
     const uint8_t *p = read_blob(ctx, r, &n);
     if (!p) return NULL;
-    if (tag == IXW_BIGINT) return ix_long_from_bytes(ctx, p, n, 1, 1);
     return tag == IXW_STR ? ix_str_from_utf8(ctx, (const char *)p, n)
                           : ix_bytes_from_data(ctx, p, n);
+}
+
+/* Only the one form libisolex writes (ABI.md 12.5), so a value decoded and encoded again
+ * is the same bytes, and a queue holds each int one way. */
+static IxObject *decode_bigint(IxContext *ctx, Reader *r)
+{
+    size_t at = r->pos;
+    uint32_t n;
+    const uint8_t *p = read_blob(ctx, r, &n);
+    if (!p) return NULL;
+    if (!ix_long_wire_canonical(p, n)) return malformed(ctx, at);
+    return ix_long_from_bytes(ctx, p, n, 1, 1);
 }
 
 static IxObject *decode_scalar(IxContext *ctx, Reader *r, int tag)
@@ -617,8 +629,8 @@ static IxObject *decode(IxContext *ctx, Reader *r, int depth)
     case IXW_INT:
     case IXW_FLOAT: return decode_scalar(ctx, r, *tag);
     case IXW_STR:
-    case IXW_BYTES:
-    case IXW_BIGINT: return decode_blob(ctx, r, *tag);
+    case IXW_BYTES: return decode_blob(ctx, r, *tag);
+    case IXW_BIGINT: return decode_bigint(ctx, r);
     case IXW_HANDLE: return decode_handle(ctx, r);
     case IXW_BUFFER:
     case IXW_QUEUE: {

@@ -31,7 +31,7 @@ class BigIntTest extends NativeTestBase {
     }
 
     /** The round trips and messages in one interpreter; the number of random round trips. */
-    private static long exercise(Interpreter interp, Random random) {
+    private static long exercise(Interpreter interp, Random random) throws InterruptedException {
         ExtensionModule probe = interp.importModule("probe");
         ExtensionModule bigops = interp.importModule("bigops");
         // the boundary: what fits a long is a Long, whichever Java type it was sent as
