@@ -334,6 +334,21 @@ static void *one_interpreter(void *arg)
     return NULL;
 }
 
+/* Debug mode checks the new entries like the others (ix_table.def): a NULL int. */
+static void check_debug(void)
+{
+    char log[1024];
+    ixh_debug_take_violations(NULL, 0); /* whatever came before is not ours */
+    IxInterp *in = OPEN_MODE(1);
+    IxContext *ctx = ENTER(in);
+    CHECK_EQ_INT(IxLong_AsBytes(ctx, NULL, NULL, 0, 1, 1), -1);
+    IxErr_Clear(ctx);
+    ixh_leave(ctx);
+    CHECK_CLOSE(in);
+    CHECK_EQ_INT(ixh_debug_take_violations(log, sizeof log), 1);
+    CHECK_EQ_STR(log, "isolex debug: IxLong_AsBytes: argument 1 is NULL\n");
+}
+
 void ixd_bigint(int argc, char **argv)
 {
     IXD_NO_ARGS;
@@ -341,4 +356,5 @@ void ixd_bigint(int argc, char **argv)
     pthread_t t[2];
     for (int i = 0; i < 2; i++) CHECK(pthread_create(&t[i], NULL, one_interpreter, &runs[i]) == 0);
     for (int i = 0; i < 2; i++) CHECK(pthread_join(t[i], NULL) == 0);
+    check_debug();
 }
