@@ -158,16 +158,22 @@ static void seed_counter(int flags, int fail_after, const char *file)
     save("request", file, &b);
 }
 
+/* A request calling probe.echo with one argument, which `arg` writes. */
+static void echo_req(IxWire *w, uint8_t *buf, size_t cap, void (*arg)(IxWire *w, int all), int all)
+{
+    ixw_init(w, buf, cap);
+    ixw_cstr(w, "echo");
+    ixw_count(w, IXW_TUPLE, 1);
+    arg(w, all);
+}
+
 static void seed_echo(void)
 {
     Bytes b = {.n = 0};
     uint8_t buf[2048];
     IxWire w;
     add_u8(&b, 0);
-    ixw_init(&w, buf, sizeof buf);
-    ixw_cstr(&w, "echo");
-    ixw_count(&w, IXW_TUPLE, 1);
-    wire_sample(&w, 1);
+    echo_req(&w, buf, sizeof buf, wire_sample, 1);
     op(&b, OP_CALL, H_PROBE, AMPLE, &w);
     op(&b, OP_CALL, H_PROBE, 40, &w); /* too little room: IXH_TOO_BIG and a handle */
     op(&b, OP_EXPAND, H_FIRST_REPLY, AMPLE, NULL);
@@ -193,15 +199,9 @@ static void seed_echo_bigint(void)
     uint8_t buf[2048];
     IxWire w;
     add_u8(&b, 0);
-    ixw_init(&w, buf, sizeof buf);
-    ixw_cstr(&w, "echo");
-    ixw_count(&w, IXW_TUPLE, 1);
-    wire_bigints(&w, 0);
+    echo_req(&w, buf, sizeof buf, wire_bigints, 0);
     op(&b, OP_CALL, H_PROBE, AMPLE, &w);
-    ixw_init(&w, buf, sizeof buf);
-    ixw_cstr(&w, "echo");
-    ixw_count(&w, IXW_TUPLE, 1);
-    wire_bigints(&w, 1);
+    echo_req(&w, buf, sizeof buf, wire_bigints, 1);
     op(&b, OP_CALL, H_PROBE, AMPLE, &w);
     save("request", "echo-bigint", &b);
 }
