@@ -438,7 +438,11 @@ IX_HIDDEN IxObject *ix_bool_from_cmp(IxContext *ctx, int c, int op);
 IX_HIDDEN int64_t ix_hash_double(double d);   /* a float's hash (an integral one's is its int's) */
 
 /* ---------------------------------------------------------------- long.c (ints beyond int64) */
-IX_HIDDEN bool ix_is_int(IxContext *ctx, IxObject *o);          /* int or bool */
+/* int or bool: inline, as every int operation asks it first */
+static inline bool ix_is_int(IxContext *ctx, IxObject *o)
+{
+    return IX_IS(ctx, o, IX_TYPE_INT) || IX_IS(ctx, o, IX_TYPE_BOOL);
+}
 IX_HIDDEN IxObject *ix_long_int64_min(IxContext *ctx);          /* the one int64 stored big */
 IX_HIDDEN IxObject *ix_long_from_bytes(IxContext *ctx, const uint8_t *bytes, size_t n,
                                        int little_endian, int is_signed);

@@ -25,11 +25,6 @@ typedef struct Mag {
     uint32_t tmp[2];
 } Mag;
 
-bool ix_is_int(IxContext *ctx, IxObject *o)
-{
-    return IX_IS(ctx, o, IX_TYPE_INT) || IX_IS(ctx, o, IX_TYPE_BOOL);
-}
-
 static bool is_big(IxObject *o)
 {
     return ((IxIntObject *)o)->value == IX_INT_BIG;
