@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define IX_ABI_MAJOR 1
-#define IX_ABI_MINOR 1
+#define IX_ABI_MINOR 2
 
 typedef struct IxContext IxContext;
 typedef struct IxObject IxObject;
@@ -341,6 +341,13 @@ struct IxFunctionTable {
     int64_t (*Queue_Size)(IxContext *ctx, IxObject *queue);
     IxObject *(*Buffer_New)(IxContext *ctx, size_t size);
     uint8_t *(*Buffer_Data)(IxContext *ctx, IxObject *buffer, size_t *size);
+
+    /* ---- ABI 1.2: integers of any size (ABI.md 3.10) */
+    IxObject *(*Long_FromBytes)(IxContext *ctx, const uint8_t *bytes, size_t n,
+                                int little_endian, int is_signed);
+    int64_t (*Long_AsBytes)(IxContext *ctx, IxObject *obj, uint8_t *buf, size_t n,
+                            int little_endian, int is_signed);
+    IxObject *(*Long_FromString)(IxContext *ctx, const char *text, int base);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -460,6 +467,12 @@ IX_INLINE IxObject *IxQueue_Get(IxContext *ctx, IxObject *q, double timeout) { r
 IX_INLINE int64_t IxQueue_Size(IxContext *ctx, IxObject *q) { return ctx->fn->Queue_Size(ctx, q); }
 IX_INLINE IxObject *IxBuffer_New(IxContext *ctx, size_t size) { return ctx->fn->Buffer_New(ctx, size); }
 IX_INLINE uint8_t *IxBuffer_Data(IxContext *ctx, IxObject *b, size_t *size) { return ctx->fn->Buffer_Data(ctx, b, size); }
+
+/* ABI 1.2: integers of any size (ABI.md 3.10). AsBytes returns the bytes the value needs
+ * (more than n: it did not fit, and buf holds its low n bytes), or -1 with an error. */
+IX_INLINE IxObject *IxLong_FromBytes(IxContext *ctx, const uint8_t *bytes, size_t n, int little_endian, int is_signed) { return ctx->fn->Long_FromBytes(ctx, bytes, n, little_endian, is_signed); }
+IX_INLINE int64_t IxLong_AsBytes(IxContext *ctx, IxObject *o, uint8_t *buf, size_t n, int little_endian, int is_signed) { return ctx->fn->Long_AsBytes(ctx, o, buf, n, little_endian, is_signed); }
+IX_INLINE IxObject *IxLong_FromString(IxContext *ctx, const char *text, int base) { return ctx->fn->Long_FromString(ctx, text, base); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -51,6 +51,7 @@ IxdScenarioFn ixd_loading, ixd_multi_module, ixd_nonmodule_type;       /* loadin
 IxdScenarioFn ixd_replaced_library;                                     /* loading */
 IxdScenarioFn ixd_mutate;                                               /* mutate */
 IxdScenarioFn ixd_compat;                                               /* compat */
+IxdScenarioFn ixd_bigint;                                               /* bigint */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -129,6 +129,9 @@ static const Scenario scenarios[] = {
     { "buggy", ixd_buggy, 1,
       "[release:BUG]  test-ext/buggy's bugs under debug mode: the exact reports;\n"
       "                       release:BUG runs one without it (for asan-/memcheck-buggy-*)" },
+    { "bigint", ixd_bigint, 0,
+      "ints of any size in two interpreters at once: int64 boundary, reprs, hash,\n"
+      "                       bytes round trips, messages, bigops, wire and queue" },
     { "deep", ixd_deep, 1,
       "[N]  graphs N levels deep (default 10^6) freed every way with a bounded stack;\n"
       "                       repr, hash and compare of them raise (ABI.md 3.8, 3.9)",

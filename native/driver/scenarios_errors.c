@@ -52,7 +52,7 @@ static const ImportRow import_rows[] = {
       "SystemError: module 'bad_method_arity': method 'm' has min_args 2 greater than "
       "max_args 1", NULL },
     { "bad_method_flags",
-      "SystemError: module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.1 does "
+      "SystemError: module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.2 does "
       "not define", NULL },
     /* create and exec (ABI.md 4.4-4.6) */
     { "create_null_noerr",

@@ -7,7 +7,7 @@
  * create (create_nonmodule_ok), containers (the core's own dict/list/str/tuple paths),
  * queues (test-ext/channels: queues and shared buffers), value-api (the JNI bridge's
  * path: handles, conversions, IXH_TOO_BIG + ixh_expand), definition (ixh_module_definition
- * of counter and legacy_point). leaky is left out: it leaks on purpose.
+ * of counter and legacy_point), bigint (test-ext/bigops and ints of any size). leaky is left out: it leaks on purpose.
  *
  * For each case of the table below (a short piece of ordinary work: import a module and
  * exercise it), first a measuring run on a fresh interpreter counts the allocations the
@@ -214,6 +214,21 @@ static void case_fact(Run *r)
     CHECK_EQ_STR(STR_OF(CALL_INTS(fact, "factorial", 30), buf), FACT_30);
     CHECK_EQ_INT(INT_OF(CALL_INTS(fact, "digits", 100)), 158);
     CHECK_EQ_INT(INT_OF(CALL_INTS(fact, "factorial_digits", 50)), 65);
+}
+
+/* Ints of any size (ABI.md 3.10): made by an extension from bytes, parsed, printed. */
+static void case_bigint(Run *r)
+{
+    IxContext *ctx = r->ctx;
+    char buf[512];
+    IxObject *bigops = IMPORT_STEP("bigops");
+    CHECK_EQ_STR(REPR_OF(CALL_INTS(bigops, "fact", 40), buf), "815915283247897734345611269596115894272000000000");
+    IxObject *big = H(IxLong_FromString(ctx, "-1" "0000000000" "0000000000" "0000000000", 10));
+    CHECK_EQ_STR(REPR_OF(Ix_Repr(ctx, big), buf), "'-1000000000000000000000000000000'");
+    static const uint8_t two_64[9] = {0, 0, 0, 0, 0, 0, 0, 0, 1};
+    IxObject *b = H(IxLong_FromBytes(ctx, two_64, sizeof two_64, 1, 0));
+    CHECK_EQ_INT(IxLong_AsBytes(ctx, b, NULL, 0, 1, 1), 9);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, big, b, IX_LT), 1);
 }
 
 static void case_probe(Run *r)
@@ -593,6 +608,7 @@ static const Case cases[] = {
     { "counter", case_counter },
     { "fact", case_fact },
     { "probe", case_probe },
+    { "bigint", case_bigint },
     { "lifecycle", case_lifecycle },
     { "cycles", case_cycles },
     { "raiser", case_raiser },

@@ -201,6 +201,11 @@ static void put_value(IxdReader *r, Text *t, int depth)
         s = take_chars(r, &n);
         put_bytes(t, s, n);
         break;
+    case IXW_BIGINT: /* its bytes, most significant first, in hex: 0x010000000000000000 */
+        s = take_chars(r, &n);
+        put(t, "0x");
+        for (uint32_t i = n; s && i-- > 0;) put(t, "%02x", (unsigned)(uint8_t)s[i]);
+        break;
     case IXW_TUPLE: put_items(r, t, depth, "(", ")", 0); break;
     case IXW_LIST: put_items(r, t, depth, "[", "]", 0); break;
     case IXW_DICT: put_items(r, t, depth, "{", "}", 1); break;

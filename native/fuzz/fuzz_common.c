@@ -101,7 +101,8 @@ void fz_patch_shared(uint8_t *buf, size_t len, const FzShared *s)
         case IXW_FLOAT:
         case IXW_HANDLE: i += 9; break;
         case IXW_STR:
-        case IXW_BYTES: {
+        case IXW_BYTES:
+        case IXW_BIGINT: {
             uint32_t n = 0;
             if (rest >= 4) n = (uint32_t)(buf[i + 1] | buf[i + 2] << 8 | buf[i + 3] << 16 | (uint32_t)buf[i + 4] << 24);
             i += 5;
@@ -174,7 +175,8 @@ static void reply_value(Reply *r, int depth)
     case IXW_INT:
     case IXW_FLOAT: reply_skip(r, 8); break;
     case IXW_STR:
-    case IXW_BYTES: reply_skip(r, reply_word(r, 4)); break;
+    case IXW_BYTES:
+    case IXW_BIGINT: reply_skip(r, reply_word(r, 4)); break;
     case IXW_TUPLE:
     case IXW_LIST:
     case IXW_DICT:

@@ -158,20 +158,52 @@ static void seed_counter(int flags, int fail_after, const char *file)
     save("request", file, &b);
 }
 
+/* A request calling probe.echo with one argument, which `arg` writes. */
+static void echo_req(IxWire *w, uint8_t *buf, size_t cap, void (*arg)(IxWire *w, int all), int all)
+{
+    ixw_init(w, buf, cap);
+    ixw_cstr(w, "echo");
+    ixw_count(w, IXW_TUPLE, 1);
+    arg(w, all);
+}
+
 static void seed_echo(void)
 {
     Bytes b = {.n = 0};
     uint8_t buf[2048];
     IxWire w;
     add_u8(&b, 0);
-    ixw_init(&w, buf, sizeof buf);
-    ixw_cstr(&w, "echo");
-    ixw_count(&w, IXW_TUPLE, 1);
-    wire_sample(&w, 1);
+    echo_req(&w, buf, sizeof buf, wire_sample, 1);
     op(&b, OP_CALL, H_PROBE, AMPLE, &w);
     op(&b, OP_CALL, H_PROBE, 40, &w); /* too little room: IXH_TOO_BIG and a handle */
     op(&b, OP_EXPAND, H_FIRST_REPLY, AMPLE, NULL);
     save("request", "echo", &b);
+}
+
+/* Ints of any size (ABI.md 12.5): 2^64 and -2^64 - 1, as libisolex writes them, then 42 in
+ * 16 bytes, which it refuses as malformed (the one form rule). */
+static void wire_bigints(IxWire *w, int all)
+{
+    static const uint8_t two_64[9] = {0, 0, 0, 0, 0, 0, 0, 0, 1};
+    static const uint8_t minus[9] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe};
+    static const uint8_t forty_two[16] = {42};
+    ixw_count(w, IXW_TUPLE, all ? 3 : 2);
+    ixw_bigint(w, two_64, sizeof two_64);
+    ixw_bigint(w, minus, sizeof minus);
+    if (all) ixw_bigint(w, forty_two, sizeof forty_two);
+}
+
+static void seed_echo_bigint(void)
+{
+    Bytes b = {.n = 0};
+    uint8_t buf[2048];
+    IxWire w;
+    add_u8(&b, 0);
+    echo_req(&w, buf, sizeof buf, wire_bigints, 0);
+    op(&b, OP_CALL, H_PROBE, AMPLE, &w);
+    echo_req(&w, buf, sizeof buf, wire_bigints, 1);
+    op(&b, OP_CALL, H_PROBE, AMPLE, &w);
+    save("request", "echo-bigint", &b);
 }
 
 static void seed_probe(void)
@@ -270,6 +302,8 @@ static void item_str(IxWire *w) { ixw_cstr(w, "a str longer than the twenty-four
 static void item_deep(IxWire *w) { wire_nested(w, 63); }
 static void item_too_deep(IxWire *w) { wire_nested(w, 64); }
 static void item_list(IxWire *w) { wire_sample(w, 1); } /* not shareable */
+static void item_bigints(IxWire *w) { wire_bigints(w, 0); }
+static void item_bigint_padded(IxWire *w) { wire_bigints(w, 1); } /* refused */
 
 static void seed_items(void)
 {
@@ -281,6 +315,8 @@ static void seed_items(void)
     seed_item("deep-inside", 0, item_deep);
     seed_item("too-deep", 0, item_too_deep);
     seed_item("list", 0, item_list);
+    seed_item("bigint-inside", 0, item_bigints);
+    seed_item("bigint-padded", 0, item_bigint_padded);
 }
 
 /* ---------------------------------------------------------------- moduledef */
@@ -360,6 +396,7 @@ int main(int argc, char **argv)
     seed_counter(2, 3, "counter-fail-alloc-4");
     seed_counter(2, 12, "counter-fail-alloc-13");
     seed_echo();
+    seed_echo_bigint();
     seed_probe();
     seed_errors();
     seed_general();

@@ -225,6 +225,10 @@ IxObject *ixh_handle_get(IxContext *ctx, int64_t handle);
  *                                    carrying one hands the reader a reference (release it
  *                                    with ixh_buffer_release / ixh_queue_release); a request
  *                                    only lends the caller's.
+ *   IXW_BIGINT                       uint32 length, then that many bytes: an int as two's
+ *                                    complement, least significant byte first (ABI.md
+ *                                    12.5), for an int outside int64 only, in the
+ *                                    fewest bytes: the one form written and read.
  */
 enum {
     IXW_NONE = 0,
@@ -240,7 +244,8 @@ enum {
     IXW_HANDLE = 10,
     IXW_EXCEPTION = 11,
     IXW_BUFFER = 12,     /* int64: a shared buffer (IxhBuffer *), crossing by reference */
-    IXW_QUEUE = 13       /* int64: a queue (IxhQueue *), crossing by reference */
+    IXW_QUEUE = 13,      /* int64: a queue (IxhQueue *), crossing by reference */
+    IXW_BIGINT = 14      /* an int of any size (ABI 1.2) */
 };
 
 /* A writer over a caller's buffer. Each ixw_* call except ixw_tag writes one complete
@@ -263,6 +268,8 @@ void ixw_cstr(IxWire *w, const char *s);
 void ixw_bytes(IxWire *w, const void *p, size_t n);
 void ixw_count(IxWire *w, int tag, uint32_t n); /* IXW_TUPLE/LIST/DICT header */
 void ixw_handle(IxWire *w, int64_t handle, const char *type_name);
+/* An int of any size: n bytes of little-endian two's complement (IXW_BIGINT). */
+void ixw_bigint(IxWire *w, const uint8_t *le_twos_complement, size_t n);
 
 /* Leak report layout, as written by ixh_interp_close: a dict with
  *   "interpreter": int, "bytes": int, "blocks": int,

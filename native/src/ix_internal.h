@@ -262,6 +262,15 @@ typedef struct IxBuiltinTypeDef {
 /* ---- value objects (numbers.c, str.c, tuple.c, list.c) */
 
 typedef struct IxIntObject { IxObject_HEAD int64_t value; } IxIntObject;  /* int and bool */
+/* An int whose value is IX_INT_BIG is an IxBigIntObject (long.c, ABI.md 3.10): INT64_MIN
+ * itself is stored big, so every other int64 stays inline and one compare tells them apart. */
+#define IX_INT_BIG INT64_MIN
+typedef struct IxBigIntObject {
+    IxIntObject base;   /* value == IX_INT_BIG */
+    uint32_t size;      /* limbs in use, > 0: the top one is not zero */
+    uint32_t negative;
+    uint32_t digits[];  /* the magnitude, base 2^32, least significant first */
+} IxBigIntObject;
 typedef struct IxFloatObject { IxObject_HEAD double value; } IxFloatObject;
 typedef struct IxStrObject {
     IxObject_HEAD
@@ -426,6 +435,32 @@ IX_HIDDEN IxObject *ix_bool_from_int(IxContext *ctx, int v);
 IX_HIDDEN IxObject *ix_not_implemented(IxContext *ctx);          /* new reference */
 /* True/False for an ordering c (<0, 0, >0) under comparison `op`. */
 IX_HIDDEN IxObject *ix_bool_from_cmp(IxContext *ctx, int c, int op);
+IX_HIDDEN int64_t ix_hash_double(double d);   /* a float's hash (an integral one's is its int's) */
+
+/* ---------------------------------------------------------------- long.c (ints beyond int64) */
+/* int or bool: inline, as every int operation asks it first */
+static inline bool ix_is_int(IxContext *ctx, IxObject *o)
+{
+    return IX_IS(ctx, o, IX_TYPE_INT) || IX_IS(ctx, o, IX_TYPE_BOOL);
+}
+IX_HIDDEN IxObject *ix_long_int64_min(IxContext *ctx);          /* the one int64 stored big */
+IX_HIDDEN IxObject *ix_long_from_bytes(IxContext *ctx, const uint8_t *bytes, size_t n,
+                                       int little_endian, int is_signed);
+IX_HIDDEN int64_t ix_long_as_bytes(IxContext *ctx, IxObject *o, uint8_t *buf, size_t n,
+                                   int little_endian, int is_signed);
+IX_HIDDEN IxObject *ix_long_from_string(IxContext *ctx, const char *s, int base);
+/* The parts of int's slots and conversions for a big int (value IX_INT_BIG). */
+IX_HIDDEN IxObject *ix_long_big_repr(IxContext *ctx, IxObject *o);
+IX_HIDDEN int64_t ix_long_big_hash(IxObject *o);
+IX_HIDDEN int64_t ix_long_big_as_int64(IxContext *ctx, IxObject *o); /* -1 + OverflowError */
+IX_HIDDEN double ix_long_big_as_double(IxContext *ctx, IxObject *o); /* -1.0 + OverflowError */
+/* Orderings (<0, 0, >0) of two ints, and of an int and a double that is not NaN. */
+IX_HIDDEN int ix_long_compare(IxObject *a, IxObject *b);
+IX_HIDDEN int ix_long_compare_double(IxObject *a, double d);
+/* The wire's form of an int (ABI.md 12.5): minimal little-endian two's complement. */
+IX_HIDDEN size_t ix_long_wire_size(IxObject *o);
+IX_HIDDEN void ix_long_wire_write(IxObject *o, uint8_t *out, size_t n);
+IX_HIDDEN bool ix_long_wire_canonical(const uint8_t *p, size_t n);
 
 /* ---------------------------------------------------------------- str.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_str_typedef, ix_bytes_typedef;

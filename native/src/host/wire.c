@@ -5,7 +5,7 @@
  * recursively, anything else as a handle. Numbers are written byte by byte, little-endian,
  * so neither the host's byte order nor the buffer's alignment matters.
  *
- * The writers ixw_int, ixw_float, ixw_str, ixw_cstr, ixw_bytes, ixw_count and ixw_handle
+ * The writers ixw_int, ixw_bigint, ixw_float, ixw_str, ixw_cstr, ixw_bytes, ixw_count and ixw_handle
  * each write a whole value, tag included; ixw_tag writes a bare tag (IXW_NONE/FALSE/TRUE,
  * or the start of an IXW_EXCEPTION). They never fail: a write that does not fit sets
  * overflow and writes nothing, then and after, so len never passes cap. A writer with no
@@ -101,6 +101,38 @@ IX_API void ixw_cstr(IxWire *w, const char *s)
 IX_API void ixw_bytes(IxWire *w, const void *p, size_t n)
 {
     put_blob(w, IXW_BYTES, p, n);
+}
+
+IX_API void ixw_bigint(IxWire *w, const uint8_t *le_twos_complement, size_t n)
+{
+    put_blob(w, IXW_BIGINT, le_twos_complement, n);
+}
+
+/* An int: IXW_INT when it fits, else its bytes written in place (no copy made first). */
+static void put_int(IxWire *w, IxObject *o)
+{
+    int64_t v = ((IxIntObject *)o)->value;
+    if (v != IX_INT_BIG) {
+        ixw_int(w, v);
+        return;
+    }
+    size_t n = ix_long_wire_size(o);
+    if (n <= 8) { /* INT64_MIN, stored big (ABI.md 3.10), fits IXW_INT */
+        ixw_int(w, INT64_MIN);
+        return;
+    }
+    if (n > UINT32_MAX) {
+        w->overflow = 1;
+        return;
+    }
+    ixw_tag(w, IXW_BIGINT);
+    put_u32(w, (uint32_t)n);
+    if (w->overflow || n > w->cap - w->len) {
+        w->overflow = 1;
+        return;
+    }
+    if (w->buf) ix_long_wire_write(o, w->buf + w->len, n);
+    w->len += n;
 }
 
 IX_API void ixw_count(IxWire *w, int tag, uint32_t n)
@@ -214,7 +246,7 @@ static int encode(IxContext *ctx, IxWire *w, IxObject *o, int depth, int mode)
     } else if (IX_IS(ctx, o, IX_TYPE_BOOL)) {
         ixw_tag(w, ((IxIntObject *)o)->value ? IXW_TRUE : IXW_FALSE);
     } else if (IX_IS(ctx, o, IX_TYPE_INT)) {
-        ixw_int(w, ((IxIntObject *)o)->value);
+        put_int(w, o);
     } else if (IX_IS(ctx, o, IX_TYPE_FLOAT)) {
         ixw_float(w, ((IxFloatObject *)o)->value);
     } else if (IX_IS(ctx, o, IX_TYPE_STR)) {
@@ -317,7 +349,8 @@ static void walk_refs(IxContext *ctx, const uint8_t *p, size_t len, int delta)
         case IXW_INT:
         case IXW_FLOAT: i += 9; break;
         case IXW_STR:
-        case IXW_BYTES: {
+        case IXW_BYTES:
+        case IXW_BIGINT: {
             uint32_t n = 0;
             if (i + 5 <= len) memcpy(&n, p + i + 1, 4);
             i += 5 + (size_t)n;
@@ -365,10 +398,12 @@ static bool check_shared(const uint8_t *p, size_t len, size_t *pos, int depth)
         return true;
     case IXW_STR:
     case IXW_BYTES:
+    case IXW_BIGINT:
         if (len - *pos < 4) return false;
         memcpy(&n, p + *pos, 4);
         *pos += 4;
         if (len - *pos < n || (tag == IXW_STR && !ix_utf8_valid((const char *)p + *pos, n))) return false;
+        if (tag == IXW_BIGINT && !ix_long_wire_canonical(p + *pos, n)) return false;
         *pos += n;
         return true;
     case IXW_TUPLE:
@@ -556,6 +591,18 @@ static IxObject *decode_blob(IxContext *ctx, Reader *r, int tag)
                           : ix_bytes_from_data(ctx, p, n);
 }
 
+/* Only the one form libisolex writes (ABI.md 12.5), so a value decoded and encoded again
+ * is the same bytes, and a queue holds each int one way. */
+static IxObject *decode_bigint(IxContext *ctx, Reader *r)
+{
+    size_t at = r->pos;
+    uint32_t n;
+    const uint8_t *p = read_blob(ctx, r, &n);
+    if (!p) return NULL;
+    if (!ix_long_wire_canonical(p, n)) return malformed(ctx, at);
+    return ix_long_from_bytes(ctx, p, n, 1, 1);
+}
+
 static IxObject *decode_scalar(IxContext *ctx, Reader *r, int tag)
 {
     uint64_t bits;
@@ -583,6 +630,7 @@ static IxObject *decode(IxContext *ctx, Reader *r, int depth)
     case IXW_FLOAT: return decode_scalar(ctx, r, *tag);
     case IXW_STR:
     case IXW_BYTES: return decode_blob(ctx, r, *tag);
+    case IXW_BIGINT: return decode_bigint(ctx, r);
     case IXW_HANDLE: return decode_handle(ctx, r);
     case IXW_BUFFER:
     case IXW_QUEUE: {

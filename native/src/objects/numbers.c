@@ -3,7 +3,9 @@
  *
  * The singletons (None, True, False, NotImplemented) are made by interp.c; this file
  * only describes their types. Numbers of different types compare and hash as Python's
- * do (1 == 1.0 == True, and equal numbers hash equal), so they mix as dict keys.
+ * do (1 == 1.0 == True, and equal numbers hash equal), so they mix as dict keys. An int
+ * is unbounded: the int64 values live here, inline; the bigger ones in long.c, reached
+ * through the one value they all share (IX_INT_BIG).
  */
 #include <inttypes.h>
 #include <math.h>
@@ -104,8 +106,14 @@ static int64_t hash_int64(int64_t v)
     return v == -1 ? -2 : v;
 }
 
+static bool is_big(IxObject *o)
+{
+    return int_value(o) == IX_INT_BIG;
+}
+
 static IxObject *int_repr(IxContext *ctx, IxObject *self)
 {
+    if (is_big(self)) return ix_long_big_repr(ctx, self);
     return ix_str_from_format(ctx, "%" PRId64, int_value(self));
 }
 
@@ -116,9 +124,11 @@ static IxObject *bool_repr(IxContext *ctx, IxObject *self)
 
 static int64_t int_hash(IxContext *ctx, IxObject *self)
 {
+    if (is_big(self)) return ix_long_big_hash(self);
     return hash_int64(int_value(self));
 }
 
+/* A big int is never zero (IX_INT_BIG is not 0 either). */
 static int int_bool(IxContext *ctx, IxObject *self)
 {
     return int_value(self) != 0;
@@ -138,6 +148,7 @@ static IxObject **small_int_slot(IxContext *ctx, int64_t v)
 
 IxObject *ix_long_from_int64(IxContext *ctx, int64_t v)
 {
+    if (v == IX_INT_BIG) return ix_long_int64_min(ctx);
     IxObject **cached = NULL;
     if (v >= IX_SMALL_INT_MIN && v <= IX_SMALL_INT_MAX && (cached = small_int_slot(ctx, v)) && *cached) {
         IX_INCREF(*cached);
@@ -154,16 +165,13 @@ IxObject *ix_long_from_int64(IxContext *ctx, int64_t v)
     return &o->ob_base;
 }
 
-static bool is_int(IxContext *ctx, IxObject *o)
-{
-    return IX_IS(ctx, o, IX_TYPE_INT) || IX_IS(ctx, o, IX_TYPE_BOOL);
-}
-
 int64_t ix_long_as_int64(IxContext *ctx, IxObject *o)
 {
-    if (is_int(ctx, o)) return int_value(o);
-    ix_err_wrong_type(ctx, "int", o);
-    return -1;
+    if (!ix_is_int(ctx, o)) {
+        ix_err_wrong_type(ctx, "int", o);
+        return -1;
+    }
+    return is_big(o) ? ix_long_big_as_int64(ctx, o) : int_value(o);
 }
 
 /* ---------------------------------------------------------------- float */
@@ -185,7 +193,7 @@ IxObject *ix_float_from_double(IxContext *ctx, double v)
 double ix_float_as_double(IxContext *ctx, IxObject *o)
 {
     if (IX_IS(ctx, o, IX_TYPE_FLOAT)) return float_value(o);
-    if (is_int(ctx, o)) return (double)int_value(o);
+    if (ix_is_int(ctx, o)) return is_big(o) ? ix_long_big_as_double(ctx, o) : (double)int_value(o);
     ix_err_wrong_type(ctx, "float", o);
     return -1.0;
 }
@@ -265,11 +273,15 @@ static IxObject *float_repr(IxContext *ctx, IxObject *self)
 }
 
 /* Equal numbers hash equal: a float holding an integer hashes as that int. */
-static int64_t float_hash(IxContext *ctx, IxObject *self)
+int64_t ix_hash_double(double d)
 {
-    double d = float_value(self);
     if (d >= -0x1p63 && d < 0x1p63 && d == (double)(int64_t)d) return hash_int64((int64_t)d);
     return ix_hash_bytes(&d, sizeof d);
+}
+
+static int64_t float_hash(IxContext *ctx, IxObject *self)
+{
+    return ix_hash_double(float_value(self));
 }
 
 static int float_bool(IxContext *ctx, IxObject *self)
@@ -294,9 +306,10 @@ static int cmp_int_double(int64_t i, double d)
 static IxObject *num_richcompare(IxContext *ctx, IxObject *a, IxObject *b, int op)
 {
     bool fa = IX_IS(ctx, a, IX_TYPE_FLOAT), fb = IX_IS(ctx, b, IX_TYPE_FLOAT);
-    if ((!fa && !is_int(ctx, a)) || (!fb && !is_int(ctx, b))) return ix_not_implemented(ctx);
+    if ((!fa && !ix_is_int(ctx, a)) || (!fb && !ix_is_int(ctx, b))) return ix_not_implemented(ctx);
     if (!fa && !fb) {
         int64_t x = int_value(a), y = int_value(b);
+        if (x == IX_INT_BIG || y == IX_INT_BIG) return ix_bool_from_cmp(ctx, ix_long_compare(a, b), op);
         return ix_bool_from_cmp(ctx, (x > y) - (x < y), op);
     }
     if ((fa && isnan(float_value(a))) || (fb && isnan(float_value(b))))
@@ -305,9 +318,9 @@ static IxObject *num_richcompare(IxContext *ctx, IxObject *a, IxObject *b, int o
     if (fa && fb)
         c = (float_value(a) > float_value(b)) - (float_value(a) < float_value(b));
     else if (fb)
-        c = cmp_int_double(int_value(a), float_value(b));
+        c = is_big(a) ? ix_long_compare_double(a, float_value(b)) : cmp_int_double(int_value(a), float_value(b));
     else
-        c = -cmp_int_double(int_value(b), float_value(a));
+        c = is_big(b) ? -ix_long_compare_double(b, float_value(a)) : -cmp_int_double(int_value(b), float_value(a));
     return ix_bool_from_cmp(ctx, c, op);
 }
 
@@ -340,7 +353,7 @@ const IxBuiltinTypeDef ix_int_typedef = {
 };
 
 /* bool derives from int (instances are IxIntObject holding 0 or 1), but the core tests
- * types exactly, so an int check that accepts bool says so (is_int above). */
+ * types exactly, so an int check that accepts bool says so (ix_is_int). */
 const IxBuiltinTypeDef ix_bool_typedef = {
     .id = IX_TYPE_BOOL, .name = "bool", .basic_size = sizeof(IxIntObject),
     .base_id = IX_TYPE_INT, .slots = bool_slots, .tp_bool = int_bool,

@@ -198,6 +198,11 @@ const IxFunctionTable ix_function_table = {
     .Queue_Size = ix_queue_size_value,
     .Buffer_New = ix_buffer_new,
     .Buffer_Data = ix_buffer_data,
+
+    /* ABI 1.2: integers of any size */
+    .Long_FromBytes = ix_long_from_bytes,
+    .Long_AsBytes = ix_long_as_bytes,
+    .Long_FromString = ix_long_from_string,
 };
 
 /* ---------------------------------------------------------------- contexts */

@@ -19,12 +19,14 @@ import org.isolex.internal.Wire;
  *
  * <p>Arguments and results convert as follows. Java to native: {@code null} None,
  * {@link Boolean} bool, {@link Long}/{@link Integer}/{@link Short}/{@link Byte} int,
+ * {@link java.math.BigInteger} int of any size (abi/ABI.md 3.10),
  * {@link Double}/{@link Float} float, {@link String} str, {@code byte[]} bytes, {@link List}
  * list, {@code Object[]} tuple, {@link java.util.Map} dict, {@code Handle} the object itself
  * (only a handle of the same interpreter: objects never cross interpreters), {@link SharedQueue}
  * and {@link SharedBuffer} the interpreter's own object standing for the same queue or bytes
  * (it takes its own reference; abi/ABI.md 11). Native to Java:
- * int {@link Long}, float {@link Double}, str {@link String}, bytes {@code byte[]}, tuple and
+ * int {@link Long} when it fits a long and {@link java.math.BigInteger} otherwise (abi/ABI.md
+ * 12.5), float {@link Double}, str {@link String}, bytes {@code byte[]}, tuple and
  * list an unmodifiable {@link List}, dict an unmodifiable insertion-ordered
  * {@link java.util.Map}, queue and buffer a new {@link SharedQueue} or {@link SharedBuffer}, anything
  * else a new {@code Handle} (the caller owns both kinds: close them).

@@ -22,19 +22,20 @@ import org.isolex.internal.Wire;
  * Values cross <em>by copy</em>, and only shareable ones:
  * <ul>
  * <li>{@code null} (None), {@link Boolean} (bool), {@link Long}/{@link Integer}/{@link Short}/
- *     {@link Byte} (int), {@link Double}/{@link Float} (float), {@link String} (str),
+ *     {@link Byte}/{@link java.math.BigInteger} (int, of any size), {@link Double}/{@link Float} (float), {@link String} (str),
  *     {@code byte[]} (bytes);</li>
  * <li>{@link SharedBuffer} and {@code SharedQueue}: <em>by reference</em> (the item holds its own
  *     reference; the receiver gets a new Java object standing for the same native one);</li>
  * <li>tuples of these, at most 64 levels of them (abi/ABI.md 12.2): a {@link List} or an
  *     {@code Object[]} is put as a tuple, and a tuple is taken as an unmodifiable {@code List}.</li>
  * </ul>
- * Taken values are {@link Long}, {@link Double}, {@link String}, {@code byte[]},
+ * Taken values are {@link Long} (an int that fits a long; a bigger one is a
+ * {@link java.math.BigInteger}), {@link Double}, {@link String}, {@code byte[]},
  * {@link Boolean}, {@code null}, {@code List}, {@link SharedBuffer} and {@code SharedQueue} (the
  * last two owned by the caller: close them). Anything else (a {@link java.util.Map}, a
  * {@link Handle}, any other object) is refused before any native call with
  * {@code IllegalArgumentException("a java.util.HashMap is not shareable: values cross between
- * interpreters as null, Boolean, Long/Integer/Short/Byte (int), Double/Float (float), String
+ * interpreters as null, Boolean, Long/Integer/Short/Byte/BigInteger (int), Double/Float (float), String
  * (str), byte[] (bytes), SharedBuffer, SharedQueue, or List/Object[] (tuple) of these")}.
  *
  * <h2>Blocking</h2>

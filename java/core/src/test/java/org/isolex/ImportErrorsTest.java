@@ -69,7 +69,7 @@ class ImportErrorsTest extends NativeTestBase {
                 row("bad_method_nofunc", "SystemError", "module 'bad_method_nofunc': method 'm' has no function"),
                 row("bad_method_arity", "SystemError", "module 'bad_method_arity': method 'm' has min_args 2 greater than"
                         + " max_args 1"),
-                row("bad_method_flags", "SystemError", "module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.1"
+                row("bad_method_flags", "SystemError", "module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.2"
                         + " does not define"),
                 row("create_null_noerr", "SystemError", "module 'create_null_noerr': create slot returned NULL without"
                         + " setting an error"),

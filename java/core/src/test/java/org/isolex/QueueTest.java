@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigInteger;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class QueueTest extends NativeTestBase {
 
     static final String SHAREABLE = "values cross between interpreters as null, Boolean,"
-            + " Long/Integer/Short/Byte (int), Double/Float (float), String (str), byte[] (bytes), SharedBuffer,"
+            + " Long/Integer/Short/Byte/BigInteger (int), Double/Float (float), String (str), byte[] (bytes), SharedBuffer,"
             + " SharedQueue, or List/Object[] (tuple) of these";
     static final String NATIVE_SHAREABLE = "values cross between interpreters as None, bool, int, float, str,"
             + " bytes, buffer, queue, or tuples of these";
@@ -115,8 +115,8 @@ class QueueTest extends NativeTestBase {
                     () -> q.offer(channels));
             assertThrowsMessage(IllegalArgumentException.class, "a java.lang.Object is not shareable: " + SHAREABLE,
                     () -> q.offer(List.of(1L, List.of(new Object())), Duration.ofSeconds(1)));
-            assertThrowsMessage(IllegalArgumentException.class, "a java.math.BigInteger is not shareable: " + SHAREABLE,
-                    () -> q.put(BigInteger.ONE));
+            assertThrowsMessage(IllegalArgumentException.class, "a java.math.BigDecimal is not shareable: " + SHAREABLE,
+                    () -> q.put(BigDecimal.ONE));
             assertThrowsMessage(IllegalArgumentException.class, "a java.lang.Character is not shareable: " + SHAREABLE,
                     () -> q.put('c'));
             Object deep = "bottom";

@@ -3,6 +3,7 @@ package org.isolex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class ValuesPropertyTest extends NativeTestBase {
     private static final long SECONDS = Long.getLong("isolex.fuzz.seconds", 0L);
 
     private static final String UNSUPPORTED = " to an isolex value; supported: null, Boolean, Long/Integer/Short/Byte"
-            + " (int), Double/Float (float), String (str), byte[] (bytes), List (list), Object[] (tuple), Map (dict),"
+            + "/BigInteger (int), Double/Float (float), String (str), byte[] (bytes), List (list), Object[] (tuple), Map (dict),"
             + " Handle, SharedBuffer, SharedQueue";
 
     @Test
@@ -125,6 +126,7 @@ class ValuesPropertyTest extends NativeTestBase {
     static Object normalize(Object v) {
         if (v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
         if (v instanceof Float) return ((Float) v).doubleValue();
+        if (v instanceof BigInteger) return ((BigInteger) v).bitLength() < 64 ? (Object) ((BigInteger) v).longValue() : v;
         if (v instanceof byte[]) return ByteBuffer.wrap((byte[]) v);
         if (v instanceof Handle) return new Native("handle", ((Handle) v).identity());
         if (v instanceof SharedBuffer) return new Native("buffer", ((SharedBuffer) v).address());
@@ -166,7 +168,7 @@ class ValuesPropertyTest extends NativeTestBase {
                 return null;
             }
             if (v instanceof String) return unpairedSurrogate((String) v);
-            if (v == null || v instanceof Boolean || v instanceof Number && !(v instanceof BigInteger)
+            if (v == null || v instanceof Boolean || v instanceof Number && !(v instanceof BigDecimal)
                     || v instanceof byte[] || v instanceof SharedBuffer || v instanceof Handle && !shareable) {
                 return null;
             }
@@ -212,9 +214,13 @@ class ValuesPropertyTest extends NativeTestBase {
         }
 
         private Object scalar() {
-            switch (r.nextInt(13)) {
+            switch (r.nextInt(14)) {
                 case 0: return null;
                 case 12: return objects.get(r.nextInt(objects.size()));
+                case 13: { // any size, the int64 boundary included (abi/ABI.md 3.10)
+                    BigInteger b = new BigInteger(r.nextInt(3) == 0 ? 62 + r.nextInt(4) : r.nextInt(300), r);
+                    return r.nextBoolean() ? b.negate().subtract(BigInteger.valueOf(r.nextInt(2))) : b;
+                }
                 case 1: return r.nextBoolean();
                 case 2: return r.nextLong();
                 case 3: return new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0L, -1L}[r.nextInt(4)];
@@ -311,7 +317,7 @@ class ValuesPropertyTest extends NativeTestBase {
             switch (r.nextInt(5)) {
                 case 0: return new Object();
                 case 1: return 'c';
-                case 2: return BigInteger.TEN;
+                case 2: return BigDecimal.TEN;
                 case 3: return Optional.empty();
                 default: return new int[] {1};
             }

@@ -1,5 +1,6 @@
 package org.isolex.internal;
 
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -27,13 +28,16 @@ import java.util.Map;
  *   HANDLE                 int64 handle + STR type name
  *   EXCEPTION              STR type name, STR message, NONE or the cause (EXCEPTION)
  *   BUFFER QUEUE           int64 pointer of a host-level shared buffer or queue
+ *   BIGINT                 uint32 length + two's complement bytes, least significant first
  * </pre>
  *
  * Java to wire: {@code null} NONE, {@link Boolean} TRUE/FALSE, {@link Long}/{@link Integer}/
- * {@link Short}/{@link Byte} INT, {@link Double}/{@link Float} FLOAT, {@link String} STR,
+ * {@link Short}/{@link Byte} INT, {@link BigInteger} INT when it fits a long and BIGINT
+ * otherwise, {@link Double}/{@link Float} FLOAT, {@link String} STR,
  * {@code byte[]} BYTES, {@link List} LIST, {@code Object[]} TUPLE, {@link Map} DICT, and
  * whatever {@link Hooks#writeShared} (shared buffers, queues) and {@link Hooks#writeSpecial}
- * (handles) accept. Wire to Java: INT {@link Long}, FLOAT {@link Double}, STR {@link String},
+ * (handles) accept. Wire to Java: INT {@link Long}, BIGINT {@link Long} when it fits and
+ * {@link BigInteger} otherwise (abi/ABI.md 12.5), FLOAT {@link Double}, STR {@link String},
  * BYTES {@code byte[]}, TUPLE and LIST an unmodifiable {@link List}, DICT an unmodifiable
  * {@link LinkedHashMap}, HANDLE, BUFFER, QUEUE and EXCEPTION whatever {@link Hooks} makes of
  * them.
@@ -50,7 +54,8 @@ import java.util.Map;
  */
 public final class Wire implements AutoCloseable {
     public static final int NONE = 0, FALSE = 1, TRUE = 2, INT = 3, FLOAT = 4, STR = 5, BYTES = 6,
-            TUPLE = 7, LIST = 8, DICT = 9, HANDLE = 10, EXCEPTION = 11, BUFFER = 12, QUEUE = 13;
+            TUPLE = 7, LIST = 8, DICT = 9, HANDLE = 10, EXCEPTION = 11, BUFFER = 12, QUEUE = 13,
+            BIGINT = 14;
 
     /** Initial size of a thread's buffer. */
     public static final int INITIAL_CAPACITY = 16 * 1024;
@@ -256,6 +261,16 @@ public final class Wire implements AutoCloseable {
         return this;
     }
 
+    /** An int of any size: INT when it fits a long, else BIGINT (two's complement, little-endian). */
+    public Wire bigint(BigInteger v) {
+        if (v.bitLength() < 64) return int64(v.longValue());
+        byte[] be = v.toByteArray(); // big-endian, the fewest bytes
+        ensure(5 + be.length);
+        buf.put((byte) BIGINT).putInt(be.length);
+        for (int i = be.length - 1; i >= 0; i--) buf.put(be[i]);
+        return this;
+    }
+
     public Wire float64(double v) {
         ensure(9);
         buf.put((byte) FLOAT).putDouble(v);
@@ -375,6 +390,7 @@ public final class Wire implements AutoCloseable {
         if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
             return int64(((Number) v).longValue());
         }
+        if (v instanceof BigInteger) return bigint((BigInteger) v);
         if (v instanceof Double || v instanceof Float) return float64(((Number) v).doubleValue());
         if (v instanceof String) return str((String) v);
         if (v instanceof byte[]) return bytes((byte[]) v);
@@ -412,14 +428,14 @@ public final class Wire implements AutoCloseable {
         }
         if (hooks.writeShared(this, v) || hooks.writeSpecial(this, v, argument)) return this;
         throw new IllegalArgumentException(where(argument) + "cannot convert a " + v.getClass().getName()
-                + " to an isolex value; supported: null, Boolean, Long/Integer/Short/Byte (int), Double/Float (float),"
+                + " to an isolex value; supported: null, Boolean, Long/Integer/Short/Byte/BigInteger (int), Double/Float (float),"
                 + " String (str), byte[] (bytes), List (list), Object[] (tuple), Map (dict), Handle, SharedBuffer,"
                 + " SharedQueue");
     }
 
     /** What {@link #shareable} says about a value it refuses (after "a TYPE is not shareable: "). */
     public static final String SHAREABLE_TYPES = "values cross between interpreters as null, Boolean,"
-            + " Long/Integer/Short/Byte (int), Double/Float (float), String (str), byte[] (bytes), SharedBuffer,"
+            + " Long/Integer/Short/Byte/BigInteger (int), Double/Float (float), String (str), byte[] (bytes), SharedBuffer,"
             + " SharedQueue, or List/Object[] (tuple) of these";
 
     /**
@@ -453,7 +469,7 @@ public final class Wire implements AutoCloseable {
             return this;
         }
         if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Integer || v instanceof Short
-                || v instanceof Byte || v instanceof Double || v instanceof Float || v instanceof String
+                || v instanceof Byte || v instanceof BigInteger || v instanceof Double || v instanceof Float || v instanceof String
                 || v instanceof byte[]) {
             return value(v, hooks, 0, depth);
         }
@@ -541,6 +557,7 @@ public final class Wire implements AutoCloseable {
             case FALSE: return Boolean.FALSE;
             case TRUE: return Boolean.TRUE;
             case INT: return readRawInt64();
+            case BIGINT: return readBigint();
             case FLOAT: need(8); return buf.getDouble();
             case STR: return readStrPayload();
             case BYTES: {
@@ -573,6 +590,16 @@ public final class Wire implements AutoCloseable {
             case QUEUE: return hooks.shared(tag, readRawInt64());
             default: throw malformed("unknown tag " + tag);
         }
+    }
+
+    /** A BIGINT payload: a {@link Long} when it fits, else a {@link BigInteger}. */
+    private Object readBigint() {
+        int n = readLength();
+        if (n == 0) return 0L;
+        byte[] be = new byte[n];
+        for (int i = n - 1; i >= 0; i--) be[i] = buf.get();
+        BigInteger v = new BigInteger(be);
+        return v.bitLength() < 64 ? (Object) v.longValue() : v;
     }
 
     /** Reads an EXCEPTION value (tag included) with its cause chain. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigInteger;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,6 +34,29 @@ class WireTest {
         assertEquals(ByteOrder.LITTLE_ENDIAN, w.buffer().order());
         assertArrayEquals(new byte[] {Wire.LIST, 2, 0, 0, 0, Wire.INT, 1, 0, 0, 0, 0, 0, 0, 0,
                 Wire.STR, 2, 0, 0, 0, (byte) 0xc3, (byte) 0xa9}, b);
+    }
+
+    /** abi/ABI.md 12.5: INT when it fits a long, else BIGINT, little-endian two's complement. */
+    @Test
+    void bigIntegersAreIntWhenTheyFitAndBigintOtherwise() {
+        Wire w = new Wire(64);
+        w.value(BigInteger.valueOf(-2), Wire.VALUES_ONLY, 0);
+        w.value(BigInteger.ONE.shiftLeft(64).negate(), Wire.VALUES_ONLY, 0);
+        byte[] b = new byte[w.length()];
+        w.buffer().flip();
+        w.buffer().get(b);
+        assertArrayEquals(new byte[] {Wire.INT, -2, -1, -1, -1, -1, -1, -1, -1,
+                Wire.BIGINT, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1}, b);
+        BigInteger big = BigInteger.ONE.shiftLeft(200).subtract(BigInteger.ONE);
+        assertEquals(big, roundTrip(big));
+        assertEquals(Long.MIN_VALUE, roundTrip(BigInteger.valueOf(Long.MIN_VALUE)));
+        // any length is read; what fits a long is a Long
+        Wire padded = new Wire(64);
+        padded.buffer().put((byte) Wire.BIGINT).putInt(16).putLong(42).putLong(0);
+        assertEquals(42L, padded.flipForRead(padded.buffer().position()).readValue(Wire.VALUES_ONLY));
+        Wire empty = new Wire(64);
+        empty.buffer().put((byte) Wire.BIGINT).putInt(0);
+        assertEquals(0L, empty.flipForRead(5).readValue(Wire.VALUES_ONLY));
     }
 
     /** ASCII takes a byte-per-char path, anything else the encoder: both must give UTF-8. */
