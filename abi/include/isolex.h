@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define IX_ABI_MAJOR 1
-#define IX_ABI_MINOR 1
+#define IX_ABI_MINOR 2
 
 typedef struct IxContext IxContext;
 typedef struct IxObject IxObject;
@@ -106,6 +106,8 @@ typedef IxObject *(*IxCFunction)(IxContext *ctx, IxObject *self,
                                  IxObject *const *args, size_t nargs);
 typedef int (*IxVisitProc)(IxContext *ctx, IxObject *obj, void *arg);
 typedef int (*IxTraverseProc)(IxContext *ctx, IxObject *self, IxVisitProc visit, void *arg);
+/* ABI 1.2: runs once when a capsule dies, with the pointer it holds (ABI.md 4.12). */
+typedef void (*IxCapsuleDestructor)(IxContext *ctx, void *pointer);
 typedef int (*IxClearProc)(IxContext *ctx, IxObject *self);
 typedef void (*IxFreeProc)(IxContext *ctx, IxObject *module);
 typedef void (*IxDeallocProc)(IxContext *ctx, IxObject *self);
@@ -341,6 +343,15 @@ struct IxFunctionTable {
     int64_t (*Queue_Size)(IxContext *ctx, IxObject *queue);
     IxObject *(*Buffer_New)(IxContext *ctx, size_t size);
     uint8_t *(*Buffer_Data)(IxContext *ctx, IxObject *buffer, size_t *size);
+
+    /* ---- ABI 1.2: import, capsules, exception chaining (ABI.md 4.11, 4.12, 6.5-6.7) */
+    IxObject *(*Import_Import)(IxContext *ctx, const char *name);
+    IxObject *(*Capsule_New)(IxContext *ctx, void *pointer, const char *name,
+                             IxCapsuleDestructor destructor);
+    void *(*Capsule_GetPointer)(IxContext *ctx, IxObject *capsule, const char *name);
+    int (*Capsule_IsValid)(IxContext *ctx, IxObject *obj, const char *name);
+    int (*Exception_SetCause)(IxContext *ctx, IxObject *exception, IxObject *cause);
+    IxObject *(*Exception_GetContext)(IxContext *ctx, IxObject *exception);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -460,6 +471,14 @@ IX_INLINE IxObject *IxQueue_Get(IxContext *ctx, IxObject *q, double timeout) { r
 IX_INLINE int64_t IxQueue_Size(IxContext *ctx, IxObject *q) { return ctx->fn->Queue_Size(ctx, q); }
 IX_INLINE IxObject *IxBuffer_New(IxContext *ctx, size_t size) { return ctx->fn->Buffer_New(ctx, size); }
 IX_INLINE uint8_t *IxBuffer_Data(IxContext *ctx, IxObject *b, size_t *size) { return ctx->fn->Buffer_Data(ctx, b, size); }
+
+/* ABI 1.2: import, capsules, exception chaining. */
+IX_INLINE IxObject *IxImport_Import(IxContext *ctx, const char *name) { return ctx->fn->Import_Import(ctx, name); }
+IX_INLINE IxObject *IxCapsule_New(IxContext *ctx, void *p, const char *name, IxCapsuleDestructor d) { return ctx->fn->Capsule_New(ctx, p, name, d); }
+IX_INLINE void *IxCapsule_GetPointer(IxContext *ctx, IxObject *capsule, const char *name) { return ctx->fn->Capsule_GetPointer(ctx, capsule, name); }
+IX_INLINE int IxCapsule_IsValid(IxContext *ctx, IxObject *o, const char *name) { return ctx->fn->Capsule_IsValid(ctx, o, name); }
+IX_INLINE int IxException_SetCause(IxContext *ctx, IxObject *e, IxObject *cause) { return ctx->fn->Exception_SetCause(ctx, e, cause); }
+IX_INLINE IxObject *IxException_GetContext(IxContext *ctx, IxObject *e) { return ctx->fn->Exception_GetContext(ctx, e); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -50,6 +50,7 @@ IxdScenarioFn ixd_deep;                                                 /* deep 
 IxdScenarioFn ixd_loading, ixd_multi_module, ixd_nonmodule_type;       /* loading */
 IxdScenarioFn ixd_replaced_library;                                     /* loading */
 IxdScenarioFn ixd_mutate;                                               /* mutate */
+IxdScenarioFn ixd_capsules;                                             /* capsule */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

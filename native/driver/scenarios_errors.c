@@ -24,10 +24,10 @@ static const ImportRow import_rows[] = {
       "ImportError: module 'bad_init_null': IxInit_bad_init_null returned NULL", NULL },
     { "bad_abi_major",
       "ImportError: module 'bad_abi_major' was built for isolex ABI 2.0, but this host "
-      "implements ABI 1.1 (the major versions must match)", NULL },
+      "implements ABI 1.2 (the major versions must match)", NULL },
     { "bad_abi_minor",
       "ImportError: module 'bad_abi_minor' was built for isolex ABI 1.7, newer than this "
-      "host's ABI 1.1", NULL },
+      "host's ABI 1.2", NULL },
     { "no_init",
       "ImportError: module 'no_init' at */no_init.so defines neither IxInit_no_init nor "
       "IxInitLegacy_no_init", NULL },
@@ -57,7 +57,7 @@ static const ImportRow import_rows[] = {
       "SystemError: module 'bad_method_arity': method 'm' has min_args 2 greater than "
       "max_args 1", NULL },
     { "bad_method_flags",
-      "SystemError: module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.1 does "
+      "SystemError: module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.2 does "
       "not define", NULL },
     /* create and exec (ABI.md 4.4-4.6) */
     { "create_null_noerr",

@@ -159,11 +159,11 @@ const IxFunctionTable ix_function_table = {
     .Dict_Size = ix_dict_size,
     .Dict_Next = ix_dict_next,
 
-    .Err_SetString = ix_err_set_string,
-    .Err_FormatV = ix_err_formatv,
+    .Err_SetString = ix_api_err_set_string,
+    .Err_FormatV = ix_api_err_formatv,
     .Err_Occurred = ix_err_occurred,
     .Err_Fetch = ix_err_fetch,
-    .Err_Raise = ix_err_raise,
+    .Err_Raise = ix_api_err_raise,
     .Err_Clear = ix_err_clear,
     .Err_ExceptionMatches = ix_err_exception_matches,
     .Err_NewException = ix_err_new_exception,
@@ -198,6 +198,13 @@ const IxFunctionTable ix_function_table = {
     .Queue_Size = ix_queue_size_value,
     .Buffer_New = ix_buffer_new,
     .Buffer_Data = ix_buffer_data,
+
+    .Import_Import = ix_import_import,
+    .Capsule_New = ix_capsule_new,
+    .Capsule_GetPointer = ix_capsule_get_pointer,
+    .Capsule_IsValid = ix_capsule_is_valid,
+    .Exception_SetCause = ix_exception_set_cause,
+    .Exception_GetContext = ix_exception_get_context,
 };
 
 /* ---------------------------------------------------------------- contexts */

@@ -37,9 +37,9 @@ class ImportErrorsTest extends NativeTestBase {
         return Stream.of(
                 row("bad_init_null", "ImportError", "module 'bad_init_null': IxInit_bad_init_null returned NULL"),
                 row("bad_abi_major", "ImportError", "module 'bad_abi_major' was built for isolex ABI 2.0, but this host"
-                        + " implements ABI 1.1 (the major versions must match)"),
+                        + " implements ABI 1.2 (the major versions must match)"),
                 row("bad_abi_minor", "ImportError", "module 'bad_abi_minor' was built for isolex ABI 1.7, newer than this"
-                        + " host's ABI 1.1"),
+                        + " host's ABI 1.2"),
                 row("no_init", "ImportError", "module 'no_init' at " + testExt + "/no_init.so defines neither"
                         + " IxInit_no_init nor IxInitLegacy_no_init"),
                 row("not_an_so", "ImportError", "cannot load module 'not_an_so' from " + testExt + "/not_an_so.so: ..."),
@@ -58,7 +58,7 @@ class ImportErrorsTest extends NativeTestBase {
                 row("bad_method_nofunc", "SystemError", "module 'bad_method_nofunc': method 'm' has no function"),
                 row("bad_method_arity", "SystemError", "module 'bad_method_arity': method 'm' has min_args 2 greater than"
                         + " max_args 1"),
-                row("bad_method_flags", "SystemError", "module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.1"
+                row("bad_method_flags", "SystemError", "module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.2"
                         + " does not define"),
                 row("create_null_noerr", "SystemError", "module 'create_null_noerr': create slot returned NULL without"
                         + " setting an error"),
