@@ -14,6 +14,8 @@
  *   caused()                   RuntimeError("outer") with cause ValueError("root"), raised
  *   bad_cause(obj)             IxException_SetCause(exc, obj)
  *   context_of_caused()        GetCause/GetContext of caused()'s exception, as a tuple
+ *   cause_cycle()              two exceptions, each the other's cause, dropped: the
+ *                              collector frees them (close reports nothing) -> None
  */
 #include <stddef.h>
 #include <string.h>
@@ -56,15 +58,17 @@ static IxObject *pointer_result(IxContext *ctx, void *p)
     return p ? IxBool_FromInt(ctx, 1) : NULL;
 }
 
+/* capi_provider's capsule, and the name argument (a str, or None for NULL). */
+static IxObject *named_capsule(IxContext *ctx, IxObject *arg, const char **name)
+{
+    return name_arg(ctx, arg, name) < 0 ? NULL : provider_capsule(ctx);
+}
+
 static IxObject *misuse_pointer_named(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
 {
     const char *name;
-    if (name_arg(ctx, args[0], &name) < 0)
-        return NULL;
-    IxObject *cap = provider_capsule(ctx);
-    if (cap == NULL)
-        return NULL;
-    void *p = IxCapsule_GetPointer(ctx, cap, name);
+    IxObject *cap = named_capsule(ctx, args[0], &name);
+    void *p = cap ? IxCapsule_GetPointer(ctx, cap, name) : NULL;
     Ix_Decref(ctx, cap);
     return pointer_result(ctx, p);
 }
@@ -77,9 +81,7 @@ static IxObject *misuse_pointer_of(IxContext *ctx, IxObject *module, IxObject *c
 static IxObject *misuse_valid_named(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
 {
     const char *name;
-    if (name_arg(ctx, args[0], &name) < 0)
-        return NULL;
-    IxObject *cap = provider_capsule(ctx);
+    IxObject *cap = named_capsule(ctx, args[0], &name);
     if (cap == NULL)
         return NULL;
     int ok = IxCapsule_IsValid(ctx, cap, name);
@@ -165,6 +167,16 @@ static IxObject *misuse_bad_cause(IxContext *ctx, IxObject *module, IxObject *co
     return rc < 0 ? NULL : Ix_ReturnNone(ctx);
 }
 
+static IxObject *misuse_cause_cycle(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
+{
+    IxObject *a = make_caused(ctx);
+    if (a == NULL)
+        return NULL;
+    int rc = IxException_SetCause(ctx, IxException_GetCause(ctx, a), a);
+    Ix_Decref(ctx, a);
+    return rc < 0 ? NULL : Ix_ReturnNone(ctx);
+}
+
 static const IxMethodDef misuse_methods[] = {
     {"import_name", misuse_import_name, 1, 1, 0, "import_name(name): IxImport_Import"},
     {"pointer_named", misuse_pointer_named, 1, 1, 0, "pointer_named(name|None)"},
@@ -177,6 +189,7 @@ static const IxMethodDef misuse_methods[] = {
     {"caused", misuse_caused, 0, 0, 0, "caused()"},
     {"context_of_caused", misuse_context_of_caused, 0, 0, 0, "context_of_caused()"},
     {"bad_cause", misuse_bad_cause, 1, 1, 0, "bad_cause(obj)"},
+    {"cause_cycle", misuse_cause_cycle, 0, 0, 0, "cause_cycle()"},
     IX_METHODS_END
 };
 

@@ -67,6 +67,8 @@ static void check_misuse(IxContext *ctx)
     CHECK_EQ_STR(WANT_REPR(ctx, CALL0(ctx, m, "context_of_caused"), text), "('root', None)");
     CHECK_ERROR(ctx, ixd_call_ints(ctx, m, "bad_cause", INTS(7)),
                 "TypeError: expected an exception or NULL as the cause, got int");
+    IxObject *none = CHECK_OK(ctx, CALL0(ctx, m, "cause_cycle")); /* collected by close */
+    Ix_Decref(ctx, none);
     Ix_Decref(ctx, m);
 }
 

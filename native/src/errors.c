@@ -84,6 +84,15 @@ static int exc_traverse(IxContext *ctx, IxObject *self, IxVisitProc visit, void 
     return 0;
 }
 
+/* Breaks a cycle through the chain (SetCause can make one: ABI.md 6.5) for the collector. */
+static int exc_clear(IxContext *ctx, IxObject *self)
+{
+    IxExceptionObject *e = (IxExceptionObject *)self;
+    IX_CLEAR_REF(ctx, e->cause);
+    IX_CLEAR_REF(ctx, e->context);
+    return 0;
+}
+
 static IxObject *exc_str(IxContext *ctx, IxObject *self)
 {
     IxExceptionObject *e = (IxExceptionObject *)self;
@@ -106,6 +115,7 @@ static const IxTypeSlot exc_slots[] = {
     {IX_tp_new, (void *)exc_new},
     {IX_tp_dealloc, (void *)exc_dealloc},
     {IX_tp_traverse, (void *)exc_traverse},
+    {IX_tp_clear, (void *)exc_clear},
     {IX_tp_str, (void *)exc_str},
     {IX_tp_repr, (void *)exc_repr},
     {IX_tp_getset, (void *)exc_getset},

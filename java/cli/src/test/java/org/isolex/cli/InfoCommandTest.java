@@ -37,7 +37,7 @@ class InfoCommandTest {
                 "module counter  (" + so + ")",
                 "  The model extension: per-interpreter state, a heap type, a module exception.",
                 "",
-                "  ABI version          1.1",
+                "  ABI version          1.2",
                 "  init                 multiphase: 1 exec slot",
                 "  support level        IX_MOD_MULTI_PER_INTERPRETER_LOCK (3): every interpreter, in parallel",
                 "  state size           32 bytes",
