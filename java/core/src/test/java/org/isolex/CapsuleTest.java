@@ -51,6 +51,19 @@ class CapsuleTest extends NativeTestBase {
     }
 
     @Test
+    void debugModeChecksTheNewEntriesAndFindsNothing() {
+        try (Host host = track(Host.builder().modulePath(EXTENSIONS, TEST_EXT).debug(true).build());
+                Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
+            assertEquals("x#3", useProvider(a));
+            assertEquals("x#3", useProvider(b));
+            ExtensionModule m = b.importModule("capi_misuse");
+            assertEquals(true, m.invoke("pointer_named", "capi_provider._C_API"));
+            assertNativeError("TypeError", "expected capsule, got int", () -> m.invoke("pointer_of", 7L));
+            assertEquals(null, m.invoke("cause_cycle"), "the cycle is collected: close finds no leak");
+        }
+    }
+
+    @Test
     void importFromCFollowsTheJavaRules() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
             ExtensionModule misuse = a.importModule("capi_misuse");
