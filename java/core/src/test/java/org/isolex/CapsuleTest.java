@@ -81,6 +81,13 @@ class CapsuleTest extends NativeTestBase {
                     + " loaded in interpreter " + b.id();
             assertNativeError("ImportError", refusal, () -> misuse.invoke("import_name", "multi_not_supported"));
             assertNativeError("ImportError", refusal, () -> a.importModule("multi_not_supported"));
+            // a legacy module loaded in b: the same refusal from C as from Java (ABI.md 7.3)
+            assertEquals(1L, b.importModule("legacy_point").invoke("count"));
+            String legacy = "module 'legacy_point' uses single-phase init and static types (legacy_point.Point,"
+                    + " legacy_point.Line) and is loaded in interpreter " + b.id() + "; it cannot be loaded in"
+                    + " several interpreters. See abi/MIGRATION.md to make it multiphase";
+            assertNativeError("ImportError", legacy, () -> misuse.invoke("import_name", "legacy_point"));
+            assertNativeError("ImportError", legacy, () -> a.importModule("legacy_point"));
         }
     }
 
