@@ -106,6 +106,8 @@ typedef IxObject *(*IxCFunction)(IxContext *ctx, IxObject *self,
                                  IxObject *const *args, size_t nargs);
 typedef int (*IxVisitProc)(IxContext *ctx, IxObject *obj, void *arg);
 typedef int (*IxTraverseProc)(IxContext *ctx, IxObject *self, IxVisitProc visit, void *arg);
+/* ABI 1.2: runs once when a capsule dies, with the pointer it holds (ABI.md 4.12). */
+typedef void (*IxCapsuleDestructor)(IxContext *ctx, void *pointer);
 typedef int (*IxClearProc)(IxContext *ctx, IxObject *self);
 typedef void (*IxFreeProc)(IxContext *ctx, IxObject *module);
 typedef void (*IxDeallocProc)(IxContext *ctx, IxObject *self);
@@ -348,6 +350,14 @@ struct IxFunctionTable {
     int64_t (*Long_AsBytes)(IxContext *ctx, IxObject *obj, uint8_t *buf, size_t n,
                             int little_endian, int is_signed);
     IxObject *(*Long_FromString)(IxContext *ctx, const char *text, int base);
+    /* ---- ABI 1.2: import, capsules, exception chaining (ABI.md 4.11, 4.12, 6.5-6.7) */
+    IxObject *(*Import_Import)(IxContext *ctx, const char *name);
+    IxObject *(*Capsule_New)(IxContext *ctx, void *pointer, const char *name,
+                             IxCapsuleDestructor destructor);
+    void *(*Capsule_GetPointer)(IxContext *ctx, IxObject *capsule, const char *name);
+    int (*Capsule_IsValid)(IxContext *ctx, IxObject *obj, const char *name);
+    int (*Exception_SetCause)(IxContext *ctx, IxObject *exception, IxObject *cause);
+    IxObject *(*Exception_GetContext)(IxContext *ctx, IxObject *exception);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -473,6 +483,13 @@ IX_INLINE uint8_t *IxBuffer_Data(IxContext *ctx, IxObject *b, size_t *size) { re
 IX_INLINE IxObject *IxLong_FromBytes(IxContext *ctx, const uint8_t *bytes, size_t n, int little_endian, int is_signed) { return ctx->fn->Long_FromBytes(ctx, bytes, n, little_endian, is_signed); }
 IX_INLINE int64_t IxLong_AsBytes(IxContext *ctx, IxObject *o, uint8_t *buf, size_t n, int little_endian, int is_signed) { return ctx->fn->Long_AsBytes(ctx, o, buf, n, little_endian, is_signed); }
 IX_INLINE IxObject *IxLong_FromString(IxContext *ctx, const char *text, int base) { return ctx->fn->Long_FromString(ctx, text, base); }
+/* ABI 1.2: import, capsules, exception chaining. */
+IX_INLINE IxObject *IxImport_Import(IxContext *ctx, const char *name) { return ctx->fn->Import_Import(ctx, name); }
+IX_INLINE IxObject *IxCapsule_New(IxContext *ctx, void *p, const char *name, IxCapsuleDestructor d) { return ctx->fn->Capsule_New(ctx, p, name, d); }
+IX_INLINE void *IxCapsule_GetPointer(IxContext *ctx, IxObject *capsule, const char *name) { return ctx->fn->Capsule_GetPointer(ctx, capsule, name); }
+IX_INLINE int IxCapsule_IsValid(IxContext *ctx, IxObject *o, const char *name) { return ctx->fn->Capsule_IsValid(ctx, o, name); }
+IX_INLINE int IxException_SetCause(IxContext *ctx, IxObject *e, IxObject *cause) { return ctx->fn->Exception_SetCause(ctx, e, cause); }
+IX_INLINE IxObject *IxException_GetContext(IxContext *ctx, IxObject *e) { return ctx->fn->Exception_GetContext(ctx, e); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

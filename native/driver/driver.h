@@ -52,6 +52,7 @@ IxdScenarioFn ixd_replaced_library;                                     /* loadi
 IxdScenarioFn ixd_mutate;                                               /* mutate */
 IxdScenarioFn ixd_compat;                                               /* compat */
 IxdScenarioFn ixd_bigint;                                               /* bigint */
+IxdScenarioFn ixd_capsules;                                             /* capsule */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -73,6 +73,8 @@ static const Scenario scenarios[] = {
       "failed exec leaves nothing; clear and free run once per instance" },
     { "errors", ixd_errors, 0, "errors raised by extensions and by the host" },
     { "legacy", ixd_legacy, 0, "a single-phase module loads in one interpreter only" },
+    { "capsules", ixd_capsules, 0,
+      "ABI 1.2: import from C, a C API through a capsule, exception chaining; two interpreters" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,

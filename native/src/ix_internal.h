@@ -145,6 +145,7 @@ enum {
     IXI_TYPE_MEMBER_DESCR,
     IXI_TYPE_GETSET_DESCR,
     IXI_TYPE_NOTIMPLEMENTED,   /* the type of NotImplemented (use this id in numbers.c) */
+    IXI_TYPE_CAPSULE,          /* ABI 1.2 (capsule.c) */
     IXI_BUILTIN_COUNT
 };
 
@@ -292,6 +293,7 @@ typedef struct IxExceptionObject {
     IxObject_HEAD
     IxObject *message;  /* str */
     IxObject *cause;    /* exception or NULL */
+    IxObject *context;  /* ABI 1.2: the error pending when this one was set, or NULL */
 } IxExceptionObject;
 
 /* ---- module.c */
@@ -335,8 +337,10 @@ typedef struct IxDescrObject {     /* method, member and getset descriptors */
 /* ---------------------------------------------------------------- interp.c */
 
 typedef struct IxModuleRecord {
-    IxObject *module;     /* strong; NULL once closed */
+    IxObject *module;     /* strong; NULL while importing, once closed, or when the import failed */
     char *name;           /* host-allocated */
+    bool importing;       /* its init (create and exec) is running (ABI.md 4.11) */
+    pthread_t importer;   /* the thread running it, while importing */
 } IxModuleRecord;
 
 typedef struct IxHandleSlot {
@@ -525,6 +529,20 @@ IX_HIDDEN IxObject *ix_err_new_exception(IxContext *ctx, IxObject *module, const
                                          IxObject *base);
 IX_HIDDEN IxObject *ix_exception_get_message(IxContext *ctx, IxObject *e);
 IX_HIDDEN IxObject *ix_exception_get_cause(IxContext *ctx, IxObject *e);
+/* ABI 1.2: the table's error setters record the pending error as the new one's context. */
+IX_HIDDEN void ix_api_err_set_string(IxContext *ctx, IxObject *type, const char *msg);
+IX_HIDDEN void ix_api_err_formatv(IxContext *ctx, IxObject *type, const char *fmt, va_list va);
+IX_HIDDEN void ix_api_err_raise(IxContext *ctx, IxObject *exc);
+IX_HIDDEN int ix_exception_set_cause(IxContext *ctx, IxObject *e, IxObject *cause);
+IX_HIDDEN IxObject *ix_exception_get_context(IxContext *ctx, IxObject *e);
+/* The next link of the chain Java is shown: the cause, else the context. */
+IX_HIDDEN IxObject *ix_exception_next(IxObject *e);
+
+/* ---- capsule.c (ABI 1.2) */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_capsule_typedef;
+IX_HIDDEN IxObject *ix_capsule_new(IxContext *ctx, void *pointer, const char *name, IxCapsuleDestructor destructor);
+IX_HIDDEN void *ix_capsule_get_pointer(IxContext *ctx, IxObject *o, const char *name);
+IX_HIDDEN int ix_capsule_is_valid(IxContext *ctx, IxObject *o, const char *name);
 
 /* ---------------------------------------------------------------- type.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_type_typedef, ix_function_typedef,
@@ -578,6 +596,8 @@ IX_HIDDEN IxObject *ix_module_definition(IxContext *ctx, IxObject *module);
 /* Find, load and initialise `name` for the calling interpreter: new reference or NULL
  * with ImportError/SystemError set. */
 IX_HIDDEN IxObject *ix_loader_import(IxContext *ctx, const char *name);
+/* IxImport_Import (ABI 1.2, ABI.md 4.11): ix_loader_import for extension code. */
+IX_HIDDEN IxObject *ix_import_import(IxContext *ctx, const char *name);
 IX_HIDDEN void ix_library_incref(IxLibrary *lib);
 IX_HIDDEN void ix_library_decref(IxLibrary *lib);   /* dlclose after the last reference */
 /* The loaded library whose mapped segments hold address p, with a new reference; or NULL. */

@@ -424,8 +424,8 @@ bool ix_wire_check_shared(const uint8_t *p, size_t len)
     return check_shared(p, len, &pos, 0) && pos == len;
 }
 
-/* The exception, then its cause, and so on: a chain ends in IXW_NONE, and is cut there
- * after a bounded number of links (a cause chain may loop). */
+/* The exception, then its cause (else its context: ABI.md 6.7), and so on: a chain ends
+ * in IXW_NONE, and is cut there after a bounded number of links (a chain may loop). */
 #define MAX_CAUSES 16
 
 void ix_wire_exception(IxContext *ctx, IxWire *w, IxObject *exc)
@@ -440,7 +440,7 @@ void ix_wire_exception(IxContext *ctx, IxWire *w, IxObject *exc)
             ixw_str(w, ((IxStrObject *)msg)->data, ((IxStrObject *)msg)->len);
         else
             ixw_str(w, "", 0);
-        exc = e ? e->cause : NULL;
+        exc = e ? ix_exception_next(exc) : NULL;
     }
     ixw_tag(w, IXW_NONE);
 }

@@ -159,11 +159,11 @@ const IxFunctionTable ix_function_table = {
     .Dict_Size = ix_dict_size,
     .Dict_Next = ix_dict_next,
 
-    .Err_SetString = ix_err_set_string,
-    .Err_FormatV = ix_err_formatv,
+    .Err_SetString = ix_api_err_set_string,
+    .Err_FormatV = ix_api_err_formatv,
     .Err_Occurred = ix_err_occurred,
     .Err_Fetch = ix_err_fetch,
-    .Err_Raise = ix_err_raise,
+    .Err_Raise = ix_api_err_raise,
     .Err_Clear = ix_err_clear,
     .Err_ExceptionMatches = ix_err_exception_matches,
     .Err_NewException = ix_err_new_exception,
@@ -203,6 +203,13 @@ const IxFunctionTable ix_function_table = {
     .Long_FromBytes = ix_long_from_bytes,
     .Long_AsBytes = ix_long_as_bytes,
     .Long_FromString = ix_long_from_string,
+    /* ABI 1.2: import, capsules, exception chaining */
+    .Import_Import = ix_import_import,
+    .Capsule_New = ix_capsule_new,
+    .Capsule_GetPointer = ix_capsule_get_pointer,
+    .Capsule_IsValid = ix_capsule_is_valid,
+    .Exception_SetCause = ix_exception_set_cause,
+    .Exception_GetContext = ix_exception_get_context,
 };
 
 /* ---------------------------------------------------------------- contexts */

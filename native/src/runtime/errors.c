@@ -30,9 +30,18 @@ static IxObject *exc_get_cause(IxContext *ctx, IxObject *self, void *closure)
     return c;
 }
 
+static IxObject *exc_get_context(IxContext *ctx, IxObject *self, void *closure)
+{
+    IxExceptionObject *e = (IxExceptionObject *)self;
+    IxObject *c = e->context ? e->context : IX_BUILTIN(ctx, IX_NONE);
+    IX_INCREF(c);
+    return c;
+}
+
 static const IxGetSetDef exc_getset[] = {
     {"message", exc_get_message, NULL, "the message, a str", NULL},
     {"cause", exc_get_cause, NULL, "the exception this one was raised from, or None", NULL},
+    {"context", exc_get_context, NULL, "the error pending when this one was set, or None", NULL},
     IX_GETSET_END,
 };
 
@@ -63,6 +72,7 @@ static void exc_dealloc(IxContext *ctx, IxObject *self)
     IxExceptionObject *e = (IxExceptionObject *)self;
     IX_CLEAR_REF(ctx, e->message);
     IX_CLEAR_REF(ctx, e->cause);
+    IX_CLEAR_REF(ctx, e->context);
 }
 
 static int exc_traverse(IxContext *ctx, IxObject *self, IxVisitProc visit, void *arg)
@@ -70,6 +80,16 @@ static int exc_traverse(IxContext *ctx, IxObject *self, IxVisitProc visit, void 
     IxExceptionObject *e = (IxExceptionObject *)self;
     IX_VISIT(e->message);
     IX_VISIT(e->cause);
+    IX_VISIT(e->context);
+    return 0;
+}
+
+/* Breaks a cycle through the chain (SetCause can make one: ABI.md 6.5) for the collector. */
+static int exc_clear(IxContext *ctx, IxObject *self)
+{
+    IxExceptionObject *e = (IxExceptionObject *)self;
+    IX_CLEAR_REF(ctx, e->cause);
+    IX_CLEAR_REF(ctx, e->context);
     return 0;
 }
 
@@ -95,6 +115,7 @@ static const IxTypeSlot exc_slots[] = {
     {IX_tp_new, (void *)exc_new},
     {IX_tp_dealloc, (void *)exc_dealloc},
     {IX_tp_traverse, (void *)exc_traverse},
+    {IX_tp_clear, (void *)exc_clear},
     {IX_tp_str, (void *)exc_str},
     {IX_tp_repr, (void *)exc_repr},
     {IX_tp_getset, (void *)exc_getset},
@@ -301,6 +322,85 @@ IxObject *ix_exception_get_cause(IxContext *ctx, IxObject *e)
     return x ? x->cause : NULL;
 }
 
+/* ---------------------------------------------------------------- chaining (ABI 1.2) */
+
+IxObject *ix_exception_next(IxObject *e)
+{
+    IxExceptionObject *x = (IxExceptionObject *)e;
+    return x->cause ? x->cause : x->context;
+}
+
+/* Whether `target` is `e` or on the chain shown from it (bounded: SetCause can loop it).
+ * A loop would still be collected; this keeps the chain Java sees free of repeats. */
+static bool on_chain(IxObject *e, IxObject *target)
+{
+    for (int i = 0; e && i < 64; i++, e = ix_exception_next(e))
+        if (e == target) return true;
+    return false;
+}
+
+IxObject *ix_exception_get_context(IxContext *ctx, IxObject *e)
+{
+    IxExceptionObject *x = as_exception(ctx, e);
+    return x ? x->context : NULL;
+}
+
+int ix_exception_set_cause(IxContext *ctx, IxObject *e, IxObject *cause)
+{
+    IxExceptionObject *x = as_exception(ctx, e);
+    if (!x) return -1;
+    if (cause && (!ix_owned_by(ctx, cause) || !(IX_TYPE(cause)->flags & IX_TF_EXCEPTION))) {
+        ix_err_wrong_type(ctx, "an exception or NULL as the cause", cause);
+        return -1;
+    }
+    if (e == IX_INTERP(ctx)->memory_error) {
+        ix_err_set(ctx, IX_EXC_VALUEERROR,
+                   "IxException_SetCause: the interpreter's shared MemoryError takes no cause; it "
+                   "may be raised again anywhere");
+        return -1;
+    }
+    if (cause) IX_INCREF(cause);
+    IX_XDECREF(ctx, x->cause);
+    x->cause = cause;
+    return 0;
+}
+
+/* ABI.md 6.6: an error set through the table while another is pending gets that one as
+ * its context (unless it is the same exception, already on its chain, or the shared
+ * MemoryError, which is raised again anywhere and so never links to one error). */
+static void take_context(IxContext *ctx, IxObject *pending)
+{
+    IxObject *now = IX_CTX(ctx)->exc;
+    if (!pending) return;
+    if (!now || now == IX_INTERP(ctx)->memory_error || on_chain(pending, now) ||
+        ((IxExceptionObject *)now)->context) {
+        IX_DECREF(ctx, pending);
+        return;
+    }
+    ((IxExceptionObject *)now)->context = pending; /* the pending error's reference moves */
+}
+
+void ix_api_err_set_string(IxContext *ctx, IxObject *type, const char *msg)
+{
+    IxObject *pending = ix_err_fetch(ctx);
+    ix_err_set_string(ctx, type, msg);
+    take_context(ctx, pending);
+}
+
+void ix_api_err_formatv(IxContext *ctx, IxObject *type, const char *fmt, va_list va)
+{
+    IxObject *pending = ix_err_fetch(ctx);
+    ix_err_formatv(ctx, type, fmt, va);
+    take_context(ctx, pending);
+}
+
+void ix_api_err_raise(IxContext *ctx, IxObject *exc)
+{
+    IxObject *pending = ix_err_fetch(ctx);
+    ix_err_raise(ctx, exc);
+    take_context(ctx, pending);
+}
+
 /* ---------------------------------------------------------------- for embedders */
 
 IX_API const char *ixh_error_text(IxContext *ctx, char *buf, size_t cap)
@@ -315,7 +415,7 @@ IX_API const char *ixh_error_text(IxContext *ctx, char *buf, size_t cap)
         int n = snprintf(buf + used, cap - used, "%s%s: %s", depth ? " <- " : "", IX_TYPE(e)->name, msg);
         if (n < 0) break;
         used += (size_t)n;
-        e = x->cause;
+        e = ix_exception_next(e);
     }
     return buf;
 }

@@ -697,11 +697,15 @@ static IxObject *init_legacy(IxContext *ctx, IxLibrary *lib, IxInitEntry *entry,
 {
     if (claim_exclusive(ctx, lib, name, true) < 0) return NULL;
     IxInterp *interp = IX_INTERP(ctx);
+    /* Saved and restored: a legacy init may import another legacy module (ABI.md 4.11). */
+    IxLibrary *outer_lib = interp->loading_lib;
+    IxObject *outer_module = interp->loading_module;
     interp->loading_lib = lib;
+    interp->loading_module = NULL;
     IxObject *m = entry->legacy(ctx);
     IxObject *made = interp->loading_module;
-    interp->loading_lib = NULL;
-    interp->loading_module = NULL;
+    interp->loading_lib = outer_lib;
+    interp->loading_module = outer_module;
     bool pending = ix_err_pending(ctx);
     if (!m && !pending) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "module '%s': IxInitLegacy_%s returned NULL without setting an error",
@@ -728,8 +732,10 @@ static IxObject *init_legacy(IxContext *ctx, IxLibrary *lib, IxInitEntry *entry,
 }
 
 /* The module table is the interpreter's own (IX_OWNER_BUILTIN): it lives until close,
- * where the leak report still needs the names in it. */
-static int register_module(IxContext *ctx, const char *name, IxObject *m)
+ * where the leak report still needs the names in it. A record is reserved before the
+ * module's init runs, so its number is the module's owner from the first allocation on,
+ * even when its exec imports other modules (which reserve records after it). */
+static int reserve_record(IxContext *ctx, const char *name, size_t *index)
 {
     IxInterp *interp = IX_INTERP(ctx);
     if (interp->nmodules == interp->modules_cap) {
@@ -751,9 +757,63 @@ static int register_module(IxContext *ctx, const char *name, IxObject *m)
         return -1;
     }
     memcpy(copy, name, n);
-    IX_INCREF(m);
-    interp->modules[interp->nmodules++] = (IxModuleRecord){m, copy};
+    *index = interp->nmodules;
+    interp->modules[interp->nmodules++] = (IxModuleRecord){NULL, copy, true, pthread_self()};
     return 0;
+}
+
+/* The init's outcome goes into its record. A failed import's record is given back when it
+ * is the last one; otherwise (its exec imported others first) it stays, module-less, so
+ * the numbers of the records after it stay right, and it names what the failed import
+ * left behind in a leak report. */
+static void settle_record(IxInterp *interp, size_t index, IxObject *m)
+{
+    IxModuleRecord *r = &interp->modules[index];
+    r->importing = false;
+    if (m) {
+        IX_INCREF(m);
+        r->module = m;
+    } else if (index + 1 == interp->nmodules) {
+        ix_heap_free(&interp->heap, r->name);
+        interp->nmodules--;
+    }
+}
+
+/* ABI.md 4.11: NAME is being initialised. By this thread, it is an import cycle: its exec
+ * (or the exec of a module it imports) imports it again. */
+static IxObject *refuse_busy(IxContext *ctx, size_t index)
+{
+    IxInterp *in = IX_INTERP(ctx);
+    const char *name = in->modules[index].name;
+    if (!pthread_equal(in->modules[index].importer, pthread_self()))
+        return ix_err_format(ctx, IX_EXC_IMPORTERROR,
+                             "module '%s' is being imported by another thread (its exec released the "
+                             "interpreter lock); import it again once that import has finished",
+                             name);
+    char chain[512];
+    size_t used = 0;
+    for (size_t i = index; i < in->nmodules && used < sizeof chain; i++) {
+        const IxModuleRecord *r = &in->modules[i];
+        if (!r->importing || !pthread_equal(r->importer, pthread_self())) continue;
+        int n = snprintf(chain + used, sizeof chain - used, "%s -> ", r->name);
+        if (n < 0) break;
+        used += (size_t)n;
+    }
+    if (used < sizeof chain) snprintf(chain + used, sizeof chain - used, "%s", name);
+    return ix_err_format(ctx, IX_EXC_IMPORTERROR,
+                         "import cycle: module '%s' is still being initialised (%s); a module's exec must "
+                         "not import, directly or through other modules, a module that imports it",
+                         name, chain);
+}
+
+static bool find_busy(IxInterp *in, const char *name, size_t *index)
+{
+    for (size_t i = 0; i < in->nmodules; i++)
+        if (in->modules[i].importing && strcmp(in->modules[i].name, name) == 0) {
+            *index = i;
+            return true;
+        }
+    return false;
 }
 
 IxObject *ix_loader_import(IxContext *ctx, const char *name)
@@ -768,6 +828,8 @@ IxObject *ix_loader_import(IxContext *ctx, const char *name)
                              "invalid module name '%s': a module name is ASCII letters, digits and "
                              "'_', not starting with a digit",
                              name);
+    size_t busy;
+    if (find_busy(IX_INTERP(ctx), name, &busy)) return refuse_busy(ctx, busy);
     char path[PATH_MAX];
     struct stat st;
     if (find_module(ctx, name, path, &st) < 0) return NULL;
@@ -780,23 +842,27 @@ IxObject *ix_loader_import(IxContext *ctx, const char *name)
         entry = lib ? init_entry(ctx, lib, name, path) : NULL;
         if (!lib) return NULL;
     }
-    if (!entry) {
+    size_t record;
+    if (!entry || reserve_record(ctx, name, &record) < 0) {
         ix_library_decref(lib);
         return NULL;
     }
 
-    /* What the module allocates while it initialises is attributed to its future record. */
+    /* What the module allocates while it initialises is attributed to its record. */
     IxCtx *c = IX_CTX(ctx);
     uint32_t saved = c->owner;
-    c->owner = (uint32_t)IX_INTERP(ctx)->nmodules + 1;
+    c->owner = (uint32_t)record + 1;
     IxObject *m = entry->init ? init_multiphase(ctx, lib, entry, name) : init_legacy(ctx, lib, entry, name);
     c->owner = saved;
-    if (m && register_module(ctx, name, m) < 0) {
-        ix_module_finalize(ctx, m); /* exec ran: clear and free are owed (ABI.md 4.8) */
-        IX_CLEAR_REF(ctx, m);
-    }
+    settle_record(IX_INTERP(ctx), record, m);
     ix_library_decref(lib); /* the import's own reference; instances and types hold theirs */
     return m;
+}
+
+IxObject *ix_import_import(IxContext *ctx, const char *name)
+{
+    if (!name) return ix_err_format(ctx, IX_EXC_VALUEERROR, "IxImport_Import: the name is NULL; pass a module name");
+    return ix_loader_import(ctx, name);
 }
 
 /* ---------------------------------------------------------------- ixh_libraries */

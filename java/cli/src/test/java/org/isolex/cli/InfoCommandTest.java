@@ -61,7 +61,7 @@ class InfoCommandTest {
                 "      step               int64, writable  what increment() adds",
                 "    getsets:",
                 "      label              writable         a str, or None",
-                "  counter.CounterError  (32 bytes, exception, base Exception)",
+                "  counter.CounterError  (40 bytes, exception, base Exception)",
                 "",
                 "closed the interpreter: 0 live native bytes, 0 extension libraries loaded",
                 "");
