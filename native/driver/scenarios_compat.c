@@ -30,7 +30,9 @@ static int has_module(const char *dir, const char *name)
 {
     char path[PATH_MAX];
     struct stat st;
-    snprintf(path, sizeof path, "%s/%s.so", dir, name);
+    int n = snprintf(path, sizeof path, "%s/%s.so", dir, name);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return 0; /* a path too long to name is not there */
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
