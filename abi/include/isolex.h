@@ -128,10 +128,16 @@ typedef struct IxMethodDef {
     IxCFunction func;
     int32_t min_args;   /* fewest positional arguments accepted */
     int32_t max_args;   /* most accepted; IX_VARARGS for no limit */
-    uint32_t flags;     /* must be 0 in ABI 1.0 */
+    uint32_t flags;     /* 0, or IX_METH_* of ABI 1.2 (ABI.md 5.8) */
     const char *doc;
 } IxMethodDef;
 #define IX_VARARGS (-1)
+/* ABI 1.2: a method of a type whose function is an IxCMethod, which also receives the
+ * class that defines it (PEP 573's METH_METHOD; same bit as CPython's). Cast it to
+ * IxCFunction in the IxMethodDef. */
+#define IX_METH_METHOD 0x0200u
+typedef IxObject *(*IxCMethod)(IxContext *ctx, IxObject *self, IxObject *defining_class,
+                               IxObject *const *args, size_t nargs);
 #define IX_METHODS_END { NULL, NULL, 0, 0, 0, NULL }
 
 /* ---------------------------------------------------------------- modules (ABI.md 4) */
@@ -204,6 +210,7 @@ enum {
 
 #define IX_TPFLAGS_DEFAULT 0u
 #define IX_TPFLAGS_HAVE_GC (1u << 0)  /* instances hold references: traverse is required */
+#define IX_TPFLAGS_BASETYPE (1u << 1) /* ABI 1.2: the type may be a base (ABI.md 5.5) */
 
 typedef struct IxTypeSpec {
     const char *name;      /* "module.Type" */
@@ -358,6 +365,9 @@ struct IxFunctionTable {
     int (*Capsule_IsValid)(IxContext *ctx, IxObject *obj, const char *name);
     int (*Exception_SetCause)(IxContext *ctx, IxObject *exception, IxObject *cause);
     IxObject *(*Exception_GetContext)(IxContext *ctx, IxObject *exception);
+    /* ---- ABI 1.2: subclassing (ABI.md 5.5-5.8) */
+    IxObject *(*Type_FromSpecWithBase)(IxContext *ctx, IxObject *module, const IxTypeSpec *spec,
+                                       IxObject *base);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -490,6 +500,7 @@ IX_INLINE void *IxCapsule_GetPointer(IxContext *ctx, IxObject *capsule, const ch
 IX_INLINE int IxCapsule_IsValid(IxContext *ctx, IxObject *o, const char *name) { return ctx->fn->Capsule_IsValid(ctx, o, name); }
 IX_INLINE int IxException_SetCause(IxContext *ctx, IxObject *e, IxObject *cause) { return ctx->fn->Exception_SetCause(ctx, e, cause); }
 IX_INLINE IxObject *IxException_GetContext(IxContext *ctx, IxObject *e) { return ctx->fn->Exception_GetContext(ctx, e); }
+IX_INLINE IxObject *IxType_FromSpecWithBase(IxContext *ctx, IxObject *module, const IxTypeSpec *spec, IxObject *base) { return ctx->fn->Type_FromSpecWithBase(ctx, module, spec, base); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -54,6 +54,9 @@ static const ImportRow import_rows[] = {
     { "bad_method_flags",
       "SystemError: module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.2 does "
       "not define", NULL },
+    { "bad_method_defining",
+      "SystemError: module 'bad_method_defining': function 'm' has flag IX_METH_METHOD, which "
+      "only a type's methods take", NULL },
     /* create and exec (ABI.md 4.4-4.6) */
     { "create_null_noerr",
       "SystemError: module 'create_null_noerr': create slot returned NULL without setting an "

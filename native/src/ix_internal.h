@@ -213,6 +213,11 @@ typedef struct IxEntry {
 #define IX_TF_EXCEPTION (1u << 18)  /* instances are IxExceptionObject */
 #define IX_TF_STATIC (1u << 19)     /* a legacy static type readied in place */
 
+/* ABI.md 5.6: level `t` of a type's base chain defined hook `f` itself (a subtype copies
+ * the hooks it lacks from its base, so an equal pointer one level down is inherited).
+ * Dealloc, traverse and clear run once per level that defines them, most derived first. */
+#define IX_OWN_HOOK(t, f) ((t)->f && (!(t)->base || (t)->base->f != (t)->f))
+
 struct IxTypeObject {
     IxObject ob_base;
     IxInterp *interp;
@@ -551,6 +556,8 @@ IX_HIDDEN extern const IxBuiltinTypeDef ix_type_typedef, ix_function_typedef,
 /* Build a builtin type in a fresh interpreter (type type first, then the rest). */
 IX_HIDDEN IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def);
 IX_HIDDEN IxObject *ix_type_from_spec(IxContext *ctx, IxObject *module, const IxTypeSpec *spec);
+IX_HIDDEN IxObject *ix_type_from_spec_with_base(IxContext *ctx, IxObject *module,
+                                                const IxTypeSpec *spec, IxObject *base);
 IX_HIDDEN IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module,
                                            const IxTypeSpec *spec, IxTypeObject *base,
                                            uint32_t extra_flags);
@@ -568,7 +575,8 @@ IX_HIDDEN IxObject *ix_function_new(IxContext *ctx, const IxMethodDef *def, IxOb
 IX_HIDDEN IxObject *ix_generic_getattr(IxContext *ctx, IxObject *o, const char *name);
 IX_HIDDEN int ix_generic_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v);
 /* Check a method table against ABI.md 4.3 (`owner` names it in messages). */
-IX_HIDDEN int ix_check_methods(IxContext *ctx, const char *owner, const IxMethodDef *methods);
+IX_HIDDEN int ix_check_methods(IxContext *ctx, const char *owner, const IxMethodDef *methods,
+                               uint32_t allowed);
 
 /* ---------------------------------------------------------------- module.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_module_typedef;
@@ -672,6 +680,9 @@ IX_HIDDEN void ix_debug_site_name(uintptr_t site, char *out, size_t cap);
 IX_HIDDEN IxObject *ix_debug_run(IxContext *ctx, IxCFunction fn, IxObject *self,
                                  IxObject *const *args, size_t n, IxObject *module,
                                  const char *owner, const char *name);
+IX_HIDDEN IxObject *ix_debug_run_method(IxContext *ctx, IxCMethod fn, IxObject *self, IxObject *cls,
+                                        IxObject *const *args, size_t n, IxObject *module,
+                                        const char *owner, const char *name);
 IX_HIDDEN IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self,
                                        IxObject *module, const char *owner, const char *name);
 IX_HIDDEN IxCtx *ix_debug_ctx_new(IxInterp *in);

@@ -74,24 +74,36 @@ void ix_leave_code(IxContext *ctx, IxEntry *e)
 /* The last reference went away. The type's dealloc releases what the instance owns
  * (extension code: the pending error is set aside so it cannot be clobbered), then the
  * memory goes, then the reference the instance held on its type. */
+static inline __attribute__((always_inline)) void run_dealloc(IxContext *ctx, IxTypeObject *type, IxObject *o)
+{
+    if (type->flags & IX_TF_BUILTIN) {
+        type->tp_dealloc(ctx, o);
+    } else {
+        IxCtx *c = IX_CTX(ctx);
+        IxObject *saved = c->exc;
+        IxEntry e;
+        c->exc = NULL;
+        ix_enter_code(ctx, type->module, &e);
+        type->tp_dealloc(ctx, o);
+        ix_leave_code(ctx, &e);
+        IX_XDECREF(ctx, c->exc); /* an error raised by a dealloc has nowhere to go */
+        c->exc = saved;
+    }
+}
+
+/* A heap subtype's instance (ABI.md 5.6): the host runs the dealloc of every level that
+ * defines one, most derived first, each as code of its own type; none calls its base's. */
+static __attribute__((noinline)) void dealloc_levels(IxContext *ctx, IxTypeObject *type, IxObject *o)
+{
+    for (IxTypeObject *t = type; t; t = t->base)
+        if (IX_OWN_HOOK(t, tp_dealloc)) run_dealloc(ctx, t, o);
+}
+
 static inline __attribute__((always_inline)) void dealloc_now(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *type = IX_TYPE(o);
-    if (type->tp_dealloc) {
-        if (type->flags & IX_TF_BUILTIN) {
-            type->tp_dealloc(ctx, o);
-        } else {
-            IxCtx *c = IX_CTX(ctx);
-            IxObject *saved = c->exc;
-            IxEntry e;
-            c->exc = NULL;
-            ix_enter_code(ctx, type->module, &e);
-            type->tp_dealloc(ctx, o);
-            ix_leave_code(ctx, &e);
-            IX_XDECREF(ctx, c->exc); /* an error raised by a dealloc has nowhere to go */
-            c->exc = saved;
-        }
-    }
+    if (type->base && !(type->flags & IX_TF_BUILTIN)) dealloc_levels(ctx, type, o);
+    else if (type->tp_dealloc) run_dealloc(ctx, type, o);
     ix_object_free(ctx, o);
     if (!(type->flags & IX_TF_BUILTIN)) IX_DECREF(ctx, type);
 }
@@ -402,6 +414,24 @@ static IxObject *call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self
     return run_checked(ctx, def->func, self, args, n, module, who);
 }
 
+/* An IX_METH_METHOD method (ABI.md 5.8) also receives the class that defines it, which
+ * is the descriptor's owner: for an instance of a subtype it is still the base. */
+static __attribute__((noinline)) IxObject *call_with_class(IxContext *ctx, IxDescrObject *d, IxObject *self,
+                                                           IxObject *const *args, size_t n, Callee who)
+{
+    const IxMethodDef *def = d->u.method;
+    if (check_arity(ctx, def, n, who) < 0) return NULL;
+    IxCMethod fn = (IxCMethod)(void (*)(void))def->func;
+    IxObject *cls = &d->owner_type->ob_base, *module = d->owner_type->module;
+    if (IX_INTERP(ctx)->debug)
+        return check_result(ctx, ix_debug_run_method(ctx, fn, self, cls, args, n, module, who.owner, who.name), who);
+    IxEntry e;
+    ix_enter_code(ctx, module, &e);
+    IxObject *r = fn(ctx, self, cls, args, n);
+    ix_leave_code(ctx, &e);
+    return check_result(ctx, r, who);
+}
+
 static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *self,
                                    IxObject *const *args, size_t n)
 {
@@ -411,6 +441,7 @@ static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *s
         snprintf(what, sizeof what, "%s as self of %s()", d->owner_type->name, callee_text(who, qual, sizeof qual));
         return ix_err_wrong_type(ctx, what, self);
     }
+    if (d->u.method->flags & IX_METH_METHOD) return call_with_class(ctx, d, self, args, n, who);
     return call_def(ctx, d->u.method, self, args, n, d->owner_type->module, who);
 }
 

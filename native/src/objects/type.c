@@ -192,7 +192,9 @@ static int add_descr(IxContext *ctx, IxTypeObject *t, uint32_t kind, const char 
     return rc;
 }
 
-static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m)
+/* `allowed`: the IX_METH_* flags this owner's methods may carry (ABI.md 5.8): a module
+ * function has no defining class, so only a type's methods may ask for one. */
+static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m, uint32_t allowed)
 {
     if (!m->func)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has no function", owner, m->name);
@@ -202,7 +204,10 @@ static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m)
     else if (m->min_args < 0 || m->max_args < IX_VARARGS)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has a negative argument count",
                       owner, m->name);
-    else if (m->flags)
+    else if ((m->flags & IX_METH_METHOD) && !(allowed & IX_METH_METHOD) && !(m->flags & ~IX_METH_METHOD))
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: function '%s' has flag IX_METH_METHOD, which only a type's methods take",
+                      owner, m->name);
+    else if (m->flags & ~allowed)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has flags 0x%x, which ABI %d.%d does not define",
                       owner, m->name, m->flags, IX_ABI_MAJOR, IX_ABI_MINOR);
     else
@@ -210,10 +215,10 @@ static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m)
     return -1;
 }
 
-int ix_check_methods(IxContext *ctx, const char *owner, const IxMethodDef *methods)
+int ix_check_methods(IxContext *ctx, const char *owner, const IxMethodDef *methods, uint32_t allowed)
 {
     for (const IxMethodDef *m = methods; m && m->name; m++)
-        if (check_method(ctx, owner, m) < 0) return -1;
+        if (check_method(ctx, owner, m, allowed) < 0) return -1;
     return 0;
 }
 
@@ -221,7 +226,7 @@ static int add_methods(IxContext *ctx, IxTypeObject *t, const IxMethodDef *defs)
 {
     char owner[220];
     snprintf(owner, sizeof owner, "type '%s'", t->name);
-    if (ix_check_methods(ctx, owner, defs) < 0) return -1;
+    if (ix_check_methods(ctx, owner, defs, IX_METH_METHOD) < 0) return -1;
     for (const IxMethodDef *m = defs; m && m->name; m++)
         if (add_descr(ctx, t, IXI_TYPE_METHOD_DESCR, m->name, m) < 0) return -1;
     return 0;
@@ -333,11 +338,11 @@ static int check_spec(IxContext *ctx, const IxTypeSpec *spec, IxTypeObject *base
     int64_t min = base ? base->basic_size : (int64_t)sizeof(IxObject);
     if (!spec->name || !spec->name[0]) {
         ix_err_set(ctx, IX_EXC_SYSTEMERROR, "type spec has no name");
-    } else if (spec->basic_size < min) {
+    } else if (spec->basic_size < min && !(base && spec->basic_size == 0)) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': basic_size %lld is smaller than %s (%lld)",
                       name, (long long)spec->basic_size, base ? "its base's" : "the object header",
                       (long long)min);
-    } else if (spec->flags & ~IX_TPFLAGS_HAVE_GC) {
+    } else if (spec->flags & ~(IX_TPFLAGS_HAVE_GC | IX_TPFLAGS_BASETYPE)) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown flags 0x%x", name, spec->flags);
     } else {
         return 0;
@@ -376,7 +381,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     t->interp = IX_INTERP(ctx);
     t->name_storage = name;
     set_names(t, name);
-    t->basic_size = spec->basic_size;
+    t->basic_size = spec->basic_size ? spec->basic_size : base->basic_size; /* 0: the base's (5.5) */
     t->flags = spec->flags | IX_TF_HEAP | extra_flags | (base ? base->flags & IX_TF_EXCEPTION : 0);
     t->builtin_id = UINT32_MAX;
     if (base) {
@@ -390,12 +395,12 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     }
     t->lib = library_of_spec(spec);
     if (apply_slots(ctx, t, spec->slots) < 0) goto fail;
+    if (base) inherit(t, base); /* a GC base's traverse serves a subtype without one */
     if ((spec->flags & IX_TPFLAGS_HAVE_GC) && !t->tp_traverse) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': IX_TPFLAGS_HAVE_GC requires a traverse slot",
                       t->name);
         goto fail;
     }
-    if (base) inherit(t, base);
     return &t->ob_base;
 fail:
     IX_DECREF(ctx, t);
@@ -405,6 +410,45 @@ fail:
 IxObject *ix_type_from_spec(IxContext *ctx, IxObject *module, const IxTypeSpec *spec)
 {
     return ix_type_from_spec_base(ctx, module, spec, NULL, 0);
+}
+
+/* ABI.md 5.5: what may be a base. Among the builtins only the exception types, whose
+ * instance layout the host owns and a subtype extends by basic_size 0 (no fields of its
+ * own); a heap type when its spec allowed it, and only in the module that made it, so
+ * every hook a subtype inherits runs under the entry rules of the module it belongs to. */
+static IxTypeObject *check_base(IxContext *ctx, IxObject *module, const IxTypeSpec *spec, IxObject *base)
+{
+    const char *name = spec && spec->name ? spec->name : "?";
+    IxTypeObject *b = (IxTypeObject *)base;
+    if (!ix_owned_by(ctx, base)) /* an embedder holding two interpreters could pass one */
+        return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                             "type '%s': base '%s' belongs to another interpreter; use this interpreter's type",
+                             name, IX_TYPE(IX_TYPE(base)) == IX_TYPE(base) ? b->name : IX_TYPE(base)->name);
+    if (!IX_IS(ctx, base, IX_TYPE_TYPE)) return (IxTypeObject *)ix_err_wrong_type(ctx, "a type as base", base);
+    if (b->flags & IX_TF_BUILTIN) {
+        if (b->flags & IX_TF_EXCEPTION) return b;
+        return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                             "type '%s': builtin type '%s' cannot be a base in ABI %d.%d (only the exception types can)",
+                             name, b->name, IX_ABI_MAJOR, IX_ABI_MINOR);
+    }
+    if (!(b->flags & (IX_TPFLAGS_BASETYPE | IX_TF_EXCEPTION)))
+        return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                             "type '%s': base '%s' does not allow subclassing; add IX_TPFLAGS_BASETYPE to its spec's flags",
+                             name, b->name);
+    if (b->module != module)
+        return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                             "type '%s': base '%s' belongs to another module; a heap type is a base only in the module that made it",
+                             name, b->name);
+    return b;
+}
+
+IxObject *ix_type_from_spec_with_base(IxContext *ctx, IxObject *module, const IxTypeSpec *spec,
+                                      IxObject *base)
+{
+    if (!base) return ix_type_from_spec(ctx, module, spec);
+    if (module && !IX_IS(ctx, module, IX_TYPE_MODULE)) return ix_err_wrong_type(ctx, "module", module);
+    IxTypeObject *b = check_base(ctx, module, spec, base);
+    return b ? ix_type_from_spec_base(ctx, module, spec, b, 0) : NULL;
 }
 
 /* ---------------------------------------------------------------- PEP 573 lookups */
@@ -429,8 +473,8 @@ IxObject *ix_type_get_module_by_def(IxContext *ctx, IxObject *type, const IxModu
     if (!t) return NULL;
     for (IxTypeObject *b = t; b; b = b->base)
         if (b->module && b->module_def == def) return b->module;
-    return ix_err_format(ctx, IX_EXC_TYPEERROR, "type '%s' is not defined by module '%s'", t->name,
-                         def && def->name ? def->name : "?");
+    return ix_err_format(ctx, IX_EXC_TYPEERROR, "IxType_GetModuleByDef: no superclass of '%s' has module '%s'",
+                         t->name, def && def->name ? def->name : "?");
 }
 
 IxObject *ix_type_generic_alloc(IxContext *ctx, IxObject *type)

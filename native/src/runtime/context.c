@@ -210,6 +210,8 @@ const IxFunctionTable ix_function_table = {
     .Capsule_IsValid = ix_capsule_is_valid,
     .Exception_SetCause = ix_exception_set_cause,
     .Exception_GetContext = ix_exception_get_context,
+    /* ABI 1.2: subclassing */
+    .Type_FromSpecWithBase = ix_type_from_spec_with_base,
 };
 
 /* ---------------------------------------------------------------- contexts */

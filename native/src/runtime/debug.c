@@ -440,6 +440,15 @@ IxObject *ix_debug_run(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject 
     return call_pop(ctx, &dc, fn(ctx, self, args, n));
 }
 
+IxObject *ix_debug_run_method(IxContext *ctx, IxCMethod fn, IxObject *self, IxObject *cls,
+                              IxObject *const *args, size_t n, IxObject *module, const char *owner,
+                              const char *name)
+{
+    IxDebugCall dc;
+    call_push(ctx, &dc, self, args, n, module, owner, name);
+    return call_pop(ctx, &dc, fn(ctx, self, cls, args, n));
+}
+
 IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self, IxObject *module,
                              const char *owner, const char *name)
 {

@@ -56,14 +56,23 @@ static bool is_candidate(IxBlock *b)
     return IX_TYPE(b + 1)->tp_traverse != NULL;
 }
 
+/* Whether level `t` of o's type chain runs hook `f` for o: a builtin type runs its own or
+ * inherited hook once; a heap subtype's instance runs each level that defines one (ABI.md
+ * 5.6), as dealloc does. */
+#define RUNS_HOOK(type, t, f) \
+    ((type)->flags & IX_TF_BUILTIN || !(type)->base ? (t) == (type) && (t)->f : IX_OWN_HOOK(t, f))
+
 /* Traverse one object, running extension code under its module's entry rules. */
 static void traverse(IxContext *ctx, IxObject *o, IxVisitProc visit, Gc *gc)
 {
-    IxTypeObject *t = IX_TYPE(o);
-    IxEntry e;
-    ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : t->module, &e);
-    t->tp_traverse(ctx, o, visit, gc);
-    ix_leave_code(ctx, &e);
+    IxTypeObject *type = IX_TYPE(o);
+    for (IxTypeObject *t = type; t; t = t->base) {
+        if (!RUNS_HOOK(type, t, tp_traverse)) continue;
+        IxEntry e;
+        ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : t->module, &e);
+        t->tp_traverse(ctx, o, visit, gc);
+        ix_leave_code(ctx, &e);
+    }
 }
 
 static int subtract_ref(IxContext *ctx, IxObject *o, void *arg)
@@ -123,17 +132,19 @@ static int64_t break_garbage(IxContext *ctx, Gc *gc)
     }
     for (int64_t k = 0; k < garbage; k++) {
         IxObject *o = gc->c[gc->stack[k]].obj;
-        IxTypeObject *t = IX_TYPE(o);
-        if (!t->tp_clear) continue;
-        IxCtx *c = IX_CTX(ctx);
-        IxObject *saved = c->exc;
-        IxEntry e;
-        c->exc = NULL;
-        ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : t->module, &e);
-        t->tp_clear(ctx, o);
-        ix_leave_code(ctx, &e);
-        IX_CLEAR_REF(ctx, c->exc); /* an error raised by a clear has nowhere to go */
-        c->exc = saved;
+        IxTypeObject *type = IX_TYPE(o);
+        for (IxTypeObject *t = type; t; t = t->base) {
+            if (!RUNS_HOOK(type, t, tp_clear)) continue;
+            IxCtx *c = IX_CTX(ctx);
+            IxObject *saved = c->exc;
+            IxEntry e;
+            c->exc = NULL;
+            ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : t->module, &e);
+            t->tp_clear(ctx, o);
+            ix_leave_code(ctx, &e);
+            IX_CLEAR_REF(ctx, c->exc); /* an error raised by a clear has nowhere to go */
+            c->exc = saved;
+        }
     }
     for (int64_t k = 0; k < garbage; k++) IX_DECREF(ctx, gc->c[gc->stack[k]].obj);
     return garbage;

@@ -86,7 +86,7 @@ int ix_moduledef_validate(IxContext *ctx, const IxModuleDef *def, const char *na
     if (check_slots(ctx, def, name) < 0) return -1;
     char owner[160];
     snprintf(owner, sizeof owner, "module '%s'", name);
-    return ix_check_methods(ctx, owner, def->methods);
+    return ix_check_methods(ctx, owner, def->methods, 0);
 }
 
 int ix_moduledef_multi_level(const IxModuleDef *def)
@@ -415,7 +415,7 @@ IxObject *ix_module_create_legacy(IxContext *ctx, const IxModuleDef *def)
     if (check_version(ctx, def, def->name) < 0) return NULL;
     char owner[160];
     snprintf(owner, sizeof owner, "module '%s'", def->name);
-    if (ix_check_methods(ctx, owner, def->methods) < 0) return NULL;
+    if (ix_check_methods(ctx, owner, def->methods, 0) < 0) return NULL;
     IxObject *m = module_new(ctx, def, def->name, interp->loading_lib);
     if (!m) return NULL;
     ((IxModuleObject *)m)->legacy = true;

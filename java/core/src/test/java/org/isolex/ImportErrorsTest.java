@@ -71,6 +71,8 @@ class ImportErrorsTest extends NativeTestBase {
                         + " max_args 1"),
                 row("bad_method_flags", "SystemError", "module 'bad_method_flags': method 'm' has flags 0x4, which ABI 1.2"
                         + " does not define"),
+                row("bad_method_defining", "SystemError", "module 'bad_method_defining': function 'm' has flag"
+                        + " IX_METH_METHOD, which only a type's methods take"),
                 row("create_null_noerr", "SystemError", "module 'create_null_noerr': create slot returned NULL without"
                         + " setting an error"),
                 row("create_value_with_err", "SystemError", "module 'create_value_with_err': create slot returned a result"
