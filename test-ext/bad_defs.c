@@ -23,6 +23,7 @@
  *   bad_method_arity    method 'm' has min_args 2, max_args 1
  *   bad_method_flags    method 'm' has flags 0x4
  *   bad_method_defining function 'm' has IX_METH_METHOD, which only a type's methods take
+ *   bad_method_class    function 'm' has IX_METH_CLASS, likewise
  *   abi_1_0             abi 1.0: not bad at all -- a 1.1 host must load a module built for
  *                       1.0, because the function table only grows (ABI.md 2.3)
  */
@@ -84,6 +85,8 @@
 #define EXTRA_METHOD {"m", ping, 0, 0, 0x4, NULL},
 #elif defined(CASE_bad_method_defining)
 #define EXTRA_METHOD {"m", ping, 0, 0, IX_METH_METHOD, NULL},
+#elif defined(CASE_bad_method_class)
+#define EXTRA_METHOD {"m", ping, 0, 0, IX_METH_CLASS, NULL},
 #elif !defined(CASE_bad_init_null)
 #error "unknown CASE_"
 #endif

@@ -6,6 +6,8 @@
  *   Base(value=0)        IX_TPFLAGS_BASETYPE | HAVE_GC; member value, methods get(),
  *                        who() -> "Base", defining() -> the class that defines it (Base,
  *                        also called on a Sub), module() -> GetModuleByDef(type(self))
+ *                        make(v) (class method) -> cls(v), a Sub when called on Sub;
+ *                        doubled(v) (static method, self NULL) -> v * 2
  *   Sub(value=0)         Base's subtype with a field of its own (member `extra`, an
  *                        object); inherits tp_new; who() -> "Sub", twice() -> value * 2
  *   Error(message)       Exception's subtype (basic_size 0: Exception's layout);
@@ -17,6 +19,7 @@
  *   final_type()         the module's NoBase type, made without IX_TPFLAGS_BASETYPE
  *   by_def(type)         IxType_GetModuleByDef(type, this module's definition)
  *   fail(message)        raises Error(message)
+ *   bad_kinds()          a type whose method is both IX_METH_CLASS and IX_METH_STATIC
  */
 #include <stddef.h>
 
@@ -108,7 +111,23 @@ static IxObject *base_module(IxContext *ctx, IxObject *self, IxObject *const *ar
     return m ? Ix_NewRef(ctx, m) : NULL;
 }
 
+/* IX_METH_CLASS: self is the class it was called on, Base or Sub. */
+static IxObject *base_make(IxContext *ctx, IxObject *cls, IxObject *const *args, size_t nargs)
+{
+    return Ix_Call(ctx, cls, args, nargs);
+}
+
+/* IX_METH_STATIC: no self at all. */
+static IxObject *base_doubled(IxContext *ctx, IxObject *self, IxObject *const *args, size_t nargs)
+{
+    if (self) return IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_SYSTEMERROR), "a static method got a self");
+    int64_t v = IxLong_AsInt64(ctx, args[0]);
+    return v == -1 && IxErr_Occurred(ctx) ? NULL : IxLong_FromInt64(ctx, v * 2);
+}
+
 static const IxMethodDef base_methods[] = {
+    {"make", base_make, 1, 1, IX_METH_CLASS, "a new instance of the class it is called on"},
+    {"doubled", base_doubled, 1, 1, IX_METH_STATIC, NULL},
     {"get", base_get, 0, 0, 0, "the value"},
     {"who", base_who, 0, 0, 0, "overridden by Sub"},
     {"defining", (IxCFunction)(void (*)(void))base_defining, 0, 0, IX_METH_METHOD,
@@ -264,7 +283,23 @@ static IxObject *fn_fail(IxContext *ctx, IxObject *module, IxObject *const *args
     return NULL;
 }
 
+static const IxMethodDef both_kinds[] = {
+    {"m", base_doubled, 0, 0, IX_METH_CLASS | IX_METH_STATIC, NULL},
+    IX_METHODS_END,
+};
+static const IxTypeSlot both_kinds_slots[] = {
+    {IX_tp_methods, (void *)both_kinds},
+    IX_TYPE_SLOTS_END,
+};
+static const IxTypeSpec both_kinds_spec = {"subclasses.BothKinds", sizeof(IxObject), 0, both_kinds_slots};
+
+static IxObject *fn_bad_kinds(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
+{
+    return IxType_FromSpec(ctx, module, &both_kinds_spec);
+}
+
 static const IxMethodDef module_methods[] = {
+    {"bad_kinds", fn_bad_kinds, 0, 0, 0, NULL},
     {"fail", fn_fail, 1, 1, 0, NULL},
     {"deallocs", fn_deallocs, 0, 0, 0, NULL},
     {"sub_of", fn_sub_of, 2, 2, 0, NULL},

@@ -136,6 +136,10 @@ typedef struct IxMethodDef {
  * class that defines it (PEP 573's METH_METHOD; same bit as CPython's). Cast it to
  * IxCFunction in the IxMethodDef. */
 #define IX_METH_METHOD 0x0200u
+/* ABI 1.2: a class method gets the class as self (the instance's type when called through
+ * an instance); a static method gets NULL as self (ABI.md 5.9). CPython's bits. */
+#define IX_METH_CLASS 0x0010u
+#define IX_METH_STATIC 0x0020u
 typedef IxObject *(*IxCMethod)(IxContext *ctx, IxObject *self, IxObject *defining_class,
                                IxObject *const *args, size_t nargs);
 #define IX_METHODS_END { NULL, NULL, 0, 0, 0, NULL }

@@ -57,6 +57,9 @@ static const ImportRow import_rows[] = {
     { "bad_method_defining",
       "SystemError: module 'bad_method_defining': function 'm' has flag IX_METH_METHOD, which "
       "only a type's methods take", NULL },
+    { "bad_method_class",
+      "SystemError: module 'bad_method_class': function 'm' has flag IX_METH_CLASS, which "
+      "only a type's methods take", NULL },
     /* create and exec (ABI.md 4.4-4.6) */
     { "create_null_noerr",
       "SystemError: module 'create_null_noerr': create slot returned NULL without setting an "

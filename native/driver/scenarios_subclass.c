@@ -36,15 +36,33 @@ static void check_instances(IxContext *ctx, IxObject *m, IxObject *base, IxObjec
     IxObject *mod = CHECK_OK(ctx, CALL0(ctx, s, "module"));
     CHECK(mod == m);
     Ix_Decref(ctx, mod);
+    /* class and static methods (ABI.md 5.9), through the type and through an instance */
+    IxObject *made = CHECK_OK(ctx, ixd_call_ints(ctx, sub, "make", INTS(4)));
+    CHECK(Ix_Type(ctx, made) == sub);
+    CHECK_EQ_INT(WANT_INT(ctx, CALL0(ctx, made, "twice")), 8);
+    Ix_Decref(ctx, made);
+    made = CHECK_OK(ctx, ixd_call_ints(ctx, b, "make", INTS(2)));
+    CHECK(Ix_Type(ctx, made) == base);
+    Ix_Decref(ctx, made);
+    IxObject *bound = CHECK_OK(ctx, Ix_GetAttr(ctx, s, "make")); /* bound to Sub */
+    made = CHECK_OK(ctx, ixd_call_ints(ctx, bound, NULL, INTS(1)));
+    CHECK(Ix_Type(ctx, made) == sub);
+    Ix_Decref(ctx, made);
+    Ix_Decref(ctx, bound);
+    CHECK_EQ_INT(WANT_INT(ctx, ixd_call_ints(ctx, sub, "doubled", INTS(21))), 42);
+    CHECK_EQ_INT(WANT_INT(ctx, ixd_call_ints(ctx, s, "doubled", INTS(5))), 10);
+    CHECK_ERROR(ctx, CALL0(ctx, m, "bad_kinds"),
+                "SystemError: type 'subclasses.BothKinds': method 'm' has flags 0x30; IX_METH_METHOD, "
+                "IX_METH_CLASS and IX_METH_STATIC exclude each other");
     CHECK_ERROR(ctx, CALL0(ctx, b, "twice"), "AttributeError: 'subclasses.Base' object has no attribute 'twice'");
 
     /* Each level's dealloc runs once: Sub's, then Base's (ABI.md 5.6). */
-    CHECK_EQ_STR(WANT_REPR(ctx, CALL0(ctx, m, "deallocs"), text), "(0, 0)");
+    CHECK_EQ_STR(WANT_REPR(ctx, CALL0(ctx, m, "deallocs"), text), "(3, 2)"); /* the three made above */
     CHECK_EQ_INT(Ix_SetAttr(ctx, s, "extra", b), 0);
     Ix_Decref(ctx, s);
-    CHECK_EQ_STR(WANT_REPR(ctx, CALL0(ctx, m, "deallocs"), text), "(1, 1)");
+    CHECK_EQ_STR(WANT_REPR(ctx, CALL0(ctx, m, "deallocs"), text), "(4, 3)");
     Ix_Decref(ctx, b); /* its last reference went with s's extra */
-    CHECK_EQ_STR(WANT_REPR(ctx, CALL0(ctx, m, "deallocs"), text), "(2, 1)");
+    CHECK_EQ_STR(WANT_REPR(ctx, CALL0(ctx, m, "deallocs"), text), "(5, 3)");
 
     /* A cycle through the subtype's own field: the collector traverses and clears both
      * levels, so close finds nothing left. */

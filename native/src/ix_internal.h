@@ -406,6 +406,7 @@ IX_HIDDEN void ix_dealloc(IxContext *ctx, IxObject *o);
 IX_HIDDEN IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size);
 IX_HIDDEN void ix_object_free(IxContext *ctx, IxObject *o);   /* memory only */
 IX_HIDDEN bool ix_is_instance(IxObject *o, IxTypeObject *type); /* walks base chain */
+IX_HIDDEN bool ix_is_subtype(IxTypeObject *sub, IxTypeObject *type); /* sub is type or below */
 /* "expected <what>, got <type>" as TypeError; says so when `got` is another interpreter's.
  * Returns NULL. */
 IX_HIDDEN IxObject *ix_err_wrong_type(IxContext *ctx, const char *what, IxObject *got);

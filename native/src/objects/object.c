@@ -211,11 +211,16 @@ IxObject *ix_type_of(IxContext *ctx, IxObject *o)
     return o->ix_type_private;
 }
 
-bool ix_is_instance(IxObject *o, IxTypeObject *type)
+bool ix_is_subtype(IxTypeObject *sub, IxTypeObject *type)
 {
-    for (IxTypeObject *t = IX_TYPE(o); t; t = t->base)
+    for (IxTypeObject *t = sub; t; t = t->base)
         if (t == type) return true;
     return false;
+}
+
+bool ix_is_instance(IxObject *o, IxTypeObject *type)
+{
+    return ix_is_subtype(IX_TYPE(o), type);
 }
 
 int ix_isinstance(IxContext *ctx, IxObject *o, IxObject *type)
@@ -436,6 +441,18 @@ static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *s
                                    IxObject *const *args, size_t n)
 {
     Callee who = {d->owner_type->name, d->u.method->name};
+    uint32_t kind = d->u.method->flags;
+    if (kind & IX_METH_STATIC) return call_def(ctx, d->u.method, NULL, args, n, d->owner_type->module, who);
+    if (kind & IX_METH_CLASS) {
+        /* self is the class: the owner or a subtype of it (ABI.md 5.9) */
+        if (!IX_IS(ctx, self, IX_TYPE_TYPE) || !ix_is_subtype((IxTypeObject *)self, d->owner_type)) {
+            char qual[256], what[300];
+            snprintf(what, sizeof what, "%s or a subtype as the class of %s()", d->owner_type->name,
+                     callee_text(who, qual, sizeof qual));
+            return ix_err_wrong_type(ctx, what, self);
+        }
+        return call_def(ctx, d->u.method, self, args, n, d->owner_type->module, who);
+    }
     if (!ix_is_instance(self, d->owner_type)) {
         char qual[256], what[300];
         snprintf(what, sizeof what, "%s as self of %s()", d->owner_type->name, callee_text(who, qual, sizeof qual));
@@ -484,6 +501,8 @@ IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
         return call_method_descr(ctx, (IxDescrObject *)bm->descr, bm->self, args, n);
     }
     if (IX_IS(ctx, f, IXI_TYPE_METHOD_DESCR)) {
+        if (((IxDescrObject *)f)->u.method->flags & IX_METH_STATIC)
+            return call_method_descr(ctx, (IxDescrObject *)f, NULL, args, n); /* no self to take */
         if (n == 0) {
             char qual[200];
             callable_name(f, qual, sizeof qual);
@@ -511,7 +530,8 @@ IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject
         if (d && IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR)) {
             if (check_args_owned(ctx, d, args, n) < 0) return NULL;
             if (stack_exhausted(ctx, "while calling an object")) return NULL;
-            return call_method_descr(ctx, (IxDescrObject *)d, o, args, n);
+            bool cls = ((IxDescrObject *)d)->u.method->flags & IX_METH_CLASS;
+            return call_method_descr(ctx, (IxDescrObject *)d, cls ? &t->ob_base : o, args, n);
         }
     }
     IxObject *f = ix_getattr(ctx, o, name);

@@ -150,7 +150,8 @@ IxObject *ix_generic_getattr(IxContext *ctx, IxObject *o, const char *name)
     if (!d)
         return ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'",
                              t->name, name);
-    if (IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR)) return bound_method_new(ctx, d, o);
+    if (IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR))
+        return bound_method_new(ctx, d, ((IxDescrObject *)d)->u.method->flags & IX_METH_CLASS ? &t->ob_base : o);
     if (IX_IS(ctx, d, IXI_TYPE_MEMBER_DESCR)) return member_get(ctx, o, ((IxDescrObject *)d)->u.member);
     if (IX_IS(ctx, d, IXI_TYPE_GETSET_DESCR)) return run_getter(ctx, (IxDescrObject *)d, o);
     IX_INCREF(d);
@@ -192,6 +193,13 @@ static int add_descr(IxContext *ctx, IxTypeObject *t, uint32_t kind, const char 
     return rc;
 }
 
+#define METH_KINDS (IX_METH_METHOD | IX_METH_CLASS | IX_METH_STATIC)
+
+static const char *meth_kind_name(uint32_t flags)
+{
+    return flags & IX_METH_METHOD ? "IX_METH_METHOD" : flags & IX_METH_CLASS ? "IX_METH_CLASS" : "IX_METH_STATIC";
+}
+
 /* `allowed`: the IX_METH_* flags this owner's methods may carry (ABI.md 5.8): a module
  * function has no defining class, so only a type's methods may ask for one. */
 static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m, uint32_t allowed)
@@ -204,9 +212,13 @@ static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m,
     else if (m->min_args < 0 || m->max_args < IX_VARARGS)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has a negative argument count",
                       owner, m->name);
-    else if ((m->flags & IX_METH_METHOD) && !(allowed & IX_METH_METHOD) && !(m->flags & ~IX_METH_METHOD))
-        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: function '%s' has flag IX_METH_METHOD, which only a type's methods take",
-                      owner, m->name);
+    else if (m->flags & ~allowed & METH_KINDS && !(m->flags & ~METH_KINDS))
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: function '%s' has flag %s, which only a type's methods take",
+                      owner, m->name, meth_kind_name(m->flags));
+    else if (!(m->flags & ~allowed) && (m->flags & (m->flags - 1)))
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                      "%s: method '%s' has flags 0x%x; IX_METH_METHOD, IX_METH_CLASS and IX_METH_STATIC exclude each other",
+                      owner, m->name, m->flags);
     else if (m->flags & ~allowed)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has flags 0x%x, which ABI %d.%d does not define",
                       owner, m->name, m->flags, IX_ABI_MAJOR, IX_ABI_MINOR);
@@ -226,7 +238,7 @@ static int add_methods(IxContext *ctx, IxTypeObject *t, const IxMethodDef *defs)
 {
     char owner[220];
     snprintf(owner, sizeof owner, "type '%s'", t->name);
-    if (ix_check_methods(ctx, owner, defs, IX_METH_METHOD) < 0) return -1;
+    if (ix_check_methods(ctx, owner, defs, METH_KINDS) < 0) return -1;
     for (const IxMethodDef *m = defs; m && m->name; m++)
         if (add_descr(ctx, t, IXI_TYPE_METHOD_DESCR, m->name, m) < 0) return -1;
     return 0;
@@ -566,6 +578,10 @@ static IxObject *type_getattr(IxContext *ctx, IxObject *self, const char *name)
     if (!v)
         return ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "type object '%s' has no attribute '%s'",
                              t->name, name);
+    /* class and static methods are bound to the type itself (ABI.md 5.9) */
+    if (IX_IS(ctx, v, IXI_TYPE_METHOD_DESCR) &&
+        ((IxDescrObject *)v)->u.method->flags & (IX_METH_CLASS | IX_METH_STATIC))
+        return bound_method_new(ctx, v, self);
     IX_INCREF(v);
     return v;
 }

@@ -73,6 +73,8 @@ class ImportErrorsTest extends NativeTestBase {
                         + " does not define"),
                 row("bad_method_defining", "SystemError", "module 'bad_method_defining': function 'm' has flag"
                         + " IX_METH_METHOD, which only a type's methods take"),
+                row("bad_method_class", "SystemError", "module 'bad_method_class': function 'm' has flag"
+                        + " IX_METH_CLASS, which only a type's methods take"),
                 row("create_null_noerr", "SystemError", "module 'create_null_noerr': create slot returned NULL without"
                         + " setting an error"),
                 row("create_value_with_err", "SystemError", "module 'create_value_with_err': create slot returned a result"

@@ -1,6 +1,5 @@
 package org.isolex;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,7 +31,12 @@ class SubclassTest extends NativeTestBase {
             assertTrue(mod.sameObject(m), "GetModuleByDef from the subtype finds the module");
             s.setAttr("extra", "owned by Sub's level");
         }
-        assertArrayEquals(new Object[] {1L, 1L}, (Object[]) m.invoke("deallocs"), "each level's dealloc ran once");
+        assertEquals(List.of(1L, 1L), m.invoke("deallocs"), "each level's dealloc ran once");
+        try (Handle sub = (Handle) m.getAttr("Sub"); Handle made = (Handle) sub.invoke("make", 4L)) {
+            assertEquals("subclasses.Sub", made.typeName(), "a class method called on Sub gets Sub");
+            assertEquals(8L, made.invoke("twice"));
+            assertEquals(42L, sub.invoke("doubled", 21L), "a static method");
+        }
         assertNativeError("subclasses.Error", "from Java", () -> m.invoke("fail", "from Java"));
         try (Handle error = (Handle) m.getAttr("Error"); Handle e = (Handle) error.call("boom")) {
             return (String) e.invoke("describe");
