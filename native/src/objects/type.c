@@ -202,7 +202,7 @@ static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m)
     else if (m->min_args < 0 || m->max_args < IX_VARARGS)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has a negative argument count",
                       owner, m->name);
-    else if (m->flags)
+    else if (m->flags & ~IX_METH_KEYWORDS) /* ABI 1.2 defines IX_METH_KEYWORDS (ABI.md 4.13) */
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has flags 0x%x, which ABI %d.%d does not define",
                       owner, m->name, m->flags, IX_ABI_MAJOR, IX_ABI_MINOR);
     else

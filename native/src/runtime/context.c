@@ -210,6 +210,9 @@ const IxFunctionTable ix_function_table = {
     .Capsule_IsValid = ix_capsule_is_valid,
     .Exception_SetCause = ix_exception_set_cause,
     .Exception_GetContext = ix_exception_get_context,
+    /* ABI 1.2: keyword arguments and the argument parser */
+    .CallKw = ix_call_kw,
+    .Arg_Parse = ix_arg_parse,
 };
 
 /* ---------------------------------------------------------------- contexts */
