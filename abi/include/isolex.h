@@ -133,7 +133,7 @@ typedef struct IxMethodDef {
     IxCFunction func;
     int32_t min_args;   /* fewest positional arguments accepted */
     int32_t max_args;   /* most accepted; IX_VARARGS for no limit */
-    uint32_t flags;     /* must be 0 in ABI 1.0 */
+    uint32_t flags;     /* 0, or IX_METH_KEYWORDS (ABI 1.2) */
     const char *doc;
 } IxMethodDef;
 #define IX_VARARGS (-1)
