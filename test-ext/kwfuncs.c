@@ -8,6 +8,8 @@
  *   names(*args, **kw)             -> kwnames as passed to the function (None for NULL)
  *   plain(x)                       -> x: no IX_METH_KEYWORDS, so keywords are refused
  *   bad_spec()                     IxArg_Parse with a spec whose required exceeds its names
+ *   return_kw_borrowed(*, v)       BUG: returns v without a new reference (debug mode
+ *                                  reports it; call it only in a debug interpreter)
  */
 #include <stddef.h>
 
@@ -80,6 +82,12 @@ static IxObject *kw_bad_spec(IxContext *ctx, IxObject *module, IxObject *const *
     return Ix_ReturnNone(ctx);
 }
 
+static IxObject *kw_return_kw_borrowed(IxContext *ctx, IxObject *module, IxObject *const *args,
+                                       size_t nargs, IxObject *kwnames)
+{
+    return kwnames ? args[nargs] : Ix_ReturnNone(ctx);
+}
+
 static const IxMethodDef kw_methods[] = {
     {"span", IX_KWFUNC(kw_span), 0, IX_VARARGS, IX_METH_KEYWORDS, "span(a, b=None, *, step=None)"},
     {"pair", IX_KWFUNC(kw_pair), 0, IX_VARARGS, IX_METH_KEYWORDS, "pair(x, y)"},
@@ -87,6 +95,8 @@ static const IxMethodDef kw_methods[] = {
     {"names", IX_KWFUNC(kw_names), 0, IX_VARARGS, IX_METH_KEYWORDS, "names(*args, **kw)"},
     {"plain", kw_plain, 1, 1, 0, "plain(x)"},
     {"bad_spec", IX_KWFUNC(kw_bad_spec), 0, IX_VARARGS, IX_METH_KEYWORDS, "bad_spec()"},
+    {"return_kw_borrowed", IX_KWFUNC(kw_return_kw_borrowed), 0, IX_VARARGS, IX_METH_KEYWORDS,
+     "return_kw_borrowed(*, v): a bug"},
     IX_METHODS_END
 };
 

@@ -94,6 +94,28 @@ static void check_kwfuncs(IxContext *ctx)
     Ix_Decref(ctx, m);
 }
 
+/* Debug mode: a keyword value is borrowed by the callee like a positional one, so a
+ * keywords function returning it without a new reference is reported (ABI.md 4.13). */
+static void check_borrowed_keyword(IxContext *ctx)
+{
+    IxObject *m = IMPORT(ctx, "kwfuncs");
+    IxObject *f = Ix_GetAttr(ctx, m, "return_kw_borrowed");
+    IxObject *list = IxList_New(ctx);
+    IxObject *key = IxStr_FromCString(ctx, "v");
+    IxObject *kw = IxTuple_FromArray(ctx, &key, 1);
+    ixh_debug_take_violations(NULL, 0); /* whatever came before is not ours */
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, f, &list, 0, kw), "SystemError: *");
+    char log[1024];
+    CHECK_EQ_INT(ixh_debug_take_violations(log, sizeof log), 1);
+    CHECK(ixd_match("isolex debug: kwfuncs.return_kw_borrowed(): result is argument 1 (a list object), "
+                    "returned without a new reference\n", log));
+    Ix_Decref(ctx, kw);
+    Ix_Decref(ctx, key);
+    Ix_Decref(ctx, list);
+    Ix_Decref(ctx, f);
+    Ix_Decref(ctx, m);
+}
+
 void ixd_kwargs(int argc, char **argv)
 {
     IXD_NO_ARGS;
@@ -103,6 +125,7 @@ void ixd_kwargs(int argc, char **argv)
     ixh_leave(ca);
     IxContext *cb = ENTER(b);
     check_kwfuncs(cb);
+    check_borrowed_keyword(cb);
     ixh_leave(cb);
     CHECK_CLOSE(a);
     CHECK_CLOSE(b);
