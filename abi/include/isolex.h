@@ -104,6 +104,11 @@ enum { IX_LT = 0, IX_LE = 1, IX_EQ = 2, IX_NE = 3, IX_GT = 4, IX_GE = 5 };
  * methods. The host has already checked nargs against min_args/max_args (ABI.md 4.3). */
 typedef IxObject *(*IxCFunction)(IxContext *ctx, IxObject *self,
                                  IxObject *const *args, size_t nargs);
+/* ABI 1.2: a function or method defined with IX_METH_KEYWORDS (ABI.md 4.13): args holds
+ * nargs positional values, then one value per name of kwnames (a tuple of str, or NULL when
+ * the call passed no keyword). */
+typedef IxObject *(*IxCFunctionKw)(IxContext *ctx, IxObject *self, IxObject *const *args,
+                                   size_t nargs, IxObject *kwnames);
 typedef int (*IxVisitProc)(IxContext *ctx, IxObject *obj, void *arg);
 typedef int (*IxTraverseProc)(IxContext *ctx, IxObject *self, IxVisitProc visit, void *arg);
 /* ABI 1.2: runs once when a capsule dies, with the pointer it holds (ABI.md 4.12). */
@@ -128,7 +133,7 @@ typedef struct IxMethodDef {
     IxCFunction func;
     int32_t min_args;   /* fewest positional arguments accepted */
     int32_t max_args;   /* most accepted; IX_VARARGS for no limit */
-    uint32_t flags;     /* 0, or IX_METH_* of ABI 1.2 (ABI.md 5.8) */
+    uint32_t flags;     /* 0, or IX_METH_* of ABI 1.2 (ABI.md 4.13, 5.8) */
     const char *doc;
 } IxMethodDef;
 #define IX_VARARGS (-1)
@@ -142,7 +147,21 @@ typedef struct IxMethodDef {
 #define IX_METH_STATIC 0x0020u
 typedef IxObject *(*IxCMethod)(IxContext *ctx, IxObject *self, IxObject *defining_class,
                                IxObject *const *args, size_t nargs);
+/* ABI 1.2: the function is an IxCFunctionKw (stored in `func` through IX_KWFUNC) and takes
+ * keyword arguments; min_args/max_args are not checked for it (ABI.md 4.13). */
+#define IX_METH_KEYWORDS (1u << 0)
+#define IX_KWFUNC(f) ((IxCFunction)(void (*)(void))(f))
 #define IX_METHODS_END { NULL, NULL, 0, 0, 0, NULL }
+
+/* ABI 1.2: what IxArg_Parse accepts (ABI.md 4.14). The parameters, in order, are
+ * names[0..]; the first `required` must be given, the first `positional` may be given by
+ * position (the rest are keyword-only). `fname` names the function in messages. */
+typedef struct IxArgSpec {
+    const char *fname;
+    const char *const *names;  /* NULL-terminated */
+    int32_t required;
+    int32_t positional;
+} IxArgSpec;
 
 /* ---------------------------------------------------------------- modules (ABI.md 4) */
 
@@ -372,6 +391,11 @@ struct IxFunctionTable {
     /* ---- ABI 1.2: subclassing (ABI.md 5.5-5.8) */
     IxObject *(*Type_FromSpecWithBase)(IxContext *ctx, IxObject *module, const IxTypeSpec *spec,
                                        IxObject *base);
+    /* ---- ABI 1.2: keyword arguments and the argument parser (ABI.md 4.13, 4.14) */
+    IxObject *(*CallKw)(IxContext *ctx, IxObject *callable, IxObject *const *args, size_t nargs,
+                        IxObject *kwnames);
+    int (*Arg_Parse)(IxContext *ctx, IxObject *const *args, size_t nargs, IxObject *kwnames,
+                     const IxArgSpec *spec, IxObject **out);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -505,6 +529,10 @@ IX_INLINE int IxCapsule_IsValid(IxContext *ctx, IxObject *o, const char *name) {
 IX_INLINE int IxException_SetCause(IxContext *ctx, IxObject *e, IxObject *cause) { return ctx->fn->Exception_SetCause(ctx, e, cause); }
 IX_INLINE IxObject *IxException_GetContext(IxContext *ctx, IxObject *e) { return ctx->fn->Exception_GetContext(ctx, e); }
 IX_INLINE IxObject *IxType_FromSpecWithBase(IxContext *ctx, IxObject *module, const IxTypeSpec *spec, IxObject *base) { return ctx->fn->Type_FromSpecWithBase(ctx, module, spec, base); }
+/* ABI 1.2: keyword calls and the argument parser. Parse returns 0 and fills out[] with
+ * borrowed values (NULL for an optional argument not given), or -1 with a TypeError. */
+IX_INLINE IxObject *Ix_CallKw(IxContext *ctx, IxObject *f, IxObject *const *args, size_t nargs, IxObject *kwnames) { return ctx->fn->CallKw(ctx, f, args, nargs, kwnames); }
+IX_INLINE int IxArg_Parse(IxContext *ctx, IxObject *const *args, size_t nargs, IxObject *kwnames, const IxArgSpec *spec, IxObject **out) { return ctx->fn->Arg_Parse(ctx, args, nargs, kwnames, spec, out); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

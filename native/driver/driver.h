@@ -54,6 +54,7 @@ IxdScenarioFn ixd_compat;                                               /* compa
 IxdScenarioFn ixd_bigint;                                               /* bigint */
 IxdScenarioFn ixd_capsules;                                             /* capsule */
 IxdScenarioFn ixd_subclasses;                                           /* subclass */
+IxdScenarioFn ixd_kwargs;                                               /* kwargs */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -77,6 +77,8 @@ static const Scenario scenarios[] = {
       "ABI 1.2: import from C, a C API through a capsule, exception chaining; two interpreters" },
     { "subclasses", ixd_subclasses, 0,
       "ABI 1.2: a base and its subtype, an Exception subtype, defining-class methods; two interpreters" },
+    { "kwargs", ixd_kwargs, 0,
+      "ABI 1.2: keyword calls and IxArg_Parse, every message; two interpreters, one debug" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,

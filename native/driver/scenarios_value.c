@@ -341,6 +341,15 @@ static size_t alloc_request(uint8_t *buf, size_t cap, uint32_t nargs)
     return w.len;
 }
 
+/* An empty tuple of keyword names (a call without keywords), at p: its length. */
+static size_t no_keywords(uint8_t *p)
+{
+    IxWire w;
+    ixw_init(&w, p, 5);
+    ixw_count(&w, IXW_TUPLE, 0);
+    return w.len;
+}
+
 /* The request in buf[0..len) is refused with `expected`: status and text. */
 static void refused(int status, const uint8_t *buf, const char *expected)
 {
@@ -357,13 +366,28 @@ static void malformed_requests(IxInterp *interp, int64_t probe)
     char text[BUF_SIZE];
     size_t n = alloc_request(buf, sizeof buf, 1);
 
+    /* a call's last value may be its keyword names (ABI.md 12.6): after them, nothing */
+    n += no_keywords(buf + n);
     buf[n] = IXW_NONE; /* one value too many */
     refused(ixh_call(interp, probe, buf, n + 1, sizeof buf),
-            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 24");
+            buf, "ValueError: malformed request: 1 unread byte after its last value, from byte 29");
     n = alloc_request(buf, sizeof buf, 9); /* 9 arguments: the path through a tuple object */
+    n += no_keywords(buf + n);
     memset(buf + n, 0, 3);
     refused(ixh_call(interp, probe, buf, n + 3, sizeof buf),
-            buf, "ValueError: malformed request: 3 unread bytes after its last value, from byte 96");
+            buf, "ValueError: malformed request: 3 unread bytes after its last value, from byte 101");
+    n = alloc_request(buf, sizeof buf, 1);
+    buf[n] = IXW_NONE;
+    refused(ixh_call(interp, probe, buf, n + 1, sizeof buf),
+            buf, "TypeError: expected tuple of keyword names, got NoneType");
+    n = alloc_request(buf, sizeof buf, 1);
+    IxWire kw;
+    ixw_init(&kw, buf + n, sizeof buf - n);
+    ixw_count(&kw, IXW_TUPLE, 2);
+    ixw_cstr(&kw, "a");
+    ixw_cstr(&kw, "b");
+    refused(ixh_call(interp, probe, buf, n + kw.len, sizeof buf),
+            buf, "ValueError: malformed request: 2 keyword names for 1 argument");
     n = alloc_request(buf, sizeof buf, 1);
     refused(ixh_call(interp, probe, buf, n - 1, sizeof buf), buf, "ValueError: malformed wire data at byte 16");
     n = alloc_request(buf, sizeof buf, 1);

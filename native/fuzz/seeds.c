@@ -384,6 +384,25 @@ static void seed_defs(void)
     for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) seed_def(&defs[i]);
 }
 
+/* Keyword calls (ABI.md 12.6): the request's third value names the last arguments. The
+ * sessions' modules take no keywords, so these reach the refusal and the request checks:
+ * keyword names as a tuple, as an int, more names than arguments, an empty tuple. */
+static void seed_kwargs(void)
+{
+    Bytes b = {.n = 0};
+    uint8_t buf[2048];
+    IxWire w;
+    add_u8(&b, 1);
+    for (int form = 0; form < 4; form++) {
+        call_req(&w, buf, "increment", 2);
+        if (form == 1) ixw_int(&w, 3);
+        else ixw_count(&w, IXW_TUPLE, form == 2 ? 3 : form == 3 ? 0 : 1);
+        for (int i = 0; form != 1 && i < (form == 2 ? 3 : form == 3 ? 0 : 1); i++) ixw_cstr(&w, "by");
+        op(&b, OP_CALL, H_COUNTER, AMPLE, &w);
+    }
+    save("request", "call-kwargs", &b);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -401,6 +420,7 @@ int main(int argc, char **argv)
     seed_errors();
     seed_general();
     seed_imports();
+    seed_kwargs();
     seed_items();
     seed_defs();
     return 0;

@@ -427,6 +427,12 @@ IX_HIDDEN int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject
 IX_HIDDEN IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n);
 IX_HIDDEN IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name,
                                    IxObject *const *args, size_t n);
+/* ABI 1.2 (ABI.md 4.13, 4.14): keyword calls and the argument parser (argparse.c). */
+IX_HIDDEN IxObject *ix_call_kw(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n,
+                               IxObject *kwnames);
+IX_HIDDEN size_t ix_kwnames_count(IxContext *ctx, IxObject *kwnames); /* 0 unless a tuple */
+IX_HIDDEN int ix_arg_parse(IxContext *ctx, IxObject *const *args, size_t n, IxObject *kwnames,
+                           const IxArgSpec *spec, IxObject **out);
 IX_HIDDEN IxObject *ix_repr(IxContext *ctx, IxObject *o);
 IX_HIDDEN IxObject *ix_str(IxContext *ctx, IxObject *o);
 IX_HIDDEN int64_t ix_hash(IxContext *ctx, IxObject *o);
@@ -684,6 +690,9 @@ IX_HIDDEN IxObject *ix_debug_run(IxContext *ctx, IxCFunction fn, IxObject *self,
 IX_HIDDEN IxObject *ix_debug_run_method(IxContext *ctx, IxCMethod fn, IxObject *self, IxObject *cls,
                                         IxObject *const *args, size_t n, IxObject *module,
                                         const char *owner, const char *name);
+IX_HIDDEN IxObject *ix_debug_run_kw(IxContext *ctx, IxCFunctionKw fn, IxObject *self,
+                                    IxObject *const *args, size_t n, IxObject *kwnames,
+                                    IxObject *module, const char *owner, const char *name);
 IX_HIDDEN IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self,
                                        IxObject *module, const char *owner, const char *name);
 IX_HIDDEN IxCtx *ix_debug_ctx_new(IxInterp *in);

@@ -290,9 +290,43 @@ static int64_t next_args(Call *k, IxObject **items, IxObject **args)
     return n;
 }
 
-static IxObject *call_named(IxContext *ctx, IxObject *f, const char *name, IxObject *const *args, size_t n)
+/* ABI.md 12.6: an optional third value, the keyword names, a tuple naming the last
+ * len(kwnames) arguments. NULL in *kwnames when the request ends after the arguments;
+ * -1 with an error set. */
+static int next_kwnames(Call *k, int64_t nargs, IxObject **kwnames)
 {
-    return name[0] ? ix_call_method(ctx, f, name, args, n) : ix_call(ctx, f, args, n);
+    IxContext *ctx = &k->c->pub;
+    *kwnames = NULL;
+    if (k->pos == k->len) return 0;
+    IxObject *kw = next_value(k);
+    if (!kw) return -1;
+    if (!IX_IS(ctx, kw, IX_TYPE_TUPLE)) {
+        ix_err_wrong_type(ctx, "tuple of keyword names", kw);
+        IX_DECREF(ctx, kw);
+        return -1;
+    }
+    size_t nkw = ((IxTupleObject *)kw)->len;
+    if (nkw > (size_t)nargs) {
+        ix_err_format(ctx, IX_EXC_VALUEERROR, "malformed request: %zu keyword names for %lld argument%s", nkw,
+                      (long long)nargs, nargs == 1 ? "" : "s");
+        IX_DECREF(ctx, kw);
+        return -1;
+    }
+    *kwnames = kw;
+    return 0;
+}
+
+static IxObject *call_named(IxContext *ctx, IxObject *f, const char *name, IxObject *const *args, size_t n,
+                            IxObject *kwnames)
+{
+    if (!kwnames) return name[0] ? ix_call_method(ctx, f, name, args, n) : ix_call(ctx, f, args, n);
+    size_t npos = n - ((IxTupleObject *)kwnames)->len;
+    if (!name[0]) return ix_call_kw(ctx, f, args, npos, kwnames);
+    IxObject *m = ix_getattr(ctx, f, name);
+    if (!m) return NULL;
+    IxObject *r = ix_call_kw(ctx, m, args, npos, kwnames);
+    IX_DECREF(ctx, m);
+    return r;
 }
 
 IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
@@ -304,12 +338,13 @@ IX_API int ixh_call(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size
     if (!f) return reply_error(&k);
     char inline_name[INLINE_NAME];
     const char *name;
-    IxObject *held, *items[INLINE_ARGS], *args;
+    IxObject *held, *items[INLINE_ARGS], *args, *kwnames = NULL;
     if (method_name(&k, inline_name, &held, &name) < 0) return reply_error(&k);
     int64_t n = next_args(&k, items, &args);
     IxObject *r = NULL;
-    if (n >= 0 && request_end(&k) == 0)
-        r = call_named(ctx, f, name, args ? ((IxTupleObject *)args)->items : items, (size_t)n);
+    if (n >= 0 && next_kwnames(&k, n, &kwnames) == 0 && request_end(&k) == 0)
+        r = call_named(ctx, f, name, args ? ((IxTupleObject *)args)->items : items, (size_t)n, kwnames);
+    if (kwnames) IX_DECREF(ctx, kwnames);
     if (args) IX_DECREF(ctx, args);
     else while (n > 0) IX_DECREF(ctx, items[--n]);
     IX_XDECREF(ctx, held);

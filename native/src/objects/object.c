@@ -412,9 +412,34 @@ run_checked(IxContext *ctx, IxCFunction fn, IxObject *self, IxObject *const *arg
     return check_result(ctx, r, who);
 }
 
-static IxObject *call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self,
-                          IxObject *const *args, size_t n, IxObject *module, Callee who)
+/* ABI.md 4.13: a keywords function gets the names (NULL when none were passed) and does
+ * its own argument checking; any other refuses keywords and has its arity checked. */
+static __attribute__((noinline)) IxObject *run_kw(IxContext *ctx, const IxMethodDef *def, IxObject *self,
+                                                  IxObject *const *args, size_t n, IxObject *kwnames,
+                                                  IxObject *module, Callee who)
 {
+    IxCFunctionKw fn = (IxCFunctionKw)(void (*)(void))def->func;
+    if (IX_INTERP(ctx)->debug)
+        return check_result(ctx, ix_debug_run_kw(ctx, fn, self, args, n, kwnames, module, who.owner, who.name),
+                            who);
+    IxEntry e;
+    ix_enter_code(ctx, module, &e);
+    IxObject *r = fn(ctx, self, args, n, kwnames);
+    ix_leave_code(ctx, &e);
+    return check_result(ctx, r, who);
+}
+
+static __attribute__((noinline, cold)) IxObject *no_keywords(IxContext *ctx, Callee who)
+{
+    char buf[256];
+    return ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes no keyword arguments", callee_text(who, buf, sizeof buf));
+}
+
+static IxObject *call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self,
+                          IxObject *const *args, size_t n, IxObject *kwnames, IxObject *module, Callee who)
+{
+    if (def->flags & IX_METH_KEYWORDS) return run_kw(ctx, def, self, args, n, kwnames, module, who);
+    if (kwnames) return no_keywords(ctx, who);
     if (check_arity(ctx, def, n, who) < 0) return NULL;
     return run_checked(ctx, def->func, self, args, n, module, who);
 }
@@ -438,11 +463,11 @@ static __attribute__((noinline)) IxObject *call_with_class(IxContext *ctx, IxDes
 }
 
 static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *self,
-                                   IxObject *const *args, size_t n)
+                                   IxObject *const *args, size_t n, IxObject *kwnames)
 {
     Callee who = {d->owner_type->name, d->u.method->name};
     uint32_t kind = d->u.method->flags;
-    if (kind & IX_METH_STATIC) return call_def(ctx, d->u.method, NULL, args, n, d->owner_type->module, who);
+    if (kind & IX_METH_STATIC) return call_def(ctx, d->u.method, NULL, args, n, kwnames, d->owner_type->module, who);
     if (kind & IX_METH_CLASS) {
         /* self is the class: the owner or a subtype of it (ABI.md 5.9) */
         if (!IX_IS(ctx, self, IX_TYPE_TYPE) || !ix_is_subtype((IxTypeObject *)self, d->owner_type)) {
@@ -451,15 +476,19 @@ static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *s
                      callee_text(who, qual, sizeof qual));
             return ix_err_wrong_type(ctx, what, self);
         }
-        return call_def(ctx, d->u.method, self, args, n, d->owner_type->module, who);
+        return call_def(ctx, d->u.method, self, args, n, kwnames, d->owner_type->module, who);
     }
     if (!ix_is_instance(self, d->owner_type)) {
         char qual[256], what[300];
         snprintf(what, sizeof what, "%s as self of %s()", d->owner_type->name, callee_text(who, qual, sizeof qual));
         return ix_err_wrong_type(ctx, what, self);
     }
-    if (d->u.method->flags & IX_METH_METHOD) return call_with_class(ctx, d, self, args, n, who);
-    return call_def(ctx, d->u.method, self, args, n, d->owner_type->module, who);
+    if (d->u.method->flags & IX_METH_METHOD) {
+        /* IX_METH_KEYWORDS does not combine with IX_METH_METHOD (ABI.md 4.13) */
+        if (kwnames) return no_keywords(ctx, who);
+        return call_with_class(ctx, d, self, args, n, who);
+    }
+    return call_def(ctx, d->u.method, self, args, n, kwnames, d->owner_type->module, who);
 }
 
 static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n)
@@ -486,29 +515,68 @@ static IxObject *refuse_callable(IxContext *ctx, IxObject *f)
     return refuse_foreign(ctx, role, f);
 }
 
-IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
+size_t ix_kwnames_count(IxContext *ctx, IxObject *kwnames)
 {
-    if (!ix_owned_by(ctx, f)) return refuse_callable(ctx, f);
-    if (check_args_owned(ctx, f, args, n) < 0) return NULL;
-    if (stack_exhausted(ctx, "while calling an object")) return NULL;
+    return kwnames && IX_IS(ctx, kwnames, IX_TYPE_TUPLE) ? ((IxTupleObject *)kwnames)->len : 0;
+}
+
+/* ABI.md 4.13: kwnames is NULL or a tuple of str of this interpreter; an empty tuple is a
+ * call without keywords. Returns the names to pass on (NULL for none), or sets an error. */
+static bool check_kwnames(IxContext *ctx, IxObject *f, IxObject **kwnames)
+{
+    IxObject *kw = *kwnames;
+    if (!kw) return true;
+    char name[200];
+    if (!ix_owned_by(ctx, kw)) {
+        char role[256];
+        callable_name(f, name, sizeof name);
+        snprintf(role, sizeof role, "the keyword names of %s()", name);
+        refuse_foreign(ctx, role, kw);
+        return false;
+    }
+    if (!IX_IS(ctx, kw, IX_TYPE_TUPLE)) {
+        callable_name(f, name, sizeof name);
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s(): keyword names must be a tuple of str, not %s", name,
+                      IX_TYPE(kw)->name);
+        return false;
+    }
+    IxTupleObject *t = (IxTupleObject *)kw;
+    for (size_t i = 0; i < t->len; i++) {
+        if (IX_IS(ctx, t->items[i], IX_TYPE_STR)) continue;
+        callable_name(f, name, sizeof name);
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() keywords must be strings", name);
+        return false;
+    }
+    if (t->len == 0) *kwnames = NULL;
+    return true;
+}
+
+/* Types and builtin callables take no keywords in ABI 1.2 (ABI.md 4.13). */
+static IxObject *call_any(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n, IxObject *kwnames)
+{
     if (IX_IS(ctx, f, IX_TYPE_FUNCTION)) {
         IxFunctionObject *fn = (IxFunctionObject *)f;
         IxModuleObject *m = (IxModuleObject *)fn->self;
-        return call_def(ctx, fn->def, fn->self, args, n, fn->self, (Callee){m->def->name, fn->def->name});
+        return call_def(ctx, fn->def, fn->self, args, n, kwnames, fn->self, (Callee){m->def->name, fn->def->name});
     }
     if (IX_IS(ctx, f, IX_TYPE_METHOD)) {
         IxMethodObject *bm = (IxMethodObject *)f;
-        return call_method_descr(ctx, (IxDescrObject *)bm->descr, bm->self, args, n);
+        return call_method_descr(ctx, (IxDescrObject *)bm->descr, bm->self, args, n, kwnames);
     }
     if (IX_IS(ctx, f, IXI_TYPE_METHOD_DESCR)) {
         if (((IxDescrObject *)f)->u.method->flags & IX_METH_STATIC)
-            return call_method_descr(ctx, (IxDescrObject *)f, NULL, args, n); /* no self to take */
+            return call_method_descr(ctx, (IxDescrObject *)f, NULL, args, n, kwnames); /* no self to take */
         if (n == 0) {
             char qual[200];
             callable_name(f, qual, sizeof qual);
             return ix_err_format(ctx, IX_EXC_TYPEERROR, "unbound method %s() needs an argument", qual);
         }
-        return call_method_descr(ctx, (IxDescrObject *)f, args[0], args + 1, n - 1);
+        return call_method_descr(ctx, (IxDescrObject *)f, args[0], args + 1, n - 1, kwnames);
+    }
+    if (kwnames) {
+        char qual[200];
+        callable_name(f, qual, sizeof qual);
+        return ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes no keyword arguments", qual);
     }
     if (IX_IS(ctx, f, IX_TYPE_TYPE)) return call_type(ctx, (IxTypeObject *)f, args, n);
     IxTypeObject *t = IX_TYPE(f);
@@ -517,6 +585,23 @@ IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
         return run_checked(ctx, t->tp_call, f, args, n, t->module, (Callee){t->name, "__call__"});
     }
     return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not callable", t->name);
+}
+
+IxObject *ix_call(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n)
+{
+    if (!ix_owned_by(ctx, f)) return refuse_callable(ctx, f);
+    if (check_args_owned(ctx, f, args, n) < 0) return NULL;
+    if (stack_exhausted(ctx, "while calling an object")) return NULL;
+    return call_any(ctx, f, args, n, NULL);
+}
+
+IxObject *ix_call_kw(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n, IxObject *kwnames)
+{
+    if (!ix_owned_by(ctx, f)) return refuse_callable(ctx, f);
+    if (!check_kwnames(ctx, f, &kwnames)) return NULL;
+    if (check_args_owned(ctx, f, args, n + ix_kwnames_count(ctx, kwnames)) < 0) return NULL;
+    if (stack_exhausted(ctx, "while calling an object")) return NULL;
+    return call_any(ctx, f, args, n, kwnames);
 }
 
 IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject *const *args,
@@ -531,7 +616,7 @@ IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject
             if (check_args_owned(ctx, d, args, n) < 0) return NULL;
             if (stack_exhausted(ctx, "while calling an object")) return NULL;
             bool cls = ((IxDescrObject *)d)->u.method->flags & IX_METH_CLASS;
-            return call_method_descr(ctx, (IxDescrObject *)d, cls ? &t->ob_base : o, args, n);
+            return call_method_descr(ctx, (IxDescrObject *)d, cls ? &t->ob_base : o, args, n, NULL);
         }
     }
     IxObject *f = ix_getattr(ctx, o, name);

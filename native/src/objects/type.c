@@ -212,16 +212,20 @@ static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m,
     else if (m->min_args < 0 || m->max_args < IX_VARARGS)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has a negative argument count",
                       owner, m->name);
-    else if (m->flags & ~allowed & METH_KINDS && !(m->flags & ~METH_KINDS))
+    else if (m->flags & ~(METH_KINDS | IX_METH_KEYWORDS))
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has flags 0x%x, which ABI %d.%d does not define",
+                      owner, m->name, m->flags, IX_ABI_MAJOR, IX_ABI_MINOR);
+    else if (m->flags & ~allowed & METH_KINDS)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: function '%s' has flag %s, which only a type's methods take",
                       owner, m->name, meth_kind_name(m->flags));
-    else if (!(m->flags & ~allowed) && (m->flags & (m->flags - 1)))
+    else if ((m->flags & METH_KINDS) & ((m->flags & METH_KINDS) - 1))
         ix_err_format(ctx, IX_EXC_SYSTEMERROR,
                       "%s: method '%s' has flags 0x%x; IX_METH_METHOD, IX_METH_CLASS and IX_METH_STATIC exclude each other",
                       owner, m->name, m->flags);
-    else if (m->flags & ~allowed)
-        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has flags 0x%x, which ABI %d.%d does not define",
-                      owner, m->name, m->flags, IX_ABI_MAJOR, IX_ABI_MINOR);
+    else if ((m->flags & IX_METH_METHOD) && (m->flags & IX_METH_KEYWORDS))
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                      "%s: method '%s' has flags 0x%x; IX_METH_KEYWORDS does not combine with IX_METH_METHOD in ABI 1.2",
+                      owner, m->name, m->flags);
     else
         return 0;
     return -1;

@@ -212,6 +212,9 @@ const IxFunctionTable ix_function_table = {
     .Exception_GetContext = ix_exception_get_context,
     /* ABI 1.2: subclassing */
     .Type_FromSpecWithBase = ix_type_from_spec_with_base,
+    /* ABI 1.2: keyword arguments and the argument parser */
+    .CallKw = ix_call_kw,
+    .Arg_Parse = ix_arg_parse,
 };
 
 /* ---------------------------------------------------------------- contexts */

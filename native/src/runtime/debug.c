@@ -449,6 +449,15 @@ IxObject *ix_debug_run_method(IxContext *ctx, IxCMethod fn, IxObject *self, IxOb
     return call_pop(ctx, &dc, fn(ctx, self, cls, args, n));
 }
 
+/* The keyword values follow the positional ones in args: all are borrowed by the callee. */
+IxObject *ix_debug_run_kw(IxContext *ctx, IxCFunctionKw fn, IxObject *self, IxObject *const *args, size_t n,
+                          IxObject *kwnames, IxObject *module, const char *owner, const char *name)
+{
+    IxDebugCall dc;
+    call_push(ctx, &dc, self, args, n + ix_kwnames_count(ctx, kwnames), module, owner, name);
+    return call_pop(ctx, &dc, fn(ctx, self, args, n, kwnames));
+}
+
 IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self, IxObject *module,
                              const char *owner, const char *name)
 {

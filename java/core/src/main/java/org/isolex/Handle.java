@@ -215,6 +215,51 @@ public class Handle implements AutoCloseable {
     }
 
     /**
+     * Calls the object with keyword arguments: {@code obj(1, step=3)} is
+     * {@code call(Arguments.of(1L).keyword("step", 3L))} (abi/ABI.md 4.13).
+     *
+     * @param args the positional and keyword arguments, converted as the class documentation lists
+     * @return the result, converted as the class documentation lists
+     * @throws NativeError              if the call raised natively (a {@code TypeError} when the
+     *                                  object takes no keyword arguments)
+     * @throws IllegalArgumentException if an argument does not convert
+     * @throws IsolexException          if an argument is a handle of another interpreter
+     * @throws ClosedException          if this handle, a handle argument or the interpreter is closed
+     * @throws NullPointerException     if {@code args} is null
+     */
+    public Object call(Arguments args) {
+        Objects.requireNonNull(args, "args");
+        Object[] a = args.values();
+        List<String> names = args.keywordNames();
+        return interp.op(NativeBridge.Op.CALL, this,
+                (w, hooks) -> w.tag(Wire.NONE).arguments(a, hooks).keywordNames(names));
+    }
+
+    /**
+     * Calls a method with keyword arguments: {@code obj.method(1, step=3)} is
+     * {@code invoke("method", Arguments.of(1L).keyword("step", 3L))} (abi/ABI.md 4.13).
+     *
+     * @param method the method's name; not null, no NUL character
+     * @param args   the positional and keyword arguments, converted as the class documentation lists
+     * @return the result, converted as the class documentation lists
+     * @throws NativeError              if the call raised natively (an {@code AttributeError}
+     *                                  when there is no such method, a {@code TypeError} when it
+     *                                  takes no keyword arguments)
+     * @throws IllegalArgumentException if the name contains a NUL character or an argument
+     *                                  does not convert
+     * @throws IsolexException          if an argument is a handle of another interpreter
+     * @throws ClosedException          if this handle, a handle argument or the interpreter is closed
+     * @throws NullPointerException     if {@code method} or {@code args} is null
+     */
+    public Object invoke(String method, Arguments args) {
+        Names.check("method name", Objects.requireNonNull(method, "method"));
+        Objects.requireNonNull(args, "args");
+        Object[] a = args.values();
+        List<String> names = args.keywordNames();
+        return interp.op(NativeBridge.Op.CALL, this, (w, hooks) -> w.str(method).arguments(a, hooks).keywordNames(names));
+    }
+
+    /**
      * Reads an attribute: {@code obj.name}.
      *
      * @param name the attribute's name; not null, no NUL character

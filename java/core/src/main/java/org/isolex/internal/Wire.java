@@ -374,6 +374,18 @@ public final class Wire implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes a call's keyword names (abi/ABI.md 12.6): a TUPLE of STR naming its last
+     * arguments, after the arguments. Writes nothing for none, so a call without keywords
+     * is the request every host reads.
+     */
+    public Wire keywordNames(List<String> names) {
+        if (names.isEmpty()) return this;
+        count(TUPLE, names.size());
+        for (String n : names) str(n);
+        return this;
+    }
+
     /** Writes one Java value. {@code argument}: 1-based argument index for messages, or 0. */
     public Wire value(Object v, Hooks hooks, int argument) {
         return value(v, hooks, argument, 0);
