@@ -19,7 +19,8 @@
  *   final_type()         the module's NoBase type, made without IX_TPFLAGS_BASETYPE
  *   by_def(type)         IxType_GetModuleByDef(type, this module's definition)
  *   fail(message)        raises Error(message)
- *   bad_kinds()          a type whose method is both IX_METH_CLASS and IX_METH_STATIC
+ *   bad_kinds([1])       a type whose method is both IX_METH_CLASS and IX_METH_STATIC
+ *                        (1: both IX_METH_METHOD and IX_METH_KEYWORDS)
  */
 #include <stddef.h>
 
@@ -283,23 +284,31 @@ static IxObject *fn_fail(IxContext *ctx, IxObject *module, IxObject *const *args
     return NULL;
 }
 
-static const IxMethodDef both_kinds[] = {
-    {"m", base_doubled, 0, 0, IX_METH_CLASS | IX_METH_STATIC, NULL},
-    IX_METHODS_END,
+/* bad_kinds(0): a method both IX_METH_CLASS and IX_METH_STATIC; bad_kinds(1): a
+ * defining-class method that also asks for keywords (ABI.md 4.13). */
+static const IxMethodDef both_kinds[2][2] = {
+    {{"m", base_doubled, 0, 0, IX_METH_CLASS | IX_METH_STATIC, NULL}, IX_METHODS_END},
+    {{"m", base_doubled, 0, 0, IX_METH_METHOD | IX_METH_KEYWORDS, NULL}, IX_METHODS_END},
 };
-static const IxTypeSlot both_kinds_slots[] = {
-    {IX_tp_methods, (void *)both_kinds},
-    IX_TYPE_SLOTS_END,
+static const IxTypeSlot both_kinds_slots[2][2] = {
+    {{IX_tp_methods, (void *)both_kinds[0]}, IX_TYPE_SLOTS_END},
+    {{IX_tp_methods, (void *)both_kinds[1]}, IX_TYPE_SLOTS_END},
 };
-static const IxTypeSpec both_kinds_spec = {"subclasses.BothKinds", sizeof(IxObject), 0, both_kinds_slots};
+static const IxTypeSpec both_kinds_spec[2] = {
+    {"subclasses.BothKinds", sizeof(IxObject), 0, both_kinds_slots[0]},
+    {"subclasses.BothKinds", sizeof(IxObject), 0, both_kinds_slots[1]},
+};
 
 static IxObject *fn_bad_kinds(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
 {
-    return IxType_FromSpec(ctx, module, &both_kinds_spec);
+    int64_t which = nargs ? IxLong_AsInt64(ctx, args[0]) : 0;
+    if (which == -1 && IxErr_Occurred(ctx))
+        return NULL;
+    return IxType_FromSpec(ctx, module, &both_kinds_spec[which == 1]);
 }
 
 static const IxMethodDef module_methods[] = {
-    {"bad_kinds", fn_bad_kinds, 0, 0, 0, NULL},
+    {"bad_kinds", fn_bad_kinds, 0, 1, 0, NULL},
     {"fail", fn_fail, 1, 1, 0, NULL},
     {"deallocs", fn_deallocs, 0, 0, 0, NULL},
     {"sub_of", fn_sub_of, 2, 2, 0, NULL},

@@ -54,6 +54,9 @@ static void check_instances(IxContext *ctx, IxObject *m, IxObject *base, IxObjec
     CHECK_ERROR(ctx, CALL0(ctx, m, "bad_kinds"),
                 "SystemError: type 'subclasses.BothKinds': method 'm' has flags 0x30; IX_METH_METHOD, "
                 "IX_METH_CLASS and IX_METH_STATIC exclude each other");
+    CHECK_ERROR(ctx, ixd_call_ints(ctx, m, "bad_kinds", INTS(1)),
+                "SystemError: type 'subclasses.BothKinds': method 'm' has flags 0x201; "
+                "IX_METH_KEYWORDS does not combine with IX_METH_METHOD in ABI 1.2");
     CHECK_ERROR(ctx, CALL0(ctx, b, "twice"), "AttributeError: 'subclasses.Base' object has no attribute 'twice'");
 
     /* Each level's dealloc runs once: Sub's, then Base's (ABI.md 5.6). */
