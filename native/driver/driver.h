@@ -53,6 +53,7 @@ IxdScenarioFn ixd_mutate;                                               /* mutat
 IxdScenarioFn ixd_compat;                                               /* compat */
 IxdScenarioFn ixd_bigint;                                               /* bigint */
 IxdScenarioFn ixd_capsules;                                             /* capsule */
+IxdScenarioFn ixd_protocols;                                            /* protocols */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -75,6 +75,8 @@ static const Scenario scenarios[] = {
     { "legacy", ixd_legacy, 0, "a single-phase module loads in one interpreter only" },
     { "capsules", ixd_capsules, 0,
       "ABI 1.2: import from C, a C API through a capsule, exception chaining; two interpreters" },
+    { "protocols", ixd_protocols, 0,
+      "ABI 1.2: get/set/del item, len, in, iteration on builtins and slots; two interpreters" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,

@@ -210,6 +210,14 @@ const IxFunctionTable ix_function_table = {
     .Capsule_IsValid = ix_capsule_is_valid,
     .Exception_SetCause = ix_exception_set_cause,
     .Exception_GetContext = ix_exception_get_context,
+    /* ABI 1.2: the item, length, membership and iteration protocols */
+    .GetItem = ix_getitem,
+    .SetItem = ix_setitem,
+    .DelItem = ix_delitem,
+    .Length = ix_length,
+    .Contains = ix_contains,
+    .GetIter = ix_getiter,
+    .IterNext = ix_iternext,
 };
 
 /* ---------------------------------------------------------------- contexts */
