@@ -2,7 +2,7 @@
  * seqmap -- the protocol slots of ABI 1.2 (ABI.md 5.20) on a heap type, and their broken
  * forms (ABI.md 3.20-3.24 say what the host makes of each).
  *
- *   ring(n)        a Ring of n slots (1..8), every one None
+ *   ring(n)        a Ring of n slots (1..40), every one None
  *   Ring           r[i] wraps around (any int, negatives too); r[i] = v; del r[i] puts None
  *                  back; len(r) == n; v in r compares by ==; iter(r) is a RingIter
  *   RingIter       the ring's slots in order, then the end (NULL, no error)
@@ -14,7 +14,7 @@
 
 #include "isolex.h"
 
-#define RING_MAX 8
+#define RING_MAX 40
 
 typedef struct {
     IxObject *RingType, *IterType, *BrokenType;

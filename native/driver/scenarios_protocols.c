@@ -187,7 +187,7 @@ void ixd_protocols(int argc, char **argv)
     IxObject *l = CHECK_OK(cb, IxList_New(cb));
     ixh_leave(cb);
     ca = ENTER(a);
-    CHECK_ERROR(ca, Ix_GetIter(ca, l), "TypeError: expected an object of this interpreter, got list*");
+    CHECK_ERROR(ca, Ix_GetIter(ca, l), "TypeError: expected an object of this interpreter, got list (an object of interpreter *)");
     ixh_leave(ca);
     cb = ENTER(b);
     Ix_Decref(cb, l);
