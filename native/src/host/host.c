@@ -441,6 +441,8 @@ IX_API IxObject *ixh_handle_get(IxContext *ctx, int64_t handle)
  * items of an iterator in one reply, so Java pulls lazily without a native call per item. */
 static IxObject *protocol_op(IxContext *ctx, Call *k, IxObject *o, int64_t op)
 {
+    if (op < IXH_PROTO_GET || op > IXH_PROTO_NEXT)
+        return ix_err_format(ctx, IX_EXC_VALUEERROR, "ixh_protocol: unknown operation %lld", (long long)op);
     IxObject *a = op == IXH_PROTO_LEN || op == IXH_PROTO_ITER ? NULL : next_value(k);
     IxObject *b = a && op == IXH_PROTO_SET ? next_value(k) : NULL;
     IxObject *r = NULL;
@@ -479,8 +481,6 @@ static IxObject *protocol_op(IxContext *ctx, Call *k, IxObject *o, int64_t op)
         if (ix_err_pending(ctx)) IX_CLEAR_REF(ctx, r);
         break;
     }
-    default:
-        ix_err_format(ctx, IX_EXC_VALUEERROR, "ixh_protocol: unknown operation %lld", (long long)op);
     }
 out:
     IX_XDECREF(ctx, a);
