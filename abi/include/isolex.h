@@ -120,6 +120,11 @@ typedef IxObject *(*IxNewProc)(IxContext *ctx, IxObject *type,
                                IxObject *const *args, size_t nargs);
 typedef IxObject *(*IxUnaryProc)(IxContext *ctx, IxObject *self);
 typedef int64_t (*IxHashProc)(IxContext *ctx, IxObject *self);
+/* ABI 1.2: the protocol slots (ABI.md 5.20). */
+typedef int64_t (*IxLenProc)(IxContext *ctx, IxObject *self);
+typedef IxObject *(*IxBinaryProc)(IxContext *ctx, IxObject *self, IxObject *key);
+typedef int (*IxObjObjArgProc)(IxContext *ctx, IxObject *self, IxObject *key, IxObject *value);
+typedef int (*IxObjObjProc)(IxContext *ctx, IxObject *self, IxObject *value);
 typedef IxObject *(*IxRichCompareProc)(IxContext *ctx, IxObject *a, IxObject *b, int op);
 typedef IxObject *(*IxGetter)(IxContext *ctx, IxObject *self, void *closure);
 typedef int (*IxSetter)(IxContext *ctx, IxObject *self, IxObject *value, void *closure);
@@ -227,7 +232,16 @@ enum {
     IX_tp_methods,       /* const IxMethodDef[] */
     IX_tp_members,       /* const IxMemberDef[] */
     IX_tp_getset,        /* const IxGetSetDef[] */
-    IX_tp_doc            /* const char * */
+    IX_tp_doc,           /* const char * */
+    /* ABI 1.2: sequence and mapping protocols, iteration (ABI.md 5.20) */
+    IX_sq_length,        /* IxLenProc: len(); >= 0, or -1 with an error set */
+    IX_mp_length,        /* IxLenProc: the same; mp_length is asked first */
+    IX_mp_subscript,     /* IxBinaryProc: self[key]: a new reference, or NULL with an error */
+    IX_mp_ass_subscript, /* IxObjObjArgProc: self[key] = value (value NULL: del self[key]); 0 or -1 */
+    IX_sq_contains,      /* IxObjObjProc: value in self: 1, 0, or -1 with an error */
+    IX_tp_iter,          /* IxUnaryProc: iter(self): a new reference to an iterator */
+    IX_tp_iternext       /* IxUnaryProc: the next item (new reference); NULL with no error set
+                          * at the end, NULL with an error set on failure */
 };
 #define IX_TYPE_SLOTS_END { 0, NULL }
 
@@ -396,6 +410,14 @@ struct IxFunctionTable {
                         IxObject *kwnames);
     int (*Arg_Parse)(IxContext *ctx, IxObject *const *args, size_t nargs, IxObject *kwnames,
                      const IxArgSpec *spec, IxObject **out);
+    /* ---- ABI 1.2: the item, length, membership and iteration protocols (ABI.md 3.20-3.24) */
+    IxObject *(*GetItem)(IxContext *ctx, IxObject *obj, IxObject *key);
+    int (*SetItem)(IxContext *ctx, IxObject *obj, IxObject *key, IxObject *value);
+    int (*DelItem)(IxContext *ctx, IxObject *obj, IxObject *key);
+    int64_t (*Length)(IxContext *ctx, IxObject *obj);
+    int (*Contains)(IxContext *ctx, IxObject *obj, IxObject *value);
+    IxObject *(*GetIter)(IxContext *ctx, IxObject *obj);
+    IxObject *(*IterNext)(IxContext *ctx, IxObject *iterator);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -533,6 +555,15 @@ IX_INLINE IxObject *IxType_FromSpecWithBase(IxContext *ctx, IxObject *module, co
  * borrowed values (NULL for an optional argument not given), or -1 with a TypeError. */
 IX_INLINE IxObject *Ix_CallKw(IxContext *ctx, IxObject *f, IxObject *const *args, size_t nargs, IxObject *kwnames) { return ctx->fn->CallKw(ctx, f, args, nargs, kwnames); }
 IX_INLINE int IxArg_Parse(IxContext *ctx, IxObject *const *args, size_t nargs, IxObject *kwnames, const IxArgSpec *spec, IxObject **out) { return ctx->fn->Arg_Parse(ctx, args, nargs, kwnames, spec, out); }
+/* ABI 1.2: the item, length, membership and iteration protocols (ABI.md 3.20-3.24).
+ * IterNext returns NULL with no error set when the iterator is exhausted. */
+IX_INLINE IxObject *Ix_GetItem(IxContext *ctx, IxObject *o, IxObject *key) { return ctx->fn->GetItem(ctx, o, key); }
+IX_INLINE int Ix_SetItem(IxContext *ctx, IxObject *o, IxObject *key, IxObject *v) { return ctx->fn->SetItem(ctx, o, key, v); }
+IX_INLINE int Ix_DelItem(IxContext *ctx, IxObject *o, IxObject *key) { return ctx->fn->DelItem(ctx, o, key); }
+IX_INLINE int64_t Ix_Length(IxContext *ctx, IxObject *o) { return ctx->fn->Length(ctx, o); }
+IX_INLINE int Ix_Contains(IxContext *ctx, IxObject *o, IxObject *v) { return ctx->fn->Contains(ctx, o, v); }
+IX_INLINE IxObject *Ix_GetIter(IxContext *ctx, IxObject *o) { return ctx->fn->GetIter(ctx, o); }
+IX_INLINE IxObject *Ix_IterNext(IxContext *ctx, IxObject *it) { return ctx->fn->IterNext(ctx, it); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -55,6 +55,7 @@ IxdScenarioFn ixd_bigint;                                               /* bigin
 IxdScenarioFn ixd_capsules;                                             /* capsule */
 IxdScenarioFn ixd_subclasses;                                           /* subclass */
 IxdScenarioFn ixd_kwargs;                                               /* kwargs */
+IxdScenarioFn ixd_protocols;                                            /* protocols */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

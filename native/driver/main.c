@@ -79,6 +79,8 @@ static const Scenario scenarios[] = {
       "ABI 1.2: a base and its subtype, an Exception subtype, defining-class methods; two interpreters" },
     { "kwargs", ixd_kwargs, 0,
       "ABI 1.2: keyword calls and IxArg_Parse, every message; two interpreters, one debug" },
+    { "protocols", ixd_protocols, 0,
+      "ABI 1.2: get/set/del item, len, in, iteration on builtins and slots; two interpreters" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,

@@ -10,7 +10,9 @@
  *                           bit 1: a u8 k follows, and the interpreter's (k+1)-th
  *                           allocation after the imports fails (an injected MemoryError)
  *   then up to MAX_OPS operations, each
- *     u8  op                % 7: import call getattr setattr describe expand release
+ *     u8  op                % 7: import call getattr setattr describe expand release;
+ *                           0xFF: ixh_protocol (ABI 1.2; taken from setattr, which 0xFF
+ *                           meant before, so the committed corpora keep their other ops)
  *     u8  target            < 0xF0: one of the handles known so far (the three modules,
  *                           then every handle a reply carried), modulo their count;
  *                           else a raw int64 handle follows
@@ -39,7 +41,8 @@
 #define AMPLE_ROOM 512
 #define MEMORY_LIMIT (16 << 20)
 
-enum { OP_IMPORT, OP_CALL, OP_GETATTR, OP_SETATTR, OP_DESCRIBE, OP_EXPAND, OP_RELEASE, NOPS };
+enum { OP_IMPORT, OP_CALL, OP_GETATTR, OP_SETATTR, OP_DESCRIBE, OP_EXPAND, OP_RELEASE, NOPS, OP_PROTOCOL = NOPS };
+#define PROTOCOL_BYTE 0xFF
 
 typedef struct Session {
     IxInterp *interp;
@@ -80,6 +83,7 @@ static int run_op(Session *s, int op, int64_t target, uint8_t *buf, size_t len, 
     case OP_GETATTR: return ixh_getattr(s->interp, target, buf, len, cap);
     case OP_SETATTR: return ixh_setattr(s->interp, target, buf, len, cap);
     case OP_DESCRIBE: return ixh_describe(s->interp, target, buf, len, cap);
+    case OP_PROTOCOL: return ixh_protocol(s->interp, target, buf, len, cap);
     default: return ixh_expand(s->interp, target, buf, len, cap);
     }
 }
@@ -94,7 +98,8 @@ static size_t reply_room(uint8_t room, size_t len)
 static bool next_op(Session *s, FzIn *in)
 {
     if (!in->n) return false;
-    int op = fz_u8(in) % NOPS;
+    uint8_t code = fz_u8(in);
+    int op = code == PROTOCOL_BYTE ? OP_PROTOCOL : code % NOPS;
     uint8_t pick = fz_u8(in);
     int64_t target = pick < RAW_TARGET ? s->handles[pick % s->nhandles] : (int64_t)fz_u64(in);
     if (op == OP_RELEASE) {

@@ -93,6 +93,7 @@ static void wire_nested(IxWire *w, int depth)
 /* ---------------------------------------------------------------- request */
 
 enum { OP_IMPORT, OP_CALL, OP_GETATTR, OP_SETATTR, OP_DESCRIBE, OP_EXPAND, OP_RELEASE };
+#define OP_PROTOCOL 0xFF /* ixh_protocol (ABI 1.2), fuzz_request.c's PROTOCOL_BYTE */
 enum { H_COUNTER, H_PROBE, H_RAISER, H_FIRST_REPLY }; /* the handles a session starts with */
 #define AMPLE 0x80 /* room byte: the request's length + 512 */
 
@@ -156,6 +157,45 @@ static void seed_counter(int flags, int fail_after, const char *file)
     op(&b, OP_CALL, H_COUNTER, AMPLE, &w);
     op(&b, OP_RELEASE, H_FIRST_REPLY, 0, NULL);
     save("request", file, &b);
+}
+
+/* ixh_protocol (ABI 1.2, ABI.md 12.20): every operation on a module (each a TypeError),
+ * then on the list probe.echo returns as a handle when the reply has too little room (a
+ * list it can index, measure, test and iterate), and an unknown operation. */
+static void seed_protocol(void)
+{
+    Bytes b = {.n = 0};
+    uint8_t buf[2048];
+    IxWire w;
+    add_u8(&b, 0);
+    for (int code = IXH_PROTO_GET; code <= IXH_PROTO_NEXT + 1; code++) {
+        ixw_init(&w, buf, sizeof buf);
+        ixw_int(&w, code);
+        if (code != IXH_PROTO_LEN && code != IXH_PROTO_ITER) ixw_int(&w, code == IXH_PROTO_NEXT ? 4 : 0);
+        if (code == IXH_PROTO_SET) ixw_int(&w, 1);
+        op(&b, OP_PROTOCOL, H_COUNTER, AMPLE, &w);
+    }
+    ixw_init(&w, buf, sizeof buf);
+    ixw_cstr(&w, "echo");
+    ixw_count(&w, IXW_TUPLE, 1);
+    ixw_count(&w, IXW_LIST, 20);
+    for (int i = 0; i < 20; i++) ixw_int(&w, i);
+    op(&b, OP_CALL, H_PROBE, 40, &w); /* too little room: the list as H_FIRST_REPLY */
+    ixw_init(&w, buf, sizeof buf);
+    ixw_int(&w, IXH_PROTO_GET);
+    ixw_int(&w, -1);
+    op(&b, OP_PROTOCOL, H_FIRST_REPLY, AMPLE, &w);
+    ixw_init(&w, buf, sizeof buf);
+    ixw_int(&w, IXH_PROTO_LEN);
+    op(&b, OP_PROTOCOL, H_FIRST_REPLY, AMPLE, &w);
+    ixw_init(&w, buf, sizeof buf);
+    ixw_int(&w, IXH_PROTO_ITER);
+    op(&b, OP_PROTOCOL, H_FIRST_REPLY, AMPLE, &w); /* the iterator: the next handle */
+    ixw_init(&w, buf, sizeof buf);
+    ixw_int(&w, IXH_PROTO_NEXT);
+    ixw_int(&w, 8);
+    op(&b, OP_PROTOCOL, H_FIRST_REPLY + 1, AMPLE, &w);
+    save("request", "protocol", &b);
 }
 
 /* A request calling probe.echo with one argument, which `arg` writes. */
@@ -416,6 +456,7 @@ int main(int argc, char **argv)
     seed_counter(2, 12, "counter-fail-alloc-13");
     seed_echo();
     seed_echo_bigint();
+    seed_protocol();
     seed_probe();
     seed_errors();
     seed_general();

@@ -151,6 +151,22 @@ int ixh_describe(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, siz
  * Lists keep declaration order. Reads definitions and type dicts only: no extension code
  * runs. TypeError for a target that is not a module made from a definition. */
 int ixh_module_definition(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+/* ABI 1.2 (ABI.md 12.20). in: int operation, then its operands:
+ *   IXH_PROTO_GET key -> target[key]       IXH_PROTO_SET key, value -> none
+ *   IXH_PROTO_DEL key -> none              IXH_PROTO_LEN -> int
+ *   IXH_PROTO_CONTAINS value -> bool       IXH_PROTO_ITER -> iter(target) (a handle)
+ *   IXH_PROTO_NEXT int n -> list of up to n next items of the iterator target; fewer
+ *                           than n: it is exhausted */
+enum {
+    IXH_PROTO_GET = 1,
+    IXH_PROTO_SET = 2,
+    IXH_PROTO_DEL = 3,
+    IXH_PROTO_LEN = 4,
+    IXH_PROTO_CONTAINS = 5,
+    IXH_PROTO_ITER = 6,
+    IXH_PROTO_NEXT = 7
+};
+int ixh_protocol(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
 /* in: nothing.                          out: the object fully converted where it can be */
 int ixh_expand(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
 /* Drop the reference a handle owns. Returns 0, or -1 for a stale/foreign handle (or a

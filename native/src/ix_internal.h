@@ -146,6 +146,7 @@ enum {
     IXI_TYPE_GETSET_DESCR,
     IXI_TYPE_NOTIMPLEMENTED,   /* the type of NotImplemented (use this id in numbers.c) */
     IXI_TYPE_CAPSULE,          /* ABI 1.2 (capsule.c) */
+    IXI_TYPE_ITERATOR,         /* ABI 1.2: iterators over the builtin containers (iter.c) */
     IXI_BUILTIN_COUNT
 };
 
@@ -245,6 +246,12 @@ struct IxTypeObject {
     IxHashProc tp_hash;
     IxRichCompareProc tp_richcompare;
     IxCFunction tp_call;
+    /* ABI 1.2: the protocol slots (abstract.c) */
+    IxLenProc sq_length, mp_length;
+    IxBinaryProc mp_subscript;
+    IxObjObjArgProc mp_ass_subscript;
+    IxObjObjProc sq_contains;
+    IxUnaryProc tp_iter, tp_iternext;
 
     /* core-only hooks, set for builtin types */
     IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
@@ -555,6 +562,20 @@ IX_HIDDEN extern const IxBuiltinTypeDef ix_capsule_typedef;
 IX_HIDDEN IxObject *ix_capsule_new(IxContext *ctx, void *pointer, const char *name, IxCapsuleDestructor destructor);
 IX_HIDDEN void *ix_capsule_get_pointer(IxContext *ctx, IxObject *o, const char *name);
 IX_HIDDEN int ix_capsule_is_valid(IxContext *ctx, IxObject *o, const char *name);
+
+/* ---- abstract.c, iter.c (ABI 1.2): the item, length, membership and iteration protocols */
+IX_HIDDEN IxObject *ix_getitem(IxContext *ctx, IxObject *o, IxObject *key);
+IX_HIDDEN int ix_setitem(IxContext *ctx, IxObject *o, IxObject *key, IxObject *v);
+IX_HIDDEN int ix_delitem(IxContext *ctx, IxObject *o, IxObject *key);
+IX_HIDDEN int64_t ix_length(IxContext *ctx, IxObject *o);
+IX_HIDDEN int ix_contains(IxContext *ctx, IxObject *o, IxObject *v);
+IX_HIDDEN IxObject *ix_getiter(IxContext *ctx, IxObject *o);
+IX_HIDDEN IxObject *ix_iternext(IxContext *ctx, IxObject *it);
+IX_HIDDEN extern const IxBuiltinTypeDef ix_iterator_typedef;
+IX_HIDDEN IxObject *ix_builtin_iter(IxContext *ctx, IxObject *container);
+IX_HIDDEN int64_t ix_utf8_count(const char *s, size_t n);
+IX_HIDDEN int ix_key_error(IxContext *ctx, IxObject *key);
+IX_HIDDEN IxObject *ix_check_slot_result(IxContext *ctx, IxObject *r, const char *owner, const char *slot);
 
 /* ---------------------------------------------------------------- type.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_type_typedef, ix_function_typedef,

@@ -469,3 +469,72 @@ IX_API IxObject *ixh_handle_get(IxContext *ctx, int64_t handle)
 {
     return ix_handle_get(ctx, handle);
 }
+
+/* ---------------------------------------------------------------- items and iteration */
+
+/* ABI 1.2 (ABI.md 12.20): o[k], o[k] = v, del o[k], len(o), v in o, iter(o), and up to n
+ * items of an iterator in one reply, so Java pulls lazily without a native call per item. */
+static IxObject *protocol_op(IxContext *ctx, Call *k, IxObject *o, int64_t op)
+{
+    if (op < IXH_PROTO_GET || op > IXH_PROTO_NEXT)
+        return ix_err_format(ctx, IX_EXC_VALUEERROR, "ixh_protocol: unknown operation %lld", (long long)op);
+    IxObject *a = op == IXH_PROTO_LEN || op == IXH_PROTO_ITER ? NULL : next_value(k);
+    IxObject *b = a && op == IXH_PROTO_SET ? next_value(k) : NULL;
+    IxObject *r = NULL;
+    if ((op != IXH_PROTO_LEN && op != IXH_PROTO_ITER && !a) || (op == IXH_PROTO_SET && !b) || request_end(k) < 0)
+        goto out;
+    switch (op) {
+    case IXH_PROTO_GET: r = ix_getitem(ctx, o, a); break;
+    case IXH_PROTO_SET:
+    case IXH_PROTO_DEL:
+        if ((op == IXH_PROTO_SET ? ix_setitem(ctx, o, a, b) : ix_delitem(ctx, o, a)) == 0)
+            r = IX_BUILTIN(ctx, IX_NONE), IX_INCREF(r);
+        break;
+    case IXH_PROTO_LEN: {
+        int64_t n = ix_length(ctx, o);
+        r = n < 0 ? NULL : ix_long_from_int64(ctx, n);
+        break;
+    }
+    case IXH_PROTO_CONTAINS: {
+        int in = ix_contains(ctx, o, a);
+        r = in < 0 ? NULL : ix_bool_from_int(ctx, in);
+        break;
+    }
+    case IXH_PROTO_ITER: r = ix_getiter(ctx, o); break;
+    case IXH_PROTO_NEXT: {
+        int64_t n = ix_long_as_int64(ctx, a);
+        if (n < 1 && !ix_err_pending(ctx))
+            ix_err_format(ctx, IX_EXC_VALUEERROR, "ixh_protocol next: the batch size is %lld, not >= 1", (long long)n);
+        if (ix_err_pending(ctx) || !(r = ix_list_new(ctx))) break;
+        for (int64_t i = 0; i < n; i++) { /* fewer than n items: the end */
+            IxObject *x = ix_iternext(ctx, o);
+            if (!x) break;
+            int rc = ix_list_append(ctx, r, x);
+            IX_DECREF(ctx, x);
+            if (rc < 0) break;
+        }
+        if (ix_err_pending(ctx)) IX_CLEAR_REF(ctx, r);
+        break;
+    }
+    }
+out:
+    IX_XDECREF(ctx, a);
+    IX_XDECREF(ctx, b);
+    return r;
+}
+
+IX_API int ixh_protocol(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
+    IxObject *o = ix_handle_get(ctx, target);
+    if (!o) return reply_error(&k);
+    IxObject *op = next_value(&k);
+    if (!op) return reply_error(&k);
+    int64_t which = ix_long_as_int64(ctx, op);
+    IX_DECREF(ctx, op);
+    if (ix_err_pending(ctx)) return reply_error(&k);
+    IxObject *r = protocol_op(ctx, &k, o, which);
+    return reply_value(&k, r, false);
+}

@@ -225,7 +225,7 @@ IxObject *ix_dict_getitem(IxContext *ctx, IxObject *o, IxObject *key)
 }
 
 /* KeyError carries the key's repr, as Python's does. */
-static int key_error(IxContext *ctx, IxObject *key)
+int ix_key_error(IxContext *ctx, IxObject *key)
 {
     IxObject *r = ix_repr(ctx, key);
     if (!r) return -1;
@@ -243,7 +243,7 @@ int ix_dict_delitem(IxContext *ctx, IxObject *o, IxObject *key)
     if (hash == -1) return -1;
     ptrdiff_t i = find(ctx, d, key, hash);
     if (i == LOOKUP_ERROR) return -1;
-    if (i == NOT_FOUND) return key_error(ctx, key);
+    if (i == NOT_FOUND) return ix_key_error(ctx, key);
     IxDictEntry *e = &d->entries[i];
     IxObject *k = e->key, *v = e->value;
     e->key = e->value = NULL; /* a hole: the index keeps pointing here */

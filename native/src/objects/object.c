@@ -395,6 +395,12 @@ static IxObject *check_result(IxContext *ctx, IxObject *r, Callee who)
     return r;
 }
 
+/* The protocol slots (abstract.c) are checked like calls: "seqmap.Ring.__getitem__". */
+IxObject *ix_check_slot_result(IxContext *ctx, IxObject *r, const char *owner, const char *slot)
+{
+    return check_result(ctx, r, (Callee){owner, slot});
+}
+
 /* Run extension code of `module` (its entry rules apply) and check its result; debug mode
  * runs it through debug.c, which validates the result first (ABI.md 10.2). Inlined into
  * its callers as before debug mode had a branch here: release calls pay only the test of

@@ -294,6 +294,13 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_tp_members: rc = add_members(ctx, t, v); break;
         case IX_tp_getset: rc = add_getsets(ctx, t, v); break;
         case IX_tp_doc: t->doc = v; break;
+        case IX_sq_length: t->sq_length = (IxLenProc)v; break;
+        case IX_mp_length: t->mp_length = (IxLenProc)v; break;
+        case IX_mp_subscript: t->mp_subscript = (IxBinaryProc)v; break;
+        case IX_mp_ass_subscript: t->mp_ass_subscript = (IxObjObjArgProc)v; break;
+        case IX_sq_contains: t->sq_contains = (IxObjObjProc)v; break;
+        case IX_tp_iter: t->tp_iter = (IxUnaryProc)v; break;
+        case IX_tp_iternext: t->tp_iternext = (IxUnaryProc)v; break;
         default:
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
             return -1;
@@ -310,6 +317,8 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     INHERIT(tp_new); INHERIT(tp_dealloc); INHERIT(tp_traverse); INHERIT(tp_clear);
     INHERIT(tp_repr); INHERIT(tp_str); INHERIT(tp_hash); INHERIT(tp_richcompare);
     INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
+    INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
+    INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
 #undef INHERIT
 }
 

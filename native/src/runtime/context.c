@@ -215,6 +215,14 @@ const IxFunctionTable ix_function_table = {
     /* ABI 1.2: keyword arguments and the argument parser */
     .CallKw = ix_call_kw,
     .Arg_Parse = ix_arg_parse,
+    /* ABI 1.2: the item, length, membership and iteration protocols */
+    .GetItem = ix_getitem,
+    .SetItem = ix_setitem,
+    .DelItem = ix_delitem,
+    .Length = ix_length,
+    .Contains = ix_contains,
+    .GetIter = ix_getiter,
+    .IterNext = ix_iternext,
 };
 
 /* ---------------------------------------------------------------- contexts */

@@ -17,7 +17,7 @@ static const IxBuiltinTypeDef *const builtin_types[] = {
     &ix_member_descr_typedef, &ix_getset_descr_typedef, &ix_none_typedef, &ix_notimpl_typedef,
     &ix_int_typedef, &ix_bool_typedef, &ix_float_typedef, &ix_bytes_typedef, &ix_tuple_typedef,
     &ix_list_typedef, &ix_module_typedef, &ix_function_typedef, &ix_method_typedef,
-    &ix_queue_typedef, &ix_buffer_typedef, &ix_capsule_typedef,
+    &ix_queue_typedef, &ix_buffer_typedef, &ix_capsule_typedef, &ix_iterator_typedef,
 };
 
 static IxObject *singleton(IxContext *ctx, uint32_t type_id, size_t size)

@@ -1,6 +1,7 @@
 package org.isolex;
 
 import java.lang.ref.Cleaner;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,7 +49,7 @@ import org.isolex.internal.Wire;
  * as {@code \0}; "attribute name ..." for {@link #getAttr} and
  * {@link #setAttr}; "module name ..." for {@link Interpreter#importModule}).
  */
-public class Handle implements AutoCloseable {
+public class Handle implements AutoCloseable, Iterable<Object> {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final Interpreter interp;
@@ -288,6 +289,111 @@ public class Handle implements AutoCloseable {
     public void setAttr(String name, Object value) {
         Names.check("attribute name", Objects.requireNonNull(name, "name"));
         interp.op(NativeBridge.Op.SETATTR, this, (w, hooks) -> w.str(name).value(value, hooks, 0));
+    }
+
+    // ------------------------------------------------------------------ items and iteration (ABI 1.2)
+
+    /**
+     * Reads an item: {@code obj[key]} (abi/ABI.md 3.20-3.24: lists, tuples, str and bytes by
+     * int index, negatives from the end; dicts by key; extension types through their slots).
+     *
+     * @param key the key or index, converted as an argument is
+     * @return the item, converted as the class documentation lists
+     * @throws NativeError              if the read raised natively ({@code IndexError: list
+     *                                  index out of range}, {@code KeyError: 'b'},
+     *                                  {@code TypeError: 'int' object is not subscriptable})
+     * @throws IllegalArgumentException if the key does not convert
+     * @throws IsolexException          if the key is a handle of another interpreter
+     * @throws ClosedException          if this handle, a handle key or the interpreter is closed
+     */
+    public Object getItem(Object key) {
+        return protocol(NativeBridge.PROTO_GET, key, null, 1);
+    }
+
+    /**
+     * Sets an item: {@code obj[key] = value}. A list is the only builtin container that
+     * takes it by index ({@code Handle}s name objects that do not convert: a list that
+     * crossed into Java is a copy).
+     *
+     * @param key   the key or index, converted as an argument is
+     * @param value the new value, converted as an argument is
+     * @throws NativeError              if the assignment raised natively ({@code TypeError:
+     *                                  'tuple' object does not support item assignment})
+     * @throws IllegalArgumentException if the key or the value does not convert
+     * @throws IsolexException          if the key or the value is a handle of another interpreter
+     * @throws ClosedException          if this handle, a handle operand or the interpreter is closed
+     */
+    public void setItem(Object key, Object value) {
+        protocol(NativeBridge.PROTO_SET, key, value, 2);
+    }
+
+    /**
+     * Deletes an item: {@code del obj[key]}.
+     *
+     * @param key the key or index, converted as an argument is
+     * @throws NativeError              if the deletion raised natively ({@code KeyError: 'b'})
+     * @throws IllegalArgumentException if the key does not convert
+     * @throws IsolexException          if the key is a handle of another interpreter
+     * @throws ClosedException          if this handle, a handle key or the interpreter is closed
+     */
+    public void delItem(Object key) {
+        protocol(NativeBridge.PROTO_DEL, key, null, 1);
+    }
+
+    /**
+     * The object's length: {@code len(obj)}.
+     *
+     * @return the length, at least 0
+     * @throws NativeError     if the object has none ({@code TypeError: object of type 'int'
+     *                         has no len()}) or its length raised natively
+     * @throws ClosedException if this handle or the interpreter is closed
+     */
+    public long length() {
+        return (Long) protocol(NativeBridge.PROTO_LEN, null, null, 0);
+    }
+
+    /**
+     * Membership: {@code value in obj}.
+     *
+     * @param value the value looked for, converted as an argument is
+     * @return true when the object contains it
+     * @throws NativeError              if the test raised natively ({@code TypeError: argument
+     *                                  of type 'int' is not iterable})
+     * @throws IllegalArgumentException if the value does not convert
+     * @throws IsolexException          if the value is a handle of another interpreter
+     * @throws ClosedException          if this handle, a handle value or the interpreter is closed
+     */
+    public boolean contains(Object value) {
+        return (Boolean) protocol(NativeBridge.PROTO_CONTAINS, value, null, 1);
+    }
+
+    /**
+     * Iterates the object: {@code iter(obj)}, pulled lazily in batches of
+     * {@link HandleIterator#BATCH} items (one native call each). The iterator holds the
+     * native iterator as a handle: close it (or let the garbage collector find it) to release
+     * it early; it is released at the end of the iteration, and with every handle when the
+     * interpreter closes, after which {@code hasNext()} and {@code next()} throw
+     * {@link ClosedException}.
+     *
+     * @return a new iterator over the items, converted as the class documentation lists
+     * @throws NativeError     if the object is not iterable ({@code TypeError: 'int' object is
+     *                         not iterable})
+     * @throws ClosedException if this handle or the interpreter is closed
+     */
+    @Override
+    public HandleIterator iterator() {
+        Object it = protocol(NativeBridge.PROTO_ITER, null, null, 0);
+        if (!(it instanceof Handle)) throw new IsolexException("libisolex returned a non-handle iterator");
+        return new HandleIterator((Handle) it);
+    }
+
+    /** One ixh_protocol operation with `operands` (0, 1 or 2) of a and b. */
+    Object protocol(int op, Object a, Object b, int operands) {
+        return interp.op(NativeBridge.Op.PROTOCOL, this, (w, hooks) -> {
+            w.int64(op);
+            if (operands > 0) w.value(a, hooks, 0);
+            if (operands > 1) w.value(b, hooks, 0);
+        });
     }
 
     /**
