@@ -358,6 +358,23 @@ static void refused(int status, const uint8_t *buf, const char *expected)
     CHECK_EQ_STR(ixd_reply_text(buf, BUF_SIZE, text, sizeof text), expected);
 }
 
+/* ixh_protocol's own refusals (ABI.md 12.20): an operation it does not know, before its
+ * operands are read, and a batch of no items, before the target is asked for one. */
+static void protocol_refusals(IxInterp *interp, int64_t counter)
+{
+    uint8_t buf[BUF_SIZE];
+    IxWire w;
+    ixw_init(&w, buf, sizeof buf);
+    ixw_int(&w, 9);
+    refused(ixh_protocol(interp, counter, buf, w.len, sizeof buf), buf,
+            "ValueError: ixh_protocol: unknown operation 9");
+    ixw_init(&w, buf, sizeof buf);
+    ixw_int(&w, IXH_PROTO_NEXT);
+    ixw_int(&w, 0);
+    refused(ixh_protocol(interp, counter, buf, w.len, sizeof buf), buf,
+            "ValueError: ixh_protocol next: the batch size is 0, not >= 1");
+}
+
 /* A request is exactly its values: trailing bytes and a request cut short are refused
  * before anything runs (ABI.md 12.1), on every path of every operation. */
 static void malformed_requests(IxInterp *interp, int64_t probe)
@@ -513,6 +530,7 @@ void ixd_value_api(int argc, char **argv)
     refused_handles(interp, probe);
     nul_names(interp, counter);
     malformed_requests(interp, probe);
+    protocol_refusals(interp, counter);
     too_big_error(interp, raiser);
     nesting_limit(interp, probe);
     memory_minimum();
