@@ -81,6 +81,11 @@ static const Scenario scenarios[] = {
       "ABI 1.2: keyword calls and IxArg_Parse, every message; two interpreters, one debug" },
     { "protocols", ixd_protocols, 0,
       "ABI 1.2: get/set/del item, len, in, iteration on builtins and slots; two interpreters" },
+    /* ABI 1.2: the ported extensions (extensions/xxlimited, extensions/vector) */
+    { "xxlimited", ixd_xxlimited, 0,
+      "ABI 1.2: CPython's xxlimited ported: Xxo, Null, Error, foo/new/roj; two interpreters" },
+    { "vector", ixd_vector, 0,
+      "ABI 1.2: vector.Vector/FrozenVector: items, in, iteration, ==, hash, dot, norm, zeros" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,

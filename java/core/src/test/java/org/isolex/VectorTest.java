@@ -1,0 +1,131 @@
+package org.isolex;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * extensions/vector (its README.md is the manual): construction, items with negative
+ * indices, membership, iteration through vector.VectorIterator, repr, dot, norm, the class
+ * method zeros with a keyword, the FrozenVector subtype, and every documented message, in
+ * two interpreters at once. (==, hash and the orderings: the driver's vector scenario.)
+ */
+class VectorTest extends NativeTestBase {
+
+    private static List<Object> drain(Iterable<Object> h) {
+        List<Object> out = new ArrayList<>();
+        for (Object x : h) out.add(x);
+        return out;
+    }
+
+    private static void sequence(Handle vectorType) {
+        try (Handle v = (Handle) vectorType.call(1L, 2.5, -3.0)) {
+            assertEquals("vector.Vector", v.typeName());
+            assertEquals("Vector(1.0, 2.5, -3.0)", v.repr());
+            assertEquals(3L, v.length());
+            assertEquals(1.0, v.getItem(0L));
+            assertEquals(-3.0, v.getItem(-1L));
+            assertEquals(1.0, v.getItem(-3L));
+            assertNativeError("IndexError", "vector index out of range", () -> v.getItem(3L));
+            assertNativeError("IndexError", "vector index out of range", () -> v.getItem(-4L));
+            assertNativeError("TypeError", "vector indices must be integers, not str", () -> v.getItem("0"));
+            v.setItem(-1L, 4L);
+            v.setItem(true, 0.5); // a bool is an int: index 1
+            assertEquals(List.of(1.0, 0.5, 4.0), drain(v));
+            assertNativeError("IndexError", "vector assignment index out of range", () -> v.setItem(3L, 1.0));
+            assertNativeError("TypeError", "vector components must be int or float, not str", () -> v.setItem(0L, "x"));
+            assertNativeError("TypeError", "'vector.Vector' object doesn't support item deletion", () -> v.delItem(0L));
+            assertTrue(v.contains(4L));
+            assertTrue(v.contains(0.5));
+            assertFalse(v.contains(2.0));
+            assertFalse(v.contains("x"));
+            HandleIterator it = v.iterator();
+            assertEquals(1.0, it.next());
+            v.close(); // the iterator holds the vector
+            assertEquals(List.of(0.5, 4.0), drain(() -> it));
+        }
+    }
+
+    private static void methods(Handle vectorType, Handle frozenType) {
+        try (Handle a = (Handle) vectorType.call(3L, 4L); Handle f = (Handle) frozenType.call(1.0, 2.0);
+                Handle c = (Handle) vectorType.call(1.0, 2.0, 3.0); Handle empty = (Handle) vectorType.call()) {
+            assertEquals(5.0, a.invoke("norm"));
+            assertEquals(0.0, empty.invoke("norm"));
+            assertEquals("Vector()", empty.repr());
+            assertEquals(11.0, a.invoke("dot", f));
+            assertEquals(11.0, f.invoke("dot", a), "dot from the subtype: its defining class is Vector");
+            assertNativeError("ValueError", "dot() of vectors of different lengths (2 and 3)", () -> a.invoke("dot", c));
+            assertNativeError("TypeError", "dot() argument must be vector.Vector, not float", () -> a.invoke("dot", 1.0));
+            assertNativeError("TypeError", "vector.Vector.dot() takes exactly 1 argument (0 given)", () -> a.invoke("dot"));
+            assertNativeError("TypeError", "vector components must be int or float, not str", () -> vectorType.call(1.0, "x"));
+            assertNativeError("TypeError", "vector.Vector() takes no keyword arguments",
+                    () -> vectorType.call(Arguments.of(1.0).keyword("y", 2.0)));
+            // FrozenVector: Vector's slots and methods, immutable
+            assertEquals("FrozenVector(1.0, 2.0)", f.repr());
+            assertEquals(2.0, f.getItem(-1L));
+            assertEquals(List.of(1.0, 2.0), drain(f));
+            assertNativeError("TypeError", "'vector.FrozenVector' object does not support item assignment",
+                    () -> f.setItem(0L, 1.0));
+            assertNativeError("TypeError", "'vector.FrozenVector' object doesn't support item deletion", () -> f.delItem(0L));
+        }
+        // zeros: a class method of the class it is called on, through the type or an instance
+        try (Handle z = (Handle) vectorType.invoke("zeros", 2L);
+                Handle fz = (Handle) frozenType.invoke("zeros", Arguments.of().keyword("n", 3L));
+                Handle f = (Handle) frozenType.call(7L); Handle fz0 = (Handle) f.invoke("zeros", 0L)) {
+            assertEquals("Vector(0.0, 0.0)", z.repr());
+            assertEquals("FrozenVector(0.0, 0.0, 0.0)", fz.repr());
+            assertEquals("vector.FrozenVector", fz0.typeName());
+            assertEquals(0L, fz0.length());
+        }
+        assertNativeError("ValueError", "zeros() length must be >= 0, not -1", () -> vectorType.invoke("zeros", -1L));
+        assertNativeError("TypeError", "zeros() length must be an int, not float", () -> vectorType.invoke("zeros", 1.0));
+        assertNativeError("TypeError", "zeros() missing required argument 'n' (pos 1)", () -> vectorType.invoke("zeros"));
+        assertNativeError("TypeError", "zeros() got an unexpected keyword argument 'm'",
+                () -> vectorType.invoke("zeros", Arguments.of().keyword("m", 1L)));
+        assertNativeError("MemoryError", "out of memory", () -> vectorType.invoke("zeros", Long.MAX_VALUE));
+    }
+
+    /** One interpreter's run. */
+    private static String use(Interpreter interp) {
+        ExtensionModule m = interp.importModule("vector");
+        try (Handle vectorType = (Handle) m.getAttr("Vector"); Handle frozenType = (Handle) m.getAttr("FrozenVector")) {
+            sequence(vectorType);
+            methods(vectorType, frozenType);
+            return "ok";
+        }
+    }
+
+    @Test
+    void twoInterpretersAtOnce() throws Exception {
+        try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
+            List<String> seen = Together.run(2, i -> () -> use(i == 0 ? a : b));
+            assertEquals(List.of("ok", "ok"), seen);
+        }
+    }
+
+    @Test
+    void debugModeFindsNothing() {
+        try (Host host = track(Host.builder().modulePath(EXTENSIONS, TEST_EXT).debug(true).build());
+                Interpreter a = host.newInterpreter()) {
+            use(a);
+        }
+    }
+
+    @Test
+    void theDeclaration() {
+        try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
+            ModuleDefinition d = interp.importModule("vector").definition();
+            assertEquals(List.of("vector.Vector", "vector.FrozenVector", "vector.VectorIterator"),
+                    d.types().stream().map(ModuleDefinition.TypeDef::name).toList());
+            assertEquals("vector.Vector", d.types().get(1).base());
+            assertFalse(d.types().get(0).gc(), "a Vector holds no references");
+            assertTrue(d.types().get(2).gc(), "an iterator holds its vector");
+            assertEquals(ModuleDefinition.SupportLevel.PER_INTERPRETER_LOCK, d.supportLevel());
+        }
+    }
+}

@@ -1,0 +1,295 @@
+/*
+ * scenarios_ports.c -- the two ported extensions (extensions/xxlimited, extensions/vector)
+ * driven from C, where every operation of the ABI can be named: ==, hash and the orderings
+ * too, which Java does not reach. Each runs in two interpreters, one in debug mode, and
+ * checks every message its README documents.
+ */
+#include <math.h>
+#include <stdio.h>
+
+#include "driver.h"
+
+static IxObject *flt(IxContext *ctx, double d)
+{
+    return CHECK_OK(ctx, IxFloat_FromDouble(ctx, d));
+}
+
+static IxObject *num(IxContext *ctx, int64_t v)
+{
+    return CHECK_OK(ctx, IxLong_FromInt64(ctx, v));
+}
+
+/* f(a) for one argument a, which is dropped here; raw (NULL with the error). */
+static IxObject *call1(IxContext *ctx, IxObject *obj, const char *method, IxObject *a)
+{
+    IxObject *r = ixd_call(ctx, obj, method, &a, 1);
+    Ix_Decref(ctx, a);
+    return r;
+}
+
+/* ---------------------------------------------------------------- xxlimited */
+
+static void check_xxlimited(IxContext *ctx)
+{
+    char buf[128];
+    IxObject *m = IMPORT(ctx, "xxlimited");
+    CHECK_EQ_INT(WANT_INT(ctx, ixd_call_ints(ctx, m, "foo", INTS(1, 2))), 3);
+    /* int64 in, the exact sum out */
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call_ints(ctx, m, "foo", INTS(INT64_MAX, INT64_MAX)), buf),
+                 "18446744073709551614");
+    CHECK_ERROR(ctx, ixd_call_str(ctx, m, "foo", "x"),
+                "TypeError: xxlimited.foo() takes exactly 2 arguments (1 given)");
+    IxObject *two[2] = {num(ctx, 1), CHECK_OK(ctx, IxStr_FromCString(ctx, "x"))};
+    CHECK_ERROR(ctx, ixd_call(ctx, m, "foo", two, 2), "TypeError: expected int, got str");
+    CHECK_ERROR(ctx, ixd_call(ctx, m, "roj", two, 2),
+                "SystemError: IxArg_Parse: invalid spec for roj(): names must be NULL-terminated "
+                "(at most 255), 0 <= required <= count and 0 <= positional <= count");
+
+    IxObject *xxo = CHECK_OK(ctx, Ix_GetAttr(ctx, m, "Xxo"));
+    IxObject *x = CHECK_OK(ctx, CALL0(ctx, m, "new"));
+    CHECK(Ix_Type(ctx, x) == xxo);
+    IxObject *y = CHECK_OK(ctx, CALL0(ctx, xxo, NULL));
+    CHECK_ERROR(ctx, ixd_call_ints(ctx, xxo, NULL, INTS(1)), "TypeError: Xxo.__new__() takes no arguments");
+    CHECK_ERROR(ctx, ixd_call_ints(ctx, m, "new", INTS(1)),
+                "TypeError: xxlimited.new() takes no arguments (1 given)");
+    /* demo(o): a str or an Xxo comes back, anything else is None */
+    IxObject *r = CHECK_OK(ctx, ixd_call(ctx, x, "demo", &y, 1));
+    CHECK(r == y);
+    Ix_Decref(ctx, r);
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call_str(ctx, x, "demo", "s"), buf), "'s'");
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call_ints(ctx, x, "demo", INTS(5)), buf), "None");
+    CHECK_ERROR(ctx, CALL0(ctx, x, "demo"), "TypeError: xxlimited.Xxo.demo() takes exactly 1 argument (0 given)");
+
+    /* Error is an Exception subclass named xxlimited.Error; raised, it says so */
+    IxObject *err = CHECK_OK(ctx, Ix_GetAttr(ctx, m, "Error"));
+    CHECK_EQ_INT(Ix_IsInstance(ctx, err, Ix_Builtin(ctx, IX_TYPE_TYPE)), 1);
+    CHECK_EQ_STR(IxType_GetName(ctx, err), "xxlimited.Error");
+    IxObject *e = CHECK_OK(ctx, ixd_call_str(ctx, err, NULL, "boom"));
+    CHECK_EQ_INT(Ix_IsInstance(ctx, e, Ix_Builtin(ctx, IX_EXC_EXCEPTION)), 1);
+    IxErr_Raise(ctx, e);
+    CHECK_ERROR(ctx, NULL, "xxlimited.Error: boom");
+    Ix_Decref(ctx, e);
+
+    /* Null: == is identity (its comparison is NotImplemented), orderings refused */
+    IxObject *null = CHECK_OK(ctx, Ix_GetAttr(ctx, m, "Null"));
+    IxObject *n1 = CHECK_OK(ctx, CALL0(ctx, null, NULL)), *n2 = CHECK_OK(ctx, CALL0(ctx, null, NULL));
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, n1, n1, IX_EQ), 1);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, n1, n2, IX_EQ), 0);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, n1, n2, IX_NE), 1);
+    CHECK_ERROR_RC(ctx, Ix_RichCompareBool(ctx, n1, n2, IX_LT),
+                   "TypeError: '<' not supported between instances of 'xxlimited.Null' and 'xxlimited.Null'");
+    CHECK_ERROR(ctx, ixd_call_ints(ctx, null, NULL, INTS(1)), "TypeError: Null() takes no arguments");
+
+    IxObject *drop[] = {two[0], two[1], xxo, x, y, err, null, n1, n2, m};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) Ix_Decref(ctx, drop[i]);
+}
+
+void ixd_xxlimited(int argc, char **argv)
+{
+    IXD_NO_ARGS;
+    IxInterp *a = OPEN(), *b = OPEN_MODE(1); /* one in debug mode: the calls checked */
+    IxContext *ca = ENTER(a);
+    check_xxlimited(ca);
+    ixh_leave(ca);
+    IxContext *cb = ENTER(b);
+    check_xxlimited(cb);
+    ixh_leave(cb);
+    CHECK_CLOSE(a);
+    CHECK_CLOSE(b);
+}
+
+/* ---------------------------------------------------------------- vector */
+
+/* cls(d[0], ..., d[n-1]) with float components; raw. */
+static IxObject *make(IxContext *ctx, IxObject *cls, const double *d, size_t n)
+{
+    IxObject *args[8];
+    CHECK(n <= 8);
+    for (size_t i = 0; i < n; i++) args[i] = flt(ctx, d[i]);
+    IxObject *r = ixd_call(ctx, cls, NULL, args, n);
+    for (size_t i = 0; i < n; i++) Ix_Decref(ctx, args[i]);
+    return r;
+}
+#define MAKE(ctx, cls, ...) \
+    CHECK_OK(ctx, make((ctx), (cls), (const double[]){__VA_ARGS__}, \
+                       sizeof((const double[]){__VA_ARGS__}) / sizeof(double)))
+
+static double want_float(IxContext *ctx, IxObject *o)
+{
+    CHECK_OK(ctx, o);
+    double d = IxFloat_AsDouble(ctx, o);
+    Ix_Decref(ctx, o);
+    return d;
+}
+
+static IxObject *item(IxContext *ctx, IxObject *v, int64_t i)
+{
+    IxObject *k = num(ctx, i), *r = Ix_GetItem(ctx, v, k);
+    Ix_Decref(ctx, k);
+    return r;
+}
+
+static int set_item(IxContext *ctx, IxObject *v, int64_t i, IxObject *value)
+{
+    IxObject *k = num(ctx, i);
+    int rc = Ix_SetItem(ctx, v, k, value);
+    Ix_Decref(ctx, k);
+    Ix_Decref(ctx, value);
+    return rc;
+}
+
+static void check_sequence(IxContext *ctx, IxObject *vec)
+{
+    char buf[128];
+    IxObject *v = MAKE(ctx, vec, 1.0, 2.5, -3.0);
+    CHECK_EQ_INT(Ix_Length(ctx, v), 3);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, v), buf), "Vector(1.0, 2.5, -3.0)");
+    CHECK(want_float(ctx, item(ctx, v, -1)) == -3.0);
+    CHECK(want_float(ctx, item(ctx, v, 0)) == 1.0);
+    CHECK_ERROR(ctx, item(ctx, v, 3), "IndexError: vector index out of range");
+    CHECK_ERROR(ctx, item(ctx, v, -4), "IndexError: vector index out of range");
+    IxObject *s = CHECK_OK(ctx, IxStr_FromCString(ctx, "a"));
+    CHECK_ERROR(ctx, Ix_GetItem(ctx, v, s), "TypeError: vector indices must be integers, not str");
+    IxObject *big = CHECK_OK(ctx, IxLong_FromString(ctx, "1" "000000000000000000000", 10));
+    CHECK_ERROR(ctx, Ix_GetItem(ctx, v, big), "IndexError: cannot fit 'int' into an index-sized integer");
+    CHECK_EQ_INT(set_item(ctx, v, -1, num(ctx, 4)), 0);
+    CHECK(want_float(ctx, item(ctx, v, 2)) == 4.0);
+    CHECK_ERROR_RC(ctx, set_item(ctx, v, 3, num(ctx, 4)), "IndexError: vector assignment index out of range");
+    CHECK_ERROR_RC(ctx, Ix_SetItem(ctx, v, big, s), "IndexError: cannot fit 'int' into an index-sized integer");
+    CHECK_ERROR_RC(ctx, set_item(ctx, v, 0, Ix_NewRef(ctx, s)), "TypeError: vector components must be int or float, not str");
+    char digits[402] = "1";
+    for (int i = 1; i <= 400; i++) digits[i] = '0'; /* 10**400: beyond the doubles */
+    digits[401] = 0;
+    CHECK_ERROR_RC(ctx, set_item(ctx, v, 0, CHECK_OK(ctx, IxLong_FromString(ctx, digits, 10))),
+                   "OverflowError: int too large to convert to float");
+    IxObject *zero = num(ctx, 0);
+    CHECK_ERROR_RC(ctx, Ix_DelItem(ctx, v, zero), "TypeError: 'vector.Vector' object doesn't support item deletion");
+    /* in: floats directly, ints exactly, anything else by == */
+    IxObject *f25 = flt(ctx, 2.5), *i4 = num(ctx, 4);
+    CHECK_EQ_INT(Ix_Contains(ctx, v, f25), 1);
+    CHECK_EQ_INT(Ix_Contains(ctx, v, i4), 1);
+    CHECK_EQ_INT(Ix_Contains(ctx, v, zero), 0);
+    CHECK_EQ_INT(Ix_Contains(ctx, v, s), 0);
+    CHECK_EQ_INT(Ix_Contains(ctx, v, big), 0);
+    /* the iterator holds the vector: drop ours first, then drain it */
+    IxObject *it = CHECK_OK(ctx, Ix_GetIter(ctx, v));
+    CHECK_EQ_STR(IxType_GetName(ctx, Ix_Type(ctx, it)), "vector.VectorIterator");
+    IxObject *same = CHECK_OK(ctx, Ix_GetIter(ctx, it));
+    CHECK(same == it);
+    Ix_Decref(ctx, same);
+    Ix_Decref(ctx, v);
+    double want[] = {1.0, 2.5, 4.0};
+    for (size_t i = 0; i < 3; i++) CHECK(want_float(ctx, Ix_IterNext(ctx, it)) == want[i]);
+    CHECK(!Ix_IterNext(ctx, it) && !IxErr_Occurred(ctx));
+    CHECK(!Ix_IterNext(ctx, it) && !IxErr_Occurred(ctx)); /* stays exhausted */
+    IxObject *iter_type = CHECK_OK(ctx, Ix_Type(ctx, it));
+    CHECK_ERROR(ctx, ixd_call(ctx, iter_type, NULL, NULL, 0), "TypeError: cannot create 'vector.VectorIterator' instances");
+    Ix_Decref(ctx, it);
+    IxObject *drop[] = {s, big, zero, f25, i4};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) Ix_Decref(ctx, drop[i]);
+}
+
+static void check_construct_and_compare(IxContext *ctx, IxObject *vec, IxObject *frozen)
+{
+    char buf[128];
+    IxObject *empty = CHECK_OK(ctx, CALL0(ctx, vec, NULL));
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, empty), buf), "Vector()");
+    CHECK_EQ_INT(Ix_Length(ctx, empty), 0);
+    CHECK(want_float(ctx, CALL0(ctx, empty, "norm")) == 0.0);
+    CHECK_ERROR(ctx, ixd_call_str(ctx, vec, NULL, "x"), "TypeError: vector components must be int or float, not str");
+    IxObject *t = CHECK_OK(ctx, IxBool_FromInt(ctx, 1));
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call(ctx, vec, NULL, &t, 1), buf), "Vector(1.0)"); /* a bool is an int */
+    Ix_Decref(ctx, t);
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call_ints(ctx, vec, NULL, INTS(3, 4)), buf), "Vector(3.0, 4.0)");
+
+    IxObject *a = MAKE(ctx, vec, 1, 2), *b = MAKE(ctx, vec, 1, 2), *c = MAKE(ctx, vec, 1, 2, 0);
+    IxObject *f = MAKE(ctx, frozen, 1, 2), *nan = MAKE(ctx, vec, NAN);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, a, b, IX_EQ), 1);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, a, b, IX_NE), 0);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, a, c, IX_EQ), 0);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, a, f, IX_EQ), 1); /* Vector == FrozenVector */
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, f, a, IX_EQ), 1);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, nan, nan, IX_EQ), 1); /* the same object */
+    IxObject *nan2 = MAKE(ctx, vec, NAN);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, nan, nan2, IX_EQ), 0);
+    IxObject *one = num(ctx, 1);
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, a, one, IX_EQ), 0);
+    CHECK_ERROR_RC(ctx, Ix_RichCompareBool(ctx, a, b, IX_LT),
+                   "TypeError: '<' not supported between instances of 'vector.Vector' and 'vector.Vector'");
+    /* hash: refused for the mutable Vector, tuple's for a FrozenVector */
+    CHECK_EQ_INT(Ix_Hash(ctx, a), -1);
+    CHECK_ERROR(ctx, NULL, "TypeError: unhashable type: 'vector.Vector'");
+    IxObject *items[2] = {flt(ctx, 1), flt(ctx, 2)};
+    IxObject *tuple = CHECK_OK(ctx, IxTuple_FromArray(ctx, items, 2));
+    CHECK(Ix_Hash(ctx, f) == Ix_Hash(ctx, tuple));
+    IxObject *f0 = MAKE(ctx, frozen);
+    IxObject *t0 = CHECK_OK(ctx, IxTuple_FromArray(ctx, NULL, 0));
+    CHECK(Ix_Hash(ctx, f0) == Ix_Hash(ctx, t0));
+    IxObject *drop[] = {empty, a, b, c, f, nan, nan2, one, items[0], items[1], tuple, f0, t0};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) Ix_Decref(ctx, drop[i]);
+}
+
+static void check_methods(IxContext *ctx, IxObject *vec, IxObject *frozen)
+{
+    char buf[128];
+    IxObject *a = MAKE(ctx, vec, 3, 4), *f = MAKE(ctx, frozen, 1, 2), *c = MAKE(ctx, vec, 1, 2, 3);
+    CHECK(want_float(ctx, CALL0(ctx, a, "norm")) == 5.0);
+    CHECK(want_float(ctx, call1(ctx, a, "dot", Ix_NewRef(ctx, f))) == 11.0);
+    CHECK(want_float(ctx, call1(ctx, f, "dot", Ix_NewRef(ctx, a))) == 11.0); /* from the subtype */
+    CHECK_ERROR(ctx, call1(ctx, a, "dot", Ix_NewRef(ctx, c)),
+                "ValueError: dot() of vectors of different lengths (2 and 3)");
+    CHECK_ERROR(ctx, call1(ctx, a, "dot", num(ctx, 1)), "TypeError: dot() argument must be vector.Vector, not int");
+    CHECK_ERROR(ctx, CALL0(ctx, a, "dot"), "TypeError: vector.Vector.dot() takes exactly 1 argument (0 given)");
+    IxObject *huge = MAKE(ctx, vec, 1e300, 1e300), *inf = MAKE(ctx, vec, NAN, INFINITY), *nan = MAKE(ctx, vec, 1, NAN);
+    CHECK(want_float(ctx, CALL0(ctx, huge, "norm")) == 1e300 * 1.4142135623730951); /* sqrt(2): no overflow */
+    CHECK(isinf(want_float(ctx, CALL0(ctx, inf, "norm"))));
+    CHECK(isnan(want_float(ctx, CALL0(ctx, nan, "norm"))));
+    /* zeros: a class method, with a keyword, of the class it is called on */
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call_ints(ctx, vec, "zeros", INTS(2)), buf), "Vector(0.0, 0.0)");
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call_ints(ctx, frozen, "zeros", INTS(1)), buf), "FrozenVector(0.0)");
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call_ints(ctx, f, "zeros", INTS(0)), buf), "FrozenVector()");
+    IxObject *zeros = CHECK_OK(ctx, Ix_GetAttr(ctx, frozen, "zeros"));
+    IxObject *kw_arg = num(ctx, 3), *name = CHECK_OK(ctx, IxStr_FromCString(ctx, "n"));
+    IxObject *kwnames = CHECK_OK(ctx, IxTuple_FromArray(ctx, &name, 1));
+    Ix_Decref(ctx, name);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_CallKw(ctx, zeros, &kw_arg, 0, kwnames), buf), "FrozenVector(0.0, 0.0, 0.0)");
+    CHECK_ERROR(ctx, ixd_call_ints(ctx, vec, "zeros", INTS(-1)), "ValueError: zeros() length must be >= 0, not -1");
+    CHECK_ERROR(ctx, ixd_call_str(ctx, vec, "zeros", "x"), "TypeError: zeros() length must be an int, not str");
+    CHECK_ERROR(ctx, CALL0(ctx, vec, "zeros"), "TypeError: zeros() missing required argument 'n' (pos 1)");
+    CHECK_ERROR(ctx, ixd_call_ints(ctx, vec, "zeros", INTS(INT64_MAX)), "MemoryError: out of memory");
+    /* FrozenVector: immutable */
+    CHECK_ERROR_RC(ctx, set_item(ctx, f, 0, num(ctx, 1)),
+                   "TypeError: 'vector.FrozenVector' object does not support item assignment");
+    IxObject *zero = num(ctx, 0);
+    CHECK_ERROR_RC(ctx, Ix_DelItem(ctx, f, zero), "TypeError: 'vector.FrozenVector' object doesn't support item deletion");
+    CHECK_EQ_INT(Ix_IsInstance(ctx, f, vec), 1);
+    IxObject *drop[] = {a, f, c, huge, inf, nan, zeros, kw_arg, kwnames, zero};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) Ix_Decref(ctx, drop[i]);
+}
+
+static void check_vector(IxContext *ctx)
+{
+    IxObject *m = IMPORT(ctx, "vector");
+    IxObject *vec = CHECK_OK(ctx, Ix_GetAttr(ctx, m, "Vector"));
+    IxObject *frozen = CHECK_OK(ctx, Ix_GetAttr(ctx, m, "FrozenVector"));
+    check_sequence(ctx, vec);
+    check_construct_and_compare(ctx, vec, frozen);
+    check_methods(ctx, vec, frozen);
+    Ix_Decref(ctx, frozen);
+    Ix_Decref(ctx, vec);
+    Ix_Decref(ctx, m);
+}
+
+void ixd_vector(int argc, char **argv)
+{
+    IXD_NO_ARGS;
+    IxInterp *a = OPEN(), *b = OPEN_MODE(1);
+    IxContext *ca = ENTER(a);
+    check_vector(ca);
+    ixh_leave(ca);
+    IxContext *cb = ENTER(b);
+    check_vector(cb);
+    ixh_leave(cb);
+    CHECK_CLOSE(a);
+    CHECK_CLOSE(b);
+}
