@@ -12,6 +12,7 @@
  *     v.norm(), v.dot(v), v[-1], v[0] = 1, 2.0 in v, list(v), len(v)
  *     vector.Vector.zeros(3), vector.FrozenVector.zeros(n=2)
  */
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -308,9 +309,21 @@ static IxObject *Vector_dot(IxContext *ctx, IxObject *self, IxObject *defining_c
     return IxFloat_FromDouble(ctx, sum);
 }
 
-/* norm() -> the Euclidean length, as math.hypot(*v): scaled by the largest component so
- * that squares neither overflow nor underflow; inf if any component is infinite, else nan
- * if any is nan. */
+/* The sum of the squares of v's components divided by scale (1.0: plain squares). */
+static double sum_of_squares(const VectorObject *v, double scale)
+{
+    double sum = 0.0;
+    for (int64_t i = 0; i < v->size; i++) {
+        double x = v->data[i] / scale;
+        sum += x * x;
+    }
+    return sum;
+}
+
+/* norm() -> the Euclidean length: the square root of the sum of squares, correctly
+ * rounded for small components (Vector(3, 5).norm() == sqrt(34)). When the squares would
+ * overflow or underflow, the components are scaled by the largest first. inf if any
+ * component is infinite, else nan if any is nan (as math.hypot). */
 static IxObject *Vector_norm(IxContext *ctx, IxObject *op, IxObject *const *args, size_t nargs)
 {
     (void)args, (void)nargs;
@@ -330,12 +343,10 @@ static IxObject *Vector_norm(IxContext *ctx, IxObject *op, IxObject *const *args
         return IxFloat_FromDouble(ctx, NAN);
     if (scale == 0.0)
         return IxFloat_FromDouble(ctx, 0.0);
-    double sum = 0.0;
-    for (int64_t i = 0; i < v->size; i++) {
-        double x = v->data[i] / scale;
-        sum += x * x;
-    }
-    return IxFloat_FromDouble(ctx, scale * sqrt(sum));
+    double sum = sum_of_squares(v, 1.0);
+    if (isinf(sum) || sum < DBL_MIN)
+        return IxFloat_FromDouble(ctx, scale * sqrt(sum_of_squares(v, scale)));
+    return IxFloat_FromDouble(ctx, sqrt(sum));
 }
 
 /* Vector.zeros(n) -> n zero components, an instance of the class it is called on (a class

@@ -171,6 +171,11 @@ static void check_sequence(IxContext *ctx, IxObject *vec)
     CHECK_EQ_INT(Ix_Contains(ctx, v, zero), 0);
     CHECK_EQ_INT(Ix_Contains(ctx, v, s), 0);
     CHECK_EQ_INT(Ix_Contains(ctx, v, big), 0);
+    IxObject *p53 = MAKE(ctx, vec, 9007199254740992.0); /* 2**53 */
+    IxObject *p53_1 = CHECK_OK(ctx, IxLong_FromString(ctx, "9007199254740993", 10));
+    CHECK_EQ_INT(Ix_Contains(ctx, p53, p53_1), 0); /* 2**53 + 1: compared exactly */
+    Ix_Decref(ctx, p53_1);
+    Ix_Decref(ctx, p53);
     /* the iterator holds the vector: drop ours first, then drain it */
     IxObject *it = CHECK_OK(ctx, Ix_GetIter(ctx, v));
     CHECK_EQ_STR(IxType_GetName(ctx, Ix_Type(ctx, it)), "vector.VectorIterator");
@@ -234,6 +239,11 @@ static void check_methods(IxContext *ctx, IxObject *vec, IxObject *frozen)
     char buf[128];
     IxObject *a = MAKE(ctx, vec, 3, 4), *f = MAKE(ctx, frozen, 1, 2), *c = MAKE(ctx, vec, 1, 2, 3);
     CHECK(want_float(ctx, CALL0(ctx, a, "norm")) == 5.0);
+    IxObject *b = MAKE(ctx, vec, 3, 5), *tiny = MAKE(ctx, vec, 3e-200, 4e-200);
+    CHECK(want_float(ctx, CALL0(ctx, b, "norm")) == 5.830951894845301); /* sqrt(34), rounded once */
+    CHECK(want_float(ctx, CALL0(ctx, tiny, "norm")) == 5e-200);      /* no underflow */
+    Ix_Decref(ctx, b);
+    Ix_Decref(ctx, tiny);
     CHECK(want_float(ctx, call1(ctx, a, "dot", Ix_NewRef(ctx, f))) == 11.0);
     CHECK(want_float(ctx, call1(ctx, f, "dot", Ix_NewRef(ctx, a))) == 11.0); /* from the subtype */
     CHECK_ERROR(ctx, call1(ctx, a, "dot", Ix_NewRef(ctx, c)),

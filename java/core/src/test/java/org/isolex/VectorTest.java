@@ -55,6 +55,9 @@ class VectorTest extends NativeTestBase {
         try (Handle a = (Handle) vectorType.call(3L, 4L); Handle f = (Handle) frozenType.call(1.0, 2.0);
                 Handle c = (Handle) vectorType.call(1.0, 2.0, 3.0); Handle empty = (Handle) vectorType.call()) {
             assertEquals(5.0, a.invoke("norm"));
+            try (Handle b = (Handle) vectorType.call(3L, 5L)) {
+                assertEquals(Math.sqrt(34), b.invoke("norm"));
+            }
             assertEquals(0.0, empty.invoke("norm"));
             assertEquals("Vector()", empty.repr());
             assertEquals(11.0, a.invoke("dot", f));

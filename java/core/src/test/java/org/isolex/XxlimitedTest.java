@@ -25,6 +25,8 @@ class XxlimitedTest extends NativeTestBase {
                 m.invoke("foo", Long.MAX_VALUE, Long.MAX_VALUE), "the exact sum, past int64");
         assertNativeError("TypeError", "xxlimited.foo() takes exactly 2 arguments (1 given)", () -> m.invoke("foo", 1L));
         assertNativeError("TypeError", "expected int, got str", () -> m.invoke("foo", 1L, "x"));
+        assertNativeError("OverflowError", "int too big to convert to int64",
+                () -> m.invoke("foo", BigInteger.TWO.pow(63), 0L));
         String badSpec = "IxArg_Parse: invalid spec for roj(): names must be NULL-terminated (at most 255), "
                 + "0 <= required <= count and 0 <= positional <= count";
         assertNativeError("SystemError", badSpec, () -> m.invoke("roj", 1L, 2L));
@@ -44,6 +46,8 @@ class XxlimitedTest extends NativeTestBase {
             assertNativeError("TypeError", "xxlimited.Xxo.demo() takes no keyword arguments",
                     () -> x.invoke("demo", Arguments.of().keyword("o", 1L)));
             assertNativeError("TypeError", "Xxo.__new__() takes no arguments", () -> xxoType.call(1L));
+            assertNativeError("TypeError", "xxlimited.Xxo() takes no keyword arguments",
+                    () -> xxoType.call(Arguments.of().keyword("a", 1L)));
             assertNativeError("TypeError", "xxlimited.new() takes no arguments (1 given)", () -> m.invoke("new", 1L));
             assertNativeError("AttributeError", "'xxlimited.Xxo' object has no attribute 'x'", () -> x.getAttr("x"));
         }
