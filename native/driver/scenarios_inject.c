@@ -7,7 +7,8 @@
  * create (create_nonmodule_ok), containers (the core's own dict/list/str/tuple paths),
  * queues (test-ext/channels: queues and shared buffers), value-api (the JNI bridge's
  * path: handles, conversions, IXH_TOO_BIG + ixh_expand), definition (ixh_module_definition
- * of counter and legacy_point), bigint (test-ext/bigops and ints of any size). leaky is left out: it leaks on purpose.
+ * of counter and legacy_point), bigint (test-ext/bigops and ints of any size), xxlimited and
+ * vector (the ported extensions, ABI 1.2). leaky is left out: it leaks on purpose.
  *
  * For each case of the table below (a short piece of ordinary work: import a module and
  * exercise it), first a measuring run on a fresh interpreter counts the allocations the
@@ -597,6 +598,66 @@ static void case_definition(Run *r)
     r->ctx = ENTER(r->interp);
 }
 
+/* ABI 1.2: the ported extensions (extensions/xxlimited, extensions/vector). */
+
+/* An int-returning call's result, -1 with an error ending the case (Ix_Hash: any other
+ * value, negative ones included, is a result). */
+static int64_t value_of(Run *r, int64_t v, const char *what, int line)
+{
+    if (v == -1 && IxErr_Occurred(r->ctx)) ctx_failed(r, what, line);
+    return v;
+}
+#define VALUE(expr) value_of(r, (expr), #expr, __LINE__)
+#define FLOAT_OF(expr) IxFloat_AsDouble(r->ctx, H(expr))
+
+static void case_xxlimited(Run *r)
+{
+    IxContext *ctx = r->ctx;
+    char buf[64];
+    IxObject *m = IMPORT_STEP("xxlimited");
+    CHECK_EQ_STR(REPR_OF(CALL_INTS(m, "foo", INT64_MAX, 1), buf), "9223372036854775808");
+    IxObject *x = H(CALL(m, "new"));
+    CHECK(H(ixd_call(ctx, x, "demo", &x, 1)) == x);
+    CHECK_EQ_STR(STR_OF(CALL_STR(x, "demo", "s"), buf), "s");
+    IxObject *null_type = H(Ix_GetAttr(ctx, m, "Null"));
+    IxObject *n = H(CALL(null_type, NULL));
+    CHECK_EQ_INT(VALUE(Ix_RichCompareBool(ctx, n, H(CALL(null_type, NULL)), IX_EQ)), 0);
+    IxObject *error = H(Ix_GetAttr(ctx, m, "Error"));
+    IxErr_Raise(ctx, H(CALL_STR(error, NULL, "boom")));
+    RAISES(NULL, "xxlimited.Error: boom");
+    RAISES(CALL_INTS(m, "roj", 1, 2), "SystemError: IxArg_Parse: invalid spec for roj(): *");
+}
+
+static void case_vector(Run *r)
+{
+    IxContext *ctx = r->ctx;
+    char buf[128];
+    IxObject *m = IMPORT_STEP("vector");
+    IxObject *vec = H(Ix_GetAttr(ctx, m, "Vector")), *frozen = H(Ix_GetAttr(ctx, m, "FrozenVector"));
+    IxObject *v = H(CALL_INTS(vec, NULL, 1, 2, 3));
+    CHECK_EQ_STR(STR_OF(Ix_Repr(ctx, v), buf), "Vector(1.0, 2.0, 3.0)");
+    CHECK(FLOAT_OF(Ix_GetItem(ctx, v, H(IxLong_FromInt64(ctx, -1)))) == 3.0);
+    RC(Ix_SetItem(ctx, v, H(IxLong_FromInt64(ctx, 0)), H(IxFloat_FromDouble(ctx, 4.0))));
+    CHECK_EQ_INT(VALUE(Ix_Contains(ctx, v, H(IxLong_FromInt64(ctx, 4)))), 1);
+    IxObject *it = H(Ix_GetIter(ctx, v));
+    static const double want[] = {4.0, 2.0, 3.0};
+    for (size_t i = 0; i < 3; i++) CHECK(FLOAT_OF(Ix_IterNext(ctx, it)) == want[i]);
+    CHECK(Ix_IterNext(ctx, it) == NULL);
+    if (IxErr_Occurred(ctx)) ctx_failed(r, "Ix_IterNext", __LINE__);
+    CHECK(FLOAT_OF(ixd_call(ctx, v, "dot", &v, 1)) == 29.0);
+    CHECK(FLOAT_OF(CALL(v, "norm")) > 5.0);
+    RAISES(Ix_GetItem(ctx, v, H(IxLong_FromInt64(ctx, 3))), "IndexError: vector index out of range");
+    RAISES_RC(Ix_Hash(ctx, v), "TypeError: unhashable type: 'vector.Vector'");
+    /* FrozenVector: zeros by keyword, ==, hash as a tuple's */
+    IxObject *name = H(IxStr_FromCString(ctx, "n")), *two = H(IxLong_FromInt64(ctx, 2));
+    IxObject *zeros = H(Ix_GetAttr(ctx, frozen, "zeros"));
+    IxObject *f = H(Ix_CallKw(ctx, zeros, &two, 0, H(IxTuple_FromArray(ctx, &name, 1))));
+    CHECK_EQ_STR(STR_OF(Ix_Repr(ctx, f), buf), "FrozenVector(0.0, 0.0)");
+    CHECK_EQ_INT(VALUE(Ix_RichCompareBool(ctx, f, H(CALL_INTS(vec, "zeros", 2)), IX_EQ)), 1);
+    IxObject *zero = H(IxFloat_FromDouble(ctx, 0.0)), *pair[2] = {zero, zero};
+    CHECK(VALUE(Ix_Hash(ctx, f)) == VALUE(Ix_Hash(ctx, H(IxTuple_FromArray(ctx, pair, 2)))));
+}
+
 /* ---------------------------------------------------------------- the sweep */
 
 typedef struct Case {
@@ -618,6 +679,9 @@ static const Case cases[] = {
     { "queues", case_queues },
     { "value-api", case_value_api },
     { "definition", case_definition },
+    /* ABI 1.2: the ported extensions */
+    { "xxlimited", case_xxlimited },
+    { "vector", case_vector },
 };
 #define NCASES (sizeof cases / sizeof cases[0])
 
