@@ -9,6 +9,8 @@
  *   tuple.c list.c dict.c   the containers
  *   errors.c     exception types and instances, the error state of a context
  *   type.c       type objects: builtin and heap types from specs, descriptors, bound methods
+ *   attrs.c      attribute slots, the instance dict the host keeps, dir, delete (ABI 1.2)
+ *   weakref.c    weak references: the referent's list, clearing, callbacks (ABI 1.2)
  *   module.c     module objects, definition validation, create/exec slots
  *   moddef.c     what a module declares, as values (ixh_module_definition)
  *   loader.c     finding, dlopen-ing, reference counting and unloading extension libraries
