@@ -193,12 +193,36 @@ static void check_in(IxInterp *in)
     ixh_leave(ctx);
 }
 
+/* Objects of b handed to a's new entries are refused (ABI.md 3.3, 3.41-3.42). */
+static void check_foreign(IxInterp *a, IxInterp *b)
+{
+    IxContext *cb = ENTER(b);
+    IxObject *l = CHECK_OK(cb, IxList_New(cb));
+    ixh_leave(cb);
+    IxContext *ca = ENTER(a);
+    IxObject *m = IMPORT(ca, "attrs"), *w = CHECK_OK(ca, ixd_call_ints(ca, m, "weak", INTS(2)));
+    CHECK_ERROR(ca, IxWeakref_New(ca, w, l),
+                "TypeError: expected a callback of this interpreter, got list (an object of interpreter *)");
+    CHECK_ERROR(ca, IxWeakref_New(ca, l, NULL),
+                "TypeError: expected an object of this interpreter, got list (an object of interpreter *)");
+    CHECK_ERROR(ca, Ix_Dir(ca, l), "TypeError: expected an object of this interpreter, got list (an object of interpreter *)");
+    CHECK_ERROR(ca, IxObject_GetDict(ca, l),
+                "TypeError: expected an object of this interpreter, got list (an object of interpreter *)");
+    Ix_Decref(ca, w);
+    Ix_Decref(ca, m);
+    ixh_leave(ca);
+    cb = ENTER(b);
+    Ix_Decref(cb, l);
+    ixh_leave(cb);
+}
+
 void ixd_attrs(int argc, char **argv)
 {
     IXD_NO_ARGS;
     IxInterp *a = OPEN(), *b = OPEN_MODE(1); /* one in debug mode: the new entries checked */
     check_in(a);
     check_in(b);
+    check_foreign(a, b);
     CHECK_CLOSE(a);
     CHECK_CLOSE(b);
 }

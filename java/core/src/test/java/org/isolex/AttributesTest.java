@@ -133,6 +133,14 @@ class AttributesTest extends NativeTestBase {
     }
 
     @Test
+    void debugModeChecksTheNewEntriesAndFindsNothing() throws Exception {
+        try (Host host = track(Host.builder().modulePath(EXTENSIONS, TEST_EXT).debug(true).build());
+                Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
+            assertEquals(List.of("ok", "ok"), Together.run(2, i -> () -> use(i == 0 ? a : b)));
+        }
+    }
+
+    @Test
     void brokenSlotsRaiseExactErrorsAndTheHostStaysUsable() {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter();
                 ExtensionModule m = interp.importModule("attrs");
