@@ -216,6 +216,29 @@ static void check_foreign(IxInterp *a, IxInterp *b)
     ixh_leave(cb);
 }
 
+/* Debug mode checks the new entries like the others (ix_table.def): NULL objects. */
+static void check_debug(void)
+{
+    char log[1024];
+    ixh_debug_take_violations(NULL, 0); /* whatever came before is not ours */
+    IxInterp *in = OPEN_MODE(1);
+    IxContext *ctx = ENTER(in);
+    IxObject *m = IMPORT(ctx, "attrs");
+    CHECK(!Ix_Dir(ctx, NULL));
+    CHECK(!IxWeakref_GetObject(ctx, NULL));
+    CHECK_EQ_INT(IxObject_GenericSetAttr(ctx, m, NULL, NULL), -1);
+    CHECK_EQ_INT(IxModule_AddIntConstant(ctx, NULL, "X", 1), -1);
+    IxErr_Clear(ctx);
+    Ix_Decref(ctx, m);
+    ixh_leave(ctx);
+    CHECK_CLOSE(in);
+    CHECK_EQ_INT(ixh_debug_take_violations(log, sizeof log), 4);
+    CHECK_EQ_STR(log, "isolex debug: Ix_Dir: argument 1 is NULL\n"
+                      "isolex debug: IxWeakref_GetObject: argument 1 is NULL\n"
+                      "isolex debug: IxObject_GenericSetAttr: argument 2 is NULL\n"
+                      "isolex debug: IxModule_AddIntConstant: argument 1 is NULL\n");
+}
+
 void ixd_attrs(int argc, char **argv)
 {
     IXD_NO_ARGS;
@@ -223,6 +246,7 @@ void ixd_attrs(int argc, char **argv)
     check_in(a);
     check_in(b);
     check_foreign(a, b);
+    check_debug();
     CHECK_CLOSE(a);
     CHECK_CLOSE(b);
 }
