@@ -125,6 +125,9 @@ typedef int64_t (*IxLenProc)(IxContext *ctx, IxObject *self);
 typedef IxObject *(*IxBinaryProc)(IxContext *ctx, IxObject *self, IxObject *key);
 typedef int (*IxObjObjArgProc)(IxContext *ctx, IxObject *self, IxObject *key, IxObject *value);
 typedef int (*IxObjObjProc)(IxContext *ctx, IxObject *self, IxObject *value);
+/* ABI 1.2: the attribute slots (ABI.md 5.40): CPython's getattrofunc and setattrofunc. */
+typedef IxObject *(*IxGetAttroProc)(IxContext *ctx, IxObject *self, IxObject *name);
+typedef int (*IxSetAttroProc)(IxContext *ctx, IxObject *self, IxObject *name, IxObject *value);
 typedef IxObject *(*IxRichCompareProc)(IxContext *ctx, IxObject *a, IxObject *b, int op);
 typedef IxObject *(*IxGetter)(IxContext *ctx, IxObject *self, void *closure);
 typedef int (*IxSetter)(IxContext *ctx, IxObject *self, IxObject *value, void *closure);
@@ -240,14 +243,23 @@ enum {
     IX_mp_ass_subscript, /* IxObjObjArgProc: self[key] = value (value NULL: del self[key]); 0 or -1 */
     IX_sq_contains,      /* IxObjObjProc: value in self: 1, 0, or -1 with an error */
     IX_tp_iter,          /* IxUnaryProc: iter(self): a new reference to an iterator */
-    IX_tp_iternext       /* IxUnaryProc: the next item (new reference); NULL with no error set
+    IX_tp_iternext,      /* IxUnaryProc: the next item (new reference); NULL with no error set
                           * at the end, NULL with an error set on failure */
+    /* ABI 1.2: attribute access (ABI.md 5.40); ids 50-59 */
+    IX_tp_getattro = 50, /* IxGetAttroProc: self.name (name a str): a new reference, or NULL
+                          * with an error; fall back with IxObject_GenericGetAttr */
+    IX_tp_setattro = 51  /* IxSetAttroProc: self.name = value (value NULL: del self.name); 0,
+                          * or -1 with an error; fall back with IxObject_GenericSetAttr */
 };
 #define IX_TYPE_SLOTS_END { 0, NULL }
 
 #define IX_TPFLAGS_DEFAULT 0u
 #define IX_TPFLAGS_HAVE_GC (1u << 0)  /* instances hold references: traverse is required */
 #define IX_TPFLAGS_BASETYPE (1u << 1) /* ABI 1.2: the type may be a base (ABI.md 5.5) */
+/* ABI 1.2: the host keeps a dict of attributes per instance (ABI.md 5.42), and a list of
+ * the weak references to it (ABI.md 5.43), in storage the extension never sees. */
+#define IX_TPFLAGS_MANAGED_DICT (1u << 2)
+#define IX_TPFLAGS_MANAGED_WEAKREF (1u << 3)
 
 typedef struct IxTypeSpec {
     const char *name;      /* "module.Type" */
@@ -418,6 +430,18 @@ struct IxFunctionTable {
     int (*Contains)(IxContext *ctx, IxObject *obj, IxObject *value);
     IxObject *(*GetIter)(IxContext *ctx, IxObject *obj);
     IxObject *(*IterNext)(IxContext *ctx, IxObject *iterator);
+    /* ---- ABI 1.2: attributes, instance dicts, weak references, module constants
+     * (ABI.md 3.40-3.43, 4.20, 5.40-5.43) */
+    IxObject *(*Object_GenericGetAttr)(IxContext *ctx, IxObject *obj, IxObject *name);
+    int (*Object_GenericSetAttr)(IxContext *ctx, IxObject *obj, IxObject *name, IxObject *value);
+    IxObject *(*Object_GetDict)(IxContext *ctx, IxObject *obj);
+    int (*DelAttr)(IxContext *ctx, IxObject *obj, const char *name);
+    IxObject *(*Dir)(IxContext *ctx, IxObject *obj);
+    IxObject *(*Weakref_New)(IxContext *ctx, IxObject *obj, IxObject *callback);
+    IxObject *(*Weakref_GetObject)(IxContext *ctx, IxObject *ref);
+    int (*Module_AddIntConstant)(IxContext *ctx, IxObject *module, const char *name, int64_t value);
+    int (*Module_AddStringConstant)(IxContext *ctx, IxObject *module, const char *name,
+                                    const char *utf8);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -564,6 +588,21 @@ IX_INLINE int64_t Ix_Length(IxContext *ctx, IxObject *o) { return ctx->fn->Lengt
 IX_INLINE int Ix_Contains(IxContext *ctx, IxObject *o, IxObject *v) { return ctx->fn->Contains(ctx, o, v); }
 IX_INLINE IxObject *Ix_GetIter(IxContext *ctx, IxObject *o) { return ctx->fn->GetIter(ctx, o); }
 IX_INLINE IxObject *Ix_IterNext(IxContext *ctx, IxObject *it) { return ctx->fn->IterNext(ctx, it); }
+/* ABI 1.2: attributes (ABI.md 3.40-3.41, 5.40-5.42). The generic get/set take the name as
+ * a str (what an IX_tp_getattro slot receives) and do what the host does without the slot.
+ * Ix_Dir returns a new sorted list of str. */
+IX_INLINE IxObject *IxObject_GenericGetAttr(IxContext *ctx, IxObject *o, IxObject *name) { return ctx->fn->Object_GenericGetAttr(ctx, o, name); }
+IX_INLINE int IxObject_GenericSetAttr(IxContext *ctx, IxObject *o, IxObject *name, IxObject *v) { return ctx->fn->Object_GenericSetAttr(ctx, o, name, v); }
+IX_INLINE IxObject *IxObject_GetDict(IxContext *ctx, IxObject *o) { return ctx->fn->Object_GetDict(ctx, o); }
+IX_INLINE int Ix_DelAttr(IxContext *ctx, IxObject *o, const char *name) { return ctx->fn->DelAttr(ctx, o, name); }
+IX_INLINE IxObject *Ix_Dir(IxContext *ctx, IxObject *o) { return ctx->fn->Dir(ctx, o); }
+/* ABI 1.2: weak references (ABI.md 3.42-3.43). GetObject returns a NEW reference to the
+ * referent, or to None once it died (CPython 3.13's PyWeakref_GetRef, without the -1/0/1). */
+IX_INLINE IxObject *IxWeakref_New(IxContext *ctx, IxObject *o, IxObject *callback) { return ctx->fn->Weakref_New(ctx, o, callback); }
+IX_INLINE IxObject *IxWeakref_GetObject(IxContext *ctx, IxObject *ref) { return ctx->fn->Weakref_GetObject(ctx, ref); }
+/* ABI 1.2: module constants (ABI.md 4.20). */
+IX_INLINE int IxModule_AddIntConstant(IxContext *ctx, IxObject *m, const char *name, int64_t v) { return ctx->fn->Module_AddIntConstant(ctx, m, name, v); }
+IX_INLINE int IxModule_AddStringConstant(IxContext *ctx, IxObject *m, const char *name, const char *utf8) { return ctx->fn->Module_AddStringConstant(ctx, m, name, utf8); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -375,6 +375,38 @@ static void protocol_refusals(IxInterp *interp, int64_t counter)
             "ValueError: ixh_protocol next: the batch size is 0, not >= 1");
 }
 
+/* ABI 1.2 (ABI.md 12.40): ixh_dir lists, ixh_delattr deletes; a NUL in the name and an
+ * ixh_dir request with a value are refused like any. */
+static void delattr_and_dir(IxInterp *interp, int64_t counter)
+{
+    uint8_t buf[BUF_SIZE];
+    char text[BUF_SIZE];
+    IxWire w;
+    CHECK_STATUS(ixh_dir(interp, counter, buf, 0, sizeof buf), IXH_OK, buf, sizeof buf);
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text),
+                 "['Counter', 'CounterError', 'created', 'increments', 'value_of']");
+    ixw_init(&w, buf, sizeof buf);
+    ixw_cstr(&w, "spare");
+    ixw_int(&w, 1);
+    CHECK_STATUS(ixh_setattr(interp, counter, buf, w.len, sizeof buf), IXH_OK, buf, sizeof buf);
+    for (int round = 0; round < 2; round++) {
+        ixw_init(&w, buf, sizeof buf);
+        ixw_cstr(&w, "spare");
+        CHECK_STATUS(ixh_delattr(interp, counter, buf, w.len, sizeof buf), round ? IXH_ERROR : IXH_OK, buf,
+                     sizeof buf);
+    }
+    CHECK_EQ_STR(ixd_reply_text(buf, sizeof buf, text, sizeof text),
+                 "AttributeError: module 'counter' has no attribute 'spare'");
+    ixw_init(&w, buf, sizeof buf);
+    ixw_str(&w, "spare\0x", 7);
+    refused(ixh_delattr(interp, counter, buf, w.len, sizeof buf), buf,
+            "ValueError: name contains a NUL character (at byte 5)");
+    ixw_init(&w, buf, sizeof buf);
+    ixw_int(&w, 1);
+    refused(ixh_dir(interp, counter, buf, w.len, sizeof buf), buf,
+            "ValueError: malformed request: 9 unread bytes after its last value, from byte 0");
+}
+
 /* A request is exactly its values: trailing bytes and a request cut short are refused
  * before anything runs (ABI.md 12.1), on every path of every operation. */
 static void malformed_requests(IxInterp *interp, int64_t probe)
@@ -531,6 +563,7 @@ void ixd_value_api(int argc, char **argv)
     nul_names(interp, counter);
     malformed_requests(interp, probe);
     protocol_refusals(interp, counter);
+    delattr_and_dir(interp, counter);
     too_big_error(interp, raiser);
     nesting_limit(interp, probe);
     memory_minimum();

@@ -167,6 +167,10 @@ enum {
     IXH_PROTO_NEXT = 7
 };
 int ixh_protocol(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+/* ABI 1.2 (ABI.md 12.40). in: str name.  out: none -- del target.name */
+int ixh_delattr(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+/* ABI 1.2 (ABI.md 12.40). in: nothing.   out: list of str, sorted -- dir(target) (Ix_Dir) */
+int ixh_dir(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
 /* in: nothing.                          out: the object fully converted where it can be */
 int ixh_expand(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
 /* Drop the reference a handle owns. Returns 0, or -1 for a stale/foreign handle (or a

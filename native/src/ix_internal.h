@@ -9,6 +9,8 @@
  *   tuple.c list.c dict.c   the containers
  *   errors.c     exception types and instances, the error state of a context
  *   type.c       type objects: builtin and heap types from specs, descriptors, bound methods
+ *   attrs.c      attribute slots, the instance dict the host keeps, dir, delete (ABI 1.2)
+ *   weakref.c    weak references: the referent's list, clearing, callbacks (ABI 1.2)
  *   module.c     module objects, definition validation, create/exec slots
  *   moddef.c     what a module declares, as values (ixh_module_definition)
  *   loader.c     finding, dlopen-ing, reference counting and unloading extension libraries
@@ -147,6 +149,7 @@ enum {
     IXI_TYPE_NOTIMPLEMENTED,   /* the type of NotImplemented (use this id in numbers.c) */
     IXI_TYPE_CAPSULE,          /* ABI 1.2 (capsule.c) */
     IXI_TYPE_ITERATOR,         /* ABI 1.2: iterators over the builtin containers (iter.c) */
+    IXI_TYPE_WEAKREF,          /* ABI 1.2: weak references (weakref.c) */
     IXI_BUILTIN_COUNT
 };
 
@@ -252,6 +255,11 @@ struct IxTypeObject {
     IxObjObjArgProc mp_ass_subscript;
     IxObjObjProc sq_contains;
     IxUnaryProc tp_iter, tp_iternext;
+    /* ABI 1.2: attribute slots, and where the host keeps an instance's dict and weak
+     * references (attrs.c, weakref.c): byte offsets past basic_size, 0 for none */
+    IxGetAttroProc tp_getattro;
+    IxSetAttroProc tp_setattro;
+    int64_t dict_offset, weaklist_offset;
 
     /* core-only hooks, set for builtin types */
     IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
@@ -576,6 +584,45 @@ IX_HIDDEN IxObject *ix_builtin_iter(IxContext *ctx, IxObject *container);
 IX_HIDDEN int64_t ix_utf8_count(const char *s, size_t n);
 IX_HIDDEN int ix_key_error(IxContext *ctx, IxObject *key);
 IX_HIDDEN IxObject *ix_check_slot_result(IxContext *ctx, IxObject *r, const char *owner, const char *slot);
+/* An int slot result against the error state: "T.slot() returned -1 without setting an error". */
+IX_HIDDEN int64_t ix_check_slot_int(IxContext *ctx, IxObject *o, int64_t r, const char *slot);
+
+/* ---- attrs.c (ABI 1.2): attribute slots, instance dicts, dir, delete (ABI.md 3.40, 5.40-5.42) */
+/* Lay out the hidden words of a type with IX_TPFLAGS_MANAGED_DICT / _WEAKREF (set
+ * dict_offset, weaklist_offset) after its basic_size: each concrete type appends its own. */
+IX_HIDDEN void ix_attrs_layout(IxTypeObject *t);
+/* Bytes an instance of t takes: basic_size plus the hidden words. */
+IX_HIDDEN size_t ix_type_instance_size(IxTypeObject *t);
+/* The instance dict slot of o (its type has dict_offset), the dict NULL until first used. */
+#define IX_DICT_SLOT(o) ((IxObject **)((char *)(o) + IX_TYPE(o)->dict_offset))
+/* A managed-dict instance's attribute `name`: new reference; NULL with no error when it is
+ * not there; NULL with an error (making __dict__ ran out of memory). */
+IX_HIDDEN IxObject *ix_instance_getattr(IxContext *ctx, IxObject *o, const char *name);
+IX_HIDDEN int ix_instance_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v);
+/* Whether a managed-dict instance has `name` in its dict (ix_call_method's fast path). */
+IX_HIDDEN bool ix_instance_has(IxContext *ctx, IxObject *o, const char *name);
+/* An IX_tp_getattro / IX_tp_setattro slot run for a C-string name (object.c calls them). */
+IX_HIDDEN IxObject *ix_slot_getattr(IxContext *ctx, IxObject *o, const char *name);
+IX_HIDDEN int ix_slot_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v);
+/* The collector and dealloc: visit, and drop, the instance dict. */
+IX_HIDDEN int ix_instance_dict_visit(IxContext *ctx, IxObject *o, IxVisitProc visit, void *arg);
+IX_HIDDEN void ix_instance_dict_drop(IxContext *ctx, IxObject *o);
+IX_HIDDEN IxObject *ix_object_generic_getattr(IxContext *ctx, IxObject *o, IxObject *name);
+IX_HIDDEN int ix_object_generic_setattr(IxContext *ctx, IxObject *o, IxObject *name, IxObject *v);
+IX_HIDDEN IxObject *ix_object_get_dict(IxContext *ctx, IxObject *o);
+IX_HIDDEN int ix_delattr(IxContext *ctx, IxObject *o, const char *name);
+IX_HIDDEN IxObject *ix_dir(IxContext *ctx, IxObject *o);
+
+/* ---- weakref.c (ABI 1.2): weak references (ABI.md 3.42-3.43, 5.43) */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_weakref_typedef;
+IX_HIDDEN IxObject *ix_weakref_new(IxContext *ctx, IxObject *o, IxObject *callback);
+IX_HIDDEN IxObject *ix_weakref_get_object(IxContext *ctx, IxObject *ref);
+/* o is dying: clear every weak reference to it. Those with a callback that `keep` accepts
+ * (keep NULL: all) gain a reference and are chained on *pending for ix_weakrefs_call, which
+ * runs the callbacks once every dying object's references are cleared. */
+IX_HIDDEN void ix_weakrefs_clear(IxContext *ctx, IxObject *o, bool (*keep)(IxObject *ref, void *arg),
+                                 void *arg, IxObject **pending);
+IX_HIDDEN void ix_weakrefs_call(IxContext *ctx, IxObject *pending);
 
 /* ---------------------------------------------------------------- type.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_type_typedef, ix_function_typedef,
@@ -620,6 +667,9 @@ IX_HIDDEN const IxModuleDef *ix_module_get_def(IxContext *ctx, IxObject *m);
 IX_HIDDEN int ix_module_add_object(IxContext *ctx, IxObject *m, const char *name, IxObject *v);
 IX_HIDDEN int ix_module_add_type(IxContext *ctx, IxObject *m, IxObject *type);
 IX_HIDDEN IxObject *ix_module_create_legacy(IxContext *ctx, const IxModuleDef *def);
+/* ABI 1.2 (ABI.md 4.20): IxModule_AddIntConstant, IxModule_AddStringConstant. */
+IX_HIDDEN int ix_module_add_int_constant(IxContext *ctx, IxObject *m, const char *name, int64_t v);
+IX_HIDDEN int ix_module_add_string_constant(IxContext *ctx, IxObject *m, const char *name, const char *utf8);
 /* The multiple-interpreters level a def declares (IX_MOD_MULTI_* as an int 1..3). */
 IX_HIDDEN int ix_moduledef_multi_level(const IxModuleDef *def);
 

@@ -393,6 +393,32 @@ IX_API int ixh_setattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, s
     return reply_value(&k, IX_BUILTIN(ctx, IX_NONE), false);
 }
 
+/* ABI 1.2 (ABI.md 12.40): del target.name, and dir(target). */
+IX_API int ixh_delattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
+    IxObject *o;
+    const char *name;
+    IxObject *s = target_and_name(&k, target, &o, &name, true);
+    if (!s) return reply_error(&k);
+    int rc = ix_delattr(ctx, o, name);
+    IX_DECREF(ctx, s);
+    if (rc < 0) return reply_error(&k);
+    IX_INCREF(IX_BUILTIN(ctx, IX_NONE));
+    return reply_value(&k, IX_BUILTIN(ctx, IX_NONE), false);
+}
+
+IX_API int ixh_dir(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, len, cap);
+    if (!ctx) return IXH_ERROR;
+    IxObject *o = request_end(&k) == 0 ? ix_handle_get(ctx, target) : NULL;
+    return reply_value(&k, o ? ix_dir(ctx, o) : NULL, false);
+}
+
 IX_API int ixh_describe(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
 {
     Call k;

@@ -28,7 +28,7 @@ IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size)
     o->ix_refcnt_private = 1;
     o->ix_type_private = &type->ob_base;
     if (!(type->flags & IX_TF_BUILTIN)) IX_INCREF(type);
-    if (type->tp_traverse) c->interp->gc_allocations++;
+    if (type->tp_traverse || type->dict_offset) c->interp->gc_allocations++;
     return o;
 }
 
@@ -99,10 +99,25 @@ static __attribute__((noinline)) void dealloc_levels(IxContext *ctx, IxTypeObjec
         if (IX_OWN_HOOK(t, tp_dealloc)) run_dealloc(ctx, t, o);
 }
 
+/* ABI 1.2 (ABI.md 5.42-5.43): the weak references to a dying instance are cleared and
+ * their callbacks run before any of its dealloc, and its instance dict goes after them. */
+static __attribute__((noinline)) void dealloc_managed(IxContext *ctx, IxTypeObject *type, IxObject *o)
+{
+    if (type->weaklist_offset) {
+        IxObject *pending = NULL;
+        ix_weakrefs_clear(ctx, o, NULL, NULL, &pending);
+        ix_weakrefs_call(ctx, pending);
+    }
+    if (type->base) dealloc_levels(ctx, type, o);
+    else if (type->tp_dealloc) run_dealloc(ctx, type, o);
+    if (type->dict_offset) ix_instance_dict_drop(ctx, o);
+}
+
 static inline __attribute__((always_inline)) void dealloc_now(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *type = IX_TYPE(o);
-    if (type->base && !(type->flags & IX_TF_BUILTIN)) dealloc_levels(ctx, type, o);
+    if (type->flags & (IX_TPFLAGS_MANAGED_DICT | IX_TPFLAGS_MANAGED_WEAKREF)) dealloc_managed(ctx, type, o);
+    else if (type->base && !(type->flags & IX_TF_BUILTIN)) dealloc_levels(ctx, type, o);
     else if (type->tp_dealloc) run_dealloc(ctx, type, o);
     ix_object_free(ctx, o);
     if (!(type->flags & IX_TF_BUILTIN)) IX_DECREF(ctx, type);
@@ -270,10 +285,25 @@ static IxObject *refuse_receiver(IxContext *ctx, IxObject *o, const char *name, 
 
 /* ---------------------------------------------------------------- attributes */
 
+/* ABI 1.2 (ABI.md 5.40): a type's IX_tp_getattro / IX_tp_setattro runs for every attribute
+ * access; one that calls Ix_GetAttr on itself recurses, stopped like a call (3.9). */
+static __attribute__((noinline)) IxObject *attr_slot_get(IxContext *ctx, IxObject *o, const char *name)
+{
+    if (stack_exhausted(ctx, "while getting an attribute")) return NULL;
+    return ix_slot_getattr(ctx, o, name);
+}
+
+static __attribute__((noinline)) int attr_slot_set(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
+{
+    if (stack_exhausted(ctx, "while setting an attribute")) return -1;
+    return ix_slot_setattr(ctx, o, name, v);
+}
+
 IxObject *ix_getattr(IxContext *ctx, IxObject *o, const char *name)
 {
     IxTypeObject *t = IX_TYPE(o);
     if (!ix_owned_by(ctx, o)) return refuse_receiver(ctx, o, name, false);
+    if (t->tp_getattro) return attr_slot_get(ctx, o, name);
     return t->tp_getattr ? t->tp_getattr(ctx, o, name) : ix_generic_getattr(ctx, o, name);
 }
 
@@ -288,6 +318,7 @@ int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
         ix_err_wrong_type(ctx, "an object of this interpreter", v);
         return -1;
     }
+    if (t->tp_setattro) return attr_slot_set(ctx, o, name, v);
     return t->tp_setattr ? t->tp_setattr(ctx, o, name, v) : ix_generic_setattr(ctx, o, name, v);
 }
 
@@ -615,7 +646,7 @@ IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject
 {
     IxTypeObject *t = IX_TYPE(o);
     if (!ix_owned_by(ctx, o)) return refuse_receiver(ctx, o, name, true);
-    if (!t->tp_getattr) {
+    if (!t->tp_getattr && !t->tp_getattro && !(t->dict_offset && ix_instance_has(ctx, o, name))) {
         /* Fast path: a method found on the type is called without a bound-method object. */
         IxObject *d = ix_type_lookup(ctx, t, name);
         if (d && IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR)) {

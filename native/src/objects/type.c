@@ -143,10 +143,20 @@ static int run_setter(IxContext *ctx, IxDescrObject *d, IxObject *o, IxObject *v
     return rc < 0 ? -1 : 0;
 }
 
+/* Members and getsets come before an instance dict (ABI.md 5.41); methods after it. */
+static bool is_data_descr(IxContext *ctx, IxObject *d)
+{
+    return d && (IX_IS(ctx, d, IXI_TYPE_MEMBER_DESCR) || IX_IS(ctx, d, IXI_TYPE_GETSET_DESCR));
+}
+
 IxObject *ix_generic_getattr(IxContext *ctx, IxObject *o, const char *name)
 {
     IxTypeObject *t = IX_TYPE(o);
     IxObject *d = ix_type_lookup(ctx, t, name);
+    if (t->dict_offset && !is_data_descr(ctx, d)) {
+        IxObject *v = ix_instance_getattr(ctx, o, name);
+        if (v || ix_err_pending(ctx)) return v;
+    }
     if (!d)
         return ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'",
                              t->name, name);
@@ -162,6 +172,7 @@ int ix_generic_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *
 {
     IxTypeObject *t = IX_TYPE(o);
     IxObject *d = ix_type_lookup(ctx, t, name);
+    if (t->dict_offset && !is_data_descr(ctx, d)) return ix_instance_setattr(ctx, o, name, v);
     if (!d) {
         ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'", t->name, name);
         return -1;
@@ -193,6 +204,7 @@ static int add_descr(IxContext *ctx, IxTypeObject *t, uint32_t kind, const char 
     return rc;
 }
 
+#define MANAGED_FLAGS (IX_TPFLAGS_MANAGED_DICT | IX_TPFLAGS_MANAGED_WEAKREF)
 #define METH_KINDS (IX_METH_METHOD | IX_METH_CLASS | IX_METH_STATIC)
 
 static const char *meth_kind_name(uint32_t flags)
@@ -301,6 +313,9 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_sq_contains: t->sq_contains = (IxObjObjProc)v; break;
         case IX_tp_iter: t->tp_iter = (IxUnaryProc)v; break;
         case IX_tp_iternext: t->tp_iternext = (IxUnaryProc)v; break;
+        /* ABI 1.2: attribute slots (attrs.c) */
+        case IX_tp_getattro: t->tp_getattro = (IxGetAttroProc)v; break;
+        case IX_tp_setattro: t->tp_setattro = (IxSetAttroProc)v; break;
         default:
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
             return -1;
@@ -319,6 +334,7 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
     INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
     INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
+    INHERIT(tp_getattro); INHERIT(tp_setattro); /* ABI 1.2: attribute slots */
 #undef INHERIT
 }
 
@@ -367,12 +383,19 @@ static int check_spec(IxContext *ctx, const IxTypeSpec *spec, IxTypeObject *base
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': basic_size %lld is smaller than %s (%lld)",
                       name, (long long)spec->basic_size, base ? "its base's" : "the object header",
                       (long long)min);
-    } else if (spec->flags & ~(IX_TPFLAGS_HAVE_GC | IX_TPFLAGS_BASETYPE)) {
+    } else if (spec->flags & ~(IX_TPFLAGS_HAVE_GC | IX_TPFLAGS_BASETYPE | MANAGED_FLAGS)) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown flags 0x%x", name, spec->flags);
     } else {
         return 0;
     }
     return -1;
+}
+
+/* ABI 1.2 (ABI.md 5.42-5.43): a subtype keeps its base's managed dict and weak references. */
+static void inherit_managed(IxTypeObject *t, const IxTypeObject *base)
+{
+    if (base) t->flags |= base->flags & MANAGED_FLAGS;
+    ix_attrs_layout(t);
 }
 
 /* ABI.md 5.2: a heap type keeps the library that defines it loaded, whether or not it is
@@ -409,6 +432,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     t->basic_size = spec->basic_size ? spec->basic_size : base->basic_size; /* 0: the base's (5.5) */
     t->flags = spec->flags | IX_TF_HEAP | extra_flags | (base ? base->flags & IX_TF_EXCEPTION : 0);
     t->builtin_id = UINT32_MAX;
+    inherit_managed(t, base);
     if (base) {
         t->base = base;
         if (!(base->flags & IX_TF_BUILTIN)) IX_INCREF(base);
@@ -505,7 +529,7 @@ IxObject *ix_type_get_module_by_def(IxContext *ctx, IxObject *type, const IxModu
 IxObject *ix_type_generic_alloc(IxContext *ctx, IxObject *type)
 {
     IxTypeObject *t = as_type(ctx, type);
-    return t ? ix_object_alloc(ctx, t, (size_t)t->basic_size) : NULL;
+    return t ? ix_object_alloc(ctx, t, ix_type_instance_size(t)) : NULL;
 }
 
 const char *ix_type_get_name(IxContext *ctx, IxObject *type)

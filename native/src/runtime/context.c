@@ -223,6 +223,16 @@ const IxFunctionTable ix_function_table = {
     .Contains = ix_contains,
     .GetIter = ix_getiter,
     .IterNext = ix_iternext,
+    /* ABI 1.2: attributes, instance dicts, weak references, module constants */
+    .Object_GenericGetAttr = ix_object_generic_getattr,
+    .Object_GenericSetAttr = ix_object_generic_setattr,
+    .Object_GetDict = ix_object_get_dict,
+    .DelAttr = ix_delattr,
+    .Dir = ix_dir,
+    .Weakref_New = ix_weakref_new,
+    .Weakref_GetObject = ix_weakref_get_object,
+    .Module_AddIntConstant = ix_module_add_int_constant,
+    .Module_AddStringConstant = ix_module_add_string_constant,
 };
 
 /* ---------------------------------------------------------------- contexts */

@@ -48,7 +48,7 @@ static const IxGetSetDef exc_getset[] = {
 /* An instance of `type` owning `msg` (consumed, even on failure). */
 static IxObject *exception_with(IxContext *ctx, IxTypeObject *type, IxObject *msg)
 {
-    IxExceptionObject *e = (IxExceptionObject *)ix_object_alloc(ctx, type, (size_t)type->basic_size);
+    IxExceptionObject *e = (IxExceptionObject *)ix_object_alloc(ctx, type, ix_type_instance_size(type));
     if (!e) {
         IX_DECREF(ctx, msg);
         return NULL;

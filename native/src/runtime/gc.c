@@ -53,7 +53,7 @@ static Cand *find(Gc *gc, IxObject *o)
 static bool is_candidate(IxBlock *b)
 {
     if (b->kind != IX_BLOCK_OBJECT || b->owner == IX_OWNER_BUILTIN) return false;
-    return IX_TYPE(b + 1)->tp_traverse != NULL;
+    return IX_TYPE(b + 1)->tp_traverse != NULL || IX_TYPE(b + 1)->dict_offset; /* ABI 1.2: its dict */
 }
 
 /* Whether level `t` of o's type chain runs hook `f` for o: a builtin type runs its own or
@@ -73,6 +73,7 @@ static void traverse(IxContext *ctx, IxObject *o, IxVisitProc visit, Gc *gc)
         t->tp_traverse(ctx, o, visit, gc);
         ix_leave_code(ctx, &e);
     }
+    if (type->dict_offset) ix_instance_dict_visit(ctx, o, visit, gc); /* the host's own (ABI 1.2) */
 }
 
 static int subtract_ref(IxContext *ctx, IxObject *o, void *arg)
@@ -121,6 +122,26 @@ static void find_alive(IxContext *ctx, Gc *gc)
     while (gc->top > 0) traverse(ctx, gc->c[gc->stack[--gc->top]].obj, mark_alive, gc);
 }
 
+/* A weak reference's callback runs only when the reference itself survives: one that is
+ * garbage too goes with the rest, uncalled (CPython's rule). */
+static bool weakref_survives(IxObject *ref, void *arg)
+{
+    Cand *c = find(arg, ref);
+    return !c || c->alive;
+}
+
+/* ABI 1.2 (ABI.md 5.43): every weak reference to the garbage is cleared before any of it
+ * is, then the callbacks run; none of them can reach the garbage any more. */
+static void clear_weakrefs(IxContext *ctx, Gc *gc, int64_t garbage)
+{
+    IxObject *pending = NULL;
+    for (int64_t k = 0; k < garbage; k++) {
+        IxObject *o = gc->c[gc->stack[k]].obj;
+        if (IX_TYPE(o)->weaklist_offset) ix_weakrefs_clear(ctx, o, weakref_survives, gc, &pending);
+    }
+    ix_weakrefs_call(ctx, pending);
+}
+
 /* Break the garbage: hold it, clear it, let go. Returns how many objects were garbage. */
 static int64_t break_garbage(IxContext *ctx, Gc *gc)
 {
@@ -130,6 +151,7 @@ static int64_t break_garbage(IxContext *ctx, Gc *gc)
         IX_INCREF(gc->c[i].obj);
         gc->stack[garbage++] = i;
     }
+    clear_weakrefs(ctx, gc, garbage);
     for (int64_t k = 0; k < garbage; k++) {
         IxObject *o = gc->c[gc->stack[k]].obj;
         IxTypeObject *type = IX_TYPE(o);
@@ -145,6 +167,7 @@ static int64_t break_garbage(IxContext *ctx, Gc *gc)
             IX_CLEAR_REF(ctx, c->exc); /* an error raised by a clear has nowhere to go */
             c->exc = saved;
         }
+        if (type->dict_offset) ix_instance_dict_drop(ctx, o); /* ABI 1.2: the host's own */
     }
     for (int64_t k = 0; k < garbage; k++) IX_DECREF(ctx, gc->c[gc->stack[k]].obj);
     return garbage;

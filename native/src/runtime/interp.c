@@ -18,6 +18,7 @@ static const IxBuiltinTypeDef *const builtin_types[] = {
     &ix_int_typedef, &ix_bool_typedef, &ix_float_typedef, &ix_bytes_typedef, &ix_tuple_typedef,
     &ix_list_typedef, &ix_module_typedef, &ix_function_typedef, &ix_method_typedef,
     &ix_queue_typedef, &ix_buffer_typedef, &ix_capsule_typedef, &ix_iterator_typedef,
+    &ix_weakref_typedef, /* ABI 1.2 */
 };
 
 static IxObject *singleton(IxContext *ctx, uint32_t type_id, size_t size)

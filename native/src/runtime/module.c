@@ -264,6 +264,11 @@ static int module_setattr(IxContext *ctx, IxObject *self, const char *name, IxOb
 {
     IxModuleObject *m = (IxModuleObject *)self;
     if (v) return ix_dict_set_cstr(ctx, m->dict, name, v);
+    if (!ix_dict_get_cstr(ctx, m->dict, name)) { /* ABI 1.2: del of a missing name (3.40) */
+        ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "module '%s' has no attribute '%s'",
+                      ((IxStrObject *)m->name)->data, name);
+        return -1;
+    }
     IxObject *key = ix_str_from_cstr(ctx, name);
     if (!key) return -1;
     int rc = ix_dict_delitem(ctx, m->dict, key);
@@ -392,6 +397,41 @@ int ix_module_add_object(IxContext *ctx, IxObject *o, const char *name, IxObject
         return -1;
     }
     return ix_dict_set_cstr(ctx, m->dict, name, v);
+}
+
+/* ABI 1.2 (ABI.md 4.20): CPython's PyModule_AddIntConstant and PyModule_AddStringConstant:
+ * the value made here and added, the module's reference the only one left. */
+static int add_made(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
+{
+    int rc = v ? ix_module_add_object(ctx, o, name, v) : -1;
+    IX_XDECREF(ctx, v);
+    return rc;
+}
+
+static bool constant_named(IxContext *ctx, IxObject *o, const char *entry, const char *name)
+{
+    if (!as_module(ctx, o)) return false;
+    if (name) return true;
+    ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: the name is NULL", entry);
+    return false;
+}
+
+int ix_module_add_int_constant(IxContext *ctx, IxObject *o, const char *name, int64_t v)
+{
+    const char *entry = "IxModule_AddIntConstant";
+    if (!constant_named(ctx, o, entry, name)) return -1;
+    return add_made(ctx, o, name, ix_long_from_int64(ctx, v));
+}
+
+int ix_module_add_string_constant(IxContext *ctx, IxObject *o, const char *name, const char *utf8)
+{
+    const char *entry = "IxModule_AddStringConstant";
+    if (!constant_named(ctx, o, entry, name)) return -1;
+    if (!utf8) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: value for '%s' is NULL", entry, name);
+        return -1;
+    }
+    return add_made(ctx, o, name, ix_str_from_cstr(ctx, utf8));
 }
 
 int ix_module_add_type(IxContext *ctx, IxObject *o, IxObject *type)

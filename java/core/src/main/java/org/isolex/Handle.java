@@ -1,6 +1,8 @@
 package org.isolex;
 
 import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -289,6 +291,37 @@ public class Handle implements AutoCloseable, Iterable<Object> {
     public void setAttr(String name, Object value) {
         Names.check("attribute name", Objects.requireNonNull(name, "name"));
         interp.op(NativeBridge.Op.SETATTR, this, (w, hooks) -> w.str(name).value(value, hooks, 0));
+    }
+
+    /**
+     * Deletes an attribute: {@code del obj.name} (abi/ABI.md 3.40). An object with an
+     * instance dict loses the entry; a type with an attribute slot decides itself.
+     *
+     * @param name the attribute's name; not null, no NUL character
+     * @throws NativeError              if the deletion raised natively (an {@code AttributeError}
+     *                                  when there is no such attribute, or it cannot be deleted)
+     * @throws IllegalArgumentException if the name contains a NUL character
+     * @throws ClosedException          if this handle or the interpreter is closed
+     */
+    public void delAttr(String name) {
+        Names.check("attribute name", Objects.requireNonNull(name, "name"));
+        interp.op(NativeBridge.Op.DELATTR, this, (w, hooks) -> w.str(name));
+    }
+
+    /**
+     * The names of the object's attributes, sorted, without repeats (abi/ABI.md 3.41): what
+     * its type chain defines (methods, members, getsets, class values) and what its instance
+     * dict holds; for a module, its attributes; for a type, its chain's.
+     *
+     * @return an unmodifiable list of the names
+     * @throws NativeError     if listing raised natively
+     * @throws ClosedException if this handle or the interpreter is closed
+     */
+    public List<String> attributeNames() {
+        List<?> names = (List<?>) interp.op(NativeBridge.Op.DIR, this, (w, hooks) -> { });
+        List<String> out = new ArrayList<>(names.size());
+        for (Object n : names) out.add((String) n);
+        return Collections.unmodifiableList(out);
     }
 
     // ------------------------------------------------------------------ items and iteration (ABI 1.2)

@@ -40,7 +40,7 @@ public final class NativeBridge {
     public static final int OK = 0, ERROR = 1, TOO_BIG = 2;
 
     /** The value-API operations that share the (interp, target, buf, len, cap) shape. */
-    public enum Op { CALL, GETATTR, SETATTR, DESCRIBE, EXPAND, DEFINITION, PROTOCOL }
+    public enum Op { CALL, GETATTR, SETATTR, DESCRIBE, EXPAND, DEFINITION, PROTOCOL, DELATTR, DIR }
 
     /**
      * {@code IxInterpConfig}: never allocated through JavaCPP; declared so that JavaCPP
@@ -108,6 +108,12 @@ public final class NativeBridge {
     static native int ixh_release(@Cast("IxInterp*") long interp, @Cast("int64_t") long handle);
     static native int ixh_protocol(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
                                    @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
+
+    // ABI 1.2 (ABI.md 12.40): del target.name, dir(target)
+    static native int ixh_delattr(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
+                                  @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
+    static native int ixh_dir(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
+                              @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
 
     /** The operations of ixh_protocol (IXH_PROTO_*, ABI 1.2): the first value of its request. */
     public static final int PROTO_GET = 1, PROTO_SET = 2, PROTO_DEL = 3, PROTO_LEN = 4, PROTO_CONTAINS = 5,
@@ -293,6 +299,8 @@ public final class NativeBridge {
             case EXPAND: return ixh_expand(interp, target, buf, len, cap);
             case DEFINITION: return ixh_module_definition(interp, target, buf, len, cap);
             case PROTOCOL: return ixh_protocol(interp, target, buf, len, cap);
+            case DELATTR: return ixh_delattr(interp, target, buf, len, cap);
+            case DIR: return ixh_dir(interp, target, buf, len, cap);
             default: throw new AssertionError(op);
         }
     }
