@@ -119,6 +119,13 @@ typedef void (*IxDeallocProc)(IxContext *ctx, IxObject *self);
 typedef IxObject *(*IxNewProc)(IxContext *ctx, IxObject *type,
                                IxObject *const *args, size_t nargs);
 typedef IxObject *(*IxUnaryProc)(IxContext *ctx, IxObject *self);
+/* ABI 1.2: construction with keywords and finalization (ABI.md 5.50-5.52). args holds nargs
+ * positional values, then one value per name of kwnames (NULL: no keyword), as 4.13. */
+typedef int (*IxTypeInitProc)(IxContext *ctx, IxObject *self, IxObject *const *args, size_t nargs,
+                          IxObject *kwnames);
+typedef IxObject *(*IxNewKwProc)(IxContext *ctx, IxObject *type, IxObject *const *args,
+                                 size_t nargs, IxObject *kwnames);
+typedef void (*IxFinalizeProc)(IxContext *ctx, IxObject *self);
 typedef int64_t (*IxHashProc)(IxContext *ctx, IxObject *self);
 /* ABI 1.2: the protocol slots (ABI.md 5.20). */
 typedef int64_t (*IxLenProc)(IxContext *ctx, IxObject *self);
@@ -240,9 +247,18 @@ enum {
     IX_mp_ass_subscript, /* IxObjObjArgProc: self[key] = value (value NULL: del self[key]); 0 or -1 */
     IX_sq_contains,      /* IxObjObjProc: value in self: 1, 0, or -1 with an error */
     IX_tp_iter,          /* IxUnaryProc: iter(self): a new reference to an iterator */
-    IX_tp_iternext       /* IxUnaryProc: the next item (new reference); NULL with no error set
+    IX_tp_iternext,      /* IxUnaryProc: the next item (new reference); NULL with no error set
                           * at the end, NULL with an error set on failure */
+    /* ABI 1.2: construction, finalization and the type token (ABI.md 5.50-5.54) */
+    IX_tp_init = 60,     /* IxTypeInitProc: runs after new when the result is an instance of the
+                          * called type; 0, or -1 with an error set */
+    IX_tp_new_kw = 61,   /* IxNewKwProc: tp_new taking keywords; a type has at most one of the two */
+    IX_tp_finalize = 62, /* IxFinalizeProc: PEP 442; runs once per object, before clear or dealloc */
+    IX_tp_token = 63     /* void *: an address the extension owns; IX_TP_USE_SPEC: the spec's */
 };
+/* ABI 1.2: the value of an IX_tp_token slot asking for the spec's own address (ABI.md 5.53),
+ * as CPython's Py_TP_USE_SPEC. */
+#define IX_TP_USE_SPEC NULL
 #define IX_TYPE_SLOTS_END { 0, NULL }
 
 #define IX_TPFLAGS_DEFAULT 0u
@@ -418,6 +434,8 @@ struct IxFunctionTable {
     int (*Contains)(IxContext *ctx, IxObject *obj, IxObject *value);
     IxObject *(*GetIter)(IxContext *ctx, IxObject *obj);
     IxObject *(*IterNext)(IxContext *ctx, IxObject *iterator);
+    /* ---- ABI 1.2: type slots (ABI.md 5.53) */
+    int (*Type_GetBaseByToken)(IxContext *ctx, IxObject *type, void *token, IxObject **result);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -564,6 +582,9 @@ IX_INLINE int64_t Ix_Length(IxContext *ctx, IxObject *o) { return ctx->fn->Lengt
 IX_INLINE int Ix_Contains(IxContext *ctx, IxObject *o, IxObject *v) { return ctx->fn->Contains(ctx, o, v); }
 IX_INLINE IxObject *Ix_GetIter(IxContext *ctx, IxObject *o) { return ctx->fn->GetIter(ctx, o); }
 IX_INLINE IxObject *Ix_IterNext(IxContext *ctx, IxObject *it) { return ctx->fn->IterNext(ctx, it); }
+/* ABI 1.2: the first type of type's base chain (type included) whose token is `token`:
+ * 1 and *result a new reference, 0 and *result NULL when none, -1 on error (ABI.md 5.53). */
+IX_INLINE int IxType_GetBaseByToken(IxContext *ctx, IxObject *type, void *token, IxObject **result) { return ctx->fn->Type_GetBaseByToken(ctx, type, token, result); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -252,6 +252,11 @@ struct IxTypeObject {
     IxObjObjArgProc mp_ass_subscript;
     IxObjObjProc sq_contains;
     IxUnaryProc tp_iter, tp_iternext;
+    /* ABI 1.2: construction, finalization, token (typeslots.c) */
+    IxTypeInitProc tp_init;
+    IxNewKwProc tp_new_kw;
+    IxFinalizeProc tp_finalize;
+    void *tp_token;          /* NULL: none */
 
     /* core-only hooks, set for builtin types */
     IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
@@ -397,6 +402,11 @@ struct IxInterp {
     char debug_pending[512];          /* a violation found inside an entry, raised as it returns */
     int64_t gc_allocations;           /* traversable objects made since the last collection */
     int64_t gc_threshold;             /* collect when gc_allocations passes this */
+    /* ABI 1.2 (typeslots.c, ABI.md 5.52): objects whose tp_finalize ran and which are still
+     * alive (resurrected, or garbage the collector is about to clear), so it never runs
+     * twice. malloc'd, outside the heap; usually empty. Guarded by the interpreter lock. */
+    IxObject **finalized;
+    size_t nfinalized, finalized_cap;
     bool closing;
 };
 
@@ -571,6 +581,29 @@ IX_HIDDEN int64_t ix_length(IxContext *ctx, IxObject *o);
 IX_HIDDEN int ix_contains(IxContext *ctx, IxObject *o, IxObject *v);
 IX_HIDDEN IxObject *ix_getiter(IxContext *ctx, IxObject *o);
 IX_HIDDEN IxObject *ix_iternext(IxContext *ctx, IxObject *it);
+/* ABI 1.2: type slots (typeslots.c, ABI.md 5.50-5.54) */
+IX_HIDDEN int ix_type_get_base_by_token(IxContext *ctx, IxObject *type, void *token, IxObject **result);
+/* Calling a type: new (tp_new or tp_new_kw), then tp_init (ABI.md 5.50-5.51). */
+IX_HIDDEN IxObject *ix_call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n,
+                                 IxObject *kwnames);
+/* Runs t's tp_init on the new instance `self` (a reference the call owns): returns self, or
+ * releases it and returns NULL with the error set. */
+IX_HIDDEN IxObject *ix_type_run_init(IxContext *ctx, IxTypeObject *t, IxObject *self, IxObject *const *args,
+                                     size_t n, IxObject *kwnames);
+/* type.c hooks: store slot ids 60-63 (false: not one of them); check and complete them
+ * once a spec's slots are read, before the base's hooks are inherited; inherit them. */
+IX_HIDDEN bool ix_typeslot_store(IxTypeObject *t, const IxTypeSlot *s);
+IX_HIDDEN int ix_typeslots_finish(IxContext *ctx, IxTypeObject *t, const IxTypeSpec *spec);
+IX_HIDDEN void ix_typeslots_inherit(IxTypeObject *t, const IxTypeObject *b);
+/* Refcount reached 0 on an object whose type has tp_finalize: runs it unless it ran
+ * before; returns true when the object was resurrected and must not be freed (5.52). */
+IX_HIDDEN bool ix_finalize_on_dealloc(IxContext *ctx, IxObject *o);
+/* Runs tp_finalize of o once (the caller holds a reference); returns whether it ran. */
+IX_HIDDEN bool ix_finalize_once(IxContext *ctx, IxObject *o);
+/* Whether o is finalizing from its dealloc now (the collector leaves it alone); the set
+ * of finalized objects is freed at interpreter close. */
+IX_HIDDEN bool ix_finalize_dying(IxInterp *in, IxObject *o);
+IX_HIDDEN void ix_finalized_free(IxInterp *in);
 IX_HIDDEN extern const IxBuiltinTypeDef ix_iterator_typedef;
 IX_HIDDEN IxObject *ix_builtin_iter(IxContext *ctx, IxObject *container);
 IX_HIDDEN int64_t ix_utf8_count(const char *s, size_t n);

@@ -302,6 +302,7 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_tp_iter: t->tp_iter = (IxUnaryProc)v; break;
         case IX_tp_iternext: t->tp_iternext = (IxUnaryProc)v; break;
         default:
+            if (ix_typeslot_store(t, s)) break; /* ABI 1.2: ids 60-63 (typeslots.c) */
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
             return -1;
         }
@@ -314,12 +315,13 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
 static void inherit(IxTypeObject *t, const IxTypeObject *b)
 {
 #define INHERIT(f) if (!t->f) t->f = b->f
-    INHERIT(tp_new); INHERIT(tp_dealloc); INHERIT(tp_traverse); INHERIT(tp_clear);
+    INHERIT(tp_dealloc); INHERIT(tp_traverse); INHERIT(tp_clear);
     INHERIT(tp_repr); INHERIT(tp_str); INHERIT(tp_hash); INHERIT(tp_richcompare);
     INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
     INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
     INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
 #undef INHERIT
+    ix_typeslots_inherit(t, b); /* tp_new and tp_new_kw, tp_init, tp_finalize, the token */
 }
 
 static void set_names(IxTypeObject *t, const char *name)
@@ -419,7 +421,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
         t->module_def = ((IxModuleObject *)module)->def;
     }
     t->lib = library_of_spec(spec);
-    if (apply_slots(ctx, t, spec->slots) < 0) goto fail;
+    if (apply_slots(ctx, t, spec->slots) < 0 || ix_typeslots_finish(ctx, t, spec) < 0) goto fail;
     if (base) inherit(t, base); /* a GC base's traverse serves a subtype without one */
     if ((spec->flags & IX_TPFLAGS_HAVE_GC) && !t->tp_traverse) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': IX_TPFLAGS_HAVE_GC requires a traverse slot",

@@ -223,6 +223,8 @@ const IxFunctionTable ix_function_table = {
     .Contains = ix_contains,
     .GetIter = ix_getiter,
     .IterNext = ix_iternext,
+    /* ABI 1.2: type slots */
+    .Type_GetBaseByToken = ix_type_get_base_by_token,
 };
 
 /* ---------------------------------------------------------------- contexts */
