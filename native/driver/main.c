@@ -82,7 +82,7 @@ static const Scenario scenarios[] = {
     { "protocols", ixd_protocols, 0,
       "ABI 1.2: get/set/del item, len, in, iteration on builtins and slots; two interpreters" },
     { "typeslots", ixd_typeslots, 0,
-      "ABI 1.2: tp_init, tp_new_kw, tp_finalize (cycles, resurrection), tokens; two interpreters" },
+      "ABI 1.2: tp_init, tp_new_kw, tp_finalize (cycles, resurrection), tokens, str bases; two interpreters" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,

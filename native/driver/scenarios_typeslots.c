@@ -2,7 +2,8 @@
  * scenarios_typeslots.c -- ABI 1.2's type slots (ABI.md 5.50-5.54) through test-ext's
  * initfinal, tokens_a and tokens_b: constructors with keywords, finalizers once per object
  * by reference counting and by the cycle collector, resurrection (by a lone object and by
- * a cycle), a cycle with finalizers left to close, and the token downcast; in two
+ * a cycle), a cycle with finalizers left to close, the token downcast, and str subtype
+ * instances' lifetimes (5.55); in two
  * interpreters, one in debug mode, under Valgrind and ASan too.
  */
 #include <stdio.h>
@@ -121,6 +122,40 @@ static void check_tokens(IxInterp *in)
     ixh_leave(ctx);
 }
 
+/* str subtype instances (5.55) as dict keys and values, in a list, compared and hashed with
+ * plain str, then dropped in every order: memcheck and ASan watch their lifetimes. */
+static void check_str_subtype(IxInterp *in)
+{
+    char text[96];
+    IxContext *ctx = ENTER(in);
+    IxObject *m = IMPORT(ctx, "strbase");
+    IxObject *str = CHECK_OK(ctx, Ix_GetAttr(ctx, m, "Str")), *sub = CHECK_OK(ctx, Ix_GetAttr(ctx, m, "SubStr"));
+    IxObject *s = CHECK_OK(ctx, ixd_call_str(ctx, str, NULL, "key"));
+    IxObject *t = CHECK_OK(ctx, ixd_call_str(ctx, sub, NULL, "value"));
+    IxObject *plain = CHECK_OK(ctx, IxStr_FromCString(ctx, "key"));
+    IxObject *d = CHECK_OK(ctx, IxDict_New(ctx)), *l = CHECK_OK(ctx, IxList_New(ctx));
+    CHECK_EQ_INT(IxDict_SetItem(ctx, d, s, t), 0);
+    CHECK(IxDict_GetItem(ctx, d, plain) == t); /* found by the equal plain str */
+    CHECK_EQ_INT(IxList_Append(ctx, l, s), 0);
+    CHECK_EQ_INT(IxList_Append(ctx, l, t), 0);
+    CHECK_EQ_INT(Ix_Hash(ctx, s), Ix_Hash(ctx, plain));
+    CHECK_EQ_INT(Ix_RichCompareBool(ctx, plain, s, IX_EQ), 1);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, t), text), "'value'"); /* str's repr */
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call(ctx, m, "probe", &s, 1), text),
+                 "('strbase.Str', 'key', 3, True, True, 1, False, 3)");
+    CHECK_ERROR(ctx, CALL0(ctx, m, "alloc"),
+                "TypeError: IxType_GenericAlloc cannot make 'strbase.Str' instances (a subtype of str): call the type");
+    Ix_Decref(ctx, s);     /* the dict and the list hold it */
+    Ix_Decref(ctx, plain);
+    Ix_Decref(ctx, d);
+    Ix_Decref(ctx, sub);   /* t still holds its type */
+    Ix_Decref(ctx, str);
+    Ix_Decref(ctx, m);
+    Ix_Decref(ctx, t);
+    Ix_Decref(ctx, l);     /* the last references: s and t and SubStr go here */
+    ixh_leave(ctx);
+}
+
 void ixd_typeslots(int argc, char **argv)
 {
     IXD_NO_ARGS;
@@ -129,6 +164,8 @@ void ixd_typeslots(int argc, char **argv)
     check_finalizers(b);
     check_tokens(a);
     check_tokens(b);
+    check_str_subtype(a);
+    check_str_subtype(b);
     CHECK_CLOSE(a);
     CHECK_CLOSE(b);
     CHECK_CLEAN();

@@ -213,6 +213,12 @@ typedef struct IxEntry {
 #define IX_TF_HEAP (1u << 17)       /* created from an extension's spec */
 #define IX_TF_EXCEPTION (1u << 18)  /* instances are IxExceptionObject */
 #define IX_TF_STATIC (1u << 19)     /* a legacy static type readied in place */
+/* ABI 1.2 (typeslots.c, ABI.md 5.55): a heap subtype of str; its instances are
+ * IxStrObject and behave as str wherever str is accepted. */
+#define IX_TF_STR_LAYOUT (1u << 24)
+#define IX_IS_STR(ctx, o) (IX_IS(ctx, o, IX_TYPE_STR) || (IX_TYPE(o)->flags & IX_TF_STR_LAYOUT))
+/* The builtin whose layout t's instances have: builtin_id, or str for a str subtype. */
+#define IX_LAYOUT_ID(t) ((t)->flags & IX_TF_STR_LAYOUT ? (uint32_t)IX_TYPE_STR : (t)->builtin_id)
 
 /* ABI.md 5.6: level `t` of a type's base chain defined hook `f` itself (a subtype copies
  * the hooks it lacks from its base, so an equal pointer one level down is inherited).
@@ -595,6 +601,9 @@ IX_HIDDEN IxObject *ix_type_run_init(IxContext *ctx, IxTypeObject *t, IxObject *
 IX_HIDDEN bool ix_typeslot_store(IxTypeObject *t, const IxTypeSlot *s);
 IX_HIDDEN int ix_typeslots_finish(IxContext *ctx, IxTypeObject *t, const IxTypeSpec *spec);
 IX_HIDDEN void ix_typeslots_inherit(IxTypeObject *t, const IxTypeObject *b);
+/* ABI.md 5.55: whether builtin `b` may be a base of spec (TypeError/SystemError set if
+ * not), and the str layout rules of a subtype of str. */
+IX_HIDDEN bool ix_builtin_base_ok(IxContext *ctx, const IxTypeSpec *spec, IxTypeObject *b);
 /* Refcount reached 0 on an object whose type has tp_finalize: runs it unless it ran
  * before; returns true when the object was resurrected and must not be freed (5.52). */
 IX_HIDDEN bool ix_finalize_on_dealloc(IxContext *ctx, IxObject *o);

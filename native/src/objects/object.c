@@ -675,7 +675,7 @@ static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, IxObject *o, cons
         ix_leave_code(ctx, &e);
     }
     r = check_result(ctx, r, who);
-    if (r && !IX_IS(ctx, r, IX_TYPE_STR)) {
+    if (r && !IX_IS_STR(ctx, r)) {
         char qual[256];
         ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() returned %s, not str", callee_text(who, qual, sizeof qual),
                       IX_TYPE(r)->name);

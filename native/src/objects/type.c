@@ -410,6 +410,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     set_names(t, name);
     t->basic_size = spec->basic_size ? spec->basic_size : base->basic_size; /* 0: the base's (5.5) */
     t->flags = spec->flags | IX_TF_HEAP | extra_flags | (base ? base->flags & IX_TF_EXCEPTION : 0);
+    if (base && (base->flags & IX_TF_STR_LAYOUT || base->builtin_id == IX_TYPE_STR)) t->flags |= IX_TF_STR_LAYOUT;
     t->builtin_id = UINT32_MAX;
     if (base) {
         t->base = base;
@@ -452,12 +453,8 @@ static IxTypeObject *check_base(IxContext *ctx, IxObject *module, const IxTypeSp
                              "type '%s': base '%s' belongs to another interpreter; use this interpreter's type",
                              name, IX_TYPE(IX_TYPE(base)) == IX_TYPE(base) ? b->name : IX_TYPE(base)->name);
     if (!IX_IS(ctx, base, IX_TYPE_TYPE)) return (IxTypeObject *)ix_err_wrong_type(ctx, "a type as base", base);
-    if (b->flags & IX_TF_BUILTIN) {
-        if (b->flags & IX_TF_EXCEPTION) return b;
-        return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
-                             "type '%s': builtin type '%s' cannot be a base in ABI %d.%d (only the exception types can)",
-                             name, b->name, IX_ABI_MAJOR, IX_ABI_MINOR);
-    }
+    if (b->flags & IX_TF_BUILTIN) return ix_builtin_base_ok(ctx, spec, b) ? b : NULL; /* 5.5, 5.55 */
+    if (b->flags & IX_TF_STR_LAYOUT && !ix_builtin_base_ok(ctx, spec, b)) return NULL;
     if (!(b->flags & (IX_TPFLAGS_BASETYPE | IX_TF_EXCEPTION)))
         return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
                              "type '%s': base '%s' does not allow subclassing; add IX_TPFLAGS_BASETYPE to its spec's flags",
@@ -507,6 +504,8 @@ IxObject *ix_type_get_module_by_def(IxContext *ctx, IxObject *type, const IxModu
 IxObject *ix_type_generic_alloc(IxContext *ctx, IxObject *type)
 {
     IxTypeObject *t = as_type(ctx, type);
+    if (t && t->flags & IX_TF_STR_LAYOUT) /* its size is its value's: made by calling it (5.55) */
+        return ix_err_format(ctx, IX_EXC_TYPEERROR, "IxType_GenericAlloc cannot make '%s' instances (a subtype of str): call the type", t->name);
     return t ? ix_object_alloc(ctx, t, (size_t)t->basic_size) : NULL;
 }
 

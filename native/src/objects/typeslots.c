@@ -7,7 +7,9 @@
  * side of finalization in gc.c. What is here: storing and inheriting the slots, running
  * tp_init, running finalizers at most once per object, and IxType_GetBaseByToken.
  */
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ix_internal.h"
 
@@ -38,11 +40,69 @@ int ix_typeslots_finish(IxContext *ctx, IxTypeObject *t, const IxTypeSpec *spec)
     return 0;
 }
 
+/* ---------------------------------------------------------------- builtin bases (5.55) */
+
+static bool spec_has_new(const IxTypeSpec *spec)
+{
+    for (const IxTypeSlot *s = spec->slots; s && s->id; s++)
+        if (s->id == IX_tp_new || s->id == IX_tp_new_kw) return true;
+    return false;
+}
+
+/* The exception types (5.5) and str (xxlimited's Str) may be bases. A str's size is its
+ * value's, so a subtype adds no field and makes its instances with str's constructor. */
+bool ix_builtin_base_ok(IxContext *ctx, const IxTypeSpec *spec, IxTypeObject *b)
+{
+    const char *name = spec && spec->name ? spec->name : "?";
+    if (b->flags & IX_TF_EXCEPTION) return true;
+    if (b->builtin_id != IX_TYPE_STR && !(b->flags & IX_TF_STR_LAYOUT)) {
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "type '%s' is not an acceptable base type", b->name);
+        return false;
+    }
+    if (spec && spec->basic_size != 0 && spec->basic_size != (int64_t)sizeof(IxStrObject)) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                      "type '%s': a subtype of str cannot add fields; its basic_size must be 0 (str's size), not %lld",
+                      name, (long long)spec->basic_size);
+        return false;
+    }
+    if (spec && spec_has_new(spec)) {
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                      "type '%s': a subtype of str is made by str's constructor; it takes no IX_tp_new or IX_tp_new_kw (IX_tp_init runs after it)",
+                      name);
+        return false;
+    }
+    return true;
+}
+
+/* Str(x): a str subtype's instance holding str(x) ("" without an argument). */
+static IxObject *str_subtype_new(IxContext *ctx, IxObject *type, IxObject *const *args, size_t n)
+{
+    IxTypeObject *t = (IxTypeObject *)type;
+    if (n > 1) return ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes at most 1 argument (%zu given)", t->name, n);
+    IxObject *v = n ? ix_str(ctx, args[0]) : ix_str_from_utf8(ctx, "", 0);
+    if (!v) return NULL;
+    IxStrObject *src = (IxStrObject *)v;
+    IxStrObject *o = NULL;
+    if (src->len <= SIZE_MAX - sizeof(IxStrObject) - 1)
+        o = (IxStrObject *)ix_object_alloc(ctx, t, sizeof(IxStrObject) + src->len + 1);
+    else
+        ix_err_no_memory(ctx);
+    if (o) {
+        o->hash = -1;
+        o->len = src->len;
+        memcpy(o->data, src->data, src->len + 1);
+    }
+    IX_DECREF(ctx, v);
+    return o ? &o->ob_base : NULL;
+}
+
 /* A subtype that makes its instances neither way makes them as its base does; init,
  * finalize and the token it does not set are its base's. (Finalize, like dealloc, then runs
  * once per level that defines one: object.c and gc.c.) */
 void ix_typeslots_inherit(IxTypeObject *t, const IxTypeObject *b)
 {
+    if (!t->tp_new && !t->tp_new_kw && b->builtin_id == IX_TYPE_STR && (t->flags & IX_TF_HEAP))
+        t->tp_new = str_subtype_new; /* str itself cannot be called; its subtypes can (5.55) */
     if (!t->tp_new && !t->tp_new_kw) {
         t->tp_new = b->tp_new;
         t->tp_new_kw = b->tp_new_kw;
