@@ -125,6 +125,34 @@ class TypeSlotsTest extends NativeTestBase {
         }
     }
 
+    @Test
+    void theDefinitionShowsMethodKindsAndTypeSlots() {
+        try (Host host = newHost(); Interpreter a = host.newInterpreter()) {
+            ModuleDefinition def = a.importModule("initfinal").definition();
+            ModuleDefinition.TypeDef point = type(def, "initfinal.Point");
+            assertEquals(List.of("tp_new", "tp_init"), point.slots());
+            assertTrue(point.baseType());
+            assertEquals(List.of("tp_new_kw", "tp_dealloc"), type(def, "initfinal.KwNew").slots());
+            assertEquals(List.of("tp_new", "tp_init"), type(def, "initfinal.SubPoint").slots(), "inherited");
+            assertEquals(List.of("tp_new", "tp_finalize", "tp_dealloc", "tp_traverse", "tp_clear"),
+                    type(def, "initfinal.SubFin").slots());
+            assertEquals(List.of("tp_new", "tp_token"), type(a.importModule("tokens_a").definition(), "tokens_a.Thing")
+                    .slots());
+            ModuleDefinition sub = a.importModule("subclasses").definition();
+            ModuleDefinition.MethodDef make = type(sub, "subclasses.Base").methods().stream()
+                    .filter(m -> m.name().equals("make")).findFirst().orElseThrow();
+            assertEquals(ModuleDefinition.MethodDef.CLASS, make.flags());
+            assertEquals(List.of("CLASS"), make.kinds());
+            ModuleDefinition.MethodDef span = a.importModule("kwfuncs").definition().functions().stream()
+                    .filter(m -> m.name().equals("span")).findFirst().orElseThrow();
+            assertEquals(List.of("KEYWORDS"), span.kinds());
+        }
+    }
+
+    private static ModuleDefinition.TypeDef type(ModuleDefinition def, String name) {
+        return def.types().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    }
+
     private static String tokens(Interpreter interp) {
         ExtensionModule ta = interp.importModule("tokens_a");
         ExtensionModule tb = interp.importModule("tokens_b");
