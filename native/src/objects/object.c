@@ -526,10 +526,10 @@ static IxObject *new_instance(IxContext *ctx, IxTypeObject *t, IxObject *const *
  * rule). Keywords go to tp_new_kw and tp_init; a type with neither refuses them. */
 IxObject *ix_call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n, IxObject *kwnames)
 {
-    if (!t->tp_new && !t->tp_new_kw)
-        return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create '%s' instances", t->name);
     if (kwnames && !t->tp_new_kw && !t->tp_init)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes no keyword arguments", t->name);
+    if (!t->tp_new && !t->tp_new_kw)
+        return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create '%s' instances", t->name);
     IxObject *r = new_instance(ctx, t, args, n, kwnames);
     if (r && t->tp_init && ix_is_instance(r, t)) return ix_type_run_init(ctx, t, r, args, n, kwnames);
     return r;
