@@ -20,6 +20,7 @@
  *   drop_with_error()    sets ValueError('kept'), drops a new Fin, returns NULL: the
  *                        caller sees 'kept' (the finalizer's state is set aside)
  *   BadInit()            tp_init returns -1 without an error
+ *   InitErr()            tp_init sets ValueError('init failed quietly') and returns 0
  *   bad_type()           a spec with both tp_new and tp_new_kw
  */
 #include <stddef.h>
@@ -147,6 +148,20 @@ static int badinit_init(IxContext *ctx, IxObject *self, IxObject *const *args, s
 {
     return -1;
 }
+
+/* Sets an error and claims success. */
+static int initerr_init(IxContext *ctx, IxObject *self, IxObject *const *args, size_t nargs, IxObject *kwnames)
+{
+    IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR), "init failed quietly");
+    return 0;
+}
+
+static const IxTypeSlot initerr_slots[] = {
+    {IX_tp_new, (void *)point_new},
+    {IX_tp_init, (void *)initerr_init},
+    IX_TYPE_SLOTS_END,
+};
+static const IxTypeSpec initerr_spec = {"initfinal.InitErr", sizeof(IxObject), 0, initerr_slots};
 
 static const IxTypeSlot badinit_slots[] = {
     {IX_tp_new, (void *)point_new},
@@ -327,6 +342,7 @@ static int initfinal_exec(IxContext *ctx, IxObject *m)
     if (add_type(ctx, m, &point_spec, NULL, &point) < 0 || add_type(ctx, m, &subpoint_spec, point, NULL) < 0 ||
         add_type(ctx, m, &kwnew_spec, NULL, NULL) < 0 || add_type(ctx, m, &plain_spec, NULL, NULL) < 0 ||
         add_type(ctx, m, &other_spec, NULL, NULL) < 0 || add_type(ctx, m, &badinit_spec, NULL, NULL) < 0 ||
+        add_type(ctx, m, &initerr_spec, NULL, NULL) < 0 ||
         add_type(ctx, m, &fin_spec, NULL, &fin) < 0 || add_type(ctx, m, &subfin_spec, fin, NULL) < 0)
         goto done;
     rc = 0;

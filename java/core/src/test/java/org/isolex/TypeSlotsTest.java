@@ -47,6 +47,11 @@ class TypeSlotsTest extends NativeTestBase {
                     () -> point.call(Arguments.of().keyword("y", 1L)));
             assertNativeError("SystemError", "initfinal.BadInit.__init__() returned -1 without setting an error",
                     () -> badInit.call());
+            assertNativeError("SystemError", "initfinal.InitErr.__init__() returned 0 with an error set",
+                    () -> m.invoke("InitErr"), "ValueError: init failed quietly");
+            try (Handle viaModule = (Handle) m.invoke("Point", Arguments.of(8L).keyword("y", 9L))) {
+                assertEquals(9L, viaModule.getAttr("y"), "module.invoke on a type passes the keywords too");
+            }
             assertNativeError("SystemError",
                     "type 'initfinal.Both': IX_tp_new and IX_tp_new_kw exclude each other; give one",
                     () -> m.invoke("bad_type"));
