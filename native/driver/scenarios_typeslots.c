@@ -91,6 +91,11 @@ static void check_finalizers(IxInterp *in)
     /* a finalizer's own error is dropped; the caller's is kept */
     Ix_Decref(ctx, CHECK_OK(ctx, ixd_call_ints(ctx, m, "raise_in_finalize", INTS(1))));
     CHECK_ERROR(ctx, CALL0(ctx, m, "drop_with_error"), "ValueError: kept");
+    Ix_Decref(ctx, cycle(ctx, fin)); /* the collector's finalizers raise too: dropped */
+    ixh_leave(ctx);
+    CHECK_EQ_INT(ixh_interp_collect(in), 2);
+    ctx = ENTER(in);
+    check_counts(ctx, m, "(1, 9, 1, 9, 0)");
     Ix_Decref(ctx, CHECK_OK(ctx, ixd_call_ints(ctx, m, "raise_in_finalize", INTS(0))));
     /* left to close: a cycle (finalized by close's collection) and a resurrected object */
     Ix_Decref(ctx, cycle(ctx, fin));
