@@ -119,6 +119,13 @@ typedef void (*IxDeallocProc)(IxContext *ctx, IxObject *self);
 typedef IxObject *(*IxNewProc)(IxContext *ctx, IxObject *type,
                                IxObject *const *args, size_t nargs);
 typedef IxObject *(*IxUnaryProc)(IxContext *ctx, IxObject *self);
+/* ABI 1.2: construction with keywords and finalization (ABI.md 5.50-5.52). args holds nargs
+ * positional values, then one value per name of kwnames (NULL: no keyword), as 4.13. */
+typedef int (*IxTypeInitProc)(IxContext *ctx, IxObject *self, IxObject *const *args, size_t nargs,
+                          IxObject *kwnames);
+typedef IxObject *(*IxNewKwProc)(IxContext *ctx, IxObject *type, IxObject *const *args,
+                                 size_t nargs, IxObject *kwnames);
+typedef void (*IxFinalizeProc)(IxContext *ctx, IxObject *self);
 typedef int64_t (*IxHashProc)(IxContext *ctx, IxObject *self);
 /* ABI 1.2: the protocol slots (ABI.md 5.20). */
 typedef int64_t (*IxLenProc)(IxContext *ctx, IxObject *self);
@@ -248,9 +255,18 @@ enum {
     /* ABI 1.2: attribute access (ABI.md 5.40); ids 50-59 */
     IX_tp_getattro = 50, /* IxGetAttroProc: self.name (name a str): a new reference, or NULL
                           * with an error; fall back with IxObject_GenericGetAttr */
-    IX_tp_setattro = 51  /* IxSetAttroProc: self.name = value (value NULL: del self.name); 0,
+    IX_tp_setattro = 51, /* IxSetAttroProc: self.name = value (value NULL: del self.name); 0,
                           * or -1 with an error; fall back with IxObject_GenericSetAttr */
+    /* ABI 1.2: construction, finalization and the type token (ABI.md 5.50-5.54) */
+    IX_tp_init = 60,     /* IxTypeInitProc: runs after new when the result is an instance of the
+                          * called type; 0, or -1 with an error set */
+    IX_tp_new_kw = 61,   /* IxNewKwProc: tp_new taking keywords; a type has at most one of the two */
+    IX_tp_finalize = 62, /* IxFinalizeProc: PEP 442; runs once per object, before clear or dealloc */
+    IX_tp_token = 63     /* void *: an address the extension owns; IX_TP_USE_SPEC: the spec's */
 };
+/* ABI 1.2: the value of an IX_tp_token slot asking for the spec's own address (ABI.md 5.53),
+ * as CPython's Py_TP_USE_SPEC. */
+#define IX_TP_USE_SPEC NULL
 #define IX_TYPE_SLOTS_END { 0, NULL }
 
 #define IX_TPFLAGS_DEFAULT 0u
@@ -442,6 +458,8 @@ struct IxFunctionTable {
     int (*Module_AddIntConstant)(IxContext *ctx, IxObject *module, const char *name, int64_t value);
     int (*Module_AddStringConstant)(IxContext *ctx, IxObject *module, const char *name,
                                     const char *utf8);
+    /* ---- ABI 1.2: type slots (ABI.md 5.53) */
+    int (*Type_GetBaseByToken)(IxContext *ctx, IxObject *type, void *token, IxObject **result);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -603,6 +621,9 @@ IX_INLINE IxObject *IxWeakref_GetObject(IxContext *ctx, IxObject *ref) { return 
 /* ABI 1.2: module constants (ABI.md 4.20). */
 IX_INLINE int IxModule_AddIntConstant(IxContext *ctx, IxObject *m, const char *name, int64_t v) { return ctx->fn->Module_AddIntConstant(ctx, m, name, v); }
 IX_INLINE int IxModule_AddStringConstant(IxContext *ctx, IxObject *m, const char *name, const char *utf8) { return ctx->fn->Module_AddStringConstant(ctx, m, name, utf8); }
+/* ABI 1.2: the first type of type's base chain (type included) whose token is `token`:
+ * 1 and *result a new reference, 0 and *result NULL when none, -1 on error (ABI.md 5.53). */
+IX_INLINE int IxType_GetBaseByToken(IxContext *ctx, IxObject *type, void *token, IxObject **result) { return ctx->fn->Type_GetBaseByToken(ctx, type, token, result); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

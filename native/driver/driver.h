@@ -58,6 +58,7 @@ IxdScenarioFn ixd_kwargs;                                               /* kwarg
 IxdScenarioFn ixd_protocols;                                            /* protocols */
 IxdScenarioFn ixd_xxlimited, ixd_vector;                                /* ports */
 IxdScenarioFn ixd_attrs;                                                /* attrs (ABI 1.2) */
+IxdScenarioFn ixd_typeslots;                                            /* typeslots */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

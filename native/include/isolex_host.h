@@ -140,13 +140,15 @@ int ixh_describe(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, siz
  *   "multiple_interpreters": int 1..3 (IX_MOD_MULTI_*: the level in effect; 1 for a legacy
  *   module), "multiple_interpreters_declared": bool (the slot is present), "state_size": int,
  *   "create": bool, "exec_slots": int, "traverse", "clear", "free": bool (defined),
- *   "functions": list of (str name, int min_args, int max_args (-1: IX_VARARGS), doc),
+ *   "functions": list of (str name, int min_args, int max_args (-1: IX_VARARGS), doc,
+ *     int flags (IX_METH_*; ABI 1.2, ABI.md 12.30)),
  *   "types": list, one dict per type object of the extension's among the module's
  *     attributes: "name", "doc", "basic_size", "gc" (IX_TPFLAGS_HAVE_GC), "exception"
  *     (IxErr_NewException), "static" (legacy IxType_ReadyStatic), "base" (str or none),
  *     "methods" (as "functions"), "members": list of (name, str kind "int64"|"int32"|
  *     "double"|"bool"|"object", bool read_only, doc), "getsets": list of (name, bool
- *     writable, doc),
+ *     writable, doc); ABI 1.2 (ABI.md 12.30): "basetype" (IX_TPFLAGS_BASETYPE), "slots"
+ *     (list of str: the hooks it has, its own or inherited, by slot name: "tp_new", ...),
  *   "attributes": list of (str name, str type name) for every other attribute.
  * Lists keep declaration order. Reads definitions and type dicts only: no extension code
  * runs. TypeError for a target that is not a module made from a definition. */

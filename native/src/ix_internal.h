@@ -216,6 +216,12 @@ typedef struct IxEntry {
 #define IX_TF_HEAP (1u << 17)       /* created from an extension's spec */
 #define IX_TF_EXCEPTION (1u << 18)  /* instances are IxExceptionObject */
 #define IX_TF_STATIC (1u << 19)     /* a legacy static type readied in place */
+/* ABI 1.2 (typeslots.c, ABI.md 5.55): a heap subtype of str; its instances are
+ * IxStrObject and behave as str wherever str is accepted. */
+#define IX_TF_STR_LAYOUT (1u << 24)
+#define IX_IS_STR(ctx, o) (IX_IS(ctx, o, IX_TYPE_STR) || (IX_TYPE(o)->flags & IX_TF_STR_LAYOUT))
+/* The builtin whose layout t's instances have: builtin_id, or str for a str subtype. */
+#define IX_LAYOUT_ID(t) ((t)->flags & IX_TF_STR_LAYOUT ? (uint32_t)IX_TYPE_STR : (t)->builtin_id)
 
 /* ABI.md 5.6: level `t` of a type's base chain defined hook `f` itself (a subtype copies
  * the hooks it lacks from its base, so an equal pointer one level down is inherited).
@@ -260,6 +266,11 @@ struct IxTypeObject {
     IxGetAttroProc tp_getattro;
     IxSetAttroProc tp_setattro;
     int64_t dict_offset, weaklist_offset;
+    /* ABI 1.2: construction, finalization, token (typeslots.c) */
+    IxTypeInitProc tp_init;
+    IxNewKwProc tp_new_kw;
+    IxFinalizeProc tp_finalize;
+    void *tp_token;          /* NULL: none */
 
     /* core-only hooks, set for builtin types */
     IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
@@ -405,6 +416,11 @@ struct IxInterp {
     char debug_pending[512];          /* a violation found inside an entry, raised as it returns */
     int64_t gc_allocations;           /* traversable objects made since the last collection */
     int64_t gc_threshold;             /* collect when gc_allocations passes this */
+    /* ABI 1.2 (typeslots.c, ABI.md 5.52): objects whose tp_finalize ran and which are still
+     * alive (resurrected, or garbage the collector is about to clear), so it never runs
+     * twice. malloc'd, outside the heap; usually empty. Guarded by the interpreter lock. */
+    IxObject **finalized;
+    size_t nfinalized, finalized_cap;
     bool closing;
 };
 
@@ -579,6 +595,32 @@ IX_HIDDEN int64_t ix_length(IxContext *ctx, IxObject *o);
 IX_HIDDEN int ix_contains(IxContext *ctx, IxObject *o, IxObject *v);
 IX_HIDDEN IxObject *ix_getiter(IxContext *ctx, IxObject *o);
 IX_HIDDEN IxObject *ix_iternext(IxContext *ctx, IxObject *it);
+/* ABI 1.2: type slots (typeslots.c, ABI.md 5.50-5.54) */
+IX_HIDDEN int ix_type_get_base_by_token(IxContext *ctx, IxObject *type, void *token, IxObject **result);
+/* Calling a type: new (tp_new or tp_new_kw), then tp_init (ABI.md 5.50-5.51). */
+IX_HIDDEN IxObject *ix_call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n,
+                                 IxObject *kwnames);
+/* Runs t's tp_init on the new instance `self` (a reference the call owns): returns self, or
+ * releases it and returns NULL with the error set. */
+IX_HIDDEN IxObject *ix_type_run_init(IxContext *ctx, IxTypeObject *t, IxObject *self, IxObject *const *args,
+                                     size_t n, IxObject *kwnames);
+/* type.c hooks: store slot ids 60-63 (false: not one of them); check and complete them
+ * once a spec's slots are read, before the base's hooks are inherited; inherit them. */
+IX_HIDDEN bool ix_typeslot_store(IxTypeObject *t, const IxTypeSlot *s);
+IX_HIDDEN int ix_typeslots_finish(IxContext *ctx, IxTypeObject *t, const IxTypeSpec *spec);
+IX_HIDDEN void ix_typeslots_inherit(IxTypeObject *t, const IxTypeObject *b);
+/* ABI.md 5.55: whether builtin `b` may be a base of spec (TypeError/SystemError set if
+ * not), and the str layout rules of a subtype of str. */
+IX_HIDDEN bool ix_builtin_base_ok(IxContext *ctx, const IxTypeSpec *spec, IxTypeObject *b);
+/* Refcount reached 0 on an object whose type has tp_finalize: runs it unless it ran
+ * before; returns true when the object was resurrected and must not be freed (5.52). */
+IX_HIDDEN bool ix_finalize_on_dealloc(IxContext *ctx, IxObject *o);
+/* Runs tp_finalize of o once (the caller holds a reference); returns whether it ran. */
+IX_HIDDEN bool ix_finalize_once(IxContext *ctx, IxObject *o);
+/* Whether o is finalizing from its dealloc now (the collector leaves it alone); the set
+ * of finalized objects is freed at interpreter close. */
+IX_HIDDEN bool ix_finalize_dying(IxInterp *in, IxObject *o);
+IX_HIDDEN void ix_finalized_free(IxInterp *in);
 IX_HIDDEN extern const IxBuiltinTypeDef ix_iterator_typedef;
 IX_HIDDEN IxObject *ix_builtin_iter(IxContext *ctx, IxObject *container);
 IX_HIDDEN int64_t ix_utf8_count(const char *s, size_t n);

@@ -64,11 +64,39 @@ static int put(IxContext *ctx, IxObject *d, const char *key, IxObject *v)
     return rc;
 }
 
-/* (name, min_args, max_args, doc) */
+/* (name, min_args, max_args, doc, flags); flags (IX_METH_*) appended in ABI 1.2 (12.30) */
 static IxObject *method_entry(IxContext *ctx, const IxMethodDef *m)
 {
-    IxObject *items[] = {text(ctx, m->name), num(ctx, m->min_args), num(ctx, m->max_args), text(ctx, m->doc)};
-    return pack(ctx, 4, items);
+    IxObject *items[] = {text(ctx, m->name), num(ctx, m->min_args), num(ctx, m->max_args), text(ctx, m->doc),
+                         num(ctx, m->flags)};
+    return pack(ctx, 5, items);
+}
+
+/* ABI 1.2 (12.30): the hooks a type has, its own or inherited, by slot name; -1 with an
+ * error set. What a tool can say about a type without running it. */
+static int slot_names(IxContext *ctx, IxTypeObject *t, IxObject *list)
+{
+    const struct { const char *name; bool has; } slots[] = {
+        {"tp_new", t->tp_new != NULL}, {"tp_new_kw", t->tp_new_kw != NULL}, {"tp_init", t->tp_init != NULL},
+        {"tp_finalize", t->tp_finalize != NULL}, {"tp_dealloc", t->tp_dealloc != NULL},
+        {"tp_traverse", t->tp_traverse != NULL}, {"tp_clear", t->tp_clear != NULL},
+        {"tp_repr", t->tp_repr != NULL}, {"tp_str", t->tp_str != NULL}, {"tp_hash", t->tp_hash != NULL},
+        {"tp_richcompare", t->tp_richcompare != NULL}, {"tp_call", t->tp_call != NULL},
+        {"tp_iter", t->tp_iter != NULL}, {"tp_iternext", t->tp_iternext != NULL},
+        {"sq_length", t->sq_length != NULL}, {"mp_length", t->mp_length != NULL},
+        {"mp_subscript", t->mp_subscript != NULL}, {"mp_ass_subscript", t->mp_ass_subscript != NULL},
+        {"sq_contains", t->sq_contains != NULL}, {"tp_token", t->tp_token != NULL},
+    };
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+        if (slots[i].has && append(ctx, list, ix_str_from_cstr(ctx, slots[i].name)) < 0) return -1;
+    return 0;
+}
+
+static IxObject *slot_list(IxContext *ctx, IxTypeObject *t)
+{
+    IxObject *list = ix_list_new(ctx);
+    if (list && slot_names(ctx, t, list) < 0) IX_CLEAR_REF(ctx, list);
+    return list;
 }
 
 static const char *member_kind(int32_t type)
@@ -114,7 +142,8 @@ static int type_descriptors(IxContext *ctx, IxTypeObject *t, IxObject *lists[3])
     return 0;
 }
 
-/* A dict: name, doc, basic_size, gc, exception, static, base, methods, members, getsets. */
+/* A dict: name, doc, basic_size, gc, exception, static, base, methods, members, getsets;
+ * ABI 1.2: basetype, slots. */
 static IxObject *type_entry(IxContext *ctx, IxTypeObject *t)
 {
     IxObject *d = ix_dict_new(ctx);
@@ -125,7 +154,10 @@ static IxObject *type_entry(IxContext *ctx, IxTypeObject *t)
               put(ctx, d, "gc", flag(ctx, (t->flags & IX_TPFLAGS_HAVE_GC) != 0)) == 0 &&
               put(ctx, d, "exception", flag(ctx, (t->flags & IX_TF_EXCEPTION) != 0)) == 0 &&
               put(ctx, d, "static", flag(ctx, (t->flags & IX_TF_STATIC) != 0)) == 0 &&
-              put(ctx, d, "base", text(ctx, t->base ? t->base->name : NULL)) == 0;
+              put(ctx, d, "base", text(ctx, t->base ? t->base->name : NULL)) == 0 &&
+              /* ABI 1.2 (12.30) */
+              put(ctx, d, "basetype", flag(ctx, (t->flags & IX_TPFLAGS_BASETYPE) != 0)) == 0 &&
+              put(ctx, d, "slots", slot_list(ctx, t)) == 0;
     static const char *const keys[3] = {"methods", "members", "getsets"};
     for (int i = 0; i < 3; i++) {
         if (ok && put(ctx, d, keys[i], lists[i]) < 0) ok = false;

@@ -249,7 +249,7 @@ static int encode(IxContext *ctx, IxWire *w, IxObject *o, int depth, int mode)
         put_int(w, o);
     } else if (IX_IS(ctx, o, IX_TYPE_FLOAT)) {
         ixw_float(w, ((IxFloatObject *)o)->value);
-    } else if (IX_IS(ctx, o, IX_TYPE_STR)) {
+    } else if (IX_IS_STR(ctx, o)) { /* a str subtype's instance is a str: a String (5.55) */
         IxStrObject *s = (IxStrObject *)o;
         return encode_blob(ctx, w, IXW_STR, s->data, s->len);
     } else if (IX_IS(ctx, o, IX_TYPE_BYTES)) {

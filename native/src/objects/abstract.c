@@ -121,7 +121,7 @@ IxObject *ix_getitem(IxContext *ctx, IxObject *o, IxObject *key)
     IxTypeObject *t = IX_TYPE(o);
     size_t i = 0;
     int rc;
-    switch (t->builtin_id) {
+    switch (IX_LAYOUT_ID(t)) {
     case IX_TYPE_LIST: {
         IxListObject *l = (IxListObject *)o;
         rc = seq_index(ctx, key, l->len, "list", &i);
@@ -196,7 +196,7 @@ static int assign(IxContext *ctx, IxObject *o, IxObject *key, IxObject *v)
         (v && foreign(ctx, v, "a value of this interpreter")))
         return -1;
     IxTypeObject *t = IX_TYPE(o);
-    switch (t->builtin_id) {
+    switch (IX_LAYOUT_ID(t)) {
     case IX_TYPE_LIST: return list_assign(ctx, (IxListObject *)o, key, v);
     case IX_TYPE_DICT: return v ? ix_dict_setitem(ctx, o, key, v) : ix_dict_delitem(ctx, o, key);
     default: break;
@@ -226,7 +226,7 @@ int64_t ix_length(IxContext *ctx, IxObject *o)
 {
     if (foreign(ctx, o, "an object of this interpreter")) return -1;
     IxTypeObject *t = IX_TYPE(o);
-    switch (t->builtin_id) {
+    switch (IX_LAYOUT_ID(t)) {
     case IX_TYPE_LIST: return (int64_t)((IxListObject *)o)->len;
     case IX_TYPE_TUPLE: return (int64_t)((IxTupleObject *)o)->len;
     case IX_TYPE_STR: return ix_utf8_count(((IxStrObject *)o)->data, ((IxStrObject *)o)->len);
@@ -272,7 +272,7 @@ static int contains_by_iteration(IxContext *ctx, IxObject *o, IxObject *v)
 
 static int str_contains(IxContext *ctx, IxStrObject *s, IxObject *v)
 {
-    if (!IX_IS(ctx, v, IX_TYPE_STR)) {
+    if (!IX_IS_STR(ctx, v)) {
         ix_err_format(ctx, IX_EXC_TYPEERROR, "'in <string>' requires string as left operand, not %s", tname(v));
         return -1;
     }
@@ -303,7 +303,7 @@ int ix_contains(IxContext *ctx, IxObject *o, IxObject *v)
     if (foreign(ctx, o, "an object of this interpreter") || foreign(ctx, v, "a value of this interpreter"))
         return -1;
     IxTypeObject *t = IX_TYPE(o);
-    switch (t->builtin_id) {
+    switch (IX_LAYOUT_ID(t)) {
     case IX_TYPE_STR: return str_contains(ctx, (IxStrObject *)o, v);
     case IX_TYPE_BYTES: return bytes_contains(ctx, (IxBytesObject *)o, v);
     case IX_TYPE_DICT:

@@ -111,7 +111,7 @@ static ptrdiff_t find_cstr(IxContext *ctx, IxDictObject *d, const char *key, siz
         size_t ix = d->index[p.slot];
         if (!ix) return NOT_FOUND;
         IxDictEntry *e = &d->entries[ix - 1];
-        if (e->key && e->hash == hash && IX_IS(ctx, e->key, IX_TYPE_STR) &&
+        if (e->key && e->hash == hash && IX_IS_STR(ctx, e->key) &&
             ix_str_eq_cstr(e->key, key, n))
             return (ptrdiff_t)(ix - 1);
     }

@@ -38,7 +38,7 @@ static int iter_traverse(IxContext *ctx, IxObject *self, IxVisitProc visit, void
 static IxObject *next_of(IxContext *ctx, IterObject *it)
 {
     IxObject *seq = it->seq;
-    switch (IX_TYPE(seq)->builtin_id) {
+    switch (IX_LAYOUT_ID(IX_TYPE(seq))) {
     case IX_TYPE_LIST: {
         IxListObject *l = (IxListObject *)seq;
         if (it->pos >= l->len) return NULL; /* re-read each time: the list may change */
@@ -127,8 +127,8 @@ IxObject *ix_getiter(IxContext *ctx, IxObject *o)
 {
     if (!ix_owned_by(ctx, o)) return ix_err_wrong_type(ctx, "an object of this interpreter", o);
     IxTypeObject *t = IX_TYPE(o);
-    if (t->flags & IX_TF_BUILTIN) {
-        switch (t->builtin_id) {
+    if (t->flags & (IX_TF_BUILTIN | IX_TF_STR_LAYOUT)) {
+        switch (IX_LAYOUT_ID(t)) {
         case IX_TYPE_LIST: case IX_TYPE_TUPLE: case IX_TYPE_STR: case IX_TYPE_BYTES: case IX_TYPE_DICT:
             return ix_builtin_iter(ctx, o);
         case IXI_TYPE_ITERATOR:

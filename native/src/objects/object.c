@@ -116,6 +116,7 @@ static __attribute__((noinline)) void dealloc_managed(IxContext *ctx, IxTypeObje
 static inline __attribute__((always_inline)) void dealloc_now(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *type = IX_TYPE(o);
+    if (type->tp_finalize && ix_finalize_on_dealloc(ctx, o)) return; /* resurrected (ABI.md 5.52) */
     if (type->flags & (IX_TPFLAGS_MANAGED_DICT | IX_TPFLAGS_MANAGED_WEAKREF)) dealloc_managed(ctx, type, o);
     else if (type->base && !(type->flags & IX_TF_BUILTIN)) dealloc_levels(ctx, type, o);
     else if (type->tp_dealloc) run_dealloc(ctx, type, o);
@@ -528,19 +529,41 @@ static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *s
     return call_def(ctx, d->u.method, self, args, n, kwnames, d->owner_type->module, who);
 }
 
-static IxObject *call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n)
+/* Make the instance: tp_new, or tp_new_kw with the keywords (ABI.md 5.51). */
+static IxObject *new_instance(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n, IxObject *kwnames)
 {
-    if (!t->tp_new)
-        return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create '%s' instances", t->name);
+    Callee who = {t->name, NULL};
+    if (t->tp_new_kw) {
+        IxCFunctionKw fn = (IxCFunctionKw)(void (*)(void))t->tp_new_kw; /* type in self's place */
+        if (IX_INTERP(ctx)->debug)
+            return check_result(ctx, ix_debug_run_kw(ctx, fn, &t->ob_base, args, n, kwnames, t->module, t->name, NULL), who);
+        IxEntry e;
+        ix_enter_code(ctx, t->module, &e);
+        IxObject *r = fn(ctx, &t->ob_base, args, n, kwnames);
+        ix_leave_code(ctx, &e);
+        return check_result(ctx, r, who);
+    }
     if (t->flags & IX_TF_BUILTIN) return t->tp_new(ctx, &t->ob_base, args, n);
     if (IX_INTERP(ctx)->debug)
-        return check_result(ctx, ix_debug_run(ctx, t->tp_new, &t->ob_base, args, n, t->module, t->name, NULL),
-                            (Callee){t->name, NULL});
+        return check_result(ctx, ix_debug_run(ctx, t->tp_new, &t->ob_base, args, n, t->module, t->name, NULL), who);
     IxEntry e;
     ix_enter_code(ctx, t->module, &e);
     IxObject *r = t->tp_new(ctx, &t->ob_base, args, n);
     ix_leave_code(ctx, &e);
-    return check_result(ctx, r, (Callee){t->name, NULL});
+    return check_result(ctx, r, who);
+}
+
+/* ABI.md 5.50-5.51: new, then init when new made an instance of the called type (CPython's
+ * rule). Keywords go to tp_new_kw and tp_init; a type with neither refuses them. */
+IxObject *ix_call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n, IxObject *kwnames)
+{
+    if (kwnames && !t->tp_new_kw && !t->tp_init)
+        return ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes no keyword arguments", t->name);
+    if (!t->tp_new && !t->tp_new_kw)
+        return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create '%s' instances", t->name);
+    IxObject *r = new_instance(ctx, t, args, n, kwnames);
+    if (r && t->tp_init && ix_is_instance(r, t)) return ix_type_run_init(ctx, t, r, args, n, kwnames);
+    return r;
 }
 
 /* The callable itself must be this interpreter's: "the callable counter.get() is ...". */
@@ -588,7 +611,8 @@ static bool check_kwnames(IxContext *ctx, IxObject *f, IxObject **kwnames)
     return true;
 }
 
-/* Types and builtin callables take no keywords in ABI 1.2 (ABI.md 4.13). */
+/* Builtin callables take no keywords in ABI 1.2 (ABI.md 4.13); types take them through
+ * tp_new_kw and tp_init (5.51). */
 static IxObject *call_any(IxContext *ctx, IxObject *f, IxObject *const *args, size_t n, IxObject *kwnames)
 {
     if (IX_IS(ctx, f, IX_TYPE_FUNCTION)) {
@@ -610,12 +634,12 @@ static IxObject *call_any(IxContext *ctx, IxObject *f, IxObject *const *args, si
         }
         return call_method_descr(ctx, (IxDescrObject *)f, args[0], args + 1, n - 1, kwnames);
     }
+    if (IX_IS(ctx, f, IX_TYPE_TYPE)) return ix_call_type(ctx, (IxTypeObject *)f, args, n, kwnames);
     if (kwnames) {
         char qual[200];
         callable_name(f, qual, sizeof qual);
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes no keyword arguments", qual);
     }
-    if (IX_IS(ctx, f, IX_TYPE_TYPE)) return call_type(ctx, (IxTypeObject *)f, args, n);
     IxTypeObject *t = IX_TYPE(f);
     if (t->tp_call) {
         if (t->flags & IX_TF_BUILTIN) return t->tp_call(ctx, f, args, n);
@@ -682,7 +706,7 @@ static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, IxObject *o, cons
         ix_leave_code(ctx, &e);
     }
     r = check_result(ctx, r, who);
-    if (r && !IX_IS(ctx, r, IX_TYPE_STR)) {
+    if (r && !IX_IS_STR(ctx, r)) {
         char qual[256];
         ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() returned %s, not str", callee_text(who, qual, sizeof qual),
                       IX_TYPE(r)->name);

@@ -177,7 +177,7 @@ IxObject *ix_str_from_format(IxContext *ctx, const char *fmt, ...)
 
 const char *ix_str_as_utf8(IxContext *ctx, IxObject *o, size_t *len)
 {
-    if (!IX_IS(ctx, o, IX_TYPE_STR)) {
+    if (!IX_IS_STR(ctx, o)) {
         ix_err_wrong_type(ctx, "str", o);
         return NULL;
     }
@@ -309,7 +309,7 @@ static int64_t str_hash(IxContext *ctx, IxObject *self)
 
 static IxObject *str_richcompare(IxContext *ctx, IxObject *a, IxObject *b, int op)
 {
-    if (!IX_IS(ctx, a, IX_TYPE_STR) || !IX_IS(ctx, b, IX_TYPE_STR)) return ix_not_implemented(ctx);
+    if (!IX_IS_STR(ctx, a) || !IX_IS_STR(ctx, b)) return ix_not_implemented(ctx);
     IxStrObject *x = (IxStrObject *)a, *y = (IxStrObject *)b;
     return compare_bytes(ctx, x->data, x->len, y->data, y->len, op);
 }

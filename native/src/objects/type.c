@@ -317,6 +317,7 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_tp_getattro: t->tp_getattro = (IxGetAttroProc)v; break;
         case IX_tp_setattro: t->tp_setattro = (IxSetAttroProc)v; break;
         default:
+            if (ix_typeslot_store(t, s)) break; /* ABI 1.2: ids 60-63 (typeslots.c) */
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
             return -1;
         }
@@ -329,13 +330,14 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
 static void inherit(IxTypeObject *t, const IxTypeObject *b)
 {
 #define INHERIT(f) if (!t->f) t->f = b->f
-    INHERIT(tp_new); INHERIT(tp_dealloc); INHERIT(tp_traverse); INHERIT(tp_clear);
+    INHERIT(tp_dealloc); INHERIT(tp_traverse); INHERIT(tp_clear);
     INHERIT(tp_repr); INHERIT(tp_str); INHERIT(tp_hash); INHERIT(tp_richcompare);
     INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
     INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
     INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
     INHERIT(tp_getattro); INHERIT(tp_setattro); /* ABI 1.2: attribute slots */
 #undef INHERIT
+    ix_typeslots_inherit(t, b); /* tp_new and tp_new_kw, tp_init, tp_finalize, the token */
 }
 
 static void set_names(IxTypeObject *t, const char *name)
@@ -431,6 +433,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     set_names(t, name);
     t->basic_size = spec->basic_size ? spec->basic_size : base->basic_size; /* 0: the base's (5.5) */
     t->flags = spec->flags | IX_TF_HEAP | extra_flags | (base ? base->flags & IX_TF_EXCEPTION : 0);
+    if (base && (base->flags & IX_TF_STR_LAYOUT || base->builtin_id == IX_TYPE_STR)) t->flags |= IX_TF_STR_LAYOUT;
     t->builtin_id = UINT32_MAX;
     inherit_managed(t, base);
     if (base) {
@@ -443,7 +446,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
         t->module_def = ((IxModuleObject *)module)->def;
     }
     t->lib = library_of_spec(spec);
-    if (apply_slots(ctx, t, spec->slots) < 0) goto fail;
+    if (apply_slots(ctx, t, spec->slots) < 0 || ix_typeslots_finish(ctx, t, spec) < 0) goto fail;
     if (base) inherit(t, base); /* a GC base's traverse serves a subtype without one */
     if ((spec->flags & IX_TPFLAGS_HAVE_GC) && !t->tp_traverse) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': IX_TPFLAGS_HAVE_GC requires a traverse slot",
@@ -474,12 +477,8 @@ static IxTypeObject *check_base(IxContext *ctx, IxObject *module, const IxTypeSp
                              "type '%s': base '%s' belongs to another interpreter; use this interpreter's type",
                              name, IX_TYPE(IX_TYPE(base)) == IX_TYPE(base) ? b->name : IX_TYPE(base)->name);
     if (!IX_IS(ctx, base, IX_TYPE_TYPE)) return (IxTypeObject *)ix_err_wrong_type(ctx, "a type as base", base);
-    if (b->flags & IX_TF_BUILTIN) {
-        if (b->flags & IX_TF_EXCEPTION) return b;
-        return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
-                             "type '%s': builtin type '%s' cannot be a base in ABI %d.%d (only the exception types can)",
-                             name, b->name, IX_ABI_MAJOR, IX_ABI_MINOR);
-    }
+    if (b->flags & IX_TF_BUILTIN) return ix_builtin_base_ok(ctx, spec, b) ? b : NULL; /* 5.5, 5.55 */
+    if (b->flags & IX_TF_STR_LAYOUT && !ix_builtin_base_ok(ctx, spec, b)) return NULL;
     if (!(b->flags & (IX_TPFLAGS_BASETYPE | IX_TF_EXCEPTION)))
         return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
                              "type '%s': base '%s' does not allow subclassing; add IX_TPFLAGS_BASETYPE to its spec's flags",
@@ -529,6 +528,8 @@ IxObject *ix_type_get_module_by_def(IxContext *ctx, IxObject *type, const IxModu
 IxObject *ix_type_generic_alloc(IxContext *ctx, IxObject *type)
 {
     IxTypeObject *t = as_type(ctx, type);
+    if (t && t->flags & IX_TF_STR_LAYOUT) /* its size is its value's: made by calling it (5.55) */
+        return ix_err_format(ctx, IX_EXC_TYPEERROR, "IxType_GenericAlloc cannot make '%s' instances (a subtype of str): call the type", t->name);
     return t ? ix_object_alloc(ctx, t, ix_type_instance_size(t)) : NULL;
 }
 

@@ -233,6 +233,8 @@ const IxFunctionTable ix_function_table = {
     .Weakref_GetObject = ix_weakref_get_object,
     .Module_AddIntConstant = ix_module_add_int_constant,
     .Module_AddStringConstant = ix_module_add_string_constant,
+    /* ABI 1.2: type slots */
+    .Type_GetBaseByToken = ix_type_get_base_by_token,
 };
 
 /* ---------------------------------------------------------------- contexts */

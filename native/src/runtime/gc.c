@@ -50,10 +50,12 @@ static Cand *find(Gc *gc, IxObject *o)
     return NULL;
 }
 
-static bool is_candidate(IxBlock *b)
+static bool is_candidate(IxInterp *in, IxBlock *b)
 {
     if (b->kind != IX_BLOCK_OBJECT || b->owner == IX_OWNER_BUILTIN) return false;
-    return IX_TYPE(b + 1)->tp_traverse != NULL || IX_TYPE(b + 1)->dict_offset; /* ABI 1.2: its dict */
+    if (IX_TYPE(b + 1)->tp_traverse == NULL && !IX_TYPE(b + 1)->dict_offset) return false; /* ABI 1.2: or its dict */
+    /* ABI 1.2: an object finalizing from its dealloc holds a borrowed count (5.52) */
+    return !(in->nfinalized && ix_finalize_dying(in, (IxObject *)(b + 1)));
 }
 
 /* Whether level `t` of o's type chain runs hook `f` for o: a builtin type runs its own or
@@ -97,7 +99,7 @@ static int mark_alive(IxContext *ctx, IxObject *o, void *arg)
 static bool gather(IxInterp *in, Gc *gc)
 {
     size_t n = 0;
-    for (IxBlock *b = in->heap.ring.next; b != &in->heap.ring; b = b->next) n += is_candidate(b);
+    for (IxBlock *b = in->heap.ring.next; b != &in->heap.ring; b = b->next) n += is_candidate(in, b);
     gc->n = n;
     gc->top = 0;
     gc->c = malloc((n ? n : 1) * sizeof *gc->c);
@@ -105,7 +107,7 @@ static bool gather(IxInterp *in, Gc *gc)
     if (!gc->c || !gc->stack) return false;
     size_t i = 0;
     for (IxBlock *b = in->heap.ring.next; b != &in->heap.ring; b = b->next)
-        if (is_candidate(b)) gc->c[i++] = (Cand){(IxObject *)(b + 1), IX_REFCNT(b + 1), false};
+        if (is_candidate(in, b)) gc->c[i++] = (Cand){(IxObject *)(b + 1), IX_REFCNT(b + 1), false};
     qsort(gc->c, n, sizeof *gc->c, cmp_cand);
     return true;
 }
@@ -142,7 +144,41 @@ static void clear_weakrefs(IxContext *ctx, Gc *gc, int64_t garbage)
     ix_weakrefs_call(ctx, pending);
 }
 
-/* Break the garbage: hold it, clear it, let go. Returns how many objects were garbage. */
+/* ABI 1.2 (ABI.md 5.52): run the garbage's finalizers, each once in an object's life,
+ * while the garbage is held; then find what they resurrected, as find_alive does but among
+ * the garbage only, its count less the reference held here: a garbage object referenced
+ * from outside the garbage now (a finalizer stored it), and all it reaches, stays. */
+static void finalize_garbage(IxContext *ctx, Gc *gc, int64_t garbage)
+{
+    bool ran = false;
+    for (int64_t k = 0; k < garbage; k++) {
+        IxObject *o = gc->c[gc->stack[k]].obj;
+        if (IX_TYPE(o)->tp_finalize) ran |= ix_finalize_once(ctx, o);
+    }
+    if (!ran) return;
+    size_t *list = gc->stack, *stack = malloc((size_t)garbage * sizeof *stack);
+    if (!stack) { /* cannot tell: keep it all, the next collection clears it */
+        for (int64_t k = 0; k < garbage; k++) gc->c[list[k]].alive = true;
+        return;
+    }
+    for (int64_t k = 0; k < garbage; k++) gc->c[list[k]].refs = IX_REFCNT(gc->c[list[k]].obj) - 1;
+    for (int64_t k = 0; k < garbage; k++) traverse(ctx, gc->c[list[k]].obj, subtract_ref, gc);
+    gc->stack = stack;
+    gc->top = 0;
+    for (int64_t k = 0; k < garbage; k++) {
+        Cand *c = &gc->c[list[k]];
+        if (c->refs > 0) {
+            c->alive = true;
+            stack[gc->top++] = list[k];
+        }
+    }
+    while (gc->top > 0) traverse(ctx, gc->c[stack[--gc->top]].obj, mark_alive, gc);
+    gc->stack = list;
+    free(stack);
+}
+
+/* Break the garbage: hold it, clear it, let go. Returns how many objects were garbage
+ * (not counting those a finalizer resurrected). */
 static int64_t break_garbage(IxContext *ctx, Gc *gc)
 {
     int64_t garbage = 0;
@@ -151,8 +187,12 @@ static int64_t break_garbage(IxContext *ctx, Gc *gc)
         IX_INCREF(gc->c[i].obj);
         gc->stack[garbage++] = i;
     }
-    clear_weakrefs(ctx, gc, garbage);
+    clear_weakrefs(ctx, gc, garbage);   /* CPython's order: weak references, then finalizers */
+    finalize_garbage(ctx, gc, garbage);
+    int64_t cleared = 0;
     for (int64_t k = 0; k < garbage; k++) {
+        if (gc->c[gc->stack[k]].alive) continue; /* resurrected by a finalizer */
+        cleared++;
         IxObject *o = gc->c[gc->stack[k]].obj;
         IxTypeObject *type = IX_TYPE(o);
         for (IxTypeObject *t = type; t; t = t->base) {
@@ -170,7 +210,7 @@ static int64_t break_garbage(IxContext *ctx, Gc *gc)
         if (type->dict_offset) ix_instance_dict_drop(ctx, o); /* ABI 1.2: the host's own */
     }
     for (int64_t k = 0; k < garbage; k++) IX_DECREF(ctx, gc->c[gc->stack[k]].obj);
-    return garbage;
+    return cleared;
 }
 
 int64_t ix_gc_collect(IxContext *ctx)

@@ -359,6 +359,7 @@ IX_API int ixh_interp_close(IxInterp *in, uint8_t *buf, size_t cap, size_t *len)
     ix_ctx_init(&last, in); /* only for IX_IS below: no extension code runs any more */
     release_leaked_links(&last.pub, in);
     ix_heap_free_all(&in->heap); /* builtins, caches, leftovers: no destructor runs */
+    ix_finalized_free(in); /* ABI 1.2: resurrected objects among the leftovers (5.52) */
     release_libraries(libs, nlibs);
 
     ix_interp_unlock(in);

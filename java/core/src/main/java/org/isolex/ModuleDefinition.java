@@ -125,10 +125,20 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
      * @param minArgs the fewest positional arguments it accepts
      * @param maxArgs the most it accepts, or {@link #VARARGS} for no limit
      * @param doc its doc string, or null
+     * @param flags its {@code IX_METH_*} flags (ABI 1.2, abi/ABI.md 12.30): see
+     *              {@link #kinds()}; 0 for a plain function or method
      */
-    public record MethodDef(String name, int minArgs, int maxArgs, String doc) {
+    public record MethodDef(String name, int minArgs, int maxArgs, String doc, int flags) {
         /** {@code maxArgs} of a function that takes any number of arguments ({@code IX_VARARGS}). */
         public static final int VARARGS = -1;
+        /** {@code IX_METH_KEYWORDS}: it takes keyword arguments (ABI 1.2). */
+        public static final int KEYWORDS = 0x1;
+        /** {@code IX_METH_CLASS}: a class method (ABI 1.2). */
+        public static final int CLASS = 0x10;
+        /** {@code IX_METH_STATIC}: a static method (ABI 1.2). */
+        public static final int STATIC = 0x20;
+        /** {@code IX_METH_METHOD}: it receives its defining class (ABI 1.2). */
+        public static final int METHOD = 0x200;
 
         /**
          * Checks the name.
@@ -137,10 +147,38 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
          * @param minArgs see {@link #minArgs()}
          * @param maxArgs see {@link #maxArgs()}
          * @param doc see {@link #doc()}
+         * @param flags see {@link #flags()}
          * @throws NullPointerException if name is null
          */
         public MethodDef {
             Objects.requireNonNull(name, "name");
+        }
+
+        /**
+         * A function or method without flags, as an ABI 1.1 module declares them.
+         *
+         * @param name see {@link #name()}
+         * @param minArgs see {@link #minArgs()}
+         * @param maxArgs see {@link #maxArgs()}
+         * @param doc see {@link #doc()}
+         * @throws NullPointerException if name is null
+         */
+        public MethodDef(String name, int minArgs, int maxArgs, String doc) {
+            this(name, minArgs, maxArgs, doc, 0);
+        }
+
+        /**
+         * Its flags by name, in the order KEYWORDS, METHOD, CLASS, STATIC.
+         *
+         * @return e.g. {@code ["KEYWORDS", "CLASS"]}; empty for none
+         */
+        public List<String> kinds() {
+            List<String> out = new ArrayList<>();
+            if ((flags & KEYWORDS) != 0) out.add("KEYWORDS");
+            if ((flags & METHOD) != 0) out.add("METHOD");
+            if ((flags & CLASS) != 0) out.add("CLASS");
+            if ((flags & STATIC) != 0) out.add("STATIC");
+            return out;
         }
 
         /**
@@ -166,10 +204,13 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
      * @param methods its methods ({@code IX_tp_methods}), in declaration order
      * @param members its members ({@code IX_tp_members}), in declaration order
      * @param getsets its getsets ({@code IX_tp_getset}), in declaration order
+     * @param baseType true for {@code IX_TPFLAGS_BASETYPE}: it may be a base (ABI 1.2)
+     * @param slots the hooks it has, its own or inherited, by slot name ({@code "tp_new"},
+     *              {@code "tp_init"}, ...; ABI 1.2, abi/ABI.md 12.30)
      */
     public record TypeDef(String name, String doc, long basicSize, boolean gc, boolean exception,
             boolean staticType, String base, List<MethodDef> methods, List<MemberDef> members,
-            List<GetSetDef> getsets) {
+            List<GetSetDef> getsets, boolean baseType, List<String> slots) {
         /**
          * Checks the name and copies the lists.
          *
@@ -183,6 +224,8 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
          * @param methods see {@link #methods()}
          * @param members see {@link #members()}
          * @param getsets see {@link #getsets()}
+         * @param baseType see {@link #baseType()}
+         * @param slots see {@link #slots()}
          * @throws NullPointerException if name or a list is null
          */
         public TypeDef {
@@ -190,6 +233,7 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
             methods = List.copyOf(methods);
             members = List.copyOf(members);
             getsets = List.copyOf(getsets);
+            slots = List.copyOf(slots);
         }
     }
 
@@ -279,12 +323,13 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
                 each(t.get("members"), m -> new MemberDef((String) item(m, 0), (String) item(m, 1),
                         (Boolean) item(m, 2), (String) item(m, 3))),
                 each(t.get("getsets"), g -> new GetSetDef((String) item(g, 0), (Boolean) item(g, 1),
-                        (String) item(g, 2))));
+                        (String) item(g, 2))),
+                flag(t, "basetype"), each(t.get("slots"), s -> (String) s));
     }
 
     private static MethodDef method(Object m) {
         return new MethodDef((String) item(m, 0), Math.toIntExact((Long) item(m, 1)),
-                Math.toIntExact((Long) item(m, 2)), (String) item(m, 3));
+                Math.toIntExact((Long) item(m, 2)), (String) item(m, 3), Math.toIntExact((Long) item(m, 4)));
     }
 
     private static Object item(Object tuple, int i) {

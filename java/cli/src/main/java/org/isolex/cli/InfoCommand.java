@@ -107,8 +107,10 @@ final class InfoCommand {
         if (t.exception()) what.append(", exception");
         if (t.staticType()) what.append(", static (legacy)");
         if (t.base() != null) what.append(", base ").append(t.base());
+        if (t.baseType()) what.append(", subclassable");
         out.printf("  %s  (%s)%n", t.name(), what);
         if (t.doc() != null) out.println("    " + t.doc());
+        if (!t.slots().isEmpty()) out.println("    slots: " + String.join(", ", t.slots()));
         if (!t.methods().isEmpty()) out.println("    methods:");
         for (MethodDef m : t.methods()) method(out, "      ", m);
         if (!t.members().isEmpty()) out.println("    members:");
@@ -120,7 +122,9 @@ final class InfoCommand {
     }
 
     private static void method(PrintStream out, String indent, MethodDef m) {
-        line(out, indent, m.name(), arity(m), m.doc());
+        String kinds = m.kinds().isEmpty() ? "" : "[" + String.join(", ", m.kinds()) + "]";
+        String doc = m.doc() == null ? kinds : kinds.isEmpty() ? m.doc() : m.doc() + " " + kinds;
+        line(out, indent, m.name(), arity(m), doc.isEmpty() ? null : doc);
     }
 
     private static void line(PrintStream out, String indent, String name, String what, String doc) {

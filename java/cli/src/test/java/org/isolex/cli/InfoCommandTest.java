@@ -51,6 +51,7 @@ class InfoCommandTest {
                 "types (2):",
                 "  counter.Counter  (40 bytes, GC)",
                 "    Counter(start=0, step=1): an int64 counter",
+                "    slots: tp_new, tp_dealloc, tp_traverse, tp_clear, tp_repr",
                 "    methods:",
                 "      increment          0 args           increment() -> int: add step, return the value",
                 "      add                1 arg            add(n) -> int: add n, return the value",
@@ -62,10 +63,28 @@ class InfoCommandTest {
                 "    getsets:",
                 "      label              writable         a str, or None",
                 "  counter.CounterError  (40 bytes, exception, base Exception)",
+                "    slots: tp_new, tp_dealloc, tp_traverse, tp_clear, tp_repr, tp_str",
                 "",
                 "closed the interpreter: 0 live native bytes, 0 extension libraries loaded",
                 "");
         assertEquals(expected, info(so));
+    }
+
+    @Test
+    void methodKindsAndTypeSlots() {
+        String out = info(TEST_EXT.resolve("subclasses.so"));
+        assertTrue(out.contains("  subclasses.Base  (32 bytes, GC, subclassable)\n"), out);
+        assertTrue(out.contains("      make               1 arg            a new instance of the class it is called on"
+                + " [CLASS]\n"), out);
+        assertTrue(out.contains("      doubled            1 arg            [STATIC]\n"), out);
+        assertTrue(out.contains("      defining           0 args           the class that defines this method [METHOD]\n"),
+                out);
+        String kw = info(TEST_EXT.resolve("initfinal.so"));
+        assertTrue(kw.contains("  initfinal.Point  (32 bytes, subclassable)\n    slots: tp_new, tp_init\n"), kw);
+        assertTrue(kw.contains("  initfinal.KwNew  (32 bytes)\n    slots: tp_new_kw, tp_dealloc\n"), kw);
+        assertTrue(kw.contains("    slots: tp_new, tp_finalize, tp_dealloc, tp_traverse, tp_clear\n"), kw);
+        String fns = info(TEST_EXT.resolve("kwfuncs.so"));
+        assertTrue(fns.contains(" [KEYWORDS]\n"), fns);
     }
 
     @Test
