@@ -125,6 +125,9 @@ typedef int64_t (*IxLenProc)(IxContext *ctx, IxObject *self);
 typedef IxObject *(*IxBinaryProc)(IxContext *ctx, IxObject *self, IxObject *key);
 typedef int (*IxObjObjArgProc)(IxContext *ctx, IxObject *self, IxObject *key, IxObject *value);
 typedef int (*IxObjObjProc)(IxContext *ctx, IxObject *self, IxObject *value);
+/* ABI 1.2: the number protocol (ABI.md 5.30). */
+typedef IxObject *(*IxTernaryProc)(IxContext *ctx, IxObject *a, IxObject *b, IxObject *c);
+typedef int (*IxInquiryProc)(IxContext *ctx, IxObject *self);
 typedef IxObject *(*IxRichCompareProc)(IxContext *ctx, IxObject *a, IxObject *b, int op);
 typedef IxObject *(*IxGetter)(IxContext *ctx, IxObject *self, void *closure);
 typedef int (*IxSetter)(IxContext *ctx, IxObject *self, IxObject *value, void *closure);
@@ -240,8 +243,31 @@ enum {
     IX_mp_ass_subscript, /* IxObjObjArgProc: self[key] = value (value NULL: del self[key]); 0 or -1 */
     IX_sq_contains,      /* IxObjObjProc: value in self: 1, 0, or -1 with an error */
     IX_tp_iter,          /* IxUnaryProc: iter(self): a new reference to an iterator */
-    IX_tp_iternext       /* IxUnaryProc: the next item (new reference); NULL with no error set
+    IX_tp_iternext,      /* IxUnaryProc: the next item (new reference); NULL with no error set
                           * at the end, NULL with an error set on failure */
+    /* ABI 1.2: the number protocol (ABI.md 5.30). Binary slots get (a, b) with self either
+     * operand, and return NotImplemented for operands they do not handle (ABI.md 3.31). */
+    IX_nb_add = 21,               /* IxBinaryProc: a + b */
+    IX_nb_subtract = 22,          /* IxBinaryProc: a - b */
+    IX_nb_multiply = 23,          /* IxBinaryProc: a * b */
+    IX_nb_true_divide = 24,       /* IxBinaryProc: a / b */
+    IX_nb_floor_divide = 25,      /* IxBinaryProc: a // b */
+    IX_nb_remainder = 26,         /* IxBinaryProc: a % b */
+    IX_nb_power = 27,             /* IxTernaryProc: pow(a, b, c); c is None when absent */
+    IX_nb_negative = 28,          /* IxUnaryProc: -a */
+    IX_nb_positive = 29,          /* IxUnaryProc: +a */
+    IX_nb_absolute = 30,          /* IxUnaryProc: abs(a) */
+    IX_nb_bool = 31,              /* IxInquiryProc: truth: 1, 0, or -1 with an error set */
+    IX_nb_int = 32,               /* IxUnaryProc: int(a); must return an int */
+    IX_nb_float = 33,             /* IxUnaryProc: float(a); must return a float */
+    IX_nb_index = 34,             /* IxUnaryProc: a as an index; must return an int */
+    IX_nb_inplace_add = 35,       /* IxBinaryProc: a += b (NotImplemented: fall back to a + b) */
+    IX_nb_inplace_subtract = 36,  /* IxBinaryProc: a -= b */
+    IX_nb_inplace_multiply = 37,  /* IxBinaryProc: a *= b */
+    IX_nb_inplace_true_divide = 38,  /* IxBinaryProc: a /= b */
+    IX_nb_inplace_floor_divide = 39, /* IxBinaryProc: a //= b */
+    IX_nb_inplace_remainder = 40, /* IxBinaryProc: a %= b */
+    IX_nb_inplace_power = 41      /* IxTernaryProc: a **= b (c is None) */
 };
 #define IX_TYPE_SLOTS_END { 0, NULL }
 
@@ -418,6 +444,27 @@ struct IxFunctionTable {
     int (*Contains)(IxContext *ctx, IxObject *obj, IxObject *value);
     IxObject *(*GetIter)(IxContext *ctx, IxObject *obj);
     IxObject *(*IterNext)(IxContext *ctx, IxObject *iterator);
+    /* ---- ABI 1.2: the number protocol (ABI.md 3.30-3.39) */
+    IxObject *(*Number_Add)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Subtract)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Multiply)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_TrueDivide)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_FloorDivide)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Remainder)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Power)(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod);
+    IxObject *(*Number_Negative)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Positive)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Absolute)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Index)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Long)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Float)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_InPlaceAdd)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceSubtract)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceMultiply)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceTrueDivide)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceFloorDivide)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceRemainder)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlacePower)(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -564,6 +611,29 @@ IX_INLINE int64_t Ix_Length(IxContext *ctx, IxObject *o) { return ctx->fn->Lengt
 IX_INLINE int Ix_Contains(IxContext *ctx, IxObject *o, IxObject *v) { return ctx->fn->Contains(ctx, o, v); }
 IX_INLINE IxObject *Ix_GetIter(IxContext *ctx, IxObject *o) { return ctx->fn->GetIter(ctx, o); }
 IX_INLINE IxObject *Ix_IterNext(IxContext *ctx, IxObject *it) { return ctx->fn->IterNext(ctx, it); }
+
+/* ABI 1.2: the number protocol (ABI.md 3.30-3.39): new references, or NULL with an error.
+ * Power's mod is None (Ix_None) for a two-argument power. */
+IX_INLINE IxObject *IxNumber_Add(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Add(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Subtract(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Subtract(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Multiply(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Multiply(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_TrueDivide(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_TrueDivide(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_FloorDivide(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_FloorDivide(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Remainder(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Remainder(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Power(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod) { return ctx->fn->Number_Power(ctx, a, b, mod); }
+IX_INLINE IxObject *IxNumber_Negative(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Negative(ctx, a); }
+IX_INLINE IxObject *IxNumber_Positive(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Positive(ctx, a); }
+IX_INLINE IxObject *IxNumber_Absolute(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Absolute(ctx, a); }
+IX_INLINE IxObject *IxNumber_Index(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Index(ctx, a); }
+IX_INLINE IxObject *IxNumber_Long(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Long(ctx, a); }
+IX_INLINE IxObject *IxNumber_Float(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Float(ctx, a); }
+IX_INLINE IxObject *IxNumber_InPlaceAdd(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceAdd(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceSubtract(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceSubtract(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceMultiply(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceMultiply(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceTrueDivide(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceTrueDivide(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceFloorDivide(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceFloorDivide(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceRemainder(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceRemainder(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlacePower(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod) { return ctx->fn->Number_InPlacePower(ctx, a, b, mod); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -761,5 +761,6 @@ int ix_richcompare_bool(IxContext *ctx, IxObject *a, IxObject *b, int op)
 int ix_is_true(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
-    return t->tp_bool ? t->tp_bool(ctx, o) : 1;
+    /* builtins answer by tp_bool; other objects by nb_bool or length (ABI.md 3.33) */
+    return t->tp_bool ? t->tp_bool(ctx, o) : ix_number_bool(ctx, o);
 }

@@ -301,6 +301,24 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_sq_contains: t->sq_contains = (IxObjObjProc)v; break;
         case IX_tp_iter: t->tp_iter = (IxUnaryProc)v; break;
         case IX_tp_iternext: t->tp_iternext = (IxUnaryProc)v; break;
+        /* ABI 1.2: the number slots (ABI.md 5.30) */
+        case IX_nb_add: case IX_nb_subtract: case IX_nb_multiply:
+        case IX_nb_true_divide: case IX_nb_floor_divide: case IX_nb_remainder:
+            t->nb_binary[s->id - IX_nb_add] = (IxBinaryProc)v;
+            break;
+        case IX_nb_inplace_add: case IX_nb_inplace_subtract: case IX_nb_inplace_multiply:
+        case IX_nb_inplace_true_divide: case IX_nb_inplace_floor_divide: case IX_nb_inplace_remainder:
+            t->nb_inplace[s->id - IX_nb_inplace_add] = (IxBinaryProc)v;
+            break;
+        case IX_nb_power: t->nb_power = (IxTernaryProc)v; break;
+        case IX_nb_inplace_power: t->nb_inplace_power = (IxTernaryProc)v; break;
+        case IX_nb_negative: t->nb_negative = (IxUnaryProc)v; break;
+        case IX_nb_positive: t->nb_positive = (IxUnaryProc)v; break;
+        case IX_nb_absolute: t->nb_absolute = (IxUnaryProc)v; break;
+        case IX_nb_bool: t->nb_bool = (IxInquiryProc)v; break;
+        case IX_nb_int: t->nb_int = (IxUnaryProc)v; break;
+        case IX_nb_float: t->nb_float = (IxUnaryProc)v; break;
+        case IX_nb_index: t->nb_index = (IxUnaryProc)v; break;
         default:
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
             return -1;
@@ -319,6 +337,12 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
     INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
     INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
+    for (int i = 0; i < IX_NB_BINARY; i++) {
+        INHERIT(nb_binary[i]);
+        INHERIT(nb_inplace[i]);
+    }
+    INHERIT(nb_power); INHERIT(nb_inplace_power); INHERIT(nb_negative); INHERIT(nb_positive);
+    INHERIT(nb_absolute); INHERIT(nb_bool); INHERIT(nb_int); INHERIT(nb_float); INHERIT(nb_index);
 #undef INHERIT
 }
 

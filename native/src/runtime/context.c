@@ -223,6 +223,27 @@ const IxFunctionTable ix_function_table = {
     .Contains = ix_contains,
     .GetIter = ix_getiter,
     .IterNext = ix_iternext,
+    /* ABI 1.2: the number protocol */
+    .Number_Add = ix_number_add,
+    .Number_Subtract = ix_number_subtract,
+    .Number_Multiply = ix_number_multiply,
+    .Number_TrueDivide = ix_number_true_divide,
+    .Number_FloorDivide = ix_number_floor_divide,
+    .Number_Remainder = ix_number_remainder,
+    .Number_Power = ix_number_power,
+    .Number_Negative = ix_number_negative,
+    .Number_Positive = ix_number_positive,
+    .Number_Absolute = ix_number_absolute,
+    .Number_Index = ix_number_index,
+    .Number_Long = ix_number_long,
+    .Number_Float = ix_number_float,
+    .Number_InPlaceAdd = ix_number_inplace_add,
+    .Number_InPlaceSubtract = ix_number_inplace_subtract,
+    .Number_InPlaceMultiply = ix_number_inplace_multiply,
+    .Number_InPlaceTrueDivide = ix_number_inplace_true_divide,
+    .Number_InPlaceFloorDivide = ix_number_inplace_floor_divide,
+    .Number_InPlaceRemainder = ix_number_inplace_remainder,
+    .Number_InPlacePower = ix_number_inplace_power,
 };
 
 /* ---------------------------------------------------------------- contexts */
