@@ -11,10 +11,11 @@
  *   broken()           a Broken: + returns NULL without an error, - always NotImplemented,
  *                      __index__ and __int__ return a str, __float__ returns an int, bool()
  *                      returns -1 without an error
- *   binop(op, a, b)    IxNumber_<op>(a, b): op one of add sub mul truediv floordiv mod pow,
- *                      or iadd isub imul itruediv ifloordiv imod ipow (the in-place forms)
+ *   binop(op, a, b)    IxNumber_<op>(a, b): op one of add sub mul truediv floordiv mod pow
+ *                      and or xor lshift rshift, or the in-place forms iadd ... ipow, iand
+ *                      ... irshift
  *   pow3(a, b, m)      IxNumber_Power(a, b, m)
- *   unop(op, a)        IxNumber_<op>(a): neg pos abs index int float
+ *   unop(op, a)        IxNumber_<op>(a): neg pos abs invert index int float
  *   truth(a)           Ix_IsTrue(a) as a bool
  */
 #include <stdint.h>
@@ -249,12 +250,17 @@ static int name_is(IxContext *ctx, IxObject *name, const char *s)
 static IxObject *numeric_binop(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
 {
     static const char *const names[] = {"add", "sub", "mul", "truediv", "floordiv", "mod",
-                                        "iadd", "isub", "imul", "itruediv", "ifloordiv", "imod"};
+                                        "and", "or", "xor", "lshift", "rshift",
+                                        "iadd", "isub", "imul", "itruediv", "ifloordiv", "imod",
+                                        "iand", "ior", "ixor", "ilshift", "irshift"};
     const IxFunctionTable *f = ctx->fn;
     const BinaryFn fns[] = {f->Number_Add, f->Number_Subtract, f->Number_Multiply, f->Number_TrueDivide,
-                            f->Number_FloorDivide, f->Number_Remainder, f->Number_InPlaceAdd,
-                            f->Number_InPlaceSubtract, f->Number_InPlaceMultiply, f->Number_InPlaceTrueDivide,
-                            f->Number_InPlaceFloorDivide, f->Number_InPlaceRemainder};
+                            f->Number_FloorDivide, f->Number_Remainder,
+                            f->Number_And, f->Number_Or, f->Number_Xor, f->Number_Lshift, f->Number_Rshift,
+                            f->Number_InPlaceAdd, f->Number_InPlaceSubtract, f->Number_InPlaceMultiply,
+                            f->Number_InPlaceTrueDivide, f->Number_InPlaceFloorDivide, f->Number_InPlaceRemainder,
+                            f->Number_InPlaceAnd, f->Number_InPlaceOr, f->Number_InPlaceXor,
+                            f->Number_InPlaceLshift, f->Number_InPlaceRshift};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (name_is(ctx, args[0], names[i])) return fns[i](ctx, args[1], args[2]);
     if (name_is(ctx, args[0], "pow")) return IxNumber_Power(ctx, args[1], args[2], Ix_None(ctx));
@@ -269,9 +275,9 @@ static IxObject *numeric_pow3(IxContext *ctx, IxObject *module, IxObject *const 
 
 static IxObject *numeric_unop(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
 {
-    static const char *const names[] = {"neg", "pos", "abs", "index", "int", "float"};
+    static const char *const names[] = {"neg", "pos", "abs", "invert", "index", "int", "float"};
     const IxFunctionTable *f = ctx->fn;
-    const UnaryFn fns[] = {f->Number_Negative, f->Number_Positive, f->Number_Absolute,
+    const UnaryFn fns[] = {f->Number_Negative, f->Number_Positive, f->Number_Absolute, f->Number_Invert,
                            f->Number_Index, f->Number_Long, f->Number_Float};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (name_is(ctx, args[0], names[i])) return fns[i](ctx, args[1]);

@@ -267,7 +267,13 @@ enum {
     IX_nb_inplace_true_divide = 38,  /* IxBinaryProc: a /= b */
     IX_nb_inplace_floor_divide = 39, /* IxBinaryProc: a //= b */
     IX_nb_inplace_remainder = 40, /* IxBinaryProc: a %= b */
-    IX_nb_inplace_power = 41      /* IxTernaryProc: a **= b (c is None) */
+    IX_nb_inplace_power = 41,     /* IxTernaryProc: a **= b (c is None) */
+    IX_nb_and = 42,               /* IxBinaryProc: a & b */
+    IX_nb_or = 43,                /* IxBinaryProc: a | b */
+    IX_nb_xor = 44,               /* IxBinaryProc: a ^ b */
+    IX_nb_lshift = 45,            /* IxBinaryProc: a << b */
+    IX_nb_rshift = 46,            /* IxBinaryProc: a >> b */
+    IX_nb_invert = 47             /* IxUnaryProc: ~a */
 };
 #define IX_TYPE_SLOTS_END { 0, NULL }
 
@@ -465,6 +471,17 @@ struct IxFunctionTable {
     IxObject *(*Number_InPlaceFloorDivide)(IxContext *ctx, IxObject *a, IxObject *b);
     IxObject *(*Number_InPlaceRemainder)(IxContext *ctx, IxObject *a, IxObject *b);
     IxObject *(*Number_InPlacePower)(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod);
+    IxObject *(*Number_And)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Or)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Xor)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Lshift)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Rshift)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Invert)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_InPlaceAnd)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceOr)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceXor)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceLshift)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceRshift)(IxContext *ctx, IxObject *a, IxObject *b);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -634,6 +651,19 @@ IX_INLINE IxObject *IxNumber_InPlaceTrueDivide(IxContext *ctx, IxObject *a, IxOb
 IX_INLINE IxObject *IxNumber_InPlaceFloorDivide(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceFloorDivide(ctx, a, b); }
 IX_INLINE IxObject *IxNumber_InPlaceRemainder(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceRemainder(ctx, a, b); }
 IX_INLINE IxObject *IxNumber_InPlacePower(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod) { return ctx->fn->Number_InPlacePower(ctx, a, b, mod); }
+/* The bitwise operators: ints (and bools) only among the builtins. The in-place forms
+ * have no slots of their own in ABI 1.2: they run the binary slot (ABI.md 3.37). */
+IX_INLINE IxObject *IxNumber_And(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_And(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Or(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Or(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Xor(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Xor(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Lshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Lshift(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Rshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Rshift(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Invert(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Invert(ctx, a); }
+IX_INLINE IxObject *IxNumber_InPlaceAnd(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceAnd(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceOr(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceOr(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceXor(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceXor(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceLshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceLshift(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceRshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceRshift(ctx, a, b); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

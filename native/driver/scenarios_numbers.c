@@ -64,6 +64,19 @@ static void check_ints(IxContext *ctx)
                  "9999999999999999999");
     CHECK_EQ_STR(OP(Number_TrueDivide, num(ctx, 1), num(ctx, 3)), "0.3333333333333333");
     CHECK_EQ_STR(OP(Number_TrueDivide, big(ctx, "100000000000000000000000000000"), num(ctx, 3)), "3.3333333333333333e+28");
+    CHECK_EQ_STR(OP(Number_And, num(ctx, -1), big(ctx, "18446744073709551615")), "18446744073709551615");
+    CHECK_EQ_STR(OP(Number_Xor, num(ctx, -1), big(ctx, "1180591620717411303424")), "-1180591620717411303425");
+    CHECK_EQ_STR(OP(Number_Or, big(ctx, "-1180591620717411303424"), num(ctx, 5)), "-1180591620717411303419");
+    CHECK_EQ_STR(OP(Number_Lshift, num(ctx, -3), num(ctx, 100)), "-3802951800684688204490109616128");
+    CHECK_EQ_STR(OP(Number_Rshift, big(ctx, "-1180591620717411303424"), num(ctx, 3)), "-147573952589676412928");
+    CHECK_EQ_STR(OP(Number_Rshift, num(ctx, -5), num(ctx, 1)), "-3");
+    CHECK_EQ_STR(OP(Number_InPlaceRshift, num(ctx, -5), big(ctx, "18446744073709551616")), "-1");
+    CHECK_EQ_STR(OP(Number_And, CHECK_OK(ctx, IxBool_FromInt(ctx, 1)), CHECK_OK(ctx, IxBool_FromInt(ctx, 1))), "True");
+    FAILS(Number_Lshift, num(ctx, 1), num(ctx, -1), "ValueError: negative shift count");
+    FAILS(Number_Lshift, num(ctx, 1), big(ctx, "18446744073709551616"), "MemoryError: out of memory");
+    FAILS(Number_And, flt(ctx, 1.0), num(ctx, 1), "TypeError: unsupported operand type(s) for &: 'float' and 'int'");
+    FAILS(Number_InPlaceLshift, num(ctx, 1), CHECK_OK(ctx, IxStr_FromCString(ctx, "s")),
+          "TypeError: unsupported operand type(s) for <<=: 'int' and 'str'");
     IxObject *none = Ix_None(ctx);
     char p[256];
     IxObject *two = num(ctx, 2), *e = num(ctx, 100), *m = num(ctx, -7), *ne = num(ctx, -1), *f = flt(ctx, 2.0);
@@ -108,6 +121,7 @@ static void check_floats_and_messages(IxContext *ctx)
     CHECK_ERROR(ctx, IxNumber_InPlacePower(ctx, one, s, Ix_None(ctx)), "TypeError: unsupported operand type(s) for **=: 'int' and 'str'");
     CHECK_ERROR(ctx, IxNumber_Negative(ctx, s), "TypeError: bad operand type for unary -: 'str'");
     CHECK_ERROR(ctx, IxNumber_Absolute(ctx, s), "TypeError: bad operand type for abs(): 'str'");
+    CHECK_ERROR(ctx, IxNumber_Invert(ctx, s), "TypeError: bad operand type for unary ~: 'str'");
     CHECK_ERROR(ctx, IxNumber_Index(ctx, s), "TypeError: 'str' object cannot be interpreted as an integer");
     CHECK_ERROR(ctx, IxNumber_Long(ctx, Ix_None(ctx)),
                 "TypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'");

@@ -222,10 +222,12 @@ typedef struct IxEntry {
 #define IX_OWN_HOOK(t, f) ((t)->f && (!(t)->base || (t)->base->f != (t)->f))
 
 /* ABI 1.2: the binary number operations, in the order of their slot ids (IX_nb_add ..
- * IX_nb_remainder, and IX_nb_inplace_add ..): the index into nb_binary / nb_inplace.
- * IX_NB_POWER is ternary and has slots of its own. */
+ * IX_nb_remainder, IX_nb_and .. IX_nb_rshift; IX_nb_inplace_add ..): the index into
+ * nb_binary / nb_inplace. IX_NB_POWER is ternary and has slots of its own. */
 enum { IX_NB_ADD, IX_NB_SUBTRACT, IX_NB_MULTIPLY, IX_NB_TRUE_DIVIDE, IX_NB_FLOOR_DIVIDE,
-       IX_NB_REMAINDER, IX_NB_BINARY, IX_NB_POWER = IX_NB_BINARY };
+       IX_NB_REMAINDER, IX_NB_INPLACE, /* the ones with in-place slots end here */
+       IX_NB_AND = IX_NB_INPLACE, IX_NB_OR, IX_NB_XOR, IX_NB_LSHIFT, IX_NB_RSHIFT, IX_NB_BINARY,
+       IX_NB_POWER = IX_NB_BINARY };
 
 struct IxTypeObject {
     IxObject ob_base;
@@ -261,9 +263,9 @@ struct IxTypeObject {
     IxObjObjProc sq_contains;
     IxUnaryProc tp_iter, tp_iternext;
     /* ABI 1.2: the number slots (number.c); binary ones indexed by IX_NB_ADD.. */
-    IxBinaryProc nb_binary[IX_NB_BINARY], nb_inplace[IX_NB_BINARY];
+    IxBinaryProc nb_binary[IX_NB_BINARY], nb_inplace[IX_NB_INPLACE];
     IxTernaryProc nb_power, nb_inplace_power;
-    IxUnaryProc nb_negative, nb_positive, nb_absolute, nb_int, nb_float, nb_index;
+    IxUnaryProc nb_negative, nb_positive, nb_absolute, nb_int, nb_float, nb_index, nb_invert;
     IxInquiryProc nb_bool;
 
     /* core-only hooks, set for builtin types */
@@ -637,6 +639,17 @@ IX_HIDDEN IxObject *ix_number_inplace_true_divide(IxContext *ctx, IxObject *a, I
 IX_HIDDEN IxObject *ix_number_inplace_floor_divide(IxContext *ctx, IxObject *a, IxObject *b);
 IX_HIDDEN IxObject *ix_number_inplace_remainder(IxContext *ctx, IxObject *a, IxObject *b);
 IX_HIDDEN IxObject *ix_number_inplace_power(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod);
+IX_HIDDEN IxObject *ix_number_and(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_or(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_xor(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_lshift(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_rshift(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_invert(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_number_inplace_and(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_or(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_xor(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_lshift(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_rshift(IxContext *ctx, IxObject *a, IxObject *b);
 IX_HIDDEN IxObject *ix_number_negative(IxContext *ctx, IxObject *a);
 IX_HIDDEN IxObject *ix_number_positive(IxContext *ctx, IxObject *a);
 IX_HIDDEN IxObject *ix_number_absolute(IxContext *ctx, IxObject *a);
@@ -650,6 +663,8 @@ IX_HIDDEN IxObject *ix_long_binary(IxContext *ctx, IxObject *a, IxObject *b, int
 IX_HIDDEN IxObject *ix_long_power(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod); /* mod NULL: none */
 IX_HIDDEN IxObject *ix_long_negative(IxContext *ctx, IxObject *a);
 IX_HIDDEN IxObject *ix_long_absolute(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_long_bitwise(IxContext *ctx, IxObject *a, IxObject *b, int op); /* & | ^ << >> */
+IX_HIDDEN IxObject *ix_long_invert(IxContext *ctx, IxObject *a);
 /* float arithmetic (numbers.c): both operands numbers, at least one a float. */
 IX_HIDDEN IxObject *ix_float_binary(IxContext *ctx, double x, double y, int op);
 IX_HIDDEN IxObject *ix_float_power(IxContext *ctx, double x, double y);

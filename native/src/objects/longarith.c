@@ -455,3 +455,141 @@ IxObject *ix_long_power(IxContext *ctx, IxObject *a, IxObject *b, IxObject *m)
     ix_long_mag(m, &mm);
     return r && !is_zero(r) && mm.neg ? step(ctx, r, m, IX_NB_ADD) : r;
 }
+
+/* ---------------------------------------------------------------- bitwise (two's complement) */
+
+/* m as n limbs of two's complement (n above m's limbs, so the top one holds the sign). */
+static void to_twos(const IxLongMag *m, uint32_t *out, size_t n)
+{
+    uint64_t carry = 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t v = i < m->n ? m->d[i] : 0;
+        if (m->neg) { /* the complement plus one */
+            carry += (uint32_t)~v;
+            v = (uint32_t)carry;
+            carry >>= 32;
+        }
+        out[i] = v;
+    }
+}
+
+/* The int whose n-limb two's complement r holds (in place: a negative's is negated). */
+static IxObject *from_twos(IxContext *ctx, IxBigIntObject *r, size_t n)
+{
+    bool neg = r->digits[n - 1] >> 31;
+    if (neg) {
+        uint64_t carry = 1;
+        for (size_t i = 0; i < n; i++) {
+            carry += (uint32_t)~r->digits[i];
+            r->digits[i] = (uint32_t)carry;
+            carry >>= 32;
+        }
+    }
+    return ix_long_finish(ctx, r, n, neg);
+}
+
+/* a & b, a | b, a ^ b as Python defines them: on the infinite two's complement. */
+static IxObject *big_logic(IxContext *ctx, IxObject *ao, IxObject *bo, int op)
+{
+    IxLongMag a, b;
+    ix_long_mag(ao, &a);
+    ix_long_mag(bo, &b);
+    size_t n = (a.n > b.n ? a.n : b.n) + 1;
+    IxBigIntObject *r = ix_long_big_new(ctx, n);
+    uint32_t *y = r ? ix_mem_malloc(ctx, n * sizeof *y) : NULL;
+    if (!y) {
+        if (r) ix_object_free(ctx, &r->base.ob_base);
+        return NULL;
+    }
+    to_twos(&a, r->digits, n);
+    to_twos(&b, y, n);
+    for (size_t i = 0; i < n; i++)
+        r->digits[i] = op == IX_NB_AND ? r->digits[i] & y[i] : op == IX_NB_OR ? r->digits[i] | y[i] : r->digits[i] ^ y[i];
+    ix_mem_free(ctx, y);
+    return from_twos(ctx, r, n);
+}
+
+/* |a| shifted left by k bits, a's sign. */
+static IxObject *big_lshift(IxContext *ctx, const IxLongMag *a, uint64_t k)
+{
+    size_t limbs = (size_t)(k / 32), bits = (size_t)(k % 32), n = a->n + limbs + 1;
+    IxBigIntObject *r = ix_long_big_new(ctx, n);
+    if (!r) return NULL;
+    for (size_t i = 0; i < a->n; i++) {
+        r->digits[i + limbs] |= a->d[i] << bits;
+        if (bits) r->digits[i + limbs + 1] = (uint32_t)((uint64_t)a->d[i] >> (32 - bits));
+    }
+    return ix_long_finish(ctx, r, n, a->neg);
+}
+
+/* a >> k: floor(a / 2^k), so a negative rounds toward minus infinity: -((|a| - 1) >> k) - 1. */
+static IxObject *big_rshift(IxContext *ctx, const IxLongMag *a, uint64_t k)
+{
+    size_t limbs = (size_t)(k / 32), bits = (size_t)(k % 32);
+    IxBigIntObject *r = ix_long_big_new(ctx, a->n + 1);
+    if (!r) return NULL;
+    memcpy(r->digits, a->d, a->n * sizeof *a->d);
+    size_t n = a->n;
+    if (a->neg) { /* |a| - 1 */
+        uint32_t one = 1;
+        n = trim(r->digits, mag_sub(r->digits, n, &one, 1, r->digits));
+    }
+    size_t out = limbs < n ? n - limbs : 0;
+    for (size_t i = 0; i < out; i++) {
+        uint64_t lo = r->digits[i + limbs], hi = i + limbs + 1 < n ? r->digits[i + limbs + 1] : 0;
+        r->digits[i] = (uint32_t)((hi << 32 | lo) >> bits);
+    }
+    memset(r->digits + out, 0, (a->n + 1 - out) * sizeof *r->digits);
+    out = trim(r->digits, out);
+    if (a->neg) out = mag_increment(r->digits, out);
+    return ix_long_finish(ctx, r, out, a->neg);
+}
+
+static IxObject *shift(IxContext *ctx, IxObject *a, IxObject *b, int op)
+{
+    IxLongMag am, bm;
+    ix_long_mag(a, &am);
+    ix_long_mag(b, &bm);
+    if (bm.neg) {
+        ix_err_set(ctx, IX_EXC_VALUEERROR, "negative shift count");
+        return NULL;
+    }
+    size_t kbits = ix_long_bit_length(bm.d, bm.n);
+    uint64_t k = bm.n ? bm.d[0] | (bm.n > 1 ? (uint64_t)bm.d[1] << 32 : 0) : 0;
+    if (!am.n) return ix_long_from_int64(ctx, 0);
+    if (op == IX_NB_RSHIFT) {
+        if (kbits > 63) return ix_long_from_int64(ctx, am.neg ? -1 : 0);
+        if (!is_big(a)) return ix_long_from_int64(ctx, k >= 64 ? (am.neg ? -1 : 0) : small(a) >> k);
+        return big_rshift(ctx, &am, k);
+    }
+    if (kbits > 32 || ix_long_bit_length(am.d, am.n) + k > POW_MAX_BITS) { /* as for **: refused up front */
+        ix_err_no_memory(ctx);
+        return NULL;
+    }
+    int64_t r;
+    if (!is_big(a) && k < 63 && !__builtin_mul_overflow(small(a), (int64_t)1 << k, &r)) return ix_long_from_int64(ctx, r);
+    return big_lshift(ctx, &am, k);
+}
+
+IxObject *ix_long_bitwise(IxContext *ctx, IxObject *a, IxObject *b, int op)
+{
+    if (op == IX_NB_LSHIFT || op == IX_NB_RSHIFT) return shift(ctx, a, b, op);
+    if (!is_big(a) && !is_big(b)) { /* int64 in, int64 out (INT64_MIN made big by the constructor) */
+        int64_t x = small(a), y = small(b);
+        int64_t r = op == IX_NB_AND ? x & y : op == IX_NB_OR ? x | y : x ^ y;
+        bool bools = IX_IS(ctx, a, IX_TYPE_BOOL) && IX_IS(ctx, b, IX_TYPE_BOOL);
+        return bools ? ix_bool_from_int(ctx, (int)r) : ix_long_from_int64(ctx, r); /* True & True is True */
+    }
+    return big_logic(ctx, a, b, op);
+}
+
+/* ~a == -a - 1. */
+IxObject *ix_long_invert(IxContext *ctx, IxObject *a)
+{
+    if (!is_big(a)) return ix_long_from_int64(ctx, ~small(a));
+    IxObject *n = ix_long_negative(ctx, a), *one = n ? ix_long_from_int64(ctx, 1) : NULL;
+    IxObject *r = one ? ix_long_binary(ctx, n, one, IX_NB_SUBTRACT) : NULL;
+    IX_XDECREF(ctx, n);
+    IX_XDECREF(ctx, one);
+    return r;
+}

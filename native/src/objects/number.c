@@ -30,12 +30,12 @@ static bool is_not_implemented(IxContext *ctx, IxObject *r)
 }
 
 /* Operators as CPython's messages spell them, by IX_NB_* (IX_NB_POWER last). */
-static const char *const op_symbol[] = {"+", "-", "*", "/", "//", "%", "** or pow()"};
-static const char *const iop_symbol[] = {"+=", "-=", "*=", "/=", "//=", "%=", "**="};
-static const char *const op_dunder[] = {"__add__", "__sub__", "__mul__", "__truediv__",
-                                        "__floordiv__", "__mod__", "__pow__"};
-static const char *const iop_dunder[] = {"__iadd__", "__isub__", "__imul__", "__itruediv__",
-                                         "__ifloordiv__", "__imod__", "__ipow__"};
+static const char *const op_symbol[] = {"+", "-", "*", "/", "//", "%", "&", "|", "^", "<<", ">>", "** or pow()"};
+static const char *const iop_symbol[] = {"+=", "-=", "*=", "/=", "//=", "%=", "&=", "|=", "^=", "<<=", ">>=", "**="};
+static const char *const op_dunder[] = {"__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__", "__mod__",
+                                        "__and__", "__or__", "__xor__", "__lshift__", "__rshift__", "__pow__"};
+static const char *const iop_dunder[] = {"__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__",
+                                         "__imod__", NULL, NULL, NULL, NULL, NULL, "__ipow__"};
 
 /* ---------------------------------------------------------------- running a slot */
 
@@ -49,7 +49,8 @@ static Slot slot_of(const IxTypeObject *t, int op, bool inplace)
 {
     Slot s = {NULL, NULL};
     if (op == IX_NB_POWER) s.ternary = inplace ? t->nb_inplace_power : t->nb_power;
-    else s.binary = inplace ? t->nb_inplace[op] : t->nb_binary[op];
+    else if (!inplace) s.binary = t->nb_binary[op];
+    else if (op < IX_NB_INPLACE) s.binary = t->nb_inplace[op]; /* the bitwise ones have none */
     return s;
 }
 
@@ -157,6 +158,11 @@ BINARY_ENTRY(multiply, IX_NB_MULTIPLY)
 BINARY_ENTRY(true_divide, IX_NB_TRUE_DIVIDE)
 BINARY_ENTRY(floor_divide, IX_NB_FLOOR_DIVIDE)
 BINARY_ENTRY(remainder, IX_NB_REMAINDER)
+BINARY_ENTRY(and, IX_NB_AND)
+BINARY_ENTRY(or, IX_NB_OR)
+BINARY_ENTRY(xor, IX_NB_XOR)
+BINARY_ENTRY(lshift, IX_NB_LSHIFT)
+BINARY_ENTRY(rshift, IX_NB_RSHIFT)
 #undef BINARY_ENTRY
 
 /* pow(a, b, mod): mod is None for the two-argument form. The third operand's own slot is
@@ -196,6 +202,11 @@ IxObject *ix_number_positive(IxContext *ctx, IxObject *o)
 IxObject *ix_number_absolute(IxContext *ctx, IxObject *o)
 {
     return unary(ctx, o, IX_TYPE(o)->nb_absolute, "__abs__", "bad operand type for abs(): '%s'");
+}
+
+IxObject *ix_number_invert(IxContext *ctx, IxObject *o)
+{
+    return unary(ctx, o, IX_TYPE(o)->nb_invert, "__invert__", "bad operand type for unary ~: '%s'");
 }
 
 /* An exact int for an int or bool (the int of the same value). */

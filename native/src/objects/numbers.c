@@ -443,6 +443,27 @@ static IxObject *num_positive(IxContext *ctx, IxObject *a)
     return a;
 }
 
+/* & | ^ << >> and ~: ints and bools only (a float is NotImplemented, as in Python). */
+static IxObject *int_bitwise(IxContext *ctx, IxObject *a, IxObject *b, int op)
+{
+    if (!ix_is_int(ctx, a) || !ix_is_int(ctx, b)) return ix_not_implemented(ctx);
+    return ix_long_bitwise(ctx, a, b, op);
+}
+
+static IxObject *num_and(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_AND); }
+static IxObject *num_or(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_OR); }
+static IxObject *num_xor(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_XOR); }
+static IxObject *num_lshift(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_LSHIFT); }
+static IxObject *num_rshift(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_RSHIFT); }
+
+#define INT_SLOTS                                             \
+    {IX_nb_and, (void *)num_and},                             \
+    {IX_nb_or, (void *)num_or},                               \
+    {IX_nb_xor, (void *)num_xor},                             \
+    {IX_nb_lshift, (void *)num_lshift},                       \
+    {IX_nb_rshift, (void *)num_rshift},                       \
+    {IX_nb_invert, (void *)ix_long_invert}
+
 #define NUMBER_SLOTS                                          \
     {IX_nb_add, (void *)num_add},                             \
     {IX_nb_subtract, (void *)num_sub},                        \
@@ -462,6 +483,7 @@ static const IxTypeSlot int_slots[] = {
     {IX_tp_hash, (void *)int_hash},
     {IX_tp_richcompare, (void *)num_richcompare},
     NUMBER_SLOTS,
+    INT_SLOTS,
     IX_TYPE_SLOTS_END,
 };
 
@@ -470,6 +492,7 @@ static const IxTypeSlot bool_slots[] = {
     {IX_tp_hash, (void *)int_hash},
     {IX_tp_richcompare, (void *)num_richcompare},
     NUMBER_SLOTS,
+    INT_SLOTS,
     IX_TYPE_SLOTS_END,
 };
 

@@ -312,6 +312,10 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
             break;
         case IX_nb_power: t->nb_power = (IxTernaryProc)v; break;
         case IX_nb_inplace_power: t->nb_inplace_power = (IxTernaryProc)v; break;
+        case IX_nb_and: case IX_nb_or: case IX_nb_xor: case IX_nb_lshift: case IX_nb_rshift:
+            t->nb_binary[IX_NB_AND + (s->id - IX_nb_and)] = (IxBinaryProc)v;
+            break;
+        case IX_nb_invert: t->nb_invert = (IxUnaryProc)v; break;
         case IX_nb_negative: t->nb_negative = (IxUnaryProc)v; break;
         case IX_nb_positive: t->nb_positive = (IxUnaryProc)v; break;
         case IX_nb_absolute: t->nb_absolute = (IxUnaryProc)v; break;
@@ -337,11 +341,9 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
     INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
     INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
-    for (int i = 0; i < IX_NB_BINARY; i++) {
-        INHERIT(nb_binary[i]);
-        INHERIT(nb_inplace[i]);
-    }
-    INHERIT(nb_power); INHERIT(nb_inplace_power); INHERIT(nb_negative); INHERIT(nb_positive);
+    for (int i = 0; i < IX_NB_BINARY; i++) INHERIT(nb_binary[i]);
+    for (int i = 0; i < IX_NB_INPLACE; i++) INHERIT(nb_inplace[i]);
+    INHERIT(nb_invert); INHERIT(nb_power); INHERIT(nb_inplace_power); INHERIT(nb_negative); INHERIT(nb_positive);
     INHERIT(nb_absolute); INHERIT(nb_bool); INHERIT(nb_int); INHERIT(nb_float); INHERIT(nb_index);
 #undef INHERIT
 }

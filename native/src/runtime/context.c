@@ -244,6 +244,17 @@ const IxFunctionTable ix_function_table = {
     .Number_InPlaceFloorDivide = ix_number_inplace_floor_divide,
     .Number_InPlaceRemainder = ix_number_inplace_remainder,
     .Number_InPlacePower = ix_number_inplace_power,
+    .Number_And = ix_number_and,
+    .Number_Or = ix_number_or,
+    .Number_Xor = ix_number_xor,
+    .Number_Lshift = ix_number_lshift,
+    .Number_Rshift = ix_number_rshift,
+    .Number_Invert = ix_number_invert,
+    .Number_InPlaceAnd = ix_number_inplace_and,
+    .Number_InPlaceOr = ix_number_inplace_or,
+    .Number_InPlaceXor = ix_number_inplace_xor,
+    .Number_InPlaceLshift = ix_number_inplace_lshift,
+    .Number_InPlaceRshift = ix_number_inplace_rshift,
 };
 
 /* ---------------------------------------------------------------- contexts */

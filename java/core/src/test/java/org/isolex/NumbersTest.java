@@ -61,6 +61,19 @@ class NumbersTest extends NativeTestBase {
             assertEquals(12L, unop(m, "int", " 12 "));
             assertEquals(1000.0, unop(m, "float", " 1e3 "));
             assertEquals(1L, unop(m, "index", true));
+            // bitwise: on the infinite two's complement, ints and bools only
+            assertEquals(true, binop(m, "and", true, true));
+            assertEquals(-2L, unop(m, "invert", true));
+            assertEquals(-3L, binop(m, "irshift", -5L, 1L));
+            assertEquals(-1L, binop(m, "rshift", -5L, two64));
+            assertNativeError("ValueError", "negative shift count", () -> binop(m, "lshift", 1L, -1L));
+            assertNativeError("MemoryError", "out of memory", () -> binop(m, "lshift", 1L, two64));
+            assertNativeError("TypeError", "unsupported operand type(s) for &: 'float' and 'int'", () -> binop(m, "and", 1.0, 1L));
+            assertNativeError("TypeError", "unsupported operand type(s) for |: 'int' and 'str'", () -> binop(m, "or", 1L, "a"));
+            assertNativeError("TypeError", "unsupported operand type(s) for ^=: 'int' and 'str'", () -> binop(m, "ixor", 1L, "a"));
+            assertNativeError("TypeError", "unsupported operand type(s) for <<=: 'int' and 'str'", () -> binop(m, "ilshift", 1L, "a"));
+            assertNativeError("TypeError", "unsupported operand type(s) for >>: 'int' and 'NoneType'", () -> binop(m, "rshift", 1L, null));
+            assertNativeError("TypeError", "bad operand type for unary ~: 'str'", () -> unop(m, "invert", "a"));
             // messages: CPython 3.12's
             assertNativeError("ZeroDivisionError", "division by zero", () -> binop(m, "truediv", 1L, 0L));
             assertNativeError("ZeroDivisionError", "integer division or modulo by zero", () -> binop(m, "floordiv", two64, 0L));
@@ -198,6 +211,13 @@ class NumbersTest extends NativeTestBase {
                 assertEquals(expected(a.multiply(b)), binop(m, "mul", a, b), where + " mul");
                 assertEquals(expected(a.negate()), unop(m, "neg", a), where + " neg");
                 assertEquals(expected(a.abs()), unop(m, "abs", a), where + " abs");
+                assertEquals(expected(a.not()), unop(m, "invert", a), where + " invert");
+                assertEquals(expected(a.and(b)), binop(m, "and", a, b), where + " and");
+                assertEquals(expected(a.or(b)), binop(m, "ior", a, b), where + " or");
+                assertEquals(expected(a.xor(b)), binop(m, "xor", a, b), where + " xor");
+                int k = r.nextInt(400);
+                assertEquals(expected(a.shiftLeft(k)), binop(m, "lshift", a, (long) k), where + " lshift " + k);
+                assertEquals(expected(a.shiftRight(k)), binop(m, "rshift", a, (long) k), where + " rshift " + k);
                 if (b.signum() != 0) {
                     BigInteger q = floorDiv(a, b);
                     assertEquals(expected(q), binop(m, "floordiv", a, b), where + " floordiv");
