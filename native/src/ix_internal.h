@@ -623,8 +623,6 @@ IX_HIDDEN int64_t ix_check_slot_int(IxContext *ctx, int64_t r, const char *owner
     })
 
 /* ---- number.c, longarith.c (ABI 1.2): the number protocol and int arithmetic */
-IX_HIDDEN IxObject *ix_number_binary(IxContext *ctx, IxObject *a, IxObject *b, int op);
-IX_HIDDEN IxObject *ix_number_inplace(IxContext *ctx, IxObject *a, IxObject *b, int op);
 IX_HIDDEN IxObject *ix_number_add(IxContext *ctx, IxObject *a, IxObject *b);
 IX_HIDDEN IxObject *ix_number_subtract(IxContext *ctx, IxObject *a, IxObject *b);
 IX_HIDDEN IxObject *ix_number_multiply(IxContext *ctx, IxObject *a, IxObject *b);

@@ -139,16 +139,6 @@ static IxObject *binary(IxContext *ctx, IxObject *a, IxObject *b, IxObject *m, i
     return r;
 }
 
-IxObject *ix_number_binary(IxContext *ctx, IxObject *a, IxObject *b, int op)
-{
-    return binary(ctx, a, b, NULL, op, false);
-}
-
-IxObject *ix_number_inplace(IxContext *ctx, IxObject *a, IxObject *b, int op)
-{
-    return binary(ctx, a, b, NULL, op, true);
-}
-
 #define BINARY_ENTRY(name, op)                                                                           \
     IxObject *ix_number_##name(IxContext *ctx, IxObject *a, IxObject *b) { return binary(ctx, a, b, NULL, op, false); } \
     IxObject *ix_number_inplace_##name(IxContext *ctx, IxObject *a, IxObject *b) { return binary(ctx, a, b, NULL, op, true); }
@@ -240,14 +230,25 @@ IxObject *ix_number_index(IxContext *ctx, IxObject *o)
     return e;
 }
 
+/* The text of a str or bytes, for int() and float(): NULL with `what` (a ValueError naming
+ * the text's repr, as CPython's) when a NUL inside would cut it short. */
+static const char *text_of(IxContext *ctx, IxObject *o, const char *what)
+{
+    bool str = IX_IS(ctx, o, IX_TYPE_STR);
+    const char *p = str ? ((IxStrObject *)o)->data : (const char *)((IxBytesObject *)o)->data;
+    size_t n = str ? ((IxStrObject *)o)->len : ((IxBytesObject *)o)->len;
+    if (!memchr(p, 0, n)) return p;
+    IxObject *r = ix_repr(ctx, o);
+    if (r) ix_err_format(ctx, IX_EXC_VALUEERROR, "%s: %.200s", what, ((IxStrObject *)r)->data);
+    IX_XDECREF(ctx, r);
+    return NULL;
+}
+
 /* int("12"), int(b"12"): base 10, as IxLong_FromString reads it. */
 static IxObject *long_from_text(IxContext *ctx, IxObject *o)
 {
-    if (IX_IS(ctx, o, IX_TYPE_STR)) return ix_long_from_string(ctx, ((IxStrObject *)o)->data, 10);
-    IxBytesObject *b = (IxBytesObject *)o;
-    if (memchr(b->data, 0, b->len)) /* the text stops at a NUL: refuse rather than cut */
-        return ix_err_format(ctx, IX_EXC_VALUEERROR, "invalid literal for int() with base 10: %s", "<bytes with NUL>");
-    return ix_long_from_string(ctx, (const char *)b->data, 10);
+    const char *p = text_of(ctx, o, "invalid literal for int() with base 10");
+    return p ? ix_long_from_string(ctx, p, 10) : NULL;
 }
 
 /* int(x) for a float: truncated toward zero, exactly. */
@@ -295,23 +296,29 @@ IxObject *ix_number_long(IxContext *ctx, IxObject *o)
                          "int() argument must be a string, a bytes-like object or a real number, not '%s'", tname(o));
 }
 
+static bool is_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /* float("1.5"): Python's float literals -- decimal digits with an optional point and
- * exponent, or inf/infinity/nan -- with surrounding whitespace; no hex, no "nan(...)". */
+ * exponent, or inf/infinity/nan -- with surrounding whitespace; no hex, no "nan(...)",
+ * no underscores. strtod reads it; the characters are checked first, so a locale's
+ * decimal comma cannot make it read something else. */
 static IxObject *float_from_text(IxContext *ctx, IxObject *o)
 {
-    const char *s = ((IxStrObject *)o)->data, *p = s;
-    while (*p == ' ' || (*p >= '\t' && *p <= '\r')) p++;
+    const char *what = "could not convert string to float";
+    const char *s = text_of(ctx, o, what), *p = s;
+    if (!s) return NULL;
+    while (is_space(*p)) p++;
     const char *q = p + (*p == '+' || *p == '-');
     bool word = !strncasecmp(q, "inf", 3) || !strncasecmp(q, "nan", 3);
-    bool hex = q[0] == '0' && (q[1] | 0x20) == 'x';
     char *end = NULL;
     double d = strtod(p, &end);
-    bool ok = end != p && !hex && (!word || (end - q == 3 || end - q == 8));
-    if (ok && !word)
-        for (const char *c = q; c < end; c++) ok = ok && strchr("0123456789.eE+-", *c);
-    while (ok && end && (*end == ' ' || (*end >= '\t' && *end <= '\r'))) end++;
-    if (!ok || *end)
-        return ix_err_format(ctx, IX_EXC_VALUEERROR, "could not convert string to float: '%.200s'", s);
+    bool ok = end != p && (!word || end - q == 3 || (end - q == 8 && !strncasecmp(q, "infinity", 8)));
+    for (const char *c = q; ok && !word && c < end; c++) ok = strchr("0123456789.eE+-", *c) != NULL;
+    while (ok && is_space(*end)) end++;
+    if (!ok || *end) return ix_err_format(ctx, IX_EXC_VALUEERROR, "%s: '%.200s'", what, s);
     return ix_float_from_double(ctx, d);
 }
 

@@ -117,6 +117,10 @@ class NumbersTest extends NativeTestBase {
             assertNativeError("TypeError", "float() argument must be a string or a real number, not 'NoneType'",
                     () -> unop(m, "float", null));
             assertNativeError("ValueError", "could not convert string to float: '0x10'", () -> unop(m, "float", "0x10"));
+            assertNativeError("ValueError", "could not convert string to float: 'nan(12)'", () -> unop(m, "float", "nan(12)"));
+            assertNativeError("ValueError", "could not convert string to float: '1\\x002'", () -> unop(m, "float", "1\u00002"));
+            assertNativeError("ValueError", "invalid literal for int() with base 10: '1\\x002'", () -> unop(m, "int", "1\u00002"));
+            assertEquals(Double.NEGATIVE_INFINITY, unop(m, "float", " -Infinity"));
             assertNativeError("OverflowError", "int too large to convert to float", () -> unop(m, "float", BigInteger.TEN.pow(400)));
             slots(m);
             return "ok";
