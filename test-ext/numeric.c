@@ -9,8 +9,9 @@
  *   subnum(v)          a SubNum: a subtype of Num whose nb_add answers "SubNum.add(a, b)" (a
  *                      str of the operands' reprs), so the subtype-first rule shows
  *   broken()           a Broken: + returns NULL without an error, - always NotImplemented,
- *                      __index__ and __int__ return a str, __float__ returns an int, bool()
- *                      returns -1 without an error
+ *                      * recurses through IxNumber_Multiply (the host stops it), __index__
+ *                      and __int__ return a str, __float__ returns an int, bool() returns -1
+ *                      without an error
  *   binop(op, a, b)    IxNumber_<op>(a, b): op one of add sub mul truediv floordiv mod pow
  *                      and or xor lshift rshift, or the in-place forms iadd ... ipow, iand
  *                      ... irshift
@@ -185,6 +186,12 @@ static IxObject *broken_sub(IxContext *ctx, IxObject *a, IxObject *b)
     return not_implemented(ctx);
 }
 
+/* b * x is b * x: the slot calls back into the API until the host stops it. */
+static IxObject *broken_mul(IxContext *ctx, IxObject *a, IxObject *b)
+{
+    return IxNumber_Multiply(ctx, a, b);
+}
+
 static IxObject *broken_index(IxContext *ctx, IxObject *self)
 {
     return IxStr_FromCString(ctx, "seven");
@@ -203,6 +210,7 @@ static int broken_bool(IxContext *ctx, IxObject *self)
 static const IxTypeSlot broken_slots[] = {
     {IX_nb_add, (void *)broken_add},
     {IX_nb_subtract, (void *)broken_sub},
+    {IX_nb_multiply, (void *)broken_mul},
     {IX_nb_index, (void *)broken_index},
     {IX_nb_int, (void *)broken_index},
     {IX_nb_float, (void *)broken_float},

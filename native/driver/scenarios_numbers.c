@@ -161,6 +161,8 @@ static void check_numeric(IxContext *ctx)
 
     CHECK_ERROR(ctx, IxNumber_Add(ctx, b, ten), "SystemError: numeric.Broken.__add__() returned NULL without setting an error");
     CHECK_ERROR(ctx, IxNumber_Subtract(ctx, b, ten), "TypeError: unsupported operand type(s) for -: 'numeric.Broken' and 'int'");
+    CHECK_ERROR(ctx, IxNumber_Multiply(ctx, b, ten), "RuntimeError: maximum recursion depth exceeded in a number operation");
+    CHECK_EQ_STR(WANT_REPR(ctx, IxNumber_Add(ctx, n3, ten), buf), "numeric.Num(23)"); /* usable after the deep error */
     CHECK_ERROR(ctx, IxNumber_Index(ctx, b), "TypeError: __index__ returned non-int (type str)");
     CHECK_ERROR(ctx, IxNumber_Long(ctx, b), "TypeError: __int__ returned non-int (type str)");
     CHECK_ERROR(ctx, IxNumber_Float(ctx, b), "TypeError: numeric.Broken.__float__ returned non-float (type int)");

@@ -433,6 +433,9 @@ IX_HIDDEN bool ix_is_subtype(IxTypeObject *sub, IxTypeObject *type); /* sub is t
  * Returns NULL. */
 IX_HIDDEN IxObject *ix_err_wrong_type(IxContext *ctx, const char *what, IxObject *got);
 IX_HIDDEN bool ix_owned_by(IxContext *ctx, IxObject *o);
+/* True, with RuntimeError "maximum recursion depth exceeded WHAT", when this thread's stack
+ * is down to its reserve (ABI.md 3.9). */
+IX_HIDDEN bool ix_stack_exhausted(IxContext *ctx, const char *what);
 /* Bracket every call into extension code (ABI.md 9.3): `module` may be NULL (core code). */
 IX_HIDDEN void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e);
 IX_HIDDEN void ix_enter_raw(IxContext *ctx, uint32_t owner, IxLibrary *lock, IxEntry *e);

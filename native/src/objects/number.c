@@ -65,9 +65,17 @@ static bool slot_same(Slot x, Slot y)
 }
 
 /* Run the slot of type t on (a, b[, m]): a checked result, NotImplemented included. */
+/* A heap type's slot may call back into the protocol (ABI.md 3.9: recursion through the
+ * host stops before the stack runs out); a builtin's never does. */
+static bool too_deep(IxContext *ctx, IxTypeObject *t)
+{
+    return !(t->flags & IX_TF_BUILTIN) && ix_stack_exhausted(ctx, "in a number operation");
+}
+
 static IxObject *call_slot(IxContext *ctx, IxTypeObject *t, Slot s, IxObject *a, IxObject *b, IxObject *m,
                            const char *dunder)
 {
+    if (too_deep(ctx, t)) return NULL;
     IxObject *r = s.ternary ? IX_ENTERED(ctx, t, s.ternary(ctx, a, b, m)) : IX_ENTERED(ctx, t, s.binary(ctx, a, b));
     return ix_check_slot_result(ctx, r, t->name, dunder);
 }
@@ -176,6 +184,7 @@ static IxObject *unary(IxContext *ctx, IxObject *o, IxUnaryProc fn, const char *
     if (refused(ctx, o, NULL, NULL)) return NULL;
     if (!fn) return ix_err_format(ctx, IX_EXC_TYPEERROR, none_msg, tname(o));
     IxTypeObject *t = IX_TYPE(o);
+    if (too_deep(ctx, t)) return NULL;
     return ix_check_slot_result(ctx, IX_ENTERED(ctx, t, fn(ctx, o)), t->name, dunder);
 }
 

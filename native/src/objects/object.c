@@ -185,6 +185,12 @@ static inline bool stack_exhausted(IxContext *ctx, const char *what)
     return frame - c->stack_lo >= c->stack_reserve ? false : stack_low(ctx, what, frame);
 }
 
+/* stack_exhausted for the rest of the core (number.c: slots calling back into the API). */
+bool ix_stack_exhausted(IxContext *ctx, const char *what)
+{
+    return stack_exhausted(ctx, what);
+}
+
 /* ---------------------------------------------------------------- identity and types */
 
 IxObject *ix_builtin(IxContext *ctx, IxBuiltin which)
