@@ -6,6 +6,9 @@
  * do (1 == 1.0 == True, and equal numbers hash equal), so they mix as dict keys. An int
  * is unbounded: the int64 values live here, inline; the bigger ones in long.c, reached
  * through the one value they all share (IX_INT_BIG).
+ *
+ * ABI 1.2: the three types' number slots (ABI.md 5.30) are here too, with float
+ * arithmetic; int arithmetic is longarith.c's, and number.c dispatches to the slots.
  */
 #include <inttypes.h>
 #include <math.h>
