@@ -135,6 +135,9 @@ typedef int (*IxObjObjProc)(IxContext *ctx, IxObject *self, IxObject *value);
 /* ABI 1.2: the attribute slots (ABI.md 5.40): CPython's getattrofunc and setattrofunc. */
 typedef IxObject *(*IxGetAttroProc)(IxContext *ctx, IxObject *self, IxObject *name);
 typedef int (*IxSetAttroProc)(IxContext *ctx, IxObject *self, IxObject *name, IxObject *value);
+/* ABI 1.2: the number protocol (ABI.md 5.30). */
+typedef IxObject *(*IxTernaryProc)(IxContext *ctx, IxObject *a, IxObject *b, IxObject *c);
+typedef int (*IxInquiryProc)(IxContext *ctx, IxObject *self);
 typedef IxObject *(*IxRichCompareProc)(IxContext *ctx, IxObject *a, IxObject *b, int op);
 typedef IxObject *(*IxGetter)(IxContext *ctx, IxObject *self, void *closure);
 typedef int (*IxSetter)(IxContext *ctx, IxObject *self, IxObject *value, void *closure);
@@ -262,7 +265,36 @@ enum {
                           * called type; 0, or -1 with an error set */
     IX_tp_new_kw = 61,   /* IxNewKwProc: tp_new taking keywords; a type has at most one of the two */
     IX_tp_finalize = 62, /* IxFinalizeProc: PEP 442; runs once per object, before clear or dealloc */
-    IX_tp_token = 63     /* void *: an address the extension owns; IX_TP_USE_SPEC: the spec's */
+    IX_tp_token = 63,    /* void *: an address the extension owns; IX_TP_USE_SPEC: the spec's */
+    /* ABI 1.2: the number protocol (ABI.md 5.30). Binary slots get (a, b) with self either
+     * operand, and return NotImplemented for operands they do not handle (ABI.md 3.31). */
+    IX_nb_add = 21,               /* IxBinaryProc: a + b */
+    IX_nb_subtract = 22,          /* IxBinaryProc: a - b */
+    IX_nb_multiply = 23,          /* IxBinaryProc: a * b */
+    IX_nb_true_divide = 24,       /* IxBinaryProc: a / b */
+    IX_nb_floor_divide = 25,      /* IxBinaryProc: a // b */
+    IX_nb_remainder = 26,         /* IxBinaryProc: a % b */
+    IX_nb_power = 27,             /* IxTernaryProc: pow(a, b, c); c is None when absent */
+    IX_nb_negative = 28,          /* IxUnaryProc: -a */
+    IX_nb_positive = 29,          /* IxUnaryProc: +a */
+    IX_nb_absolute = 30,          /* IxUnaryProc: abs(a) */
+    IX_nb_bool = 31,              /* IxInquiryProc: truth: 1, 0, or -1 with an error set */
+    IX_nb_int = 32,               /* IxUnaryProc: int(a); must return an int */
+    IX_nb_float = 33,             /* IxUnaryProc: float(a); must return a float */
+    IX_nb_index = 34,             /* IxUnaryProc: a as an index; must return an int */
+    IX_nb_inplace_add = 35,       /* IxBinaryProc: a += b (NotImplemented: fall back to a + b) */
+    IX_nb_inplace_subtract = 36,  /* IxBinaryProc: a -= b */
+    IX_nb_inplace_multiply = 37,  /* IxBinaryProc: a *= b */
+    IX_nb_inplace_true_divide = 38,  /* IxBinaryProc: a /= b */
+    IX_nb_inplace_floor_divide = 39, /* IxBinaryProc: a //= b */
+    IX_nb_inplace_remainder = 40, /* IxBinaryProc: a %= b */
+    IX_nb_inplace_power = 41,     /* IxTernaryProc: a **= b (c is None) */
+    IX_nb_and = 42,               /* IxBinaryProc: a & b */
+    IX_nb_or = 43,                /* IxBinaryProc: a | b */
+    IX_nb_xor = 44,               /* IxBinaryProc: a ^ b */
+    IX_nb_lshift = 45,            /* IxBinaryProc: a << b */
+    IX_nb_rshift = 46,            /* IxBinaryProc: a >> b */
+    IX_nb_invert = 47             /* IxUnaryProc: ~a */
 };
 /* ABI 1.2: the value of an IX_tp_token slot asking for the spec's own address (ABI.md 5.53),
  * as CPython's Py_TP_USE_SPEC. */
@@ -460,6 +492,38 @@ struct IxFunctionTable {
                                     const char *utf8);
     /* ---- ABI 1.2: type slots (ABI.md 5.53) */
     int (*Type_GetBaseByToken)(IxContext *ctx, IxObject *type, void *token, IxObject **result);
+    /* ---- ABI 1.2: the number protocol (ABI.md 3.30-3.39) */
+    IxObject *(*Number_Add)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Subtract)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Multiply)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_TrueDivide)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_FloorDivide)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Remainder)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Power)(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod);
+    IxObject *(*Number_Negative)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Positive)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Absolute)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Index)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Long)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_Float)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_InPlaceAdd)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceSubtract)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceMultiply)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceTrueDivide)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceFloorDivide)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceRemainder)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlacePower)(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod);
+    IxObject *(*Number_And)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Or)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Xor)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Lshift)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Rshift)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_Invert)(IxContext *ctx, IxObject *a);
+    IxObject *(*Number_InPlaceAnd)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceOr)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceXor)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceLshift)(IxContext *ctx, IxObject *a, IxObject *b);
+    IxObject *(*Number_InPlaceRshift)(IxContext *ctx, IxObject *a, IxObject *b);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -624,6 +688,42 @@ IX_INLINE int IxModule_AddStringConstant(IxContext *ctx, IxObject *m, const char
 /* ABI 1.2: the first type of type's base chain (type included) whose token is `token`:
  * 1 and *result a new reference, 0 and *result NULL when none, -1 on error (ABI.md 5.53). */
 IX_INLINE int IxType_GetBaseByToken(IxContext *ctx, IxObject *type, void *token, IxObject **result) { return ctx->fn->Type_GetBaseByToken(ctx, type, token, result); }
+
+/* ABI 1.2: the number protocol (ABI.md 3.30-3.39): new references, or NULL with an error.
+ * Power's mod is None (Ix_None) for a two-argument power. */
+IX_INLINE IxObject *IxNumber_Add(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Add(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Subtract(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Subtract(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Multiply(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Multiply(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_TrueDivide(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_TrueDivide(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_FloorDivide(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_FloorDivide(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Remainder(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Remainder(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Power(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod) { return ctx->fn->Number_Power(ctx, a, b, mod); }
+IX_INLINE IxObject *IxNumber_Negative(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Negative(ctx, a); }
+IX_INLINE IxObject *IxNumber_Positive(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Positive(ctx, a); }
+IX_INLINE IxObject *IxNumber_Absolute(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Absolute(ctx, a); }
+IX_INLINE IxObject *IxNumber_Index(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Index(ctx, a); }
+IX_INLINE IxObject *IxNumber_Long(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Long(ctx, a); }
+IX_INLINE IxObject *IxNumber_Float(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Float(ctx, a); }
+IX_INLINE IxObject *IxNumber_InPlaceAdd(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceAdd(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceSubtract(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceSubtract(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceMultiply(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceMultiply(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceTrueDivide(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceTrueDivide(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceFloorDivide(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceFloorDivide(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceRemainder(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceRemainder(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlacePower(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod) { return ctx->fn->Number_InPlacePower(ctx, a, b, mod); }
+/* The bitwise operators: ints (and bools) only among the builtins. The in-place forms
+ * have no slots of their own in ABI 1.2: they run the binary slot (ABI.md 3.37). */
+IX_INLINE IxObject *IxNumber_And(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_And(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Or(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Or(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Xor(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Xor(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Lshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Lshift(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Rshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_Rshift(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_Invert(IxContext *ctx, IxObject *a) { return ctx->fn->Number_Invert(ctx, a); }
+IX_INLINE IxObject *IxNumber_InPlaceAnd(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceAnd(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceOr(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceOr(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceXor(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceXor(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceLshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceLshift(ctx, a, b); }
+IX_INLINE IxObject *IxNumber_InPlaceRshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceRshift(ctx, a, b); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

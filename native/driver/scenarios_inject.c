@@ -8,7 +8,8 @@
  * queues (test-ext/channels: queues and shared buffers), value-api (the JNI bridge's
  * path: handles, conversions, IXH_TOO_BIG + ixh_expand), definition (ixh_module_definition
  * of counter and legacy_point), bigint (test-ext/bigops and ints of any size), xxlimited and
- * vector (the ported extensions, ABI 1.2). leaky is left out: it leaks on purpose.
+ * vector (the ported extensions, ABI 1.2), numbers (the number protocol on big ints, floats
+ * and test-ext/numeric). leaky is left out: it leaks on purpose.
  *
  * For each case of the table below (a short piece of ordinary work: import a module and
  * exercise it), first a measuring run on a fresh interpreter counts the allocations the
@@ -230,6 +231,36 @@ static void case_bigint(Run *r)
     IxObject *b = H(IxLong_FromBytes(ctx, two_64, sizeof two_64, 1, 0));
     CHECK_EQ_INT(IxLong_AsBytes(ctx, b, NULL, 0, 1, 1), 9);
     CHECK_EQ_INT(Ix_RichCompareBool(ctx, big, b, IX_LT), 1);
+}
+
+/* The number protocol on big ints and floats, and a heap type's number slots. */
+static void case_numbers(Run *r)
+{
+    IxContext *ctx = r->ctx;
+    char buf[512];
+    IxObject *none = Ix_None(ctx);
+    IxObject *a = H(IxLong_FromString(ctx, "-123456789012345678901234567890", 10));
+    IxObject *b = H(IxLong_FromString(ctx, "98765432109876543210", 10));
+    IxObject *seven = H(IxLong_FromInt64(ctx, 7)), *m1 = H(IxLong_FromInt64(ctx, -1));
+    IxObject *half = H(IxFloat_FromDouble(ctx, 0.5)), *f = H(IxFloat_FromDouble(ctx, 1e30));
+    CHECK_EQ_STR(REPR_OF(IxNumber_Multiply(ctx, a, b), buf), "-12193263113702179522496570642237463801111263526900");
+    CHECK_EQ_STR(REPR_OF(IxNumber_FloorDivide(ctx, a, b), buf), "-1249999989");
+    CHECK_EQ_STR(REPR_OF(IxNumber_Remainder(ctx, a, b), buf), "38580246902623456800");
+    CHECK_EQ_STR(REPR_OF(IxNumber_TrueDivide(ctx, a, b), buf), "-1249999988.609375");
+    CHECK_EQ_STR(REPR_OF(IxNumber_Power(ctx, seven, m1, b), buf), "28218694888536155203");
+    CHECK_EQ_STR(REPR_OF(IxNumber_Power(ctx, b, seven, none), buf),
+                 "91671592762853624126804408317470182510325664005734739872924478037410579868582329016620206643765575399543430330992509053774622131706410000000");
+    CHECK_EQ_STR(REPR_OF(IxNumber_And(ctx, a, b), buf), "20213295392617428010");
+    CHECK_EQ_STR(REPR_OF(IxNumber_Xor(ctx, a, b), buf), "-123456788954006837576592880700");
+    CHECK_EQ_STR(REPR_OF(IxNumber_Rshift(ctx, a, H(IxLong_FromInt64(ctx, 40))), buf), "-112283295504626657");
+    CHECK_EQ_STR(REPR_OF(IxNumber_Invert(ctx, a), buf), "123456789012345678901234567889");
+    CHECK_EQ_STR(REPR_OF(IxNumber_Long(ctx, f), buf), "1000000000000000019884624838656");
+    CHECK_EQ_STR(REPR_OF(IxNumber_Add(ctx, a, half), buf), "-1.2345678901234568e+29");
+    RAISES(IxNumber_Add(ctx, a, H(IxStr_FromCString(ctx, "s"))), "TypeError: unsupported operand type(s) for +: 'int' and 'str'");
+    IxObject *numeric = IMPORT_STEP("numeric");
+    IxObject *n = H(CALL_INTS(numeric, "num", 3));
+    CHECK_EQ_STR(REPR_OF(IxNumber_Subtract(ctx, seven, n), buf), "numeric.Num(4)");
+    CHECK_EQ_INT(INT_OF(IxNumber_Index(ctx, n)), 3);
 }
 
 static void case_probe(Run *r)
@@ -670,6 +701,7 @@ static const Case cases[] = {
     { "fact", case_fact },
     { "probe", case_probe },
     { "bigint", case_bigint },
+    { "numbers", case_numbers },
     { "lifecycle", case_lifecycle },
     { "cycles", case_cycles },
     { "raiser", case_raiser },

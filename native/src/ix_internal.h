@@ -4,7 +4,9 @@
  * The map of the core (one concern per file; README.md here groups them by layer):
  *   heap.c       per-interpreter allocator: counts live blocks/bytes, lists them for close
  *   object.c     refcounts, dealloc, attribute access, calls, repr/hash/compare dispatch
- *   numbers.c    None, NotImplemented, bool, int (64-bit), float
+ *   numbers.c    None, NotImplemented, bool, int (64-bit), float (and float arithmetic)
+ *   long.c longarith.c   ints beyond int64; int arithmetic (ABI 1.2)
+ *   number.c     the number protocol: IxNumber_*, operand dispatch, NotImplemented (ABI 1.2)
  *   str.c        str (UTF-8) and bytes; the shared byte hash
  *   tuple.c list.c dict.c   the containers
  *   errors.c     exception types and instances, the error state of a context
@@ -228,6 +230,14 @@ typedef struct IxEntry {
  * Dealloc, traverse and clear run once per level that defines them, most derived first. */
 #define IX_OWN_HOOK(t, f) ((t)->f && (!(t)->base || (t)->base->f != (t)->f))
 
+/* ABI 1.2: the binary number operations, in the order of their slot ids (IX_nb_add ..
+ * IX_nb_remainder, IX_nb_and .. IX_nb_rshift; IX_nb_inplace_add ..): the index into
+ * nb_binary / nb_inplace. IX_NB_POWER is ternary and has slots of its own. */
+enum { IX_NB_ADD, IX_NB_SUBTRACT, IX_NB_MULTIPLY, IX_NB_TRUE_DIVIDE, IX_NB_FLOOR_DIVIDE,
+       IX_NB_REMAINDER, IX_NB_INPLACE, /* the ones with in-place slots end here */
+       IX_NB_AND = IX_NB_INPLACE, IX_NB_OR, IX_NB_XOR, IX_NB_LSHIFT, IX_NB_RSHIFT, IX_NB_BINARY,
+       IX_NB_POWER = IX_NB_BINARY };
+
 struct IxTypeObject {
     IxObject ob_base;
     IxInterp *interp;
@@ -271,6 +281,11 @@ struct IxTypeObject {
     IxNewKwProc tp_new_kw;
     IxFinalizeProc tp_finalize;
     void *tp_token;          /* NULL: none */
+    /* ABI 1.2: the number slots (number.c); binary ones indexed by IX_NB_ADD.. */
+    IxBinaryProc nb_binary[IX_NB_BINARY], nb_inplace[IX_NB_INPLACE];
+    IxTernaryProc nb_power, nb_inplace_power;
+    IxUnaryProc nb_negative, nb_positive, nb_absolute, nb_int, nb_float, nb_index, nb_invert;
+    IxInquiryProc nb_bool;
 
     /* core-only hooks, set for builtin types */
     IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
@@ -442,6 +457,9 @@ IX_HIDDEN bool ix_is_subtype(IxTypeObject *sub, IxTypeObject *type); /* sub is t
  * Returns NULL. */
 IX_HIDDEN IxObject *ix_err_wrong_type(IxContext *ctx, const char *what, IxObject *got);
 IX_HIDDEN bool ix_owned_by(IxContext *ctx, IxObject *o);
+/* True, with RuntimeError "maximum recursion depth exceeded WHAT", when this thread's stack
+ * is down to its reserve (ABI.md 3.9). */
+IX_HIDDEN bool ix_stack_exhausted(IxContext *ctx, const char *what);
 /* Bracket every call into extension code (ABI.md 9.3): `module` may be NULL (core code). */
 IX_HIDDEN void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e);
 IX_HIDDEN void ix_enter_raw(IxContext *ctx, uint32_t owner, IxLibrary *lock, IxEntry *e);
@@ -508,6 +526,23 @@ IX_HIDDEN int ix_long_compare_double(IxObject *a, double d);
 IX_HIDDEN size_t ix_long_wire_size(IxObject *o);
 IX_HIDDEN void ix_long_wire_write(IxObject *o, uint8_t *out, size_t n);
 IX_HIDDEN bool ix_long_wire_canonical(const uint8_t *p, size_t n);
+/* ABI 1.2: what longarith.c builds on. A magnitude to read, whichever form the int has (a
+ * small one's is copied into tmp, so an IxLongMag must not be copied after it is filled). */
+typedef struct IxLongMag {
+    const uint32_t *d;
+    size_t n;
+    bool neg;
+    uint32_t tmp[2];
+} IxLongMag;
+IX_HIDDEN void ix_long_mag(IxObject *o, IxLongMag *m);
+/* A big int of `limbs` zero limbs, or NULL with MemoryError. */
+IX_HIDDEN IxBigIntObject *ix_long_big_new(IxContext *ctx, size_t limbs);
+/* The canonical int for b's first `limbs` limbs and the sign: b, or (b freed) a small int. */
+IX_HIDDEN IxObject *ix_long_finish(IxContext *ctx, IxBigIntObject *b, size_t limbs, bool negative);
+/* The nearest double to a magnitude (ties to even), HUGE_VAL past the largest. */
+IX_HIDDEN double ix_long_mag_to_double(const IxLongMag *m);
+IX_HIDDEN size_t ix_long_bit_length(const uint32_t *d, size_t n);
+IX_HIDDEN int ix_long_mag_compare(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
 /* ---------------------------------------------------------------- str.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_str_typedef, ix_bytes_typedef;
@@ -626,8 +661,6 @@ IX_HIDDEN IxObject *ix_builtin_iter(IxContext *ctx, IxObject *container);
 IX_HIDDEN int64_t ix_utf8_count(const char *s, size_t n);
 IX_HIDDEN int ix_key_error(IxContext *ctx, IxObject *key);
 IX_HIDDEN IxObject *ix_check_slot_result(IxContext *ctx, IxObject *r, const char *owner, const char *slot);
-/* An int slot result against the error state: "T.slot() returned -1 without setting an error". */
-IX_HIDDEN int64_t ix_check_slot_int(IxContext *ctx, IxObject *o, int64_t r, const char *slot);
 
 /* ---- attrs.c (ABI 1.2): attribute slots, instance dicts, dir, delete (ABI.md 3.40, 5.40-5.42) */
 /* Lay out the hidden words of a type with IX_TPFLAGS_MANAGED_DICT / _WEAKREF (set
@@ -665,6 +698,64 @@ IX_HIDDEN IxObject *ix_weakref_get_object(IxContext *ctx, IxObject *ref);
 IX_HIDDEN void ix_weakrefs_clear(IxContext *ctx, IxObject *o, bool (*keep)(IxObject *ref, void *arg),
                                  void *arg, IxObject **pending);
 IX_HIDDEN void ix_weakrefs_call(IxContext *ctx, IxObject *pending);
+/* An int slot result agrees with the error state: -1 with an error, anything else without
+ * (else a SystemError naming owner.slot, and -1). */
+IX_HIDDEN int64_t ix_check_slot_int(IxContext *ctx, int64_t r, const char *owner, const char *slot);
+/* Run a heap type's slot `call` as the code of its module (entry rules, attribution): the
+ * protocol files wrap every slot call in this. */
+#define IX_ENTERED(ctx, type, call)                             \
+    ({                                                          \
+        IxEntry ix_e_;                                          \
+        ix_enter_code((ctx), (type)->module, &ix_e_);           \
+        __typeof__(call) ix_r_ = (call);                        \
+        ix_leave_code((ctx), &ix_e_);                           \
+        ix_r_;                                                  \
+    })
+
+/* ---- number.c, longarith.c (ABI 1.2): the number protocol and int arithmetic */
+IX_HIDDEN IxObject *ix_number_add(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_subtract(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_multiply(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_true_divide(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_floor_divide(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_remainder(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_power(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod);
+IX_HIDDEN IxObject *ix_number_inplace_add(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_subtract(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_multiply(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_true_divide(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_floor_divide(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_remainder(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_power(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod);
+IX_HIDDEN IxObject *ix_number_and(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_or(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_xor(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_lshift(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_rshift(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_invert(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_number_inplace_and(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_or(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_xor(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_lshift(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_inplace_rshift(IxContext *ctx, IxObject *a, IxObject *b);
+IX_HIDDEN IxObject *ix_number_negative(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_number_positive(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_number_absolute(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_number_index(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_number_long(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_number_float(IxContext *ctx, IxObject *a);
+/* Truth of an object without tp_bool: nb_bool, then the length; 1, 0, or -1 with an error. */
+IX_HIDDEN int ix_number_bool(IxContext *ctx, IxObject *o);
+/* int arithmetic (longarith.c): both operands ints (or bools); op is IX_NB_*. */
+IX_HIDDEN IxObject *ix_long_binary(IxContext *ctx, IxObject *a, IxObject *b, int op);
+IX_HIDDEN IxObject *ix_long_power(IxContext *ctx, IxObject *a, IxObject *b, IxObject *mod); /* mod NULL: none */
+IX_HIDDEN IxObject *ix_long_negative(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_long_absolute(IxContext *ctx, IxObject *a);
+IX_HIDDEN IxObject *ix_long_bitwise(IxContext *ctx, IxObject *a, IxObject *b, int op); /* & | ^ << >> */
+IX_HIDDEN IxObject *ix_long_invert(IxContext *ctx, IxObject *a);
+/* float arithmetic (numbers.c): both operands numbers, at least one a float. */
+IX_HIDDEN IxObject *ix_float_binary(IxContext *ctx, double x, double y, int op);
+IX_HIDDEN IxObject *ix_float_power(IxContext *ctx, double x, double y);
 
 /* ---------------------------------------------------------------- type.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_type_typedef, ix_function_typedef,

@@ -79,31 +79,24 @@ static IxObject *slot_result(IxContext *ctx, IxObject *o, IxObject *r, const cha
 }
 
 /* An int result must agree with the error state too: -1 with an error, else none. */
-static int64_t int_result(IxContext *ctx, IxObject *o, int64_t r, const char *slot)
+int64_t ix_check_slot_int(IxContext *ctx, int64_t r, const char *owner, const char *slot)
 {
     bool pending = ix_err_pending(ctx);
     if (r == -1 && !pending) {
-        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s.%s() returned -1 without setting an error", tname(o), slot);
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s.%s() returned -1 without setting an error", owner, slot);
     } else if (r != -1 && pending) {
-        ix_err_chain_system(ctx, "%s.%s() returned a result with an error set", tname(o), slot);
+        ix_err_chain_system(ctx, "%s.%s() returned a result with an error set", owner, slot);
         return -1;
     }
     return r;
 }
 
-int64_t ix_check_slot_int(IxContext *ctx, IxObject *o, int64_t r, const char *slot)
+static int64_t int_result(IxContext *ctx, IxObject *o, int64_t r, const char *slot)
 {
-    return int_result(ctx, o, r, slot);
+    return ix_check_slot_int(ctx, r, tname(o), slot);
 }
 
-#define ENTERED(ctx, o, call)                                   \
-    ({                                                          \
-        IxEntry ix_e_;                                          \
-        ix_enter_code((ctx), IX_TYPE(o)->module, &ix_e_);       \
-        __typeof__(call) ix_r_ = (call);                        \
-        ix_leave_code((ctx), &ix_e_);                           \
-        ix_r_;                                                  \
-    })
+#define ENTERED(ctx, o, call) IX_ENTERED(ctx, IX_TYPE(o), call)
 
 static bool foreign(IxContext *ctx, IxObject *o, const char *what)
 {

@@ -136,7 +136,7 @@ int ix_slot_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
     int rc = t->tp_setattro(ctx, o, s, v);
     ix_leave_code(ctx, &e);
     IX_DECREF(ctx, s);
-    return (int)ix_check_slot_int(ctx, o, rc < 0 ? -1 : 0, v ? "__setattr__" : "__delattr__");
+    return (int)ix_check_slot_int(ctx, rc < 0 ? -1 : 0, IX_TYPE(o)->name, v ? "__setattr__" : "__delattr__");
 }
 
 /* ---------------------------------------------------------------- the generic entries */

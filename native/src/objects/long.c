@@ -17,13 +17,8 @@
 
 #include "ix_internal.h"
 
-/* A magnitude to read, whichever form the int has: a small one's is copied into tmp. */
-typedef struct Mag {
-    const uint32_t *d;
-    size_t n;
-    bool neg;
-    uint32_t tmp[2];
-} Mag;
+/* A magnitude to read (ix_internal.h). */
+typedef IxLongMag Mag;
 
 static bool is_big(IxObject *o)
 {
@@ -36,7 +31,7 @@ static IxBigIntObject *big_of(IxObject *o)
 }
 
 /* m must not be copied afterwards: m->d may point into it. */
-static void mag_of(IxObject *o, Mag *m)
+void ix_long_mag(IxObject *o, Mag *m)
 {
     if (is_big(o)) {
         m->d = big_of(o)->digits;
@@ -53,7 +48,7 @@ static void mag_of(IxObject *o, Mag *m)
     m->neg = v < 0;
 }
 
-static size_t bit_length(const uint32_t *d, size_t n)
+size_t ix_long_bit_length(const uint32_t *d, size_t n)
 {
     if (!n) return 0;
     uint32_t top = d[n - 1];
@@ -65,7 +60,7 @@ static size_t bit_length(const uint32_t *d, size_t n)
     return (n - 1) * 32 + bits;
 }
 
-static int mag_compare(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+int ix_long_mag_compare(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
     if (na != nb) return na < nb ? -1 : 1;
     for (size_t i = na; i-- > 0;)
@@ -76,7 +71,7 @@ static int mag_compare(const uint32_t *a, size_t na, const uint32_t *b, size_t n
 /* ---------------------------------------------------------------- making big ints */
 
 /* A big int of `limbs` zero limbs (size not yet set), or NULL with MemoryError. */
-static IxBigIntObject *big_new(IxContext *ctx, size_t limbs)
+IxBigIntObject *ix_long_big_new(IxContext *ctx, size_t limbs)
 {
     if (limbs > UINT32_MAX || limbs > (SIZE_MAX - sizeof(IxBigIntObject)) / sizeof(uint32_t)) {
         ix_err_no_memory(ctx);
@@ -93,7 +88,7 @@ static IxBigIntObject *big_new(IxContext *ctx, size_t limbs)
 
 /* The canonical int for b's first `limbs` limbs and sign: b itself, or (freeing b) a small
  * int when the value fits. Whatever b's allocation had beyond the top limb stays unused. */
-static IxObject *finish(IxContext *ctx, IxBigIntObject *b, size_t limbs, bool negative)
+IxObject *ix_long_finish(IxContext *ctx, IxBigIntObject *b, size_t limbs, bool negative)
 {
     while (limbs && !b->digits[limbs - 1]) limbs--;
     if (limbs <= 2) {
@@ -111,7 +106,7 @@ static IxObject *finish(IxContext *ctx, IxBigIntObject *b, size_t limbs, bool ne
 /* A big int is the only form of INT64_MIN: magnitude 2^63. */
 IxObject *ix_long_int64_min(IxContext *ctx)
 {
-    IxBigIntObject *b = big_new(ctx, 2);
+    IxBigIntObject *b = ix_long_big_new(ctx, 2);
     if (!b) return NULL;
     b->digits[1] = 0x80000000u;
     b->size = 2;
@@ -156,7 +151,7 @@ IxObject *ix_long_from_bytes(IxContext *ctx, const uint8_t *bytes, size_t n, int
         }
     }
     size_t limbs = (k + 3) / 4;
-    IxBigIntObject *b = big_new(ctx, limbs);
+    IxBigIntObject *b = ix_long_big_new(ctx, limbs);
     if (!b) return NULL;
     unsigned carry = 1; /* a negative's magnitude is its complement plus one */
     for (size_t i = 0; i < k; i++) {
@@ -168,13 +163,13 @@ IxObject *ix_long_from_bytes(IxContext *ctx, const uint8_t *bytes, size_t n, int
         }
         b->digits[i / 4] |= (uint32_t)v << (8 * (i % 4));
     }
-    return finish(ctx, b, limbs, negative);
+    return ix_long_finish(ctx, b, limbs, negative);
 }
 
 /* Bytes the value needs: as two's complement (signed), or its magnitude (unsigned). */
 static size_t bytes_needed(const Mag *m, bool is_signed)
 {
-    size_t bits = bit_length(m->d, m->n);
+    size_t bits = ix_long_bit_length(m->d, m->n);
     if (!bits) return 0;
     if (is_signed) {
         bool pow2 = true; /* -2^k needs k + 1 bits, like 2^k - 1 */
@@ -212,7 +207,7 @@ int64_t ix_long_as_bytes(IxContext *ctx, IxObject *o, uint8_t *buf, size_t n, in
         return -1;
     }
     Mag m;
-    mag_of(o, &m);
+    ix_long_mag(o, &m);
     if (m.neg && !is_signed) {
         ix_err_format(ctx, IX_EXC_OVERFLOWERROR, "can't convert negative int to unsigned");
         return -1;
@@ -224,14 +219,14 @@ int64_t ix_long_as_bytes(IxContext *ctx, IxObject *o, uint8_t *buf, size_t n, in
 size_t ix_long_wire_size(IxObject *o)
 {
     Mag m;
-    mag_of(o, &m);
+    ix_long_mag(o, &m);
     return bytes_needed(&m, true);
 }
 
 void ix_long_wire_write(IxObject *o, uint8_t *out, size_t n)
 {
     Mag m;
-    mag_of(o, &m);
+    ix_long_mag(o, &m);
     write_bytes(&m, out, n, 1);
 }
 
@@ -329,7 +324,7 @@ IxObject *ix_long_from_string(IxContext *ctx, const char *s, int base)
     /* limbs: ceil(ndigits * log2(b) / 32) + 1, with log2(b) rounded up */
     unsigned bits = 1;
     while ((1u << bits) < (unsigned)b) bits++;
-    IxBigIntObject *big = big_new(ctx, ndigits * bits / 32 + 2);
+    IxBigIntObject *big = ix_long_big_new(ctx, ndigits * bits / 32 + 2);
     if (!big) return NULL;
     size_t n = 0;
     uint32_t chunk = 0, scale = 1; /* digits gathered while b^k fits a limb */
@@ -344,7 +339,7 @@ IxObject *ix_long_from_string(IxContext *ctx, const char *s, int base)
         }
     }
     if (scale > 1) mag_mul_add(big->digits, &n, scale, chunk);
-    return finish(ctx, big, n, negative);
+    return ix_long_finish(ctx, big, n, negative);
 }
 
 IxObject *ix_long_big_repr(IxContext *ctx, IxObject *o)
@@ -402,13 +397,13 @@ static size_t mag_from_double(double d, uint32_t *out)
 int ix_long_compare_double(IxObject *a, double d)
 {
     Mag m;
-    mag_of(a, &m);
+    ix_long_mag(a, &m);
     if (isinf(d)) return d > 0 ? -1 : 1;
     bool dneg = d < 0;
     if (m.neg != dneg && (m.n || d != 0)) return m.neg ? -1 : 1;
     uint32_t dm[36];
     size_t dn = mag_from_double(d, dm);
-    int c = mag_compare(m.d, m.n, dm, dn);
+    int c = ix_long_mag_compare(m.d, m.n, dm, dn);
     if (c == 0) { /* equal integer parts: the fraction decides */
         double frac = d - trunc(d);
         c = frac > 0 ? -1 : frac < 0 ? 1 : 0;
@@ -418,9 +413,9 @@ int ix_long_compare_double(IxObject *a, double d)
 }
 
 /* The nearest double (ties to even), or HUGE_VAL past the largest. */
-static double mag_to_double(const Mag *m)
+double ix_long_mag_to_double(const Mag *m)
 {
-    size_t bits = bit_length(m->d, m->n);
+    size_t bits = ix_long_bit_length(m->d, m->n);
     if (bits > 1024) return HUGE_VAL;
     if (bits <= 64) {
         uint64_t u = m->n ? m->d[0] | (m->n > 1 ? (uint64_t)m->d[1] << 32 : 0) : 0;
@@ -442,8 +437,8 @@ static double mag_to_double(const Mag *m)
 double ix_long_big_as_double(IxContext *ctx, IxObject *o)
 {
     Mag m;
-    mag_of(o, &m);
-    double d = mag_to_double(&m);
+    ix_long_mag(o, &m);
+    double d = ix_long_mag_to_double(&m);
     if (isinf(d)) {
         ix_err_format(ctx, IX_EXC_OVERFLOWERROR, "int too large to convert to float");
         return -1.0;
@@ -458,12 +453,12 @@ double ix_long_big_as_double(IxContext *ctx, IxObject *o)
 int64_t ix_long_big_hash(IxObject *o)
 {
     Mag m;
-    mag_of(o, &m);
-    size_t bits = bit_length(m.d, m.n);
+    ix_long_mag(o, &m);
+    size_t bits = ix_long_bit_length(m.d, m.n);
     size_t low = 0;
     while (!((m.d[low / 32] >> (low % 32)) & 1)) low++;
     if (bits <= 1024 && bits - low <= 53) {
-        double d = mag_to_double(&m);
+        double d = ix_long_mag_to_double(&m);
         return ix_hash_double(m.neg ? -d : d);
     }
     int64_t h = ix_hash_bytes(m.d, m.n * sizeof *m.d);
@@ -474,9 +469,9 @@ int64_t ix_long_big_hash(IxObject *o)
 int ix_long_compare(IxObject *a, IxObject *b)
 {
     Mag x, y;
-    mag_of(a, &x);
-    mag_of(b, &y);
+    ix_long_mag(a, &x);
+    ix_long_mag(b, &y);
     if (x.neg != y.neg) return x.neg ? -1 : 1;
-    int c = mag_compare(x.d, x.n, y.d, y.n);
+    int c = ix_long_mag_compare(x.d, x.n, y.d, y.n);
     return x.neg ? -c : c;
 }

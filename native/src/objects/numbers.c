@@ -6,6 +6,9 @@
  * do (1 == 1.0 == True, and equal numbers hash equal), so they mix as dict keys. An int
  * is unbounded: the int64 values live here, inline; the bigger ones in long.c, reached
  * through the one value they all share (IX_INT_BIG).
+ *
+ * ABI 1.2: the three types' number slots (ABI.md 5.30) are here too, with float
+ * arithmetic; int arithmetic is longarith.c's, and number.c dispatches to the slots.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -324,12 +327,166 @@ static IxObject *num_richcompare(IxContext *ctx, IxObject *a, IxObject *b, int o
     return ix_bool_from_cmp(ctx, c, op);
 }
 
+/* ---------------------------------------------------------------- arithmetic (ABI 1.2) */
+
+static IxObject *float_zero_division(IxContext *ctx, const char *msg)
+{
+    ix_err_set(ctx, IX_EXC_ZERODIVISIONERROR, msg);
+    return NULL;
+}
+
+/* Python's float floor division and modulo (CPython's float_divmod): the remainder takes
+ * y's sign, and the quotient is the nearest integer to (x - mod) / y. */
+static double float_mod(double x, double y)
+{
+    double mod = fmod(x, y);
+    if (mod) {
+        if ((y < 0) != (mod < 0)) mod += y;
+    } else {
+        mod = copysign(0.0, y);
+    }
+    return mod;
+}
+
+static double float_floordiv(double x, double y)
+{
+    double mod = fmod(x, y), div = (x - mod) / y;
+    if (mod && (y < 0) != (mod < 0)) div -= 1.0;
+    if (!div) return copysign(0.0, x / y);
+    double floordiv = floor(div);
+    return div - floordiv > 0.5 ? floordiv + 1.0 : floordiv;
+}
+
+IxObject *ix_float_binary(IxContext *ctx, double x, double y, int op)
+{
+    switch (op) {
+    case IX_NB_ADD: return ix_float_from_double(ctx, x + y);
+    case IX_NB_SUBTRACT: return ix_float_from_double(ctx, x - y);
+    case IX_NB_MULTIPLY: return ix_float_from_double(ctx, x * y);
+    case IX_NB_TRUE_DIVIDE:
+        if (y == 0.0) return float_zero_division(ctx, "float division by zero");
+        return ix_float_from_double(ctx, x / y);
+    case IX_NB_FLOOR_DIVIDE:
+        if (y == 0.0) return float_zero_division(ctx, "float floor division by zero");
+        return ix_float_from_double(ctx, float_floordiv(x, y));
+    case IX_NB_REMAINDER:
+        if (y == 0.0) return float_zero_division(ctx, "float modulo");
+        return ix_float_from_double(ctx, float_mod(x, y));
+    }
+    return ix_err_format(ctx, IX_EXC_SYSTEMERROR, "unknown float operation %d", op);
+}
+
+/* x ** y with CPython's errors; a negative base to a fractional power, complex in Python,
+ * is a ValueError here (there is no complex type). */
+IxObject *ix_float_power(IxContext *ctx, double x, double y)
+{
+    if (x == 0.0 && y < 0.0) return float_zero_division(ctx, "0.0 cannot be raised to a negative power");
+    if (x < 0.0 && isfinite(x) && isfinite(y) && y != floor(y))
+        return ix_err_format(ctx, IX_EXC_VALUEERROR, "negative number cannot be raised to a fractional power");
+    double r = pow(x, y);
+    if (isinf(r) && isfinite(x) && isfinite(y))
+        return ix_err_format(ctx, IX_EXC_OVERFLOWERROR, "(34, 'Numerical result out of range')");
+    return ix_float_from_double(ctx, r);
+}
+
+/* The slots of int, bool and float: both operands numbers, else NotImplemented; with a
+ * float among them the arithmetic is float's (an int too large for one is an
+ * OverflowError), else int's. */
+static bool is_number(IxContext *ctx, IxObject *o)
+{
+    return ix_is_int(ctx, o) || IX_IS(ctx, o, IX_TYPE_FLOAT);
+}
+
+static IxObject *num_binary(IxContext *ctx, IxObject *a, IxObject *b, int op)
+{
+    if (!is_number(ctx, a) || !is_number(ctx, b)) return ix_not_implemented(ctx);
+    if (ix_is_int(ctx, a) && ix_is_int(ctx, b)) return ix_long_binary(ctx, a, b, op);
+    double x = ix_float_as_double(ctx, a), y = ix_float_as_double(ctx, b);
+    if (ix_err_pending(ctx)) return NULL;
+    return ix_float_binary(ctx, x, y, op);
+}
+
+static IxObject *num_add(IxContext *ctx, IxObject *a, IxObject *b) { return num_binary(ctx, a, b, IX_NB_ADD); }
+static IxObject *num_sub(IxContext *ctx, IxObject *a, IxObject *b) { return num_binary(ctx, a, b, IX_NB_SUBTRACT); }
+static IxObject *num_mul(IxContext *ctx, IxObject *a, IxObject *b) { return num_binary(ctx, a, b, IX_NB_MULTIPLY); }
+static IxObject *num_truediv(IxContext *ctx, IxObject *a, IxObject *b) { return num_binary(ctx, a, b, IX_NB_TRUE_DIVIDE); }
+static IxObject *num_floordiv(IxContext *ctx, IxObject *a, IxObject *b) { return num_binary(ctx, a, b, IX_NB_FLOOR_DIVIDE); }
+static IxObject *num_mod(IxContext *ctx, IxObject *a, IxObject *b) { return num_binary(ctx, a, b, IX_NB_REMAINDER); }
+
+static IxObject *num_power(IxContext *ctx, IxObject *a, IxObject *b, IxObject *m)
+{
+    bool has_mod = m != IX_BUILTIN(ctx, IX_NONE);
+    if (!is_number(ctx, a) || !is_number(ctx, b) || (has_mod && !is_number(ctx, m))) return ix_not_implemented(ctx);
+    if (ix_is_int(ctx, a) && ix_is_int(ctx, b) && (!has_mod || ix_is_int(ctx, m)))
+        return ix_long_power(ctx, a, b, has_mod ? m : NULL);
+    if (has_mod)
+        return ix_err_format(ctx, IX_EXC_TYPEERROR, "pow() 3rd argument not allowed unless all arguments are integers");
+    double x = ix_float_as_double(ctx, a), y = ix_float_as_double(ctx, b);
+    if (ix_err_pending(ctx)) return NULL;
+    return ix_float_power(ctx, x, y);
+}
+
+static IxObject *num_negative(IxContext *ctx, IxObject *a)
+{
+    if (ix_is_int(ctx, a)) return ix_long_negative(ctx, a);
+    return ix_float_from_double(ctx, -float_value(a));
+}
+
+static IxObject *num_absolute(IxContext *ctx, IxObject *a)
+{
+    if (ix_is_int(ctx, a)) return ix_long_absolute(ctx, a);
+    return ix_float_from_double(ctx, fabs(float_value(a)));
+}
+
+/* +x: an int or float itself; +True is the int 1. */
+static IxObject *num_positive(IxContext *ctx, IxObject *a)
+{
+    if (IX_IS(ctx, a, IX_TYPE_BOOL)) return ix_long_from_int64(ctx, int_value(a));
+    IX_INCREF(a);
+    return a;
+}
+
+/* & | ^ << >> and ~: ints and bools only (a float is NotImplemented, as in Python). */
+static IxObject *int_bitwise(IxContext *ctx, IxObject *a, IxObject *b, int op)
+{
+    if (!ix_is_int(ctx, a) || !ix_is_int(ctx, b)) return ix_not_implemented(ctx);
+    return ix_long_bitwise(ctx, a, b, op);
+}
+
+static IxObject *num_and(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_AND); }
+static IxObject *num_or(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_OR); }
+static IxObject *num_xor(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_XOR); }
+static IxObject *num_lshift(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_LSHIFT); }
+static IxObject *num_rshift(IxContext *ctx, IxObject *a, IxObject *b) { return int_bitwise(ctx, a, b, IX_NB_RSHIFT); }
+
+#define INT_SLOTS                                             \
+    {IX_nb_and, (void *)num_and},                             \
+    {IX_nb_or, (void *)num_or},                               \
+    {IX_nb_xor, (void *)num_xor},                             \
+    {IX_nb_lshift, (void *)num_lshift},                       \
+    {IX_nb_rshift, (void *)num_rshift},                       \
+    {IX_nb_invert, (void *)ix_long_invert}
+
+#define NUMBER_SLOTS                                          \
+    {IX_nb_add, (void *)num_add},                             \
+    {IX_nb_subtract, (void *)num_sub},                        \
+    {IX_nb_multiply, (void *)num_mul},                        \
+    {IX_nb_true_divide, (void *)num_truediv},                 \
+    {IX_nb_floor_divide, (void *)num_floordiv},               \
+    {IX_nb_remainder, (void *)num_mod},                       \
+    {IX_nb_power, (void *)num_power},                         \
+    {IX_nb_negative, (void *)num_negative},                   \
+    {IX_nb_positive, (void *)num_positive},                   \
+    {IX_nb_absolute, (void *)num_absolute}
+
 /* ---------------------------------------------------------------- type definitions */
 
 static const IxTypeSlot int_slots[] = {
     {IX_tp_repr, (void *)int_repr},
     {IX_tp_hash, (void *)int_hash},
     {IX_tp_richcompare, (void *)num_richcompare},
+    NUMBER_SLOTS,
+    INT_SLOTS,
     IX_TYPE_SLOTS_END,
 };
 
@@ -337,6 +494,8 @@ static const IxTypeSlot bool_slots[] = {
     {IX_tp_repr, (void *)bool_repr},
     {IX_tp_hash, (void *)int_hash},
     {IX_tp_richcompare, (void *)num_richcompare},
+    NUMBER_SLOTS,
+    INT_SLOTS,
     IX_TYPE_SLOTS_END,
 };
 
@@ -344,6 +503,7 @@ static const IxTypeSlot float_slots[] = {
     {IX_tp_repr, (void *)float_repr},
     {IX_tp_hash, (void *)float_hash},
     {IX_tp_richcompare, (void *)num_richcompare},
+    NUMBER_SLOTS,
     IX_TYPE_SLOTS_END,
 };
 

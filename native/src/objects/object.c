@@ -201,6 +201,12 @@ static inline bool stack_exhausted(IxContext *ctx, const char *what)
     return frame - c->stack_lo >= c->stack_reserve ? false : stack_low(ctx, what, frame);
 }
 
+/* stack_exhausted for the rest of the core (number.c: slots calling back into the API). */
+bool ix_stack_exhausted(IxContext *ctx, const char *what)
+{
+    return stack_exhausted(ctx, what);
+}
+
 /* ---------------------------------------------------------------- identity and types */
 
 IxObject *ix_builtin(IxContext *ctx, IxBuiltin which)
@@ -816,5 +822,6 @@ int ix_richcompare_bool(IxContext *ctx, IxObject *a, IxObject *b, int op)
 int ix_is_true(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
-    return t->tp_bool ? t->tp_bool(ctx, o) : 1;
+    /* builtins answer by tp_bool; other objects by nb_bool or length (ABI.md 3.33) */
+    return t->tp_bool ? t->tp_bool(ctx, o) : ix_number_bool(ctx, o);
 }

@@ -316,6 +316,28 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         /* ABI 1.2: attribute slots (attrs.c) */
         case IX_tp_getattro: t->tp_getattro = (IxGetAttroProc)v; break;
         case IX_tp_setattro: t->tp_setattro = (IxSetAttroProc)v; break;
+        /* ABI 1.2: the number slots (ABI.md 5.30) */
+        case IX_nb_add: case IX_nb_subtract: case IX_nb_multiply:
+        case IX_nb_true_divide: case IX_nb_floor_divide: case IX_nb_remainder:
+            t->nb_binary[s->id - IX_nb_add] = (IxBinaryProc)v;
+            break;
+        case IX_nb_inplace_add: case IX_nb_inplace_subtract: case IX_nb_inplace_multiply:
+        case IX_nb_inplace_true_divide: case IX_nb_inplace_floor_divide: case IX_nb_inplace_remainder:
+            t->nb_inplace[s->id - IX_nb_inplace_add] = (IxBinaryProc)v;
+            break;
+        case IX_nb_power: t->nb_power = (IxTernaryProc)v; break;
+        case IX_nb_inplace_power: t->nb_inplace_power = (IxTernaryProc)v; break;
+        case IX_nb_and: case IX_nb_or: case IX_nb_xor: case IX_nb_lshift: case IX_nb_rshift:
+            t->nb_binary[IX_NB_AND + (s->id - IX_nb_and)] = (IxBinaryProc)v;
+            break;
+        case IX_nb_invert: t->nb_invert = (IxUnaryProc)v; break;
+        case IX_nb_negative: t->nb_negative = (IxUnaryProc)v; break;
+        case IX_nb_positive: t->nb_positive = (IxUnaryProc)v; break;
+        case IX_nb_absolute: t->nb_absolute = (IxUnaryProc)v; break;
+        case IX_nb_bool: t->nb_bool = (IxInquiryProc)v; break;
+        case IX_nb_int: t->nb_int = (IxUnaryProc)v; break;
+        case IX_nb_float: t->nb_float = (IxUnaryProc)v; break;
+        case IX_nb_index: t->nb_index = (IxUnaryProc)v; break;
         default:
             if (ix_typeslot_store(t, s)) break; /* ABI 1.2: ids 60-63 (typeslots.c) */
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
@@ -336,6 +358,10 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
     INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
     INHERIT(tp_getattro); INHERIT(tp_setattro); /* ABI 1.2: attribute slots */
+    for (int i = 0; i < IX_NB_BINARY; i++) INHERIT(nb_binary[i]);
+    for (int i = 0; i < IX_NB_INPLACE; i++) INHERIT(nb_inplace[i]);
+    INHERIT(nb_invert); INHERIT(nb_power); INHERIT(nb_inplace_power); INHERIT(nb_negative); INHERIT(nb_positive);
+    INHERIT(nb_absolute); INHERIT(nb_bool); INHERIT(nb_int); INHERIT(nb_float); INHERIT(nb_index);
 #undef INHERIT
     ix_typeslots_inherit(t, b); /* tp_new and tp_new_kw, tp_init, tp_finalize, the token */
 }
