@@ -92,7 +92,10 @@ typedef enum IxBuiltin {
     IX_TYPE_BUFFER,
     IX_EXC_QUEUEEMPTY,
     IX_EXC_QUEUEFULL,
-    IX_BUILTIN_COUNT_V1_1
+    IX_BUILTIN_COUNT_V1_1,
+    /* ABI 1.2: the buffer protocol (ABI.md 3.50) */
+    IX_EXC_BUFFERERROR = IX_BUILTIN_COUNT_V1_1,
+    IX_BUILTIN_COUNT_V1_2
 } IxBuiltin;
 
 /* Rich comparison operators. */
@@ -125,6 +128,10 @@ typedef int64_t (*IxLenProc)(IxContext *ctx, IxObject *self);
 typedef IxObject *(*IxBinaryProc)(IxContext *ctx, IxObject *self, IxObject *key);
 typedef int (*IxObjObjArgProc)(IxContext *ctx, IxObject *self, IxObject *key, IxObject *value);
 typedef int (*IxObjObjProc)(IxContext *ctx, IxObject *self, IxObject *value);
+/* ABI 1.2: the buffer protocol slots (ABI.md 5.60); IxBufferView is below. */
+typedef struct IxBufferView IxBufferView;
+typedef int (*IxGetBufferProc)(IxContext *ctx, IxObject *self, IxBufferView *view, int flags);
+typedef void (*IxReleaseBufferProc)(IxContext *ctx, IxObject *self, IxBufferView *view);
 typedef IxObject *(*IxRichCompareProc)(IxContext *ctx, IxObject *a, IxObject *b, int op);
 typedef IxObject *(*IxGetter)(IxContext *ctx, IxObject *self, void *closure);
 typedef int (*IxSetter)(IxContext *ctx, IxObject *self, IxObject *value, void *closure);
@@ -240,8 +247,11 @@ enum {
     IX_mp_ass_subscript, /* IxObjObjArgProc: self[key] = value (value NULL: del self[key]); 0 or -1 */
     IX_sq_contains,      /* IxObjObjProc: value in self: 1, 0, or -1 with an error */
     IX_tp_iter,          /* IxUnaryProc: iter(self): a new reference to an iterator */
-    IX_tp_iternext       /* IxUnaryProc: the next item (new reference); NULL with no error set
+    IX_tp_iternext,      /* IxUnaryProc: the next item (new reference); NULL with no error set
                           * at the end, NULL with an error set on failure */
+    /* ABI 1.2: the buffer protocol (ABI.md 5.60); explicit ids, 70-79 are its range */
+    IX_bf_getbuffer = 70,     /* IxGetBufferProc: fill the view (IxBufferView_FillInfo); 0 or -1 */
+    IX_bf_releasebuffer = 71  /* IxReleaseBufferProc: the view ends; optional */
 };
 #define IX_TYPE_SLOTS_END { 0, NULL }
 
@@ -283,6 +293,38 @@ typedef struct IxStaticType {
     IxObject *type;            /* set by IxType_ReadyStatic */
     void *ix_reserved_[2];
 } IxStaticType;
+
+/* ---------------------------------------------------------------- buffers (ABI.md 3.50) */
+
+/* ABI 1.2: a view of an object's memory, CPython's Py_buffer. The consumer owns the
+ * struct (usually on its stack) and passes it to Ix_GetBuffer; the exporter fills it
+ * (IxBufferView_FillInfo does for plain bytes); IxBufferView_Release ends it. Between the
+ * two, `obj` holds a strong reference to the exporter and the memory stays valid.
+ * Versioning: the struct's size is fixed for ABI major 1. A later minor version may give
+ * ix_reserved_ a meaning (an exporter of 1.2 leaves it as the host zeroed it), never
+ * grow the struct, so a 1.2 binary's stack-allocated view stays right. */
+struct IxBufferView {
+    void *buf;               /* the first byte */
+    IxObject *obj;           /* the exporter (a strong reference), NULL when not filled */
+    int64_t len;             /* bytes: the product of shape[] times itemsize */
+    int64_t itemsize;        /* bytes of one item (1 for "B") */
+    int32_t readonly;        /* 1: the memory must not be written */
+    int32_t ndim;            /* dimensions, 0..IX_BUF_MAX_NDIM (0: one item, a scalar) */
+    const char *format;      /* struct-module format of one item: "B", "d", ... */
+    const int64_t *shape;    /* ndim extents */
+    const int64_t *strides;  /* ndim byte steps */
+    void *internal;          /* the exporter's, for its releasebuffer */
+    uint64_t ix_state_private;  /* the host's: filled / released */
+    uint64_t ix_reserved_[5];   /* zero; see above */
+};
+#define IX_BUF_MAX_NDIM 64
+/* Request flags (CPython's values): what the consumer needs and can handle. */
+#define IX_BUF_SIMPLE 0          /* read-only bytes, C-contiguous */
+#define IX_BUF_WRITABLE 0x0001   /* the consumer will write: a read-only exporter refuses */
+#define IX_BUF_FORMAT 0x0004     /* accepted; format is always filled */
+#define IX_BUF_ND 0x0008         /* accepted; shape is always filled */
+#define IX_BUF_STRIDES (0x0010 | IX_BUF_ND) /* the consumer follows strides: a view that is
+                                             * not C-contiguous is refused without it */
 
 /* ---------------------------------------------------------------- the function table */
 
@@ -418,6 +460,11 @@ struct IxFunctionTable {
     int (*Contains)(IxContext *ctx, IxObject *obj, IxObject *value);
     IxObject *(*GetIter)(IxContext *ctx, IxObject *obj);
     IxObject *(*IterNext)(IxContext *ctx, IxObject *iterator);
+    /* ---- ABI 1.2: the buffer protocol (ABI.md 3.50-3.59) */
+    int (*GetBuffer)(IxContext *ctx, IxObject *obj, IxBufferView *view, int flags);
+    void (*BufferView_Release)(IxContext *ctx, IxBufferView *view);
+    int (*BufferView_FillInfo)(IxContext *ctx, IxBufferView *view, IxObject *exporter, void *buf,
+                               int64_t len, int readonly, int flags);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -564,6 +611,11 @@ IX_INLINE int64_t Ix_Length(IxContext *ctx, IxObject *o) { return ctx->fn->Lengt
 IX_INLINE int Ix_Contains(IxContext *ctx, IxObject *o, IxObject *v) { return ctx->fn->Contains(ctx, o, v); }
 IX_INLINE IxObject *Ix_GetIter(IxContext *ctx, IxObject *o) { return ctx->fn->GetIter(ctx, o); }
 IX_INLINE IxObject *Ix_IterNext(IxContext *ctx, IxObject *it) { return ctx->fn->IterNext(ctx, it); }
+/* ABI 1.2: the buffer protocol (ABI.md 3.50-3.59). GetBuffer and FillInfo return 0, or -1
+ * with an error set and view->obj NULL. (IxBuffer_* names the 1.1 shared buffer type.) */
+IX_INLINE int Ix_GetBuffer(IxContext *ctx, IxObject *o, IxBufferView *view, int flags) { return ctx->fn->GetBuffer(ctx, o, view, flags); }
+IX_INLINE void IxBufferView_Release(IxContext *ctx, IxBufferView *view) { ctx->fn->BufferView_Release(ctx, view); }
+IX_INLINE int IxBufferView_FillInfo(IxContext *ctx, IxBufferView *view, IxObject *exporter, void *buf, int64_t len, int readonly, int flags) { return ctx->fn->BufferView_FillInfo(ctx, view, exporter, buf, len, readonly, flags); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -56,6 +56,7 @@ IxdScenarioFn ixd_capsules;                                             /* capsu
 IxdScenarioFn ixd_subclasses;                                           /* subclass */
 IxdScenarioFn ixd_kwargs;                                               /* kwargs */
 IxdScenarioFn ixd_protocols;                                            /* protocols */
+IxdScenarioFn ixd_buffers;                                              /* buffers */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -81,6 +81,8 @@ static const Scenario scenarios[] = {
       "ABI 1.2: keyword calls and IxArg_Parse, every message; two interpreters, one debug" },
     { "protocols", ixd_protocols, 0,
       "ABI 1.2: get/set/del item, len, in, iteration on builtins and slots; two interpreters" },
+    { "buffers", ixd_buffers, 0,
+      "ABI 1.2: the buffer protocol, every rule; two interpreters; an unreleased view at close" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,

@@ -141,12 +141,13 @@ typedef struct IxLibrary IxLibrary;
 
 /* Internal builtin ids, after the public ones: types the ABI does not name. */
 enum {
-    IXI_TYPE_METHOD_DESCR = IX_BUILTIN_COUNT_V1_1,
+    IXI_TYPE_METHOD_DESCR = IX_BUILTIN_COUNT_V1_2,
     IXI_TYPE_MEMBER_DESCR,
     IXI_TYPE_GETSET_DESCR,
     IXI_TYPE_NOTIMPLEMENTED,   /* the type of NotImplemented (use this id in numbers.c) */
     IXI_TYPE_CAPSULE,          /* ABI 1.2 (capsule.c) */
     IXI_TYPE_ITERATOR,         /* ABI 1.2: iterators over the builtin containers (iter.c) */
+    IXI_TYPE_MEMORYVIEW,       /* ABI 1.2: a view held for the embedder (buffer.c) */
     IXI_BUILTIN_COUNT
 };
 
@@ -252,6 +253,9 @@ struct IxTypeObject {
     IxObjObjArgProc mp_ass_subscript;
     IxObjObjProc sq_contains;
     IxUnaryProc tp_iter, tp_iternext;
+    /* ABI 1.2: the buffer protocol slots (buffer.c) */
+    IxGetBufferProc bf_getbuffer;
+    IxReleaseBufferProc bf_releasebuffer;
 
     /* core-only hooks, set for builtin types */
     IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
@@ -398,6 +402,7 @@ struct IxInterp {
     int64_t gc_allocations;           /* traversable objects made since the last collection */
     int64_t gc_threshold;             /* collect when gc_allocations passes this */
     bool closing;
+    int64_t views_live;               /* ABI 1.2: buffer views filled and not released (buffer.c) */
 };
 
 IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
@@ -576,6 +581,21 @@ IX_HIDDEN IxObject *ix_builtin_iter(IxContext *ctx, IxObject *container);
 IX_HIDDEN int64_t ix_utf8_count(const char *s, size_t n);
 IX_HIDDEN int ix_key_error(IxContext *ctx, IxObject *key);
 IX_HIDDEN IxObject *ix_check_slot_result(IxContext *ctx, IxObject *r, const char *owner, const char *slot);
+/* An int slot's result against the error state: -1 with an error, else none (abstract.c). */
+IX_HIDDEN int64_t ix_check_slot_int(IxContext *ctx, IxObject *o, int64_t r, const char *slot);
+
+/* ---------------------------------------------------------------- buffer.c (ABI 1.2) */
+IX_HIDDEN int ix_get_buffer(IxContext *ctx, IxObject *o, IxBufferView *view, int flags);
+IX_HIDDEN void ix_buffer_view_release(IxContext *ctx, IxBufferView *view);
+IX_HIDDEN int ix_buffer_view_fill_info(IxContext *ctx, IxBufferView *view, IxObject *exporter, void *buf,
+                                       int64_t len, int readonly, int flags);
+IX_HIDDEN extern const IxBuiltinTypeDef ix_memoryview_typedef;
+/* A memoryview object holding a view of o (the embedder's export, ABI.md 12.50): new
+ * reference, or NULL with the error Ix_GetBuffer set. */
+IX_HIDDEN IxObject *ix_memoryview_new(IxContext *ctx, IxObject *o, int flags);
+IX_HIDDEN const IxBufferView *ix_memoryview_view(IxObject *mv);
+/* ixh_protocol's IXH_PROTO_BUFFER: the tuple ABI.md 12.50 describes, or NULL with an error. */
+IX_HIDDEN IxObject *ix_buffer_export(IxContext *ctx, IxObject *o, int64_t flags);
 
 /* ---------------------------------------------------------------- type.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_type_typedef, ix_function_typedef,

@@ -91,6 +91,11 @@ static int64_t int_result(IxContext *ctx, IxObject *o, int64_t r, const char *sl
     return r;
 }
 
+int64_t ix_check_slot_int(IxContext *ctx, IxObject *o, int64_t r, const char *slot)
+{
+    return int_result(ctx, o, r, slot);
+}
+
 #define ENTERED(ctx, o, call)                                   \
     ({                                                          \
         IxEntry ix_e_;                                          \

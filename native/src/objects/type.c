@@ -301,6 +301,8 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_sq_contains: t->sq_contains = (IxObjObjProc)v; break;
         case IX_tp_iter: t->tp_iter = (IxUnaryProc)v; break;
         case IX_tp_iternext: t->tp_iternext = (IxUnaryProc)v; break;
+        case IX_bf_getbuffer: t->bf_getbuffer = (IxGetBufferProc)v; break;
+        case IX_bf_releasebuffer: t->bf_releasebuffer = (IxReleaseBufferProc)v; break;
         default:
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
             return -1;
@@ -319,6 +321,7 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
     INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
     INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
+    INHERIT(bf_getbuffer); INHERIT(bf_releasebuffer); /* ABI 1.2 */
 #undef INHERIT
 }
 

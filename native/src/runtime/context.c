@@ -223,6 +223,10 @@ const IxFunctionTable ix_function_table = {
     .Contains = ix_contains,
     .GetIter = ix_getiter,
     .IterNext = ix_iternext,
+    /* ABI 1.2: the buffer protocol */
+    .GetBuffer = ix_get_buffer,
+    .BufferView_Release = ix_buffer_view_release,
+    .BufferView_FillInfo = ix_buffer_view_fill_info,
 };
 
 /* ---------------------------------------------------------------- contexts */
