@@ -7,6 +7,7 @@
  *   numbers.c    None, NotImplemented, bool, int (64-bit), float
  *   str.c        str (UTF-8) and bytes; the shared byte hash
  *   tuple.c list.c dict.c   the containers
+ *   buffer.c     the buffer protocol (ABI 1.2): views, their release, memoryview
  *   errors.c     exception types and instances, the error state of a context
  *   type.c       type objects: builtin and heap types from specs, descriptors, bound methods
  *   module.c     module objects, definition validation, create/exec slots
