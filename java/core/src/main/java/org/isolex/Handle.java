@@ -53,6 +53,12 @@ import org.isolex.internal.Wire;
  */
 public class Handle implements AutoCloseable, Iterable<Object> {
     private static final Cleaner CLEANER = Cleaner.create();
+    /**
+     * The Cleaner of {@link #byteBuffer()} exports: one of its own, because the last one of a
+     * closed interpreter runs that interpreter's native close (module clear and free), which
+     * must not hold up the releases of other handles.
+     */
+    private static final Cleaner EXPORTS = Cleaner.create();
 
     private final Interpreter interp;
     private final long id;
@@ -432,7 +438,7 @@ public class Handle implements AutoCloseable, Iterable<Object> {
             // JavaCPP returns JNI's own direct buffer: everything derived from it refers to it
             InterpreterState state = interp.state;
             long viewId = view.id;
-            CLEANER.register(root, () -> state.exportUnreachable(viewId));
+            EXPORTS.register(root, () -> state.exportUnreachable(viewId));
             ByteBuffer out = (Boolean) r.get(3) ? root.asReadOnlyBuffer() : root.duplicate();
             return out.order(ByteOrder.nativeOrder());
         } finally {

@@ -107,6 +107,11 @@ class BufferProtocolTest extends NativeTestBase {
                 assertEquals(0L, mx.invoke("exports"));
                 assertEquals(0L, f.invoke("exports"));
             }
+            try (Handle ro = (Handle) m.invoke("broken", 4L)) { // exports read-only bytes
+                assertTrue(ro.byteBuffer().isReadOnly());
+                assertTrue(ro.bufferLayout().readOnly());
+            }
+            assertTrue(Gc.until(() -> interp.state.exportsReachable() == 0, 30));
             assertEquals(6.0, m.invoke("sum", (Object) new byte[] {1, 2, 3}), "the interpreter stays usable");
         }
     }
