@@ -73,7 +73,7 @@ class BufferProtocolTest extends NativeTestBase {
     }
 
     @Test
-    void everyBrokenRuleHasItsMessage() {
+    void everyBrokenRuleHasItsMessage() throws Exception {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter();
                 ExtensionModule m = interp.importModule("buffers")) {
             String[][] broken = {
