@@ -241,7 +241,9 @@ def self_test(args):
                                "    int64_t (*IsInstance)(IxContext *ctx, IxObject *obj, IxObject *type);\n"),
            1, "IsInstance", "abi-check: FAILED")
     expect("append-builtin-enumerator",
-           lambda t: t.replace("    IX_BUILTIN_COUNT_V1_1\n", "    IX_BUILTIN_COUNT_V1_1,\n    IX_SELFTEST_APPENDED\n"),
+           # after the enum's last enumerator, whichever minor version added it
+           lambda t: re.sub(r"\n    (IX_BUILTIN_COUNT_V1_\d+)\n\} IxBuiltin;",
+                            r"\n    \1,\n    IX_SELFTEST_APPENDED\n} IxBuiltin;", t),
            0, "abi-check: compatible")
     expect("enumerator-value",
            lambda t: t.replace("    IX_NONE = 0,\n", "    IX_NONE = 1,\n"), 1,

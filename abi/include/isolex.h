@@ -92,7 +92,10 @@ typedef enum IxBuiltin {
     IX_TYPE_BUFFER,
     IX_EXC_QUEUEEMPTY,
     IX_EXC_QUEUEFULL,
-    IX_BUILTIN_COUNT_V1_1
+    IX_BUILTIN_COUNT_V1_1,
+    /* ABI 1.2: the buffer protocol (ABI.md 3.50) */
+    IX_EXC_BUFFERERROR = IX_BUILTIN_COUNT_V1_1,
+    IX_BUILTIN_COUNT_V1_2
 } IxBuiltin;
 
 /* Rich comparison operators. */
@@ -138,6 +141,10 @@ typedef int (*IxSetAttroProc)(IxContext *ctx, IxObject *self, IxObject *name, Ix
 /* ABI 1.2: the number protocol (ABI.md 5.30). */
 typedef IxObject *(*IxTernaryProc)(IxContext *ctx, IxObject *a, IxObject *b, IxObject *c);
 typedef int (*IxInquiryProc)(IxContext *ctx, IxObject *self);
+/* ABI 1.2: the buffer protocol slots (ABI.md 5.60); IxBufferView is below. */
+typedef struct IxBufferView IxBufferView;
+typedef int (*IxGetBufferProc)(IxContext *ctx, IxObject *self, IxBufferView *view, int flags);
+typedef void (*IxReleaseBufferProc)(IxContext *ctx, IxObject *self, IxBufferView *view);
 typedef IxObject *(*IxRichCompareProc)(IxContext *ctx, IxObject *a, IxObject *b, int op);
 typedef IxObject *(*IxGetter)(IxContext *ctx, IxObject *self, void *closure);
 typedef int (*IxSetter)(IxContext *ctx, IxObject *self, IxObject *value, void *closure);
@@ -255,17 +262,6 @@ enum {
     IX_tp_iter,          /* IxUnaryProc: iter(self): a new reference to an iterator */
     IX_tp_iternext,      /* IxUnaryProc: the next item (new reference); NULL with no error set
                           * at the end, NULL with an error set on failure */
-    /* ABI 1.2: attribute access (ABI.md 5.40); ids 50-59 */
-    IX_tp_getattro = 50, /* IxGetAttroProc: self.name (name a str): a new reference, or NULL
-                          * with an error; fall back with IxObject_GenericGetAttr */
-    IX_tp_setattro = 51, /* IxSetAttroProc: self.name = value (value NULL: del self.name); 0,
-                          * or -1 with an error; fall back with IxObject_GenericSetAttr */
-    /* ABI 1.2: construction, finalization and the type token (ABI.md 5.50-5.54) */
-    IX_tp_init = 60,     /* IxTypeInitProc: runs after new when the result is an instance of the
-                          * called type; 0, or -1 with an error set */
-    IX_tp_new_kw = 61,   /* IxNewKwProc: tp_new taking keywords; a type has at most one of the two */
-    IX_tp_finalize = 62, /* IxFinalizeProc: PEP 442; runs once per object, before clear or dealloc */
-    IX_tp_token = 63,    /* void *: an address the extension owns; IX_TP_USE_SPEC: the spec's */
     /* ABI 1.2: the number protocol (ABI.md 5.30). Binary slots get (a, b) with self either
      * operand, and return NotImplemented for operands they do not handle (ABI.md 3.31). */
     IX_nb_add = 21,               /* IxBinaryProc: a + b */
@@ -294,7 +290,21 @@ enum {
     IX_nb_xor = 44,               /* IxBinaryProc: a ^ b */
     IX_nb_lshift = 45,            /* IxBinaryProc: a << b */
     IX_nb_rshift = 46,            /* IxBinaryProc: a >> b */
-    IX_nb_invert = 47             /* IxUnaryProc: ~a */
+    IX_nb_invert = 47,            /* IxUnaryProc: ~a */
+    /* ABI 1.2: attribute access (ABI.md 5.40); ids 50-59 */
+    IX_tp_getattro = 50, /* IxGetAttroProc: self.name (name a str): a new reference, or NULL
+                          * with an error; fall back with IxObject_GenericGetAttr */
+    IX_tp_setattro = 51, /* IxSetAttroProc: self.name = value (value NULL: del self.name); 0,
+                          * or -1 with an error; fall back with IxObject_GenericSetAttr */
+    /* ABI 1.2: construction, finalization and the type token (ABI.md 5.50-5.54) */
+    IX_tp_init = 60,     /* IxTypeInitProc: runs after new when the result is an instance of the
+                          * called type; 0, or -1 with an error set */
+    IX_tp_new_kw = 61,   /* IxNewKwProc: tp_new taking keywords; a type has at most one of the two */
+    IX_tp_finalize = 62, /* IxFinalizeProc: PEP 442; runs once per object, before clear or dealloc */
+    IX_tp_token = 63,    /* void *: an address the extension owns; IX_TP_USE_SPEC: the spec's */
+    /* ABI 1.2: the buffer protocol (ABI.md 5.60); explicit ids, 70-79 are its range */
+    IX_bf_getbuffer = 70,     /* IxGetBufferProc: fill the view (IxBufferView_FillInfo); 0 or -1 */
+    IX_bf_releasebuffer = 71  /* IxReleaseBufferProc: the view ends; optional */
 };
 /* ABI 1.2: the value of an IX_tp_token slot asking for the spec's own address (ABI.md 5.53),
  * as CPython's Py_TP_USE_SPEC. */
@@ -343,6 +353,38 @@ typedef struct IxStaticType {
     IxObject *type;            /* set by IxType_ReadyStatic */
     void *ix_reserved_[2];
 } IxStaticType;
+
+/* ---------------------------------------------------------------- buffers (ABI.md 3.50) */
+
+/* ABI 1.2: a view of an object's memory, CPython's Py_buffer. The consumer owns the
+ * struct (usually on its stack) and passes it to Ix_GetBuffer; the exporter fills it
+ * (IxBufferView_FillInfo does for plain bytes); IxBufferView_Release ends it. Between the
+ * two, `obj` holds a strong reference to the exporter and the memory stays valid.
+ * Versioning: the struct's size is fixed for ABI major 1. A later minor version may give
+ * ix_reserved_ a meaning (an exporter of 1.2 leaves it as the host zeroed it), never
+ * grow the struct, so a 1.2 binary's stack-allocated view stays right. */
+struct IxBufferView {
+    void *buf;               /* the first byte */
+    IxObject *obj;           /* the exporter (a strong reference), NULL when not filled */
+    int64_t len;             /* bytes: the product of shape[] times itemsize */
+    int64_t itemsize;        /* bytes of one item (1 for "B") */
+    int32_t readonly;        /* 1: the memory must not be written */
+    int32_t ndim;            /* dimensions, 0..IX_BUF_MAX_NDIM (0: one item, a scalar) */
+    const char *format;      /* struct-module format of one item: "B", "d", ... */
+    const int64_t *shape;    /* ndim extents */
+    const int64_t *strides;  /* ndim byte steps */
+    void *internal;          /* the exporter's, for its releasebuffer */
+    uint64_t ix_state_private;  /* the host's: filled / released */
+    uint64_t ix_reserved_[5];   /* zero; see above */
+};
+#define IX_BUF_MAX_NDIM 64
+/* Request flags (CPython's values): what the consumer needs and can handle. */
+#define IX_BUF_SIMPLE 0          /* read-only bytes, C-contiguous */
+#define IX_BUF_WRITABLE 0x0001   /* the consumer will write: a read-only exporter refuses */
+#define IX_BUF_FORMAT 0x0004     /* accepted; format is always filled */
+#define IX_BUF_ND 0x0008         /* accepted; shape is always filled */
+#define IX_BUF_STRIDES (0x0010 | IX_BUF_ND) /* the consumer follows strides: a view that is
+                                             * not C-contiguous is refused without it */
 
 /* ---------------------------------------------------------------- the function table */
 
@@ -524,6 +566,11 @@ struct IxFunctionTable {
     IxObject *(*Number_InPlaceXor)(IxContext *ctx, IxObject *a, IxObject *b);
     IxObject *(*Number_InPlaceLshift)(IxContext *ctx, IxObject *a, IxObject *b);
     IxObject *(*Number_InPlaceRshift)(IxContext *ctx, IxObject *a, IxObject *b);
+    /* ---- ABI 1.2: the buffer protocol (ABI.md 3.50-3.59) */
+    int (*GetBuffer)(IxContext *ctx, IxObject *obj, IxBufferView *view, int flags);
+    void (*BufferView_Release)(IxContext *ctx, IxBufferView *view);
+    int (*BufferView_FillInfo)(IxContext *ctx, IxBufferView *view, IxObject *exporter, void *buf,
+                               int64_t len, int readonly, int flags);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -724,6 +771,11 @@ IX_INLINE IxObject *IxNumber_InPlaceOr(IxContext *ctx, IxObject *a, IxObject *b)
 IX_INLINE IxObject *IxNumber_InPlaceXor(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceXor(ctx, a, b); }
 IX_INLINE IxObject *IxNumber_InPlaceLshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceLshift(ctx, a, b); }
 IX_INLINE IxObject *IxNumber_InPlaceRshift(IxContext *ctx, IxObject *a, IxObject *b) { return ctx->fn->Number_InPlaceRshift(ctx, a, b); }
+/* ABI 1.2: the buffer protocol (ABI.md 3.50-3.59). GetBuffer and FillInfo return 0, or -1
+ * with an error set and view->obj NULL. (IxBuffer_* names the 1.1 shared buffer type.) */
+IX_INLINE int Ix_GetBuffer(IxContext *ctx, IxObject *o, IxBufferView *view, int flags) { return ctx->fn->GetBuffer(ctx, o, view, flags); }
+IX_INLINE void IxBufferView_Release(IxContext *ctx, IxBufferView *view) { ctx->fn->BufferView_Release(ctx, view); }
+IX_INLINE int IxBufferView_FillInfo(IxContext *ctx, IxBufferView *view, IxObject *exporter, void *buf, int64_t len, int readonly, int flags) { return ctx->fn->BufferView_FillInfo(ctx, view, exporter, buf, len, readonly, flags); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -60,6 +60,7 @@ IxdScenarioFn ixd_xxlimited, ixd_vector;                                /* ports
 IxdScenarioFn ixd_attrs;                                                /* attrs (ABI 1.2) */
 IxdScenarioFn ixd_typeslots;                                            /* typeslots */
 IxdScenarioFn ixd_numbers;                                              /* numbers */
+IxdScenarioFn ixd_buffers;                                              /* buffers */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -92,6 +92,8 @@ static const Scenario scenarios[] = {
       "ABI 1.2: tp_init, tp_new_kw, tp_finalize (cycles, resurrection), tokens, str bases; two interpreters" },
     { "numbers", ixd_numbers, 0,
       "ABI 1.2: the number protocol and int arithmetic, every message; two interpreters, one debug" },
+    { "buffers", ixd_buffers, 0,
+      "ABI 1.2: the buffer protocol, every rule; two interpreters; an unreleased view at close" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,

@@ -158,7 +158,10 @@ int ixh_module_definition(IxInterp *interp, int64_t target, uint8_t *buf, size_t
  *   IXH_PROTO_DEL key -> none              IXH_PROTO_LEN -> int
  *   IXH_PROTO_CONTAINS value -> bool       IXH_PROTO_ITER -> iter(target) (a handle)
  *   IXH_PROTO_NEXT int n -> list of up to n next items of the iterator target; fewer
- *                           than n: it is exhausted */
+ *                           than n: it is exhausted
+ *   IXH_PROTO_BUFFER int flags -> (view, address, len, readonly, itemsize, format, shape,
+ *                           strides): an export of target's memory (ABI 1.2, ABI.md 12.50);
+ *                           view is a handle whose release ends the export */
 enum {
     IXH_PROTO_GET = 1,
     IXH_PROTO_SET = 2,
@@ -166,7 +169,8 @@ enum {
     IXH_PROTO_LEN = 4,
     IXH_PROTO_CONTAINS = 5,
     IXH_PROTO_ITER = 6,
-    IXH_PROTO_NEXT = 7
+    IXH_PROTO_NEXT = 7,
+    IXH_PROTO_BUFFER = 8 /* ABI 1.2: the buffer protocol */
 };
 int ixh_protocol(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
 /* ABI 1.2 (ABI.md 12.40). in: str name.  out: none -- del target.name */

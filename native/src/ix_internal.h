@@ -9,6 +9,7 @@
  *   number.c     the number protocol: IxNumber_*, operand dispatch, NotImplemented (ABI 1.2)
  *   str.c        str (UTF-8) and bytes; the shared byte hash
  *   tuple.c list.c dict.c   the containers
+ *   buffer.c     the buffer protocol (ABI 1.2): views, their release, memoryview
  *   errors.c     exception types and instances, the error state of a context
  *   type.c       type objects: builtin and heap types from specs, descriptors, bound methods
  *   attrs.c      attribute slots, the instance dict the host keeps, dir, delete (ABI 1.2)
@@ -145,13 +146,14 @@ typedef struct IxLibrary IxLibrary;
 
 /* Internal builtin ids, after the public ones: types the ABI does not name. */
 enum {
-    IXI_TYPE_METHOD_DESCR = IX_BUILTIN_COUNT_V1_1,
+    IXI_TYPE_METHOD_DESCR = IX_BUILTIN_COUNT_V1_2,
     IXI_TYPE_MEMBER_DESCR,
     IXI_TYPE_GETSET_DESCR,
     IXI_TYPE_NOTIMPLEMENTED,   /* the type of NotImplemented (use this id in numbers.c) */
     IXI_TYPE_CAPSULE,          /* ABI 1.2 (capsule.c) */
     IXI_TYPE_ITERATOR,         /* ABI 1.2: iterators over the builtin containers (iter.c) */
     IXI_TYPE_WEAKREF,          /* ABI 1.2: weak references (weakref.c) */
+    IXI_TYPE_MEMORYVIEW,       /* ABI 1.2: a view held for the embedder (buffer.c) */
     IXI_BUILTIN_COUNT
 };
 
@@ -286,6 +288,9 @@ struct IxTypeObject {
     IxTernaryProc nb_power, nb_inplace_power;
     IxUnaryProc nb_negative, nb_positive, nb_absolute, nb_int, nb_float, nb_index, nb_invert;
     IxInquiryProc nb_bool;
+    /* ABI 1.2: the buffer protocol slots (buffer.c) */
+    IxGetBufferProc bf_getbuffer;
+    IxReleaseBufferProc bf_releasebuffer;
 
     /* core-only hooks, set for builtin types */
     IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
@@ -437,6 +442,7 @@ struct IxInterp {
     IxObject **finalized;
     size_t nfinalized, finalized_cap;
     bool closing;
+    int64_t views_live;               /* ABI 1.2: buffer views filled and not released (buffer.c) */
 };
 
 IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
@@ -661,6 +667,19 @@ IX_HIDDEN IxObject *ix_builtin_iter(IxContext *ctx, IxObject *container);
 IX_HIDDEN int64_t ix_utf8_count(const char *s, size_t n);
 IX_HIDDEN int ix_key_error(IxContext *ctx, IxObject *key);
 IX_HIDDEN IxObject *ix_check_slot_result(IxContext *ctx, IxObject *r, const char *owner, const char *slot);
+
+/* ---------------------------------------------------------------- buffer.c (ABI 1.2) */
+IX_HIDDEN int ix_get_buffer(IxContext *ctx, IxObject *o, IxBufferView *view, int flags);
+IX_HIDDEN void ix_buffer_view_release(IxContext *ctx, IxBufferView *view);
+IX_HIDDEN int ix_buffer_view_fill_info(IxContext *ctx, IxBufferView *view, IxObject *exporter, void *buf,
+                                       int64_t len, int readonly, int flags);
+IX_HIDDEN extern const IxBuiltinTypeDef ix_memoryview_typedef;
+/* A memoryview object holding a view of o (the embedder's export, ABI.md 12.50): new
+ * reference, or NULL with the error Ix_GetBuffer set. */
+IX_HIDDEN IxObject *ix_memoryview_new(IxContext *ctx, IxObject *o, int flags);
+IX_HIDDEN const IxBufferView *ix_memoryview_view(IxObject *mv);
+/* ixh_protocol's IXH_PROTO_BUFFER: the tuple ABI.md 12.50 describes, or NULL with an error. */
+IX_HIDDEN IxObject *ix_buffer_export(IxContext *ctx, IxObject *o, int64_t flags);
 
 /* ---- attrs.c (ABI 1.2): attribute slots, instance dicts, dir, delete (ABI.md 3.40, 5.40-5.42) */
 /* Lay out the hidden words of a type with IX_TPFLAGS_MANAGED_DICT / _WEAKREF (set

@@ -502,7 +502,7 @@ IX_API IxObject *ixh_handle_get(IxContext *ctx, int64_t handle)
  * items of an iterator in one reply, so Java pulls lazily without a native call per item. */
 static IxObject *protocol_op(IxContext *ctx, Call *k, IxObject *o, int64_t op)
 {
-    if (op < IXH_PROTO_GET || op > IXH_PROTO_NEXT)
+    if (op < IXH_PROTO_GET || op > IXH_PROTO_BUFFER)
         return ix_err_format(ctx, IX_EXC_VALUEERROR, "ixh_protocol: unknown operation %lld", (long long)op);
     IxObject *a = op == IXH_PROTO_LEN || op == IXH_PROTO_ITER ? NULL : next_value(k);
     IxObject *b = a && op == IXH_PROTO_SET ? next_value(k) : NULL;
@@ -527,6 +527,11 @@ static IxObject *protocol_op(IxContext *ctx, Call *k, IxObject *o, int64_t op)
         break;
     }
     case IXH_PROTO_ITER: r = ix_getiter(ctx, o); break;
+    case IXH_PROTO_BUFFER: { /* ABI 1.2 (buffer.c) */
+        int64_t flags = ix_long_as_int64(ctx, a);
+        if (!ix_err_pending(ctx)) r = ix_buffer_export(ctx, o, flags);
+        break;
+    }
     case IXH_PROTO_NEXT: {
         int64_t n = ix_long_as_int64(ctx, a);
         if (n < 1 && !ix_err_pending(ctx))

@@ -338,6 +338,8 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_nb_int: t->nb_int = (IxUnaryProc)v; break;
         case IX_nb_float: t->nb_float = (IxUnaryProc)v; break;
         case IX_nb_index: t->nb_index = (IxUnaryProc)v; break;
+        case IX_bf_getbuffer: t->bf_getbuffer = (IxGetBufferProc)v; break;
+        case IX_bf_releasebuffer: t->bf_releasebuffer = (IxReleaseBufferProc)v; break;
         default:
             if (ix_typeslot_store(t, s)) break; /* ABI 1.2: ids 60-63 (typeslots.c) */
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
@@ -362,6 +364,7 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     for (int i = 0; i < IX_NB_INPLACE; i++) INHERIT(nb_inplace[i]);
     INHERIT(nb_invert); INHERIT(nb_power); INHERIT(nb_inplace_power); INHERIT(nb_negative); INHERIT(nb_positive);
     INHERIT(nb_absolute); INHERIT(nb_bool); INHERIT(nb_int); INHERIT(nb_float); INHERIT(nb_index);
+    INHERIT(bf_getbuffer); INHERIT(bf_releasebuffer); /* ABI 1.2 */
 #undef INHERIT
     ix_typeslots_inherit(t, b); /* tp_new and tp_new_kw, tp_init, tp_finalize, the token */
 }

@@ -267,6 +267,10 @@ const IxFunctionTable ix_function_table = {
     .Number_InPlaceXor = ix_number_inplace_xor,
     .Number_InPlaceLshift = ix_number_inplace_lshift,
     .Number_InPlaceRshift = ix_number_inplace_rshift,
+    /* ABI 1.2: the buffer protocol */
+    .GetBuffer = ix_get_buffer,
+    .BufferView_Release = ix_buffer_view_release,
+    .BufferView_FillInfo = ix_buffer_view_fill_info,
 };
 
 /* ---------------------------------------------------------------- contexts */

@@ -143,6 +143,8 @@ const IxBuiltinTypeDef ix_exception_typedefs[] = {
     EXC(IX_EXC_SYSTEMERROR, "SystemError", IX_EXC_EXCEPTION),
     EXC(IX_EXC_QUEUEEMPTY, "QueueEmpty", IX_EXC_EXCEPTION),
     EXC(IX_EXC_QUEUEFULL, "QueueFull", IX_EXC_EXCEPTION),
+    /* ABI 1.2 */
+    EXC(IX_EXC_BUFFERERROR, "BufferError", IX_EXC_EXCEPTION),
     {0},
 };
 #undef EXC

@@ -3,6 +3,8 @@ package org.isolex;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +55,12 @@ import org.isolex.internal.Wire;
  */
 public class Handle implements AutoCloseable, Iterable<Object> {
     private static final Cleaner CLEANER = Cleaner.create();
+    /**
+     * The Cleaner of {@link #byteBuffer()} exports: one of its own, because the last one of a
+     * closed interpreter runs that interpreter's native close (module clear and free), which
+     * must not hold up the releases of other handles.
+     */
+    private static final Cleaner EXPORTS = Cleaner.create();
 
     private final Interpreter interp;
     private final long id;
@@ -418,6 +426,90 @@ public class Handle implements AutoCloseable, Iterable<Object> {
         Object it = protocol(NativeBridge.PROTO_ITER, null, null, 0);
         if (!(it instanceof Handle)) throw new IsolexException("libisolex returned a non-handle iterator");
         return new HandleIterator((Handle) it);
+    }
+
+    /**
+     * A direct {@link ByteBuffer} over the object's own memory, without a copy: the buffer
+     * protocol (abi/ABI.md 3.50, 12.50), as C code gets it with {@code Ix_GetBuffer}. Works for
+     * {@code bytes}, shared buffers, and extension types with the {@code bf_getbuffer} slot.
+     * The buffer is in the platform's native byte order, position 0, limit and capacity the
+     * export's length; a read-only export (a {@code bytes}) gives a
+     * {@linkplain ByteBuffer#isReadOnly() read-only} buffer. Writes are seen by C code at once,
+     * and C code's writes by Java: nothing synchronizes them (agree on who writes when, as
+     * for a {@link SharedBuffer}). {@link #bufferLayout()} says how the bytes are laid out.
+     *
+     * <p><b>Lifetime: a ByteBuffer can never touch freed memory.</b> A ByteBuffer cannot be
+     * revoked, so each call makes an export (the object's {@code bf_getbuffer} runs, and the
+     * export holds a reference to the object) that lives as long as the returned buffer or
+     * any buffer derived from it ({@code duplicate}, {@code slice}, {@code asDoubleBuffer}
+     * ...) is reachable: a {@link Cleaner} releases it once the garbage collector finds them
+     * all, at the interpreter's next operation (or its close). Closing this handle does not end
+     * the export. Closing the interpreter while such a buffer is still reachable closes it for
+     * Java at once (every operation throws {@link ClosedException}), but keeps its native
+     * memory until the garbage collector has found the buffers; the native close then runs
+     * (and logs its leak report, if any). So using a buffer after every close is a logic
+     * error, never a crash: it reads and writes memory that is still allocated. Drop buffers
+     * when done.
+     *
+     * @return a new buffer over the object's memory
+     * @throws NativeError     if the object has no buffer ({@code TypeError: a bytes-like
+     *                         object is required, not 'int'}) or its export failed
+     * @throws ClosedException if this handle or the interpreter is closed
+     */
+    public ByteBuffer byteBuffer() {
+        interp.enter(); // a close waits until the export is counted (InterpreterState.exportAdded)
+        try {
+            List<?> r = (List<?>) protocol(NativeBridge.PROTO_BUFFER, (long) NativeBridge.BUF_ANY_LAYOUT, null, 1);
+            Handle view = (Handle) r.get(0);
+            long length = (Long) r.get(2);
+            if (length == 0) { // nothing to keep alive
+                view.close();
+                return ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder());
+            }
+            ByteBuffer root = NativeBridge.directBytes((Long) r.get(1), length);
+            view.detachExport();
+            // JavaCPP returns JNI's own direct buffer: everything derived from it refers to it
+            InterpreterState state = interp.state;
+            long viewId = view.id;
+            EXPORTS.register(root, () -> state.exportUnreachable(viewId));
+            ByteBuffer out = (Boolean) r.get(3) ? root.asReadOnlyBuffer() : root.duplicate();
+            return out.order(ByteOrder.nativeOrder());
+        } finally {
+            interp.exit();
+        }
+    }
+
+    /**
+     * How the memory {@link #byteBuffer()} gives is laid out: format, item size, shape,
+     * strides, read-only, length (abi/ABI.md 12.50). Asks for an export and releases it at
+     * once.
+     *
+     * @return the layout of the object's exported memory
+     * @throws NativeError     if the object has no buffer ({@code TypeError: a bytes-like
+     *                         object is required, not 'int'}) or its export failed
+     * @throws ClosedException if this handle or the interpreter is closed
+     */
+    public BufferLayout bufferLayout() {
+        List<?> r = (List<?>) protocol(NativeBridge.PROTO_BUFFER, (long) NativeBridge.BUF_ANY_LAYOUT, null, 1);
+        ((Handle) r.get(0)).close();
+        return new BufferLayout((String) r.get(5), (Long) r.get(4), longs(r.get(6)), longs(r.get(7)),
+                (Boolean) r.get(3), (Long) r.get(2));
+    }
+
+    private static List<Long> longs(Object tuple) {
+        return ((List<?>) tuple).stream().map(x -> (Long) x).toList();
+    }
+
+    /**
+     * Takes this handle (a fresh export's view, ABI.md 12.50) out of the interpreter's
+     * handles without releasing it: from now on the export is counted by the interpreter
+     * and released by the Cleaner of its ByteBuffer. Caller is inside an operation.
+     */
+    private void detachExport() {
+        if (!ref.markClosed()) throw new IllegalStateException("export view in use");
+        interp.state.live.remove(ref);
+        interp.state.exportAdded();
+        cleanable.clean(); // its action finds the ref closed: nothing more happens
     }
 
     /** One ixh_protocol operation with `operands` (0, 1 or 2) of a and b. */

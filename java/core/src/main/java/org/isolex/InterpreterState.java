@@ -64,6 +64,18 @@ final class InterpreterState implements Runnable {
     final Set<Handle.Ref> live = ConcurrentHashMap.newKeySet();
     /** Ids of handles the GC collected unclosed; released at the next entry or at close. */
     final ConcurrentLinkedQueue<Long> pendingReleases = new ConcurrentLinkedQueue<>();
+    /**
+     * ABI 1.2 (ABI.md 12.50): the exports behind {@link Handle#byteBuffer()}s not released
+     * natively yet. A ByteBuffer cannot be revoked, so its export (and the memory) lives until
+     * the garbage collector finds the ByteBuffer and every buffer derived from it: the
+     * Cleaner queues the export's id on {@link #pendingExportReleases}, and the next
+     * operation, or close, releases it. A close that finds exports still counted here
+     * defers the native close to the Cleaner of the last one ({@link #exportUnreachable}).
+     */
+    private final AtomicInteger exports = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Long> pendingExportReleases = new ConcurrentLinkedQueue<>();
+    /** The native close waits for {@link #exports} to reach zero. Guarded by closeLock. */
+    private boolean nativeCloseDeferred;
 
     InterpreterState(Host host, long ptr, LeakPolicy leakPolicy, Interpreter owner, CreationSite createdAt) {
         this.host = host;
@@ -150,6 +162,45 @@ final class InterpreterState implements Runnable {
         Long h;
         while ((h = pendingReleases.poll()) != null) {
             NativeBridge.release(ptr, h);
+        }
+        while ((h = pendingExportReleases.poll()) != null) {
+            NativeBridge.release(ptr, h);
+            exports.decrementAndGet();
+        }
+    }
+
+    /** An export was made (Handle.byteBuffer, inside an operation): counted until released. */
+    void exportAdded() {
+        exports.incrementAndGet();
+    }
+
+    /** {@return the exports whose ByteBuffers the garbage collector has not found yet (tests)} */
+    int exportsReachable() {
+        return exports.get() - pendingExportReleases.size();
+    }
+
+    /**
+     * The Cleaner action of an export's root ByteBuffer (on the cleaner's thread): queues the
+     * release like a dropped handle's, and finishes a close that waited for this export.
+     * That native close from the cleaner's thread is safe for the reasons {@link #run()}
+     * gives: the interpreter is closed, so no operation is inside it or can get in.
+     */
+    void exportUnreachable(long viewId) {
+        pendingExportReleases.add(viewId);
+        if (!closed) return;
+        closeLock.lock();
+        try {
+            if (!nativeCloseDeferred) return;
+            drainPendingReleases();
+            if (exports.get() > 0) return;
+            nativeCloseDeferred = false;
+            LeakReport report = closeNativeNow();
+            if (report != null) {
+                LOG.log(System.Logger.Level.WARNING, "interpreter " + id + " leaked native memory (freed at close):\n"
+                        + report);
+            }
+        } finally {
+            closeLock.unlock();
         }
     }
 
@@ -244,6 +295,18 @@ final class InterpreterState implements Runnable {
         }
         live.clear();
         drainPendingReleases();
+        if (exports.get() > 0) { // ABI.md 12.50: the memory stays while a ByteBuffer is reachable
+            nativeCloseDeferred = true;
+            LOG.log(System.Logger.Level.WARNING, "interpreter " + id + " closed with " + exports.get()
+                    + " exported ByteBuffer(s) still reachable; its native memory is freed once the garbage"
+                    + " collector has found them");
+            return null;
+        }
+        return closeNativeNow();
+    }
+
+    /** ixh_interp_close and its leak report. Caller holds closeLock; no export is left. */
+    private LeakReport closeNativeNow() {
         try (Wire wire = Wire.take()) {
             wire.reserve(CLOSE_REPORT_CAPACITY);
             if (NativeBridge.interpClose(ptr, wire) == 0) return null;

@@ -117,7 +117,10 @@ public final class NativeBridge {
 
     /** The operations of ixh_protocol (IXH_PROTO_*, ABI 1.2): the first value of its request. */
     public static final int PROTO_GET = 1, PROTO_SET = 2, PROTO_DEL = 3, PROTO_LEN = 4, PROTO_CONTAINS = 5,
-            PROTO_ITER = 6, PROTO_NEXT = 7;
+            PROTO_ITER = 6, PROTO_NEXT = 7,
+            PROTO_BUFFER = 8; // ABI 1.2: the buffer protocol (ABI.md 12.50)
+    /** IX_BUF_FORMAT | IX_BUF_STRIDES (isolex.h): any layout, read-only or writable. */
+    public static final int BUF_ANY_LAYOUT = 0x0004 | 0x0018;
 
     // queues and shared buffers (isolex_host.h, ABI.md 11): pointers travel as Java longs,
     // exactly as the wire format carries them (IXW_BUFFER / IXW_QUEUE: int64)
@@ -354,6 +357,22 @@ public final class NativeBridge {
         if (size == 0) return null;
         if (size > Integer.MAX_VALUE) throw new IllegalStateException("a shared buffer of " + size
                 + " bytes does not fit a ByteBuffer");
+        return p.capacity(size).limit(size).asByteBuffer();
+    }
+
+    /**
+     * A direct ByteBuffer over {@code size} bytes at {@code address} (JNI's
+     * NewDirectByteBuffer, through JavaCPP's asByteBuffer: no copy), big-endian as every new
+     * ByteBuffer. It does not keep the memory alive: the caller must (Handle.byteBuffer).
+     */
+    public static ByteBuffer directBytes(long at, long size) {
+        if (size > Integer.MAX_VALUE) throw new IllegalStateException("an export of " + size
+                + " bytes does not fit a ByteBuffer");
+        BytePointer p = new BytePointer((Pointer) null) {
+            {
+                address = at; // Pointer's field (a parameter named `address` would be shadowed by it)
+            }
+        };
         return p.capacity(size).limit(size).asByteBuffer();
     }
 
