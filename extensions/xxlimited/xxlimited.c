@@ -4,8 +4,8 @@
  * object and 'xx' to your module. README.md beside this file maps every piece of the
  * original to its isolex equivalent.
  *
- * Roughly, in Python (the C type keeps its attributes in a dict of its own, x_attr, which
- * Python code cannot reach):
+ * Roughly, in Python (the C type keeps the attributes set on an instance in a dict of its
+ * own, x_attr, which its getattro and setattro slots read and write):
  *
  *     class Error(Exception):
  *         """Exception raised by the xxlimited module"""
@@ -30,6 +30,8 @@
  *
  * Everything per interpreter: the types and the exception live in module state, made in
  * the exec slot, so the module loads into any number of interpreters running in parallel.
+ * Concurrency: an instance's x_attr and x_exports are guarded by its interpreter's lock,
+ * held whenever a slot runs (ABI.md 9), where CPython needs a critical section.
  */
 #include <stdint.h>
 #include <string.h>

@@ -390,6 +390,7 @@ static void check_arithmetic(IxContext *ctx, IxObject *vec, IxObject *frozen)
     Ix_Decref(ctx, r);
     CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, a), buf), "Vector(-0.5, -0.75)");
     CHECK_ERROR(ctx, IxNumber_InPlaceAdd(ctx, a, c), "ValueError: vectors of different lengths for +: 2 and 3");
+    CHECK_ERROR(ctx, IxNumber_InPlaceSubtract(ctx, a, c), "ValueError: vectors of different lengths for -: 2 and 3");
     CHECK_ERROR(ctx, IxNumber_InPlaceTrueDivide(ctx, a, zero), "ZeroDivisionError: vector division by zero");
     CHECK_ERROR(ctx, IxNumber_InPlaceMultiply(ctx, a, s), "TypeError: unsupported operand type(s) for *=: 'vector.Vector' and 'str'");
     /* a FrozenVector is replaced, never changed */
@@ -449,6 +450,16 @@ static void check_keywords_and_weakrefs(IxContext *ctx, IxObject *vec, IxObject 
     CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, vals + 1, 0, fill_only), "TypeError: Vector() missing required keyword-only argument 'size'");
     CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, vals + 2, 0, size_only), "ValueError: Vector() size must be >= 0, not -1");
     CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, vals + 1, 0, size_only), "TypeError: Vector() size must be an int, not float");
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, frozen, vals, 1, size_only),
+                "TypeError: vector.FrozenVector() takes components or the keywords size and fill, not both");
+    IxObject *xname = CHECK_OK(ctx, IxStr_FromCString(ctx, "x")), *sx_names[2] = {names[0], xname};
+    IxObject *size_x = CHECK_OK(ctx, IxTuple_FromArray(ctx, sx_names, 2));
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, vals, 0, size_x), "TypeError: Vector() got an unexpected keyword argument 'x'");
+    IxObject *huge = num(ctx, INT64_MAX);
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, &huge, 0, size_only), "MemoryError: out of memory");
+    Ix_Decref(ctx, huge);
+    Ix_Decref(ctx, size_x);
+    Ix_Decref(ctx, xname);
     IxObject *s = CHECK_OK(ctx, IxStr_FromCString(ctx, "x")), *sx[2] = {vals[0], s};
     CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, sx, 0, both), "TypeError: vector components must be real numbers, not str");
     IxObject *none = Ix_None(ctx);

@@ -74,6 +74,8 @@ class XxlimitedTest extends NativeTestBase {
             assertEquals("abc", strType.call("abc"), "a Str is a str: Java gets a String");
             assertEquals("", strType.call());
             assertNativeError("TypeError", "xxlimited.Str() takes at most 1 argument (2 given)", () -> strType.call("a", "b"));
+            assertNativeError("TypeError", "xxlimited.Str() takes no keyword arguments",
+                    () -> strType.call(Arguments.of().keyword("x", "a")));
         }
         try (Handle nullType = (Handle) m.getAttr("Null"); Handle n = (Handle) nullType.call()) {
             assertEquals("xxlimited.Null", n.typeName());
