@@ -138,6 +138,23 @@ class VectorTest extends NativeTestBase {
         }
     }
 
+    /** Components through float() and indices through __index__: test-ext/numeric's Num has both. */
+    private static void foreignNumbers(Interpreter interp, Handle vectorType) {
+        try (ExtensionModule numeric = interp.importModule("numeric"); Handle two = (Handle) numeric.invoke("num", 2L);
+                Handle one = (Handle) numeric.invoke("num", 1L);
+                Handle v = (Handle) vectorType.call(two, 5L, one)) {
+            assertEquals("Vector(2.0, 5.0, 1.0)", v.repr());
+            assertEquals(5.0, v.getItem(one), "an index with __index__");
+            v.setItem(one, two);
+            assertEquals(2.0, v.getItem(1L));
+            try (Handle z = (Handle) vectorType.invoke("zeros", two);
+                    Handle s = (Handle) vectorType.call(Arguments.of().keyword("size", two).keyword("fill", one))) {
+                assertEquals("Vector(0.0, 0.0)", z.repr());
+                assertEquals("Vector(1.0, 1.0)", s.repr());
+            }
+        }
+    }
+
     /** One interpreter's run. */
     private static String use(Interpreter interp) {
         ExtensionModule m = interp.importModule("vector");
@@ -146,6 +163,7 @@ class VectorTest extends NativeTestBase {
             methods(vectorType, frozenType);
             keywords(vectorType, frozenType);
             buffer(vectorType, frozenType);
+            foreignNumbers(interp, vectorType);
             return "ok";
         }
     }
