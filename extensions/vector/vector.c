@@ -6,7 +6,11 @@
  *   - the sequence protocol (len, v[i], v[i] = x, in) and its own iterator type;
  *   - repr, ==, and hash refused for the mutable Vector (as list) but given to its
  *     immutable subtype FrozenVector (as tuple);
- *   - a defining-class method (dot), a class method taking keywords (zeros).
+ *   - a defining-class method (dot), a class method taking keywords (zeros);
+ *   - a constructor taking keywords (IX_tp_new_kw: Vector(size=3, fill=0.5)), components
+ *     through float() (IxNumber_Float), indices through __index__ (IxNumber_Index);
+ *   - weak references (IX_TPFLAGS_MANAGED_WEAKREF);
+ *   - arithmetic and the buffer: vector_number.c.
  *
  *     v = vector.Vector(3, 4.0)      # Vector(3.0, 4.0)
  *     v.norm(), v.dot(v), v[-1], v[0] = 1, 2.0 in v, list(v), len(v)
