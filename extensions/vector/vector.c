@@ -6,7 +6,11 @@
  *   - the sequence protocol (len, v[i], v[i] = x, in) and its own iterator type;
  *   - repr, ==, and hash refused for the mutable Vector (as list) but given to its
  *     immutable subtype FrozenVector (as tuple);
- *   - a defining-class method (dot), a class method taking keywords (zeros).
+ *   - a defining-class method (dot), a class method taking keywords (zeros);
+ *   - a constructor taking keywords (IX_tp_new_kw: Vector(size=3, fill=0.5)), components
+ *     through float() (IxNumber_Float), indices through __index__ (IxNumber_Index);
+ *   - weak references (IX_TPFLAGS_MANAGED_WEAKREF);
+ *   - arithmetic and the buffer: vector_number.c.
  *
  *     v = vector.Vector(3, 4.0)      # Vector(3.0, 4.0)
  *     v.norm(), v.dot(v), v[-1], v[0] = 1, 2.0 in v, list(v), len(v)
@@ -32,27 +36,48 @@ static IxObject *type_error(IxContext *ctx, const char *fmt, IxObject *culprit)
                         IxType_GetName(ctx, Ix_Type(ctx, culprit)));
 }
 
-/* o as a component: an int (bool included) or a float; -1 with an error otherwise. */
+/* o as a component: float(o) for any real number -- an int, a bool, a float, or an object
+ * with __float__ or __index__ (IxNumber_Float) -- but not a str, which float() would
+ * parse; -1 with an error otherwise. */
 static int as_component(IxContext *ctx, IxObject *o, double *out)
 {
-    int ok = Ix_IsInstance(ctx, o, Ix_Builtin(ctx, IX_TYPE_FLOAT));
-    if (ok == 0)
-        ok = Ix_IsInstance(ctx, o, Ix_Builtin(ctx, IX_TYPE_INT));
-    if (ok < 0)
+    int is_str = Ix_IsInstance(ctx, o, Ix_Builtin(ctx, IX_TYPE_STR));
+    if (is_str < 0)
         return -1;
-    if (!ok) {
-        type_error(ctx, "vector components must be int or float, not %s", o);
+    if (is_str) {
+        type_error(ctx, "vector components must be real numbers, not %s", o);
         return -1;
     }
-    double d = IxFloat_AsDouble(ctx, o); /* an int beyond the doubles: OverflowError */
-    if (d == -1.0 && IxErr_Occurred(ctx) != NULL)
+    /* float(o): an int beyond the doubles is OverflowError, an object without __float__
+     * or __index__ float()'s TypeError */
+    IxObject *f = IxNumber_Float(ctx, o);
+    if (f == NULL)
         return -1;
-    *out = d;
+    *out = IxFloat_AsDouble(ctx, f);
+    Ix_Decref(ctx, f);
     return 0;
 }
 
+/* o as an int64 index or length: an int, a bool, or an object with __index__
+ * (IxNumber_Index). Anything else is TypeError with fmt (one %s: o's type); an int beyond
+ * int64 is OverflowError. -1 with an error, or 0. */
+static int as_int64(IxContext *ctx, IxObject *o, const char *fmt, int64_t *out)
+{
+    IxObject *i = IxNumber_Index(ctx, o);
+    if (i == NULL) {
+        if (IxErr_ExceptionMatches(ctx, Ix_Builtin(ctx, IX_EXC_TYPEERROR))) {
+            IxErr_Clear(ctx);
+            type_error(ctx, fmt, o);
+        }
+        return -1;
+    }
+    *out = IxLong_AsInt64(ctx, i);
+    Ix_Decref(ctx, i);
+    return *out == -1 && IxErr_Occurred(ctx) != NULL ? -1 : 0;
+}
+
 /* A zeroed vector of n components, an instance of type (Vector or a subtype). */
-static VectorObject *vector_alloc(IxContext *ctx, IxObject *type, int64_t n)
+VectorObject *vector_alloc(IxContext *ctx, IxObject *type, int64_t n)
 {
     VectorObject *v = (VectorObject *)IxType_GenericAlloc(ctx, type);
     if (v == NULL)
@@ -73,15 +98,8 @@ static VectorObject *vector_alloc(IxContext *ctx, IxObject *type, int64_t n)
 static int vector_index(IxContext *ctx, VectorObject *v, IxObject *key, const char *what,
                         int64_t *out)
 {
-    int ok = Ix_IsInstance(ctx, key, Ix_Builtin(ctx, IX_TYPE_INT));
-    if (ok < 0)
-        return -1;
-    if (!ok) {
-        type_error(ctx, "vector indices must be integers, not %s", key);
-        return -1;
-    }
-    int64_t i = IxLong_AsInt64(ctx, key);
-    if (i == -1 && IxErr_Occurred(ctx) != NULL) {
+    int64_t i;
+    if (as_int64(ctx, key, "vector indices must be integers, not %s", &i) < 0) {
         if (!IxErr_ExceptionMatches(ctx, Ix_Builtin(ctx, IX_EXC_OVERFLOWERROR)))
             return -1;
         IxErr_Clear(ctx);
@@ -141,9 +159,43 @@ static int text_add_double(IxContext *ctx, Text *t, double d)
 
 /* ---------------------------------------------------------------- Vector */
 
-/* Vector(*components): ints and floats, any number of them (none too). */
-static IxObject *Vector_new(IxContext *ctx, IxObject *type, IxObject *const *args, size_t nargs)
+/* Vector(size=n, fill=0.0): n components equal to fill. */
+static const char *const sized_names[] = {"size", "fill", NULL};
+static const IxArgSpec sized_spec = {"Vector", sized_names, 1, 0 /* keywords only */};
+
+static IxObject *Vector_new_sized(IxContext *ctx, IxObject *type, IxObject *const *kwvalues,
+                                  IxObject *kwnames)
 {
+    IxObject *out[2];
+    if (IxArg_Parse(ctx, kwvalues, 0, kwnames, &sized_spec, out) < 0)
+        return NULL;
+    int64_t n;
+    double fill = 0.0;
+    if (as_int64(ctx, out[0], "Vector() size must be an int, not %s", &n) < 0)
+        return NULL;
+    if (n < 0)
+        return IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR),
+                            "Vector() size must be >= 0, not %lld", (long long)n);
+    if (out[1] != NULL && as_component(ctx, out[1], &fill) < 0)
+        return NULL;
+    VectorObject *v = vector_alloc(ctx, type, n);
+    for (int64_t i = 0; v != NULL && i < n; i++)
+        v->data[i] = fill;
+    return (IxObject *)v;
+}
+
+/* Vector(*components): real numbers, any number of them (none too); or, with keywords
+ * only, Vector(size=n, fill=x). A subtype's call makes the subtype (type). */
+static IxObject *Vector_new(IxContext *ctx, IxObject *type, IxObject *const *args, size_t nargs,
+                            IxObject *kwnames)
+{
+    if (kwnames != NULL) {
+        if (nargs > 0)
+            return IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_TYPEERROR),
+                                "%s() takes components or the keywords size and fill, not both",
+                                IxType_GetName(ctx, type));
+        return Vector_new_sized(ctx, type, args, kwnames);
+    }
     VectorObject *v = vector_alloc(ctx, type, (int64_t)nargs);
     if (v == NULL)
         return NULL;
@@ -324,10 +376,8 @@ static double sum_of_squares(const VectorObject *v, double scale)
  * rounded for small components (Vector(3, 5).norm() == sqrt(34)). When the squares would
  * overflow or underflow, the components are scaled by the largest first. inf if any
  * component is infinite, else nan if any is nan (as math.hypot). */
-static IxObject *Vector_norm(IxContext *ctx, IxObject *op, IxObject *const *args, size_t nargs)
+double vector_norm(const VectorObject *v)
 {
-    (void)args, (void)nargs;
-    VectorObject *v = (VectorObject *)op;
     double scale = 0.0;
     int has_nan = 0;
     for (int64_t i = 0; i < v->size; i++) {
@@ -338,15 +388,21 @@ static IxObject *Vector_norm(IxContext *ctx, IxObject *op, IxObject *const *args
             scale = a;
     }
     if (isinf(scale))
-        return IxFloat_FromDouble(ctx, scale);
+        return scale;
     if (has_nan)
-        return IxFloat_FromDouble(ctx, NAN);
+        return NAN;
     if (scale == 0.0)
-        return IxFloat_FromDouble(ctx, 0.0);
+        return 0.0;
     double sum = sum_of_squares(v, 1.0);
     if (isinf(sum) || sum < DBL_MIN)
-        return IxFloat_FromDouble(ctx, scale * sqrt(sum_of_squares(v, scale)));
-    return IxFloat_FromDouble(ctx, sqrt(sum));
+        return scale * sqrt(sum_of_squares(v, scale));
+    return sqrt(sum);
+}
+
+static IxObject *Vector_norm(IxContext *ctx, IxObject *op, IxObject *const *args, size_t nargs)
+{
+    (void)args, (void)nargs;
+    return IxFloat_FromDouble(ctx, vector_norm((VectorObject *)op));
 }
 
 /* Vector.zeros(n) -> n zero components, an instance of the class it is called on (a class
@@ -360,13 +416,8 @@ static IxObject *Vector_zeros(IxContext *ctx, IxObject *cls, IxObject *const *ar
     IxObject *n_arg;
     if (IxArg_Parse(ctx, args, nargs, kwnames, &zeros_spec, &n_arg) < 0)
         return NULL;
-    int ok = Ix_IsInstance(ctx, n_arg, Ix_Builtin(ctx, IX_TYPE_INT));
-    if (ok < 0)
-        return NULL;
-    if (!ok)
-        return type_error(ctx, "zeros() length must be an int, not %s", n_arg);
-    int64_t n = IxLong_AsInt64(ctx, n_arg);
-    if (n == -1 && IxErr_Occurred(ctx) != NULL)
+    int64_t n;
+    if (as_int64(ctx, n_arg, "zeros() length must be an int, not %s", &n) < 0)
         return NULL;
     if (n < 0)
         return IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR),
@@ -384,7 +435,7 @@ static const IxMethodDef Vector_methods[] = {
 };
 
 static const IxTypeSlot Vector_slots[] = {
-    {IX_tp_new, Vector_new},
+    {IX_tp_new_kw, Vector_new},
     {IX_tp_dealloc, Vector_dealloc},
     {IX_tp_repr, Vector_repr},
     {IX_tp_richcompare, Vector_richcompare},
@@ -394,15 +445,30 @@ static const IxTypeSlot Vector_slots[] = {
     {IX_mp_ass_subscript, Vector_setitem},
     {IX_sq_contains, Vector_contains},
     {IX_tp_iter, vector_iter},
+    /* vector_number.c: arithmetic and the buffer */
+    {IX_nb_add, Vector_add},
+    {IX_nb_subtract, Vector_sub},
+    {IX_nb_multiply, Vector_mul},
+    {IX_nb_true_divide, Vector_truediv},
+    {IX_nb_inplace_add, Vector_iadd},
+    {IX_nb_inplace_subtract, Vector_isub},
+    {IX_nb_inplace_multiply, Vector_imul},
+    {IX_nb_inplace_true_divide, Vector_itruediv},
+    {IX_nb_negative, Vector_neg},
+    {IX_nb_positive, Vector_pos},
+    {IX_nb_absolute, Vector_abs},
+    {IX_nb_bool, Vector_bool},
+    {IX_bf_getbuffer, Vector_getbuffer},
     {IX_tp_methods, (void *)Vector_methods},
-    {IX_tp_doc, "Vector(*components): a mutable vector of floats"},
+    {IX_tp_doc, "Vector(*components) or Vector(size=n, fill=0.0): a mutable vector of floats"},
     IX_TYPE_SLOTS_END
 };
 
 static const IxTypeSpec Vector_spec = {
     .name = "vector.Vector",
     .basic_size = sizeof(VectorObject),
-    .flags = IX_TPFLAGS_BASETYPE, /* holds no object references: not a GC type */
+    /* holds no object references: not a GC type; weak references are the host's */
+    .flags = IX_TPFLAGS_BASETYPE | IX_TPFLAGS_MANAGED_WEAKREF,
     .slots = Vector_slots,
 };
 
@@ -441,12 +507,13 @@ static int FrozenVector_setitem(IxContext *ctx, IxObject *op, IxObject *key, IxO
     return -1;
 }
 
-/* Everything else -- tp_new, dealloc, repr, ==, the sequence slots, dot/norm/zeros -- is
+/* Everything else -- tp_new_kw, dealloc, the number slots and the buffer (which look at
+ * the type to refuse writing), weak references, repr, ==, the sequence slots, dot/norm/zeros -- is
  * Vector's, inherited (ABI.md 5.5). */
 static const IxTypeSlot FrozenVector_slots[] = {
     {IX_tp_hash, FrozenVector_hash},
     {IX_mp_ass_subscript, FrozenVector_setitem},
-    {IX_tp_doc, "FrozenVector(*components): an immutable, hashable Vector"},
+    {IX_tp_doc, "FrozenVector(*components) or FrozenVector(size=n, fill=0.0): an immutable, hashable Vector"},
     IX_TYPE_SLOTS_END
 };
 

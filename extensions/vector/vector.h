@@ -39,4 +39,25 @@ vector_state *vector_state_of(IxContext *ctx, IxObject *type);
 /* iter(v): a new VectorIterator holding a strong reference to v. */
 IxObject *vector_iter(IxContext *ctx, IxObject *v);
 
+/* A zeroed vector of n components, an instance of type (Vector or a subtype). */
+VectorObject *vector_alloc(IxContext *ctx, IxObject *type, int64_t n);
+
+/* The Euclidean length of v (norm(), abs(v)). */
+double vector_norm(const VectorObject *v);
+
+/* vector_number.c: the number slots and the buffer slot of Vector's slot table. */
+IxObject *Vector_add(IxContext *ctx, IxObject *a, IxObject *b);
+IxObject *Vector_sub(IxContext *ctx, IxObject *a, IxObject *b);
+IxObject *Vector_mul(IxContext *ctx, IxObject *a, IxObject *b);
+IxObject *Vector_truediv(IxContext *ctx, IxObject *a, IxObject *b);
+IxObject *Vector_iadd(IxContext *ctx, IxObject *self, IxObject *other);
+IxObject *Vector_isub(IxContext *ctx, IxObject *self, IxObject *other);
+IxObject *Vector_imul(IxContext *ctx, IxObject *self, IxObject *other);
+IxObject *Vector_itruediv(IxContext *ctx, IxObject *self, IxObject *other);
+IxObject *Vector_neg(IxContext *ctx, IxObject *self);
+IxObject *Vector_pos(IxContext *ctx, IxObject *self);
+IxObject *Vector_abs(IxContext *ctx, IxObject *self);
+int Vector_bool(IxContext *ctx, IxObject *self);
+int Vector_getbuffer(IxContext *ctx, IxObject *self, IxBufferView *view, int flags);
+
 #endif /* VECTOR_H */

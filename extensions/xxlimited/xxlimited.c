@@ -2,10 +2,10 @@
  * xxlimited -- CPython's Modules/xxlimited.c, the limited-API model module, ported to
  * isolex feature for feature. Use it as a template like the original: rename 'Xxo' to your
  * object and 'xx' to your module. README.md beside this file maps every piece of the
- * original to its isolex equivalent, and lists the ones ABI 1.2 is still adding.
+ * original to its isolex equivalent.
  *
- * Roughly, in Python (the C type keeps its attributes in a dict of its own, x_attr, which
- * Python code cannot reach):
+ * Roughly, in Python (the C type keeps the attributes set on an instance in a dict of its
+ * own, x_attr, which its getattro and setattro slots read and write):
  *
  *     class Error(Exception):
  *         """Exception raised by the xxlimited module"""
@@ -14,6 +14,12 @@
  *         """A class that explicitly stores attributes in an internal dict"""
  *         def demo(self, o, /):
  *             return o if isinstance(o, (str, Xxo)) else None
+ *         x_exports = property(...)  # how many buffer views of its 10 bytes are alive
+ *         # x.name looks in x_attr first; x.name = v / del x.name write x_attr
+ *         # ("reserved" is refused); the 10-byte buffer is writable
+ *
+ *     class Str(str):                # a subtype of str adding nothing
+ *         pass
  *
  *     class Null:                    # a bare base class whose == is identity
  *         pass
@@ -24,8 +30,11 @@
  *
  * Everything per interpreter: the types and the exception live in module state, made in
  * the exec slot, so the module loads into any number of interpreters running in parallel.
+ * Concurrency: an instance's x_attr and x_exports are guarded by its interpreter's lock,
+ * held whenever a slot runs (ABI.md 9), where CPython needs a critical section.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "isolex.h"
 
@@ -38,10 +47,35 @@ typedef struct {
 
 /* ---------------------------------------------------------------- the Xxo type */
 
+#define BUFSIZE 10
+
 typedef struct {
     IxObject_HEAD
-    IxObject *x_attr;  /* attributes dictionary; NULL acts as an empty dict */
+    IxObject *x_attr;        /* attributes dictionary; NULL acts as an empty dict */
+    int64_t x_exports;       /* how many buffer views are alive */
+    char x_buffer[BUFSIZE];  /* the memory the buffer protocol lends out */
 } XxoObject;
+
+static const IxTypeSpec Xxo_Type_spec;
+
+/* The module state from type, Xxo or any subclass of it -- one made by another module too
+ * (CPython's Xxo_state_from_type): the base chain is searched for the type made from
+ * Xxo_Type_spec, whose address is Xxo's token (IX_tp_token: IX_TP_USE_SPEC). Where a
+ * defining class is at hand (demo) it is the simpler way. */
+static xx_state *Xxo_state_from_type(IxContext *ctx, IxObject *type)
+{
+    IxObject *base;
+    int found = IxType_GetBaseByToken(ctx, type, (void *)&Xxo_Type_spec, &base);
+    if (found < 0)
+        return NULL;
+    if (found == 0) {
+        IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_TYPEERROR), "need Xxo subclass");
+        return NULL;
+    }
+    xx_state *state = IxType_GetModuleState(ctx, base);
+    Ix_Decref(ctx, base);
+    return state;
+}
 
 /* Xxo.__new__: no arguments. type may be a subclass, so the allocation is type's size. */
 static IxObject *Xxo_new(IxContext *ctx, IxObject *type, IxObject *const *args, size_t nargs)
@@ -51,7 +85,12 @@ static IxObject *Xxo_new(IxContext *ctx, IxObject *type, IxObject *const *args, 
         IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_TYPEERROR), "Xxo.__new__() takes no arguments");
         return NULL;
     }
-    /* IxType_GenericAlloc zeroes the instance: x_attr starts NULL, no need to set it. */
+    /* As CPython's Xxo_new, which reaches its data through the state: type must be Xxo
+     * or a subclass. (An isolex instance struct is at a fixed offset, so the check is all
+     * the state is needed for here.) */
+    if (Xxo_state_from_type(ctx, type) == NULL)
+        return NULL;
+    /* IxType_GenericAlloc zeroes the instance: x_attr NULL, x_exports 0, x_buffer zeros. */
     return IxType_GenericAlloc(ctx, type);
 }
 
@@ -72,11 +111,67 @@ static int Xxo_clear(IxContext *ctx, IxObject *op)
     return 0;
 }
 
-/* dealloc: drop what is left; the host frees the memory and the type reference. */
-static void Xxo_dealloc(IxContext *ctx, IxObject *op)
+/* finalize: like clear, but leaves the object consistent (Python's __del__). The host
+ * runs it once, before dealloc, or before the collector's clear (ABI.md 5.52). */
+static void Xxo_finalize(IxContext *ctx, IxObject *op)
 {
     XxoObject *self = (XxoObject *)op;
     IX_CLEAR(ctx, self->x_attr);
+}
+
+/* dealloc: drop what is left (the finalizer ran already, unless the object was resurrected
+ * and given attributes again); the host frees the memory and the type reference and keeps
+ * the pending error (ABI.md 5.2, 3.8). */
+static void Xxo_dealloc(IxContext *ctx, IxObject *op)
+{
+    Xxo_finalize(ctx, op);
+}
+
+/* ---------------------------------------------------------------- Xxo attributes */
+
+/* x.name: the attribute dict first, then the generic lookup (methods, the x_exports getset,
+ * AttributeError). */
+static IxObject *Xxo_getattro(IxContext *ctx, IxObject *op, IxObject *name)
+{
+    XxoObject *self = (XxoObject *)op;
+    if (self->x_attr != NULL) {
+        IxObject *v = IxDict_GetItem(ctx, self->x_attr, name); /* borrowed */
+        if (v != NULL)
+            return Ix_NewRef(ctx, v);
+        if (IxErr_Occurred(ctx) != NULL)
+            return NULL;
+    }
+    return IxObject_GenericGetAttr(ctx, op, name);
+}
+
+/* x.name = v and del x.name (v NULL), always in the attribute dict, made on first use.
+ * The name "reserved" is refused, as the original does to show filtering. */
+static int Xxo_setattro(IxContext *ctx, IxObject *op, IxObject *name, IxObject *v)
+{
+    XxoObject *self = (XxoObject *)op;
+    size_t len;
+    const char *utf8 = IxStr_AsUTF8(ctx, name, &len); /* name is a str (ABI.md 5.40) */
+    if (utf8 == NULL)
+        return -1;
+    if (len == 8 && memcmp(utf8, "reserved", 8) == 0) {
+        IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_ATTRIBUTEERROR), "cannot set 'reserved'");
+        return -1;
+    }
+    if (self->x_attr == NULL) {
+        self->x_attr = IxDict_New(ctx); /* prepare the attribute dict */
+        if (self->x_attr == NULL)
+            return -1;
+    }
+    if (v != NULL)
+        return IxDict_SetItem(ctx, self->x_attr, name, v);
+    int rv = IxDict_DelItem(ctx, self->x_attr, name);
+    if (rv < 0 && IxErr_ExceptionMatches(ctx, Ix_Builtin(ctx, IX_EXC_KEYERROR))) {
+        IxErr_Clear(ctx);
+        IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_ATTRIBUTEERROR),
+                        "delete non-existing Xxo attribute");
+        return -1;
+    }
+    return rv;
 }
 
 /* demo(o) -> o when o is a str or an Xxo (a subclass's instance too), else None.
@@ -111,13 +206,50 @@ static const IxMethodDef Xxo_methods[] = {
     IX_METHODS_END
 };
 
+/* ---------------------------------------------------------------- Xxo's buffer */
+
+/* Lends x_buffer, BUFSIZE writable bytes (format "B"), and counts the views alive. */
+static int Xxo_getbuffer(IxContext *ctx, IxObject *op, IxBufferView *view, int flags)
+{
+    XxoObject *self = (XxoObject *)op;
+    if (IxBufferView_FillInfo(ctx, view, op, self->x_buffer, BUFSIZE, 0 /* writable */, flags) < 0)
+        return -1;
+    self->x_exports++;
+    return 0;
+}
+
+/* A view ends; the host drops its reference to the object (ABI.md 5.60). */
+static void Xxo_releasebuffer(IxContext *ctx, IxObject *op, IxBufferView *view)
+{
+    (void)ctx, (void)view;
+    ((XxoObject *)op)->x_exports--;
+}
+
+static IxObject *Xxo_get_x_exports(IxContext *ctx, IxObject *op, void *closure)
+{
+    (void)closure;
+    return IxLong_FromInt64(ctx, ((XxoObject *)op)->x_exports);
+}
+
+static const IxGetSetDef Xxo_getsetlist[] = {
+    {"x_exports", Xxo_get_x_exports, NULL, NULL, NULL},
+    IX_GETSET_END
+};
+
 static const IxTypeSlot Xxo_Type_slots[] = {
     {IX_tp_doc, "A class that explicitly stores attributes in an internal dict"},
     {IX_tp_new, Xxo_new},
     {IX_tp_traverse, Xxo_traverse},
     {IX_tp_clear, Xxo_clear},
+    {IX_tp_finalize, Xxo_finalize},
     {IX_tp_dealloc, Xxo_dealloc},
+    {IX_tp_getattro, Xxo_getattro},
+    {IX_tp_setattro, Xxo_setattro},
     {IX_tp_methods, (void *)Xxo_methods},
+    {IX_bf_getbuffer, Xxo_getbuffer},
+    {IX_bf_releasebuffer, Xxo_releasebuffer},
+    {IX_tp_getset, (void *)Xxo_getsetlist},
+    {IX_tp_token, IX_TP_USE_SPEC},
     IX_TYPE_SLOTS_END
 };
 
@@ -126,6 +258,20 @@ static const IxTypeSpec Xxo_Type_spec = {
     .basic_size = sizeof(XxoObject),
     .flags = IX_TPFLAGS_HAVE_GC | IX_TPFLAGS_BASETYPE,
     .slots = Xxo_Type_slots,
+};
+
+/* ---------------------------------------------------------------- the Str type */
+
+/* A subtype of str that adds nothing: no fields (basic_size 0, ABI.md 5.55), no slots. */
+static const IxTypeSlot Str_Type_slots[] = {
+    IX_TYPE_SLOTS_END /* intentionally empty */
+};
+
+static const IxTypeSpec Str_Type_spec = {
+    .name = "xxlimited.Str",
+    .basic_size = 0,
+    .flags = IX_TPFLAGS_BASETYPE,
+    .slots = Str_Type_slots,
 };
 
 /* ---------------------------------------------------------------- the Null type */
@@ -215,10 +361,12 @@ static const IxMethodDef xx_methods[] = {
 
 /* ---------------------------------------------------------------- the module */
 
-/* Adds the type made from spec to the module; keeps it in *keep when keep is not NULL. */
-static int add_type(IxContext *ctx, IxObject *module, const IxTypeSpec *spec, IxObject **keep)
+/* Adds the type made from spec (on base, or none) to the module; keeps it in *keep when
+ * keep is not NULL. */
+static int add_type(IxContext *ctx, IxObject *module, const IxTypeSpec *spec, IxObject *base,
+                    IxObject **keep)
 {
-    IxObject *type = IxType_FromSpec(ctx, module, spec);
+    IxObject *type = IxType_FromSpecWithBase(ctx, module, spec, base);
     if (type == NULL)
         return -1;
     int rc = IxModule_AddType(ctx, module, type);
@@ -243,11 +391,14 @@ static int xx_modexec(IxContext *ctx, IxObject *module)
     if (IxModule_AddObject(ctx, module, "Error", state->Error_Type) < 0)
         return -1;
 
-    if (add_type(ctx, module, &Xxo_Type_spec, &state->Xxo_Type) < 0)
+    if (add_type(ctx, module, &Xxo_Type_spec, NULL, &state->Xxo_Type) < 0)
         return -1;
 
-    /* Null is not needed from C code: it is only added to the module. */
-    return add_type(ctx, module, &Null_Type_spec, NULL);
+    /* Str and Null are not needed from C code: they are only added to the module. Str's
+     * base is str, not the root. */
+    if (add_type(ctx, module, &Str_Type_spec, Ix_Builtin(ctx, IX_TYPE_STR), NULL) < 0)
+        return -1;
+    return add_type(ctx, module, &Null_Type_spec, NULL, NULL);
 }
 
 static int xx_traverse(IxContext *ctx, IxObject *module, IxVisitProc visit, void *arg)

@@ -657,6 +657,18 @@ static void case_xxlimited(Run *r)
     IxErr_Raise(ctx, H(CALL_STR(error, NULL, "boom")));
     RAISES(NULL, "xxlimited.Error: boom");
     RAISES(CALL_INTS(m, "roj", 1, 2), "SystemError: IxArg_Parse: invalid spec for roj(): *");
+    /* attributes in x_attr (made on first set), the buffer, Str */
+    RC(Ix_SetAttr(ctx, x, "spam", H(IxLong_FromInt64(ctx, 5))));
+    CHECK_EQ_STR(REPR_OF(Ix_GetAttr(ctx, x, "spam"), buf), "5");
+    RC(Ix_DelAttr(ctx, x, "spam"));
+    RAISES_RC(Ix_DelAttr(ctx, x, "spam"), "AttributeError: delete non-existing Xxo attribute");
+    IxBufferView view = {0};
+    RC(Ix_GetBuffer(ctx, x, &view, IX_BUF_WRITABLE));
+    ((char *)view.buf)[0] = 'x'; /* nothing that can fail before the release */
+    IxBufferView_Release(ctx, &view);
+    CHECK_EQ_STR(REPR_OF(Ix_GetAttr(ctx, x, "x_exports"), buf), "0");
+    IxObject *str_type = H(Ix_GetAttr(ctx, m, "Str"));
+    CHECK_EQ_STR(STR_OF(CALL_STR(str_type, NULL, "abc"), buf), "abc");
 }
 
 static void case_vector(Run *r)
@@ -687,6 +699,22 @@ static void case_vector(Run *r)
     CHECK_EQ_INT(VALUE(Ix_RichCompareBool(ctx, f, H(CALL_INTS(vec, "zeros", 2)), IX_EQ)), 1);
     IxObject *zero = H(IxFloat_FromDouble(ctx, 0.0)), *pair[2] = {zero, zero};
     CHECK(VALUE(Ix_Hash(ctx, f)) == VALUE(Ix_Hash(ctx, H(IxTuple_FromArray(ctx, pair, 2)))));
+    /* arithmetic, in place, the buffer, the keyword constructor, a weak reference */
+    CHECK_EQ_STR(STR_OF(Ix_Repr(ctx, H(IxNumber_Add(ctx, v, v))), buf), "Vector(8.0, 4.0, 6.0)");
+    CHECK_EQ_STR(STR_OF(Ix_Repr(ctx, H(IxNumber_Multiply(ctx, two, f))), buf), "FrozenVector(0.0, 0.0)");
+    RAISES(IxNumber_Add(ctx, v, f), "ValueError: vectors of different lengths for +: 3 and 2");
+    CHECK(H(IxNumber_InPlaceMultiply(ctx, v, two)) == v);
+    CHECK(FLOAT_OF(IxNumber_Absolute(ctx, f)) == 0.0);
+    IxBufferView view = {0};
+    RC(Ix_GetBuffer(ctx, v, &view, IX_BUF_WRITABLE));
+    double first = ((double *)view.buf)[0]; /* nothing that can fail before the release */
+    IxBufferView_Release(ctx, &view);
+    CHECK(first == 8.0);
+    IxObject *sized = H(IxStr_FromCString(ctx, "size"));
+    CHECK_EQ_STR(STR_OF(Ix_Repr(ctx, H(Ix_CallKw(ctx, vec, &two, 0, H(IxTuple_FromArray(ctx, &sized, 1))))), buf),
+                 "Vector(0.0, 0.0)");
+    IxObject *ref = H(IxWeakref_New(ctx, v, NULL));
+    CHECK(H(IxWeakref_GetObject(ctx, ref)) == v);
 }
 
 /* ---------------------------------------------------------------- the sweep */

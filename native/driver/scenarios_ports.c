@@ -29,6 +29,56 @@ static IxObject *call1(IxContext *ctx, IxObject *obj, const char *method, IxObje
 
 /* ---------------------------------------------------------------- xxlimited */
 
+/* o.name = v for an int v: 0, or -1 with the error. */
+static int set_int_attr(IxContext *ctx, IxObject *o, const char *name, int64_t v)
+{
+    IxObject *value = num(ctx, v);
+    int rc = Ix_SetAttr(ctx, o, name, value);
+    Ix_Decref(ctx, value);
+    return rc;
+}
+
+/* Xxo's attributes: x_attr first, then the generic lookup; "reserved" refused. */
+static void check_xxo_attributes(IxContext *ctx, IxObject *x)
+{
+    char buf[128];
+    CHECK_ERROR(ctx, Ix_GetAttr(ctx, x, "spam"), "AttributeError: 'xxlimited.Xxo' object has no attribute 'spam'");
+    CHECK_ERROR_RC(ctx, Ix_DelAttr(ctx, x, "spam"), "AttributeError: delete non-existing Xxo attribute");
+    CHECK_EQ_INT(set_int_attr(ctx, x, "spam", 5), 0);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_GetAttr(ctx, x, "spam"), buf), "5");
+    CHECK_EQ_INT(Ix_DelAttr(ctx, x, "spam"), 0);
+    CHECK_ERROR(ctx, Ix_GetAttr(ctx, x, "spam"), "AttributeError: 'xxlimited.Xxo' object has no attribute 'spam'");
+    IxObject *none = Ix_NewRef(ctx, Ix_None(ctx));
+    CHECK_ERROR_RC(ctx, Ix_SetAttr(ctx, x, "reserved", none), "AttributeError: cannot set 'reserved'");
+    CHECK_ERROR_RC(ctx, Ix_DelAttr(ctx, x, "reserved"), "AttributeError: cannot set 'reserved'");
+    Ix_Decref(ctx, none);
+    /* x_attr hides what the type has, as in CPython: a method, the getset */
+    CHECK_EQ_INT(set_int_attr(ctx, x, "x_exports", 7), 0);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_GetAttr(ctx, x, "x_exports"), buf), "7");
+    CHECK_EQ_INT(Ix_DelAttr(ctx, x, "x_exports"), 0);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_GetAttr(ctx, x, "x_exports"), buf), "0");
+}
+
+/* Xxo's buffer: 10 writable bytes, x_exports counting the views alive. */
+static void check_xxo_buffer(IxContext *ctx, IxObject *x)
+{
+    char buf[128];
+    IxBufferView v1 = {0}, v2 = {0};
+    CHECK_EQ_INT(Ix_GetBuffer(ctx, x, &v1, IX_BUF_WRITABLE), 0);
+    CHECK(v1.len == 10 && v1.itemsize == 1 && v1.readonly == 0 && v1.ndim == 1 && v1.obj == x);
+    CHECK_EQ_STR(v1.format, "B");
+    CHECK(((char *)v1.buf)[9] == 0); /* zeroed by IxType_GenericAlloc */
+    ((char *)v1.buf)[0] = 'x';
+    CHECK_EQ_INT(Ix_GetBuffer(ctx, x, &v2, IX_BUF_SIMPLE), 0);
+    CHECK(v2.buf == v1.buf && ((char *)v2.buf)[0] == 'x'); /* the same memory */
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_GetAttr(ctx, x, "x_exports"), buf), "2");
+    IxBufferView_Release(ctx, &v1);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_GetAttr(ctx, x, "x_exports"), buf), "1");
+    IxBufferView_Release(ctx, &v2);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_GetAttr(ctx, x, "x_exports"), buf), "0");
+    CHECK_ERROR_RC(ctx, Ix_SetAttr(ctx, x, "reserved", x), "AttributeError: cannot set 'reserved'");
+}
+
 static void check_xxlimited(IxContext *ctx)
 {
     char buf[128];
@@ -80,7 +130,19 @@ static void check_xxlimited(IxContext *ctx)
                    "TypeError: '<' not supported between instances of 'xxlimited.Null' and 'xxlimited.Null'");
     CHECK_ERROR(ctx, ixd_call_ints(ctx, null, NULL, INTS(1)), "TypeError: Null() takes no arguments");
 
-    IxObject *drop[] = {two[0], two[1], xxo, x, y, err, null, n1, n2, m};
+    check_xxo_attributes(ctx, x);
+    check_xxo_buffer(ctx, x);
+
+    /* Str: a subtype of str, its instances str everywhere */
+    IxObject *str_type = CHECK_OK(ctx, Ix_GetAttr(ctx, m, "Str"));
+    IxObject *s = CHECK_OK(ctx, ixd_call_str(ctx, str_type, NULL, "abc"));
+    CHECK(Ix_Type(ctx, s) == str_type);
+    CHECK_EQ_INT(Ix_IsInstance(ctx, s, Ix_Builtin(ctx, IX_TYPE_STR)), 1);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, s), buf), "'abc'");
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call(ctx, x, "demo", &s, 1), buf), "'abc'"); /* a str */
+    CHECK_EQ_STR(IxType_GetName(ctx, str_type), "xxlimited.Str");
+
+    IxObject *drop[] = {two[0], two[1], xxo, x, y, err, null, n1, n2, str_type, s, m};
     for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) Ix_Decref(ctx, drop[i]);
 }
 
@@ -156,7 +218,7 @@ static void check_sequence(IxContext *ctx, IxObject *vec)
     CHECK(want_float(ctx, item(ctx, v, 2)) == 4.0);
     CHECK_ERROR_RC(ctx, set_item(ctx, v, 3, num(ctx, 4)), "IndexError: vector assignment index out of range");
     CHECK_ERROR_RC(ctx, Ix_SetItem(ctx, v, big, s), "IndexError: cannot fit 'int' into an index-sized integer");
-    CHECK_ERROR_RC(ctx, set_item(ctx, v, 0, Ix_NewRef(ctx, s)), "TypeError: vector components must be int or float, not str");
+    CHECK_ERROR_RC(ctx, set_item(ctx, v, 0, Ix_NewRef(ctx, s)), "TypeError: vector components must be real numbers, not str");
     char digits[402] = "1";
     for (int i = 1; i <= 400; i++) digits[i] = '0'; /* 10**400: beyond the doubles */
     digits[401] = 0;
@@ -201,7 +263,7 @@ static void check_construct_and_compare(IxContext *ctx, IxObject *vec, IxObject 
     CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, empty), buf), "Vector()");
     CHECK_EQ_INT(Ix_Length(ctx, empty), 0);
     CHECK(want_float(ctx, CALL0(ctx, empty, "norm")) == 0.0);
-    CHECK_ERROR(ctx, ixd_call_str(ctx, vec, NULL, "x"), "TypeError: vector components must be int or float, not str");
+    CHECK_ERROR(ctx, ixd_call_str(ctx, vec, NULL, "x"), "TypeError: vector components must be real numbers, not str");
     IxObject *t = CHECK_OK(ctx, IxBool_FromInt(ctx, 1));
     CHECK_EQ_STR(WANT_REPR(ctx, ixd_call(ctx, vec, NULL, &t, 1), buf), "Vector(1.0)"); /* a bool is an int */
     Ix_Decref(ctx, t);
@@ -265,6 +327,7 @@ static void check_methods(IxContext *ctx, IxObject *vec, IxObject *frozen)
     CHECK_EQ_STR(WANT_REPR(ctx, Ix_CallKw(ctx, zeros, &kw_arg, 0, kwnames), buf), "FrozenVector(0.0, 0.0, 0.0)");
     CHECK_ERROR(ctx, ixd_call_ints(ctx, vec, "zeros", INTS(-1)), "ValueError: zeros() length must be >= 0, not -1");
     CHECK_ERROR(ctx, ixd_call_str(ctx, vec, "zeros", "x"), "TypeError: zeros() length must be an int, not str");
+    CHECK_EQ_STR(WANT_REPR(ctx, ixd_call(ctx, vec, "zeros", (IxObject *[]){Ix_Builtin(ctx, IX_TRUE)}, 1), buf), "Vector(0.0)");
     CHECK_ERROR(ctx, CALL0(ctx, vec, "zeros"), "TypeError: zeros() missing required argument 'n' (pos 1)");
     CHECK_ERROR(ctx, ixd_call_ints(ctx, vec, "zeros", INTS(INT64_MAX)), "MemoryError: out of memory");
     /* FrozenVector: immutable */
@@ -277,6 +340,146 @@ static void check_methods(IxContext *ctx, IxObject *vec, IxObject *frozen)
     for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) Ix_Decref(ctx, drop[i]);
 }
 
+/* v OP w through the number protocol: repr of the result into buf, or the error. */
+#define OP_REPR(expr, buf) WANT_REPR(ctx, (expr), (buf))
+
+/* Arithmetic: +, - between vectors, * and / by a scalar (either side of *), unary, abs,
+ * bool, in place (a Vector changes, a FrozenVector is replaced). */
+static void check_arithmetic(IxContext *ctx, IxObject *vec, IxObject *frozen)
+{
+    char buf[128];
+    IxObject *a = MAKE(ctx, vec, 1, 2), *b = MAKE(ctx, vec, 3, 5), *c = MAKE(ctx, vec, 1, 2, 3);
+    IxObject *f = MAKE(ctx, frozen, 1, 1), *two = num(ctx, 2), *half = flt(ctx, 0.5), *zero = num(ctx, 0);
+    IxObject *s = CHECK_OK(ctx, IxStr_FromCString(ctx, "x"));
+    CHECK_EQ_STR(OP_REPR(IxNumber_Add(ctx, a, b), buf), "Vector(4.0, 7.0)");
+    CHECK_EQ_STR(OP_REPR(IxNumber_Subtract(ctx, a, b), buf), "Vector(-2.0, -3.0)");
+    CHECK_EQ_STR(OP_REPR(IxNumber_Add(ctx, f, a), buf), "FrozenVector(2.0, 3.0)"); /* the left's kind */
+    CHECK_EQ_STR(OP_REPR(IxNumber_Add(ctx, a, f), buf), "Vector(2.0, 3.0)");
+    CHECK_EQ_STR(OP_REPR(IxNumber_Multiply(ctx, a, two), buf), "Vector(2.0, 4.0)");
+    CHECK_EQ_STR(OP_REPR(IxNumber_Multiply(ctx, two, a), buf), "Vector(2.0, 4.0)"); /* reflected */
+    CHECK_EQ_STR(OP_REPR(IxNumber_Multiply(ctx, half, f), buf), "FrozenVector(0.5, 0.5)");
+    CHECK_EQ_STR(OP_REPR(IxNumber_TrueDivide(ctx, b, two), buf), "Vector(1.5, 2.5)");
+    CHECK_EQ_STR(OP_REPR(IxNumber_Negative(ctx, a), buf), "Vector(-1.0, -2.0)");
+    CHECK_EQ_STR(OP_REPR(IxNumber_Positive(ctx, f), buf), "FrozenVector(1.0, 1.0)");
+    CHECK(want_float(ctx, IxNumber_Absolute(ctx, b)) == 5.830951894845301);
+    CHECK_ERROR(ctx, IxNumber_Add(ctx, a, c), "ValueError: vectors of different lengths for +: 2 and 3");
+    CHECK_ERROR(ctx, IxNumber_Subtract(ctx, c, a), "ValueError: vectors of different lengths for -: 3 and 2");
+    CHECK_ERROR(ctx, IxNumber_Add(ctx, a, two), "TypeError: unsupported operand type(s) for +: 'vector.Vector' and 'int'");
+    CHECK_ERROR(ctx, IxNumber_Subtract(ctx, two, a), "TypeError: unsupported operand type(s) for -: 'int' and 'vector.Vector'");
+    CHECK_ERROR(ctx, IxNumber_Multiply(ctx, a, b), "TypeError: unsupported operand type(s) for *: 'vector.Vector' and 'vector.Vector'");
+    CHECK_ERROR(ctx, IxNumber_Multiply(ctx, a, s), "TypeError: unsupported operand type(s) for *: 'vector.Vector' and 'str'");
+    CHECK_ERROR(ctx, IxNumber_TrueDivide(ctx, two, a), "TypeError: unsupported operand type(s) for /: 'int' and 'vector.Vector'");
+    CHECK_ERROR(ctx, IxNumber_TrueDivide(ctx, a, zero), "ZeroDivisionError: vector division by zero");
+    CHECK_ERROR(ctx, IxNumber_FloorDivide(ctx, a, two), "TypeError: unsupported operand type(s) for //: 'vector.Vector' and 'int'");
+    /* bool: a nonzero component */
+    IxObject *z = MAKE(ctx, vec, 0, 0), *e = CHECK_OK(ctx, CALL0(ctx, vec, NULL));
+    CHECK_EQ_INT(Ix_IsTrue(ctx, a), 1);
+    CHECK_EQ_INT(Ix_IsTrue(ctx, z), 0);
+    CHECK_EQ_INT(Ix_IsTrue(ctx, e), 0);
+    /* in place: the same Vector, changed */
+    IxObject *r = CHECK_OK(ctx, IxNumber_InPlaceAdd(ctx, a, b));
+    CHECK(r == a);
+    Ix_Decref(ctx, r);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, a), buf), "Vector(4.0, 7.0)");
+    r = CHECK_OK(ctx, IxNumber_InPlaceMultiply(ctx, a, half));
+    CHECK(r == a);
+    Ix_Decref(ctx, r);
+    r = CHECK_OK(ctx, IxNumber_InPlaceSubtract(ctx, a, b));
+    Ix_Decref(ctx, r);
+    r = CHECK_OK(ctx, IxNumber_InPlaceTrueDivide(ctx, a, two));
+    Ix_Decref(ctx, r);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, a), buf), "Vector(-0.5, -0.75)");
+    CHECK_ERROR(ctx, IxNumber_InPlaceAdd(ctx, a, c), "ValueError: vectors of different lengths for +: 2 and 3");
+    CHECK_ERROR(ctx, IxNumber_InPlaceSubtract(ctx, a, c), "ValueError: vectors of different lengths for -: 2 and 3");
+    CHECK_ERROR(ctx, IxNumber_InPlaceTrueDivide(ctx, a, zero), "ZeroDivisionError: vector division by zero");
+    CHECK_ERROR(ctx, IxNumber_InPlaceMultiply(ctx, a, s), "TypeError: unsupported operand type(s) for *=: 'vector.Vector' and 'str'");
+    /* a FrozenVector is replaced, never changed */
+    r = CHECK_OK(ctx, IxNumber_InPlaceAdd(ctx, f, b));
+    CHECK(r != f);
+    CHECK_EQ_STR(WANT_REPR(ctx, r, buf), "FrozenVector(4.0, 6.0)");
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, f), buf), "FrozenVector(1.0, 1.0)");
+    IxObject *drop[] = {a, b, c, f, two, half, zero, s, z, e};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) Ix_Decref(ctx, drop[i]);
+}
+
+/* The buffer: the components themselves, "d", read-only for a FrozenVector. */
+static void check_buffer(IxContext *ctx, IxObject *vec, IxObject *frozen)
+{
+    char buf[128];
+    IxObject *v = MAKE(ctx, vec, 1, 2, 3), *f = MAKE(ctx, frozen, 4, 5), *e = CHECK_OK(ctx, CALL0(ctx, vec, NULL));
+    IxBufferView view = {0};
+    CHECK_EQ_INT(Ix_GetBuffer(ctx, v, &view, IX_BUF_WRITABLE), 0);
+    CHECK(view.len == 24 && view.itemsize == 8 && view.ndim == 1 && view.readonly == 0);
+    CHECK(view.shape[0] == 3 && view.strides[0] == 8);
+    CHECK_EQ_STR(view.format, "d");
+    ((double *)view.buf)[1] = 9.5; /* writes the component itself */
+    IxBufferView_Release(ctx, &view);
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_NewRef(ctx, v), buf), "Vector(1.0, 9.5, 3.0)");
+    CHECK_EQ_INT(Ix_GetBuffer(ctx, f, &view, IX_BUF_SIMPLE), 0);
+    CHECK(view.readonly == 1 && ((double *)view.buf)[1] == 5.0);
+    IxBufferView_Release(ctx, &view);
+    CHECK_ERROR_RC(ctx, Ix_GetBuffer(ctx, f, &view, IX_BUF_WRITABLE), "BufferError: Object is not writable.");
+    CHECK(view.obj == NULL);
+    CHECK_EQ_INT(Ix_GetBuffer(ctx, e, &view, IX_BUF_WRITABLE), 0);
+    CHECK(view.len == 0 && view.shape[0] == 0);
+    IxBufferView_Release(ctx, &view);
+    /* a view alive while the vector changes in place: it sees the change */
+    CHECK_EQ_INT(Ix_GetBuffer(ctx, v, &view, IX_BUF_SIMPLE), 0);
+    IxObject *r = CHECK_OK(ctx, IxNumber_InPlaceAdd(ctx, v, v));
+    Ix_Decref(ctx, r);
+    CHECK(((double *)view.buf)[0] == 2.0);
+    IxBufferView_Release(ctx, &view);
+    IxObject *drop[] = {v, f, e};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) Ix_Decref(ctx, drop[i]);
+}
+
+/* Vector(size=n, fill=x); components through float() and indices through __index__;
+ * weak references. */
+static void check_keywords_and_weakrefs(IxContext *ctx, IxObject *vec, IxObject *frozen)
+{
+    char buf[160];
+    IxObject *names[2] = {CHECK_OK(ctx, IxStr_FromCString(ctx, "size")), CHECK_OK(ctx, IxStr_FromCString(ctx, "fill"))};
+    IxObject *both = CHECK_OK(ctx, IxTuple_FromArray(ctx, names, 2));
+    IxObject *size_only = CHECK_OK(ctx, IxTuple_FromArray(ctx, names, 1));
+    IxObject *fill_only = CHECK_OK(ctx, IxTuple_FromArray(ctx, names + 1, 1));
+    IxObject *vals[3] = {num(ctx, 3), flt(ctx, 0.5), num(ctx, -1)};
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_CallKw(ctx, vec, vals, 0, both), buf), "Vector(0.5, 0.5, 0.5)");
+    CHECK_EQ_STR(WANT_REPR(ctx, Ix_CallKw(ctx, frozen, vals, 0, size_only), buf), "FrozenVector(0.0, 0.0, 0.0)");
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, vals, 1, size_only),
+                "TypeError: vector.Vector() takes components or the keywords size and fill, not both");
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, vals + 1, 0, fill_only), "TypeError: Vector() missing required keyword-only argument 'size'");
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, vals + 2, 0, size_only), "ValueError: Vector() size must be >= 0, not -1");
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, vals + 1, 0, size_only), "TypeError: Vector() size must be an int, not float");
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, frozen, vals, 1, size_only),
+                "TypeError: vector.FrozenVector() takes components or the keywords size and fill, not both");
+    IxObject *xname = CHECK_OK(ctx, IxStr_FromCString(ctx, "x")), *sx_names[2] = {names[0], xname};
+    IxObject *size_x = CHECK_OK(ctx, IxTuple_FromArray(ctx, sx_names, 2));
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, vals, 0, size_x), "TypeError: Vector() got an unexpected keyword argument 'x'");
+    IxObject *huge = num(ctx, INT64_MAX);
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, &huge, 0, size_only), "MemoryError: out of memory");
+    Ix_Decref(ctx, huge);
+    Ix_Decref(ctx, size_x);
+    Ix_Decref(ctx, xname);
+    IxObject *s = CHECK_OK(ctx, IxStr_FromCString(ctx, "x")), *sx[2] = {vals[0], s};
+    CHECK_ERROR(ctx, Ix_CallKw(ctx, vec, sx, 0, both), "TypeError: vector components must be real numbers, not str");
+    IxObject *none = Ix_None(ctx);
+    CHECK_ERROR(ctx, ixd_call(ctx, vec, NULL, &none, 1),
+                "TypeError: float() argument must be a string or a real number, not 'NoneType'");
+    CHECK_ERROR(ctx, ixd_call(ctx, vec, "zeros", &none, 1), "TypeError: zeros() length must be an int, not NoneType");
+    /* weak references: dead once the vector is */
+    IxObject *v = MAKE(ctx, vec, 1), *fv = MAKE(ctx, frozen, 2);
+    IxObject *ref = CHECK_OK(ctx, IxWeakref_New(ctx, v, NULL)), *fref = CHECK_OK(ctx, IxWeakref_New(ctx, fv, NULL));
+    IxObject *got = CHECK_OK(ctx, IxWeakref_GetObject(ctx, ref));
+    CHECK(got == v);
+    Ix_Decref(ctx, got);
+    Ix_Decref(ctx, v);
+    got = CHECK_OK(ctx, IxWeakref_GetObject(ctx, ref));
+    CHECK(got == Ix_None(ctx));
+    Ix_Decref(ctx, got);
+    IxObject *drop[] = {names[0], names[1], both, size_only, fill_only, vals[0], vals[1], vals[2], s, fv, ref, fref};
+    for (size_t i = 0; i < sizeof drop / sizeof *drop; i++) Ix_Decref(ctx, drop[i]);
+}
+
 static void check_vector(IxContext *ctx)
 {
     IxObject *m = IMPORT(ctx, "vector");
@@ -285,6 +488,9 @@ static void check_vector(IxContext *ctx)
     check_sequence(ctx, vec);
     check_construct_and_compare(ctx, vec, frozen);
     check_methods(ctx, vec, frozen);
+    check_arithmetic(ctx, vec, frozen);
+    check_buffer(ctx, vec, frozen);
+    check_keywords_and_weakrefs(ctx, vec, frozen);
     Ix_Decref(ctx, frozen);
     Ix_Decref(ctx, vec);
     Ix_Decref(ctx, m);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * extensions/xxlimited, CPython's xxlimited.c ported (its README.md maps every piece):
  * every function, type and message from Java, in two interpreters at once; the module's
- * declaration as the host reads it. (==, ordering and raising Error from C: the driver's
+ * declaration as the host reads it; x_attr attributes, the buffer (Handle.byteBuffer()), Str.
+ * (==, ordering, raising Error and the views' count from C: the driver's
  * xxlimited scenario.)
  */
 class XxlimitedTest extends NativeTestBase {
@@ -50,6 +52,30 @@ class XxlimitedTest extends NativeTestBase {
                     () -> xxoType.call(Arguments.of().keyword("a", 1L)));
             assertNativeError("TypeError", "xxlimited.new() takes no arguments (1 given)", () -> m.invoke("new", 1L));
             assertNativeError("AttributeError", "'xxlimited.Xxo' object has no attribute 'x'", () -> x.getAttr("x"));
+            // attributes live in x_attr, made on the first set
+            x.setAttr("x", 5L);
+            assertEquals(5L, x.getAttr("x"));
+            assertEquals(0L, y.getAttr("x_exports"), "the other instance has its own");
+            x.delAttr("x");
+            assertNativeError("AttributeError", "delete non-existing Xxo attribute", () -> x.delAttr("x"));
+            assertNativeError("AttributeError", "cannot set 'reserved'", () -> x.setAttr("reserved", 1L));
+            // the buffer: 10 writable bytes; x_exports counts the views alive
+            assertEquals(0L, x.getAttr("x_exports"));
+            assertEquals(new BufferLayout("B", 1, List.of(10L), List.of(1L), false, 10), x.bufferLayout());
+            assertEquals(0L, x.getAttr("x_exports"), "bufferLayout released its view");
+            ByteBuffer bytes = x.byteBuffer();
+            assertEquals(10, bytes.capacity());
+            assertEquals(0, bytes.get(9));
+            bytes.put(0, (byte) 'x');
+            assertEquals((byte) 'x', x.byteBuffer().get(0), "the same memory");
+            assertTrue((Long) x.getAttr("x_exports") >= 2L, "two ByteBuffers still reachable");
+        }
+        try (Handle strType = (Handle) m.getAttr("Str")) {
+            assertEquals("abc", strType.call("abc"), "a Str is a str: Java gets a String");
+            assertEquals("", strType.call());
+            assertNativeError("TypeError", "xxlimited.Str() takes at most 1 argument (2 given)", () -> strType.call("a", "b"));
+            assertNativeError("TypeError", "xxlimited.Str() takes no keyword arguments",
+                    () -> strType.call(Arguments.of().keyword("x", "a")));
         }
         try (Handle nullType = (Handle) m.getAttr("Null"); Handle n = (Handle) nullType.call()) {
             assertEquals("xxlimited.Null", n.typeName());
@@ -66,14 +92,16 @@ class XxlimitedTest extends NativeTestBase {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
             List<String> seen = Together.run(2, i -> () -> use(i == 0 ? a : b));
             assertEquals(seen.get(0), seen.get(1));
+            for (Interpreter i : List.of(a, b)) assertTrue(Gc.until(() -> i.state.exportsReachable() == 0, 30));
         }
     }
 
     @Test
-    void debugModeFindsNothing() {
+    void debugModeFindsNothing() throws Exception {
         try (Host host = track(Host.builder().modulePath(EXTENSIONS, TEST_EXT).debug(true).build());
                 Interpreter a = host.newInterpreter()) {
             use(a);
+            assertTrue(Gc.until(() -> a.state.exportsReachable() == 0, 30));
         }
     }
 
@@ -86,7 +114,7 @@ class XxlimitedTest extends NativeTestBase {
             assertTrue(d.hasTraverse() && d.hasClear() && d.hasFree());
             assertEquals(List.of("roj", "foo", "new"), d.functions().stream().map(ModuleDefinition.MethodDef::name).toList());
             assertEquals("foo(i,j)\n\nReturn the sum of i and j.", d.functions().get(1).doc());
-            assertEquals(List.of("xxlimited.Error", "xxlimited.Xxo", "xxlimited.Null"),
+            assertEquals(List.of("xxlimited.Error", "xxlimited.Xxo", "xxlimited.Str", "xxlimited.Null"),
                     d.types().stream().map(ModuleDefinition.TypeDef::name).toList());
             ModuleDefinition.TypeDef xxo = d.types().get(1);
             assertEquals("A class that explicitly stores attributes in an internal dict", xxo.doc());
