@@ -164,7 +164,9 @@ int ixh_describe(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, siz
  *     "methods" (as "functions"), "members": list of (name, str kind "int64"|"int32"|
  *     "double"|"bool"|"object", bool read_only, doc), "getsets": list of (name, bool
  *     writable, doc); ABI 1.2 (ABI.md 12.30): "basetype" (IX_TPFLAGS_BASETYPE), "slots"
- *     (list of str: the hooks it has, its own or inherited, by slot name: "tp_new", ...),
+ *     (list of str: the hooks it has, its own or inherited, by slot name: "tp_new", ...,
+ *     "tp_getattro", "nb_add", ..., "bf_getbuffer", ...), "flags" (int: its IX_TPFLAGS_*
+ *     bits, its spec's and those it inherits),
  *   "attributes": list of (str name, str type name) for every other attribute.
  * Lists keep declaration order. Reads definitions and type dicts only: no extension code
  * runs. TypeError for a target that is not a module made from a definition. */
