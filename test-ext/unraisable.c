@@ -4,7 +4,8 @@
  * dropped the reference keeps its own pending error. (tp_finalize: test-ext/initfinal;
  * weakref callbacks: test-ext/attrs.)
  *
- *   Dealloc()          its tp_dealloc raises RuntimeError('raised in tp_dealloc')
+ *   Dealloc()          its tp_dealloc raises RuntimeError('raised in tp_dealloc'), or
+ *                      RuntimeError(text) after set_message(text)
  *   Cycle()            HAVE_GC, member `ref` (object); its tp_clear raises
  *                      ValueError('raised in tp_clear') (make it a cycle, collect it)
  *   capsule(name)      a capsule named `name` (None: NULL) whose destructor raises
@@ -12,6 +13,7 @@
  *   drop(n)            makes and drops n Dealloc instances
  *   drop_with_error()  sets ValueError('kept'), drops a Dealloc, returns NULL: the caller
  *                      sees 'kept'
+ *   set_message(text)  the message Dealloc's tp_dealloc raises from now on (None: the default)
  *   raise_at_clear(flag)  the module's clear raises RuntimeError('raised in the module's
  *                      clear') (it runs at close: only debug mode's log sees it)
  */
@@ -21,6 +23,7 @@
 
 typedef struct {
     IxObject *DeallocType, *CycleType;
+    IxObject *message; /* str, or NULL: "raised in tp_dealloc" */
     int raise_at_clear;
 } State;
 
@@ -48,7 +51,9 @@ static IxObject *plain_new(IxContext *ctx, IxObject *type, IxObject *const *args
 
 static void dealloc_dealloc(IxContext *ctx, IxObject *self)
 {
-    set_error(ctx, IX_EXC_RUNTIMEERROR, "raised in tp_dealloc");
+    State *st = IxType_GetModuleState(ctx, Ix_Type(ctx, self));
+    const char *message = st && st->message ? IxStr_AsUTF8(ctx, st->message, NULL) : NULL;
+    set_error(ctx, IX_EXC_RUNTIMEERROR, message ? message : "raised in tp_dealloc");
 }
 
 static const IxTypeSlot dealloc_slots[] = {
@@ -134,6 +139,15 @@ static IxObject *drop_with_error(IxContext *ctx, IxObject *m, IxObject *const *a
     return NULL;
 }
 
+static IxObject *set_message(IxContext *ctx, IxObject *m, IxObject *const *args, size_t nargs)
+{
+    State *st = state_of(ctx, m);
+    if (!Ix_IsNone(ctx, args[0]) && !IxStr_AsUTF8(ctx, args[0], NULL)) return NULL; /* a str or None */
+    if (st->message) IX_CLEAR(ctx, st->message);
+    if (!Ix_IsNone(ctx, args[0])) st->message = Ix_NewRef(ctx, args[0]);
+    return Ix_ReturnNone(ctx);
+}
+
 static IxObject *raise_at_clear(IxContext *ctx, IxObject *m, IxObject *const *args, size_t nargs)
 {
     int v = Ix_IsTrue(ctx, args[0]);
@@ -146,6 +160,7 @@ static const IxMethodDef methods[] = {
     {"capsule", capsule, 1, 1, 0, "capsule(name) -> a capsule whose destructor raises"},
     {"drop", drop, 1, 1, 0, "drop(n): make and drop n Dealloc instances"},
     {"drop_with_error", drop_with_error, 0, 0, 0, "ValueError('kept') pending while a Dealloc dies"},
+    {"set_message", set_message, 1, 1, 0, "set_message(text): what Dealloc's tp_dealloc raises"},
     {"raise_at_clear", raise_at_clear, 1, 1, 0, "raise_at_clear(flag): the module's clear raises"},
     IX_METHODS_END,
 };
@@ -167,6 +182,7 @@ static int unraisable_traverse(IxContext *ctx, IxObject *m, IxVisitProc visit, v
     State *st = state_of(ctx, m);
     IX_VISIT(st->DeallocType);
     IX_VISIT(st->CycleType);
+    IX_VISIT(st->message);
     return 0;
 }
 
@@ -175,6 +191,7 @@ static int unraisable_clear(IxContext *ctx, IxObject *m)
     State *st = state_of(ctx, m);
     if (st->DeallocType) IX_CLEAR(ctx, st->DeallocType);
     if (st->CycleType) IX_CLEAR(ctx, st->CycleType);
+    if (st->message) IX_CLEAR(ctx, st->message);
     if (!st->raise_at_clear) return 0;
     st->raise_at_clear = 0;
     set_error(ctx, IX_EXC_RUNTIMEERROR, "raised in the module's clear");

@@ -87,6 +87,24 @@ class UnraisableTest extends NativeTestBase {
     }
 
     @Test
+    void aLongMessageIsCutAtACharacterBoundary() throws Exception {
+        String text = "x" + "\u00e9".repeat(300); // 601 bytes of UTF-8; byte 508 is inside an é
+        try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
+            List<List<UnraisableError>> seen = Together.run(2, i -> () -> {
+                Interpreter interp = i == 0 ? a : b;
+                ExtensionModule m = interp.importModule("unraisable");
+                m.invoke("set_message", text);
+                m.invoke("drop", 1L);
+                return interp.unraisableErrors();
+            });
+            List<UnraisableError> want = List.of(new UnraisableError(1, DEALLOC.where(), "RuntimeError",
+                    "x" + "\u00e9".repeat(253) + "..."));
+            assertEquals(want, seen.get(0));
+            assertEquals(want, seen.get(1));
+        }
+    }
+
+    @Test
     void debugModeLogsEachOneThoseOfCloseIncluded() {
         try (Host host = track(Host.builder().modulePath(EXTENSIONS, TEST_EXT).debug(true).build())) {
             Interpreter interp = host.newInterpreter();
