@@ -11,6 +11,8 @@
  *   base_of(name, size)  IxType_FromSpecWithBase(m, {"strbase.Made", size}, builtins[name])
  *                      for name in str, int, float, bytes, tuple, list, dict, Str
  *   bad_new()          a str subtype with its own tp_new
+ *   managed(flags)     a str subtype whose spec has these flags (IX_TPFLAGS_MANAGED_DICT 4,
+ *                      IX_TPFLAGS_MANAGED_WEAKREF 8): refused
  *   alloc()            IxType_GenericAlloc(Str)
  */
 #include <string.h>
@@ -127,6 +129,15 @@ static IxObject *bad_new(IxContext *ctx, IxObject *m, IxObject *const *args, siz
     return IxType_FromSpecWithBase(ctx, m, &bad_new_spec, Ix_Builtin(ctx, IX_TYPE_STR));
 }
 
+/* The hidden words of 5.42-5.43 sit after basic_size, but a str's size is its value's. */
+static IxObject *managed(IxContext *ctx, IxObject *m, IxObject *const *args, size_t nargs)
+{
+    int64_t flags = IxLong_AsInt64(ctx, args[0]);
+    if (flags == -1 && IxErr_Occurred(ctx)) return NULL;
+    IxTypeSpec spec = {"strbase.Managed", 0, (uint32_t)flags, substr_slots};
+    return IxType_FromSpecWithBase(ctx, m, &spec, Ix_Builtin(ctx, IX_TYPE_STR));
+}
+
 static IxObject *alloc(IxContext *ctx, IxObject *m, IxObject *const *args, size_t nargs)
 {
     return IxType_GenericAlloc(ctx, ((State *)IxModule_GetState(ctx, m))->str_type);
@@ -137,6 +148,7 @@ static const IxMethodDef strbase_methods[] = {
     {"probe", probe, 1, 1, 0, NULL},
     {"base_of", base_of, 2, 2, 0, NULL},
     {"bad_new", bad_new, 0, 0, 0, NULL},
+    {"managed", managed, 1, 1, 0, NULL},
     {"alloc", alloc, 0, 0, 0, NULL},
     IX_METHODS_END,
 };

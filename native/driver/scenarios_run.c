@@ -10,7 +10,9 @@
  * are alive at once, sharing one mapping of the library), runs every --call in each,
  * then closes all K in the order they were made. A call that raises is reported
  * ("TypeName: message") and the run goes on: raising is not leaking, and error paths are
- * where leaks hide. A close that finds a leak prints its report. After the last cycle the
+ * where leaks hide. An error no call could raise (a dealloc's, a finalizer's: ABI.md 6.8)
+ * is shown too, from the interpreter's record, before its close; it is no leak either.
+ * A close that finds a leak prints its report. After the last cycle the
  * process must hold nothing: ixh_live_bytes() == 0 and ixh_loaded_libraries() == 0.
  *
  * Running several cycles is what makes a leak visible to Valgrind and to the host alike:
@@ -367,6 +369,8 @@ typedef struct RunOptions {
     RunCall *calls;
     size_t ncalls;
     long calls_run;     /* over all cycles and interpreters */
+    int64_t ignored;    /* ABI 1.2: errors no call could raise (ABI.md 6.8), all interpreters */
+    char last_ignored[TEXT_SIZE]; /* the last of them shown */
 } RunOptions;
 
 static void run_options_free(RunOptions *o)
@@ -656,6 +660,37 @@ static int64_t report_bytes(const uint8_t *report, size_t len)
     return 0;
 }
 
+/* ABI 1.2 (ABI.md 6.8): the errors an interpreter recorded because no call could raise
+ * them (a dealloc's, a finalizer's ...), read before its close; each shown when it differs
+ * from the last one shown, all counted. They fail no call and are no leak. */
+static void print_unraisable(RunOptions *o, IxInterp *in, long cycle, long k)
+{
+    static uint8_t buf[IXH_UNRAISABLE_CAP];
+    size_t len = 0;
+    int64_t count = ixh_interp_unraisable(in, buf, sizeof buf, &len);
+    IxdReader r;
+    uint32_t i, n, wn, tn, mn;
+    if (count <= 0) return;
+    o->ignored += count;
+    ixd_reader_init(&r, buf, len);
+    n = ixd_read_count(&r, IXW_LIST);
+    for (i = 0; i < n && !r.bad; i++) {
+        char text[TEXT_SIZE];
+        const char *where, *type, *message;
+        ixd_read_count(&r, IXW_TUPLE);
+        ixd_read_int(&r);
+        where = ixd_read_str(&r, &wn);
+        type = ixd_read_str(&r, &tn);
+        message = ixd_read_str(&r, &mn);
+        if (r.bad) break;
+        snprintf(text, sizeof text, "exception ignored in %.*s: %.*s%s%.*s", (int)wn, where, (int)tn, type,
+                 mn ? ": " : "", (int)mn, message);
+        if (strcmp(text, o->last_ignored) == 0) continue;
+        printf("  %s (cycle %ld, interpreter %ld; it failed no call)\n", text, cycle, k);
+        snprintf(o->last_ignored, sizeof o->last_ignored, "%s", text);
+    }
+}
+
 static void print_violations(void)
 {
     char buf[16384];
@@ -731,7 +766,9 @@ void ixd_run(int argc, char **argv)
          * still use the library -- the case a module sharing C globals gets wrong. */
         for (k = 0; k < o.interpreters; k++) {
             size_t len = 0;
-            int rc = ixh_interp_close(interps[k], report, sizeof report, &len);
+            int rc;
+            print_unraisable(&o, interps[k], cycle, k + 1);
+            rc = ixh_interp_close(interps[k], report, sizeof report, &len);
             if (rc != 0) {
                 leak_reports++;
                 leaked_bytes += report_bytes(report, len);
@@ -744,6 +781,9 @@ void ixd_run(int argc, char **argv)
 
     live = ixh_live_bytes();
     libs = ixh_loaded_libraries();
+    if (o.ignored)
+        printf("run: %" PRId64 " exception%s ignored (ABI.md 6.8: raised where no call could fail)\n",
+               o.ignored, o.ignored == 1 ? "" : "s");
     {
         long raised = 0, calls_run = o.calls_run;
         for (i = 0; i < o.ncalls; i++) raised += o.calls[i].raised;

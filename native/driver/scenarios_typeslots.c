@@ -88,7 +88,7 @@ static void check_finalizers(IxInterp *in)
     CHECK_EQ_INT(ixh_interp_collect(in), 2);
     ctx = ENTER(in);
     check_counts(ctx, m, "(1, 6, 1, 6, 0)");
-    /* a finalizer's own error is dropped; the caller's is kept */
+    /* a finalizer's own error is recorded (scenario unraisable) and dropped; the caller's is kept */
     Ix_Decref(ctx, CHECK_OK(ctx, ixd_call_ints(ctx, m, "raise_in_finalize", INTS(1))));
     CHECK_ERROR(ctx, CALL0(ctx, m, "drop_with_error"), "ValueError: kept");
     Ix_Decref(ctx, cycle(ctx, fin)); /* the collector's finalizers raise too: dropped */
@@ -150,6 +150,9 @@ static void check_str_subtype(IxInterp *in)
                  "('strbase.Str', 'key', 3, True, True, 1, False, 3)");
     CHECK_ERROR(ctx, CALL0(ctx, m, "alloc"),
                 "TypeError: IxType_GenericAlloc cannot make 'strbase.Str' instances (a subtype of str): call the type");
+    CHECK_ERROR(ctx, ixd_call_ints(ctx, m, "managed", INTS(IX_TPFLAGS_MANAGED_DICT | IX_TPFLAGS_MANAGED_WEAKREF)),
+                "SystemError: type 'strbase.Managed': a subtype of str cannot have IX_TPFLAGS_MANAGED_DICT or "
+                "IX_TPFLAGS_MANAGED_WEAKREF");
     Ix_Decref(ctx, s);     /* the dict and the list hold it */
     Ix_Decref(ctx, plain);
     Ix_Decref(ctx, d);

@@ -97,6 +97,22 @@ int64_t ixh_interp_handle_count(IxInterp *interp);
  * nothing, when called by a thread that has entered this interpreter. */
 int ixh_interp_close(IxInterp *interp, uint8_t *buf, size_t cap, size_t *len);
 
+/* ABI 1.2 (ABI.md 6.8, 12.60): errors the interpreter could not raise -- left by a
+ * tp_dealloc, tp_clear or tp_finalize, a weakref callback, a capsule destructor, a module's
+ * clear or free -- and dropped (the calling code keeps its own pending error), as
+ * CPython's sys.unraisablehook sees them. Writes to buf, in the wire format, a list of the
+ * most recent IXH_UNRAISABLE_KEPT, oldest first, one tuple each: (int number -- 1 for the
+ * interpreter's first --, str where -- "tp_finalize of initfinal.Fin" --, str exception
+ * type name, str message), texts cut at a character boundary (with "...") past 159, 127
+ * and 511 bytes. Returns how many there were since the interpreter was created (the last
+ * tuple's number), with *len the bytes written; or -1 when cap is too small, with *len
+ * the bytes needed (IXH_UNRAISABLE_CAP always suffices; a NULL buf only measures). Reading
+ * does not forget them.
+ * Errors raised during close are not kept (debug mode logs every one, ABI.md 10.2). */
+#define IXH_UNRAISABLE_KEPT 16
+#define IXH_UNRAISABLE_CAP (5 + IXH_UNRAISABLE_KEPT * (5 + 9 + 3 * 5 + 159 + 127 + 511 + 3))
+int64_t ixh_interp_unraisable(IxInterp *interp, uint8_t *buf, size_t cap, size_t *len);
+
 /* Debug-mode violations (ABI.md 10) recorded since the last call, oldest first, one per
  * line ("isolex debug: ..."), written to buf (cut to cap, NUL-terminated) and forgotten.
  * Returns how many there were. Process-wide: violations from every interpreter. */
@@ -148,7 +164,9 @@ int ixh_describe(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, siz
  *     "methods" (as "functions"), "members": list of (name, str kind "int64"|"int32"|
  *     "double"|"bool"|"object", bool read_only, doc), "getsets": list of (name, bool
  *     writable, doc); ABI 1.2 (ABI.md 12.30): "basetype" (IX_TPFLAGS_BASETYPE), "slots"
- *     (list of str: the hooks it has, its own or inherited, by slot name: "tp_new", ...),
+ *     (list of str: the hooks it has, its own or inherited, by slot name: "tp_new", ...,
+ *     "tp_getattro", "nb_add", ..., "bf_getbuffer", ...), "flags" (int: its IX_TPFLAGS_*
+ *     bits, its spec's and those it inherits),
  *   "attributes": list of (str name, str type name) for every other attribute.
  * Lists keep declaration order. Reads definitions and type dicts only: no extension code
  * runs. TypeError for a target that is not a module made from a definition. */

@@ -20,6 +20,7 @@
  *   elf_check.c  the ELF file checks made before a library's first dlopen: header, program headers
  *   elf_dynamic.c  ... and the dynamic section and what it points to (elf_image.h joins the two)
  *   interp.c     interpreter lifecycle: builtins, module table, close and leak report
+ *   unraisable.c errors nobody can raise (a dealloc's, a finalizer's ...): recorded (ABI 1.2)
  *   context.c    the function table and contexts (enter/leave, the interpreter lock)
  *   handles.c    the handle table behind the value API
  *   wire.c       the wire format (encode/decode values)
@@ -443,6 +444,11 @@ struct IxInterp {
     size_t nfinalized, finalized_cap;
     bool closing;
     int64_t views_live;               /* ABI 1.2: buffer views filled and not released (buffer.c) */
+    /* ABI 1.2 (unraisable.c, ABI.md 6.8): errors nobody could raise, counted; the most
+     * recent kept as text in a process-level block made at the first one (not on the
+     * heap), freed at close. Guarded by the interpreter lock. */
+    int64_t unraisable_count;
+    struct IxUnraisableLog *unraisable;
 };
 
 IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
@@ -830,6 +836,17 @@ IX_HIDDEN int ix_moduledef_multi_level(const IxModuleDef *def);
  * reference, or NULL with an error set (TypeError for anything but a module object). */
 IX_HIDDEN IxObject *ix_module_definition(IxContext *ctx, IxObject *module);
 
+/* ---------------------------------------------------------------- unraisable.c */
+/* ABI 1.2 (ABI.md 6.8): the error pending in ctx (if any) was left by code that has no
+ * caller to fail (a dealloc, clear, finalizer, weakref callback, capsule destructor, a
+ * module's clear or free): record it as happening in `fmt` ("tp_dealloc of %s"), write it
+ * to the violation log in debug mode, and drop it. ctx has no error pending afterwards. */
+#define IX_UNRAISABLE_KEPT IXH_UNRAISABLE_KEPT
+IX_HIDDEN void ix_unraisable(IxContext *ctx, const char *fmt, ...) __attribute__((cold, format(printf, 2, 3)));
+/* "attrs.raise_in_callback", "attrs.Box.hello", "a T object": names f without running it. */
+IX_HIDDEN const char *ix_callable_name(IxContext *ctx, IxObject *f, char *buf, size_t cap);
+IX_HIDDEN void ix_unraisable_free(IxInterp *in); /* close */
+
 /* ---------------------------------------------------------------- loader.c */
 /* Find, load and initialise `name` for the calling interpreter: new reference or NULL
  * with ImportError/SystemError set. */
@@ -902,6 +919,8 @@ IX_HIDDEN extern const IxFunctionTable ix_debug_table;
 IX_HIDDEN void ix_debug_block_violation(IxHeap *h, void *p, const char *what);
 /* "library.so!function" for an allocation site. */
 IX_HIDDEN void ix_debug_site_name(uintptr_t site, char *out, size_t cap);
+/* ABI 1.2: append a line ("isolex debug: ...") to the process-wide violation log. */
+IX_HIDDEN void ix_debug_log(const char *line);
 /* A call into extension code in a debug interpreter (object.c runs it here, entry rules
  * and all): what the callee borrows (self, args) is recorded while it runs, and its result
  * is checked before anything reads it -- a live object of this interpreter, and not a

@@ -12,6 +12,10 @@
 
 #include "ix_internal.h"
 
+/* ABI 1.2 (12.30): the type flags isolex.h defines; the others are the host's (IX_TF_*). */
+#define IX_PUBLIC_TPFLAGS \
+    (IX_TPFLAGS_HAVE_GC | IX_TPFLAGS_BASETYPE | IX_TPFLAGS_MANAGED_DICT | IX_TPFLAGS_MANAGED_WEAKREF)
+
 /* A tuple of the n items, consumed; NULL (the others released) when one is NULL. */
 static IxObject *pack(IxContext *ctx, size_t n, IxObject **items)
 {
@@ -72,6 +76,38 @@ static IxObject *method_entry(IxContext *ctx, const IxMethodDef *m)
     return pack(ctx, 5, items);
 }
 
+/* ABI 1.2 (12.30): the attribute, number and buffer slots, after slot_names' first
+ * twenty (appended, so that list keeps its order): getattro, setattro, the nb_* slots in
+ * slot-id order (isolex.h, 21-47), bf_getbuffer, bf_releasebuffer. -1 with an error set. */
+static int more_slot_names(IxContext *ctx, IxTypeObject *t, IxObject *list)
+{
+    const struct { const char *name; bool has; } slots[] = {
+        {"tp_getattro", t->tp_getattro != NULL}, {"tp_setattro", t->tp_setattro != NULL},
+        {"nb_add", t->nb_binary[IX_NB_ADD] != NULL}, {"nb_subtract", t->nb_binary[IX_NB_SUBTRACT] != NULL},
+        {"nb_multiply", t->nb_binary[IX_NB_MULTIPLY] != NULL},
+        {"nb_true_divide", t->nb_binary[IX_NB_TRUE_DIVIDE] != NULL},
+        {"nb_floor_divide", t->nb_binary[IX_NB_FLOOR_DIVIDE] != NULL},
+        {"nb_remainder", t->nb_binary[IX_NB_REMAINDER] != NULL}, {"nb_power", t->nb_power != NULL},
+        {"nb_negative", t->nb_negative != NULL}, {"nb_positive", t->nb_positive != NULL},
+        {"nb_absolute", t->nb_absolute != NULL}, {"nb_bool", t->nb_bool != NULL},
+        {"nb_int", t->nb_int != NULL}, {"nb_float", t->nb_float != NULL}, {"nb_index", t->nb_index != NULL},
+        {"nb_inplace_add", t->nb_inplace[IX_NB_ADD] != NULL},
+        {"nb_inplace_subtract", t->nb_inplace[IX_NB_SUBTRACT] != NULL},
+        {"nb_inplace_multiply", t->nb_inplace[IX_NB_MULTIPLY] != NULL},
+        {"nb_inplace_true_divide", t->nb_inplace[IX_NB_TRUE_DIVIDE] != NULL},
+        {"nb_inplace_floor_divide", t->nb_inplace[IX_NB_FLOOR_DIVIDE] != NULL},
+        {"nb_inplace_remainder", t->nb_inplace[IX_NB_REMAINDER] != NULL},
+        {"nb_inplace_power", t->nb_inplace_power != NULL},
+        {"nb_and", t->nb_binary[IX_NB_AND] != NULL}, {"nb_or", t->nb_binary[IX_NB_OR] != NULL},
+        {"nb_xor", t->nb_binary[IX_NB_XOR] != NULL}, {"nb_lshift", t->nb_binary[IX_NB_LSHIFT] != NULL},
+        {"nb_rshift", t->nb_binary[IX_NB_RSHIFT] != NULL}, {"nb_invert", t->nb_invert != NULL},
+        {"bf_getbuffer", t->bf_getbuffer != NULL}, {"bf_releasebuffer", t->bf_releasebuffer != NULL},
+    };
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
+        if (slots[i].has && append(ctx, list, ix_str_from_cstr(ctx, slots[i].name)) < 0) return -1;
+    return 0;
+}
+
 /* ABI 1.2 (12.30): the hooks a type has, its own or inherited, by slot name; -1 with an
  * error set. What a tool can say about a type without running it. */
 static int slot_names(IxContext *ctx, IxTypeObject *t, IxObject *list)
@@ -89,7 +125,7 @@ static int slot_names(IxContext *ctx, IxTypeObject *t, IxObject *list)
     };
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
         if (slots[i].has && append(ctx, list, ix_str_from_cstr(ctx, slots[i].name)) < 0) return -1;
-    return 0;
+    return more_slot_names(ctx, t, list);
 }
 
 static IxObject *slot_list(IxContext *ctx, IxTypeObject *t)
@@ -143,7 +179,8 @@ static int type_descriptors(IxContext *ctx, IxTypeObject *t, IxObject *lists[3])
 }
 
 /* A dict: name, doc, basic_size, gc, exception, static, base, methods, members, getsets;
- * ABI 1.2: basetype, slots. */
+ * ABI 1.2: basetype, slots, flags (the public IX_TPFLAGS_* bits: the spec's and those
+ * inherited, MANAGED_DICT and MANAGED_WEAKREF from a base). */
 static IxObject *type_entry(IxContext *ctx, IxTypeObject *t)
 {
     IxObject *d = ix_dict_new(ctx);
@@ -157,7 +194,8 @@ static IxObject *type_entry(IxContext *ctx, IxTypeObject *t)
               put(ctx, d, "base", text(ctx, t->base ? t->base->name : NULL)) == 0 &&
               /* ABI 1.2 (12.30) */
               put(ctx, d, "basetype", flag(ctx, (t->flags & IX_TPFLAGS_BASETYPE) != 0)) == 0 &&
-              put(ctx, d, "slots", slot_list(ctx, t)) == 0;
+              put(ctx, d, "slots", slot_list(ctx, t)) == 0 &&
+              put(ctx, d, "flags", num(ctx, t->flags & IX_PUBLIC_TPFLAGS)) == 0;
     static const char *const keys[3] = {"methods", "members", "getsets"};
     for (int i = 0; i < 3; i++) {
         if (ok && put(ctx, d, keys[i], lists[i]) < 0) ok = false;

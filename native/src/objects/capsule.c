@@ -35,7 +35,10 @@ static void capsule_dealloc(IxContext *ctx, IxObject *self)
     else ix_enter_raw(ctx, cap->owner, NULL, &e); /* its module is still importing, or the host */
     cap->destructor(ctx, cap->pointer);
     ix_leave_code(ctx, &e);
-    IX_XDECREF(ctx, c->exc); /* like any dealloc's error, it has nowhere to go */
+    if (c->exc) { /* like any dealloc's error, nobody to raise it to (ABI.md 6.8) */
+        if (cap->has_name) ix_unraisable(ctx, "destructor of capsule \"%s\"", cap->name);
+        else ix_unraisable(ctx, "destructor of capsule NULL");
+    }
     c->exc = saved;
 }
 

@@ -86,7 +86,8 @@ static inline __attribute__((always_inline)) void run_dealloc(IxContext *ctx, Ix
         ix_enter_code(ctx, type->module, &e);
         type->tp_dealloc(ctx, o);
         ix_leave_code(ctx, &e);
-        IX_XDECREF(ctx, c->exc); /* an error raised by a dealloc has nowhere to go */
+        if (__builtin_expect(c->exc != NULL, 0)) /* nobody to raise it to: recorded, dropped */
+            ix_unraisable(ctx, "tp_dealloc of %s", type->name);
         c->exc = saved;
     }
 }

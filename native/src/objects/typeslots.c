@@ -190,8 +190,8 @@ bool ix_finalize_dying(IxInterp *in, IxObject *o)
 /* ---------------------------------------------------------------- running finalizers */
 
 /* Every level of o's type that defines tp_finalize, most derived first, each as code of its
- * module, with the pending error set aside; an error a finalizer leaves has nowhere to go
- * and is dropped, as a dealloc's (ABI.md 5.52, 3.8). */
+ * module, with the pending error set aside; an error a finalizer leaves has nowhere to go:
+ * it is recorded and dropped, as a dealloc's (ABI.md 5.52, 6.8). */
 static void run_finalizers(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *type = IX_TYPE(o);
@@ -204,7 +204,7 @@ static void run_finalizers(IxContext *ctx, IxObject *o)
         ix_enter_code(ctx, t->module, &e);
         t->tp_finalize(ctx, o);
         ix_leave_code(ctx, &e);
-        IX_XDECREF(ctx, c->exc);
+        if (c->exc) ix_unraisable(ctx, "tp_finalize of %s", t->name);
         c->exc = saved;
     }
 }

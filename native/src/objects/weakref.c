@@ -8,7 +8,8 @@
  * that dies walks its list once. A dying referent's references are cleared (their referent
  * set to NULL) before any of its dealloc or clear runs, and only then are callbacks
  * called: with the cleared reference, so no callback can reach the dying object. An error
- * raised by a callback has nowhere to go, as a dealloc's (object.c): it is dropped.
+ * raised by a callback has nowhere to go, as a dealloc's (object.c): it is recorded
+ * (unraisable.c) and dropped.
  *
  * Everything here runs under the interpreter lock of the referent's interpreter.
  */
@@ -90,9 +91,13 @@ void ix_weakrefs_call(IxContext *ctx, IxObject *pending)
         c->exc = NULL;
         if (cb) {
             IX_XDECREF(ctx, ix_call(ctx, cb, &self, 1));
+            if (c->exc) { /* nobody to raise it to, as for a dealloc's: recorded (ABI.md 6.8) */
+                char name[128];
+                ix_unraisable(ctx, "weakref callback %s", ix_callable_name(ctx, cb, name, sizeof name));
+            }
             IX_DECREF(ctx, cb);
         }
-        IX_CLEAR_REF(ctx, c->exc); /* a callback's error has nowhere to go, as a dealloc's */
+        IX_CLEAR_REF(ctx, c->exc);
         c->exc = saved;
         IX_DECREF(ctx, self);
     }

@@ -50,6 +50,11 @@ static void log_violation(const char *line)
     pthread_mutex_unlock(&log_lock);
 }
 
+void ix_debug_log(const char *line)
+{
+    log_violation(line);
+}
+
 IX_API int64_t ixh_debug_take_violations(char *buf, size_t cap)
 {
     pthread_mutex_lock(&log_lock);

@@ -204,7 +204,7 @@ static int64_t break_garbage(IxContext *ctx, Gc *gc)
             ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : t->module, &e);
             t->tp_clear(ctx, o);
             ix_leave_code(ctx, &e);
-            IX_CLEAR_REF(ctx, c->exc); /* an error raised by a clear has nowhere to go */
+            if (c->exc) ix_unraisable(ctx, "tp_clear of %s", t->name); /* nobody to raise it to */
             c->exc = saved;
         }
         if (type->dict_offset) ix_instance_dict_drop(ctx, o); /* ABI 1.2: the host's own */

@@ -367,6 +367,7 @@ IX_API int ixh_interp_close(IxInterp *in, uint8_t *buf, size_t cap, size_t *len)
     release_leaked_links(&last.pub, in);
     ix_heap_free_all(&in->heap); /* builtins, caches, leftovers: no destructor runs */
     ix_finalized_free(in); /* ABI 1.2: resurrected objects among the leftovers (5.52) */
+    ix_unraisable_free(in); /* ABI 1.2: the record of errors nobody could raise (6.8) */
     release_libraries(libs, nlibs);
 
     ix_interp_unlock(in);

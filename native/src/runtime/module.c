@@ -175,8 +175,8 @@ static IxObject *module_type_new(IxContext *ctx, IxObject *type, IxObject *const
     return module_alloc(ctx, args[0]);
 }
 
-/* Run an extension callback on a module during teardown: its errors have nowhere to go,
- * and must not disturb an error that is on its way out (a failed exec's). */
+/* Run an extension callback on a module during teardown: its errors have nowhere to go
+ * (recorded, ABI.md 6.8), and must not disturb an error on its way out (a failed exec's). */
 static void run_teardown(IxContext *ctx, IxModuleObject *m, int (*clear)(IxContext *, IxObject *),
                          void (*free_fn)(IxContext *, IxObject *))
 {
@@ -188,7 +188,7 @@ static void run_teardown(IxContext *ctx, IxModuleObject *m, int (*clear)(IxConte
     if (clear) clear(ctx, &m->ob_base);
     if (free_fn) free_fn(ctx, &m->ob_base);
     ix_leave_code(ctx, &e);
-    IX_CLEAR_REF(ctx, c->exc);
+    if (c->exc) ix_unraisable(ctx, "%s of module '%s'", clear ? "clear" : "free", m->def->name);
     c->exc = saved;
 }
 

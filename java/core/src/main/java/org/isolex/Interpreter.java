@@ -2,6 +2,8 @@ package org.isolex;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -293,6 +295,43 @@ public final class Interpreter implements AutoCloseable {
                 throw new IllegalStateException("interpreter " + id + " refused to collect: this thread is inside it");
             }
             return n;
+        } finally {
+            exit();
+        }
+    }
+
+    /** How many unraisable errors {@link #unraisableErrors()} keeps: the most recent 16. */
+    public static final int UNRAISABLE_ERRORS_KEPT = 16;
+
+    /**
+     * The errors this interpreter could not raise, most recent last (ABI 1.2, abi/ABI.md
+     * 6.8): what a type's {@code tp_dealloc}, {@code tp_clear} or {@code tp_finalize}, a weak
+     * reference's callback, a capsule's destructor or a module's clear or free left set. No
+     * call fails with them (the code that dropped the last reference keeps its own result or
+     * error), so this is where they show, as CPython's {@code sys.unraisablehook} shows them.
+     * The interpreter keeps the last {@link #UNRAISABLE_ERRORS_KEPT} and numbers every one,
+     * so the last one's {@link UnraisableError#number()} is how many there were since the
+     * interpreter was created. Reading does not forget them. Errors raised while the
+     * interpreter closes are not kept; in debug mode every one is also written to the
+     * violation log ({@link Host#debugViolations()}, as
+     * {@code "isolex debug: exception ignored in tp_dealloc of T: ValueError: message"}),
+     * those raised during close included.
+     *
+     * <pre>{@code
+     * for (UnraisableError e : interp.unraisableErrors()) log.warning(e.toString());
+     * // exception ignored in tp_finalize of initfinal.Fin: ValueError: from a finalizer
+     * }</pre>
+     *
+     * @return an immutable list of at most {@link #UNRAISABLE_ERRORS_KEPT}, oldest first;
+     *         empty when there were none
+     * @throws ClosedException if the interpreter is closed or closing
+     */
+    public List<UnraisableError> unraisableErrors() {
+        enter();
+        try {
+            List<UnraisableError> out = new ArrayList<>();
+            for (Object t : NativeBridge.interpUnraisable(ptr)) out.add(UnraisableError.fromWire((List<?>) t));
+            return List.copyOf(out);
         } finally {
             exit();
         }

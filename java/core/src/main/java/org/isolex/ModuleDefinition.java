@@ -206,11 +206,24 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
      * @param getsets its getsets ({@code IX_tp_getset}), in declaration order
      * @param baseType true for {@code IX_TPFLAGS_BASETYPE}: it may be a base (ABI 1.2)
      * @param slots the hooks it has, its own or inherited, by slot name ({@code "tp_new"},
-     *              {@code "tp_init"}, ...; ABI 1.2, abi/ABI.md 12.30)
+     *              {@code "tp_init"}, {@code "tp_getattro"}, {@code "nb_add"},
+     *              {@code "bf_getbuffer"}, ...; ABI 1.2, abi/ABI.md 12.30)
+     * @param flags its {@code IX_TPFLAGS_*} bits ({@link #HAVE_GC}, {@link #BASETYPE},
+     *              {@link #MANAGED_DICT}, {@link #MANAGED_WEAKREF}), its spec's and those it
+     *              inherits (ABI 1.2, abi/ABI.md 12.30); {@link #flagNames()} names them
      */
     public record TypeDef(String name, String doc, long basicSize, boolean gc, boolean exception,
             boolean staticType, String base, List<MethodDef> methods, List<MemberDef> members,
-            List<GetSetDef> getsets, boolean baseType, List<String> slots) {
+            List<GetSetDef> getsets, boolean baseType, List<String> slots, int flags) {
+        /** {@code IX_TPFLAGS_HAVE_GC}: instances hold references and take part in collection. */
+        public static final int HAVE_GC = 1;
+        /** {@code IX_TPFLAGS_BASETYPE}: the type may be a base (ABI 1.2). */
+        public static final int BASETYPE = 1 << 1;
+        /** {@code IX_TPFLAGS_MANAGED_DICT}: the host keeps an instance dict (ABI 1.2, ABI.md 5.42). */
+        public static final int MANAGED_DICT = 1 << 2;
+        /** {@code IX_TPFLAGS_MANAGED_WEAKREF}: instances can be weakly referenced (ABI 1.2, ABI.md 5.43). */
+        public static final int MANAGED_WEAKREF = 1 << 3;
+
         /**
          * Checks the name and copies the lists.
          *
@@ -226,6 +239,7 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
          * @param getsets see {@link #getsets()}
          * @param baseType see {@link #baseType()}
          * @param slots see {@link #slots()}
+         * @param flags see {@link #flags()}
          * @throws NullPointerException if name or a list is null
          */
         public TypeDef {
@@ -234,6 +248,45 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
             members = List.copyOf(members);
             getsets = List.copyOf(getsets);
             slots = List.copyOf(slots);
+        }
+
+        /**
+         * A type described without its flags field, as before it was added: the flags are
+         * {@link #HAVE_GC} for {@code gc} and {@link #BASETYPE} for {@code baseType}.
+         *
+         * @param name see {@link #name()}
+         * @param doc see {@link #doc()}
+         * @param basicSize see {@link #basicSize()}
+         * @param gc see {@link #gc()}
+         * @param exception see {@link #exception()}
+         * @param staticType see {@link #staticType()}
+         * @param base see {@link #base()}
+         * @param methods see {@link #methods()}
+         * @param members see {@link #members()}
+         * @param getsets see {@link #getsets()}
+         * @param baseType see {@link #baseType()}
+         * @param slots see {@link #slots()}
+         * @throws NullPointerException if name or a list is null
+         */
+        public TypeDef(String name, String doc, long basicSize, boolean gc, boolean exception, boolean staticType,
+                String base, List<MethodDef> methods, List<MemberDef> members, List<GetSetDef> getsets,
+                boolean baseType, List<String> slots) {
+            this(name, doc, basicSize, gc, exception, staticType, base, methods, members, getsets, baseType, slots,
+                    (gc ? HAVE_GC : 0) | (baseType ? BASETYPE : 0));
+        }
+
+        /**
+         * Its flags by name, in bit order.
+         *
+         * @return e.g. {@code ["HAVE_GC", "MANAGED_DICT"]}; empty for none
+         */
+        public List<String> flagNames() {
+            List<String> out = new ArrayList<>();
+            if ((flags & HAVE_GC) != 0) out.add("HAVE_GC");
+            if ((flags & BASETYPE) != 0) out.add("BASETYPE");
+            if ((flags & MANAGED_DICT) != 0) out.add("MANAGED_DICT");
+            if ((flags & MANAGED_WEAKREF) != 0) out.add("MANAGED_WEAKREF");
+            return out;
         }
     }
 
@@ -324,7 +377,7 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
                         (Boolean) item(m, 2), (String) item(m, 3))),
                 each(t.get("getsets"), g -> new GetSetDef((String) item(g, 0), (Boolean) item(g, 1),
                         (String) item(g, 2))),
-                flag(t, "basetype"), each(t.get("slots"), s -> (String) s));
+                flag(t, "basetype"), each(t.get("slots"), s -> (String) s), integer(t, "flags"));
     }
 
     private static MethodDef method(Object m) {

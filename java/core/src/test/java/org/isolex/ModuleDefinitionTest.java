@@ -142,4 +142,44 @@ class ModuleDefinitionTest extends NativeTestBase {
         assertThrows(IllegalArgumentException.class, () -> SupportLevel.of(4));
         assertEquals(new Attribute("X", "int"), new Attribute("X", "int"));
     }
+
+    /** The type of {@code name} in what {@code module} declares. */
+    private static TypeDef type(Interpreter interp, String module, String name) {
+        return interp.importModule(module).definition().types().stream().filter(t -> t.name().equals(name))
+                .findFirst().orElseThrow();
+    }
+
+    /** ABI 1.2 (ABI.md 12.30): the attribute, number and buffer slots, and the type flags. */
+    private static List<Object> abi12Slots(Interpreter interp) {
+        TypeDef xo = type(interp, "attrs", "attrs.Xo");
+        TypeDef box = type(interp, "attrs", "attrs.Box");
+        TypeDef subBox = type(interp, "attrs", "attrs.SubBox");
+        TypeDef weakBox = type(interp, "attrs", "attrs.WeakBox");
+        TypeDef num = type(interp, "numeric", "numeric.Num");
+        TypeDef matrix = type(interp, "buffers", "buffers.Matrix");
+        return List.of(xo.slots(), xo.flagNames(), box.flagNames(), subBox.flags(), weakBox.flagNames(), num.slots(),
+                num.flagNames(), matrix.slots().subList(matrix.slots().size() - 2, matrix.slots().size()));
+    }
+
+    @Test
+    void abi12SlotsAndTypeFlagsAreListedTheSameInTwoInterpreters() throws Exception {
+        try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
+            List<List<Object>> seen = Together.run(2, i -> () -> abi12Slots(i == 0 ? a : b));
+            assertEquals(List.of(
+                    List.of("tp_dealloc", "tp_traverse", "tp_clear", "tp_getattro", "tp_setattro"),
+                    List.of("HAVE_GC"),
+                    List.of("BASETYPE", "MANAGED_DICT"),
+                    TypeDef.MANAGED_DICT, // inherited from Box; BASETYPE is not
+                    List.of("MANAGED_DICT", "MANAGED_WEAKREF"),
+                    List.of("tp_repr", "nb_add", "nb_subtract", "nb_multiply", "nb_negative", "nb_bool", "nb_int",
+                            "nb_float", "nb_index", "nb_inplace_add"),
+                    List.of("BASETYPE"),
+                    List.of("bf_getbuffer", "bf_releasebuffer")), seen.get(0));
+            assertEquals(seen.get(0), seen.get(1));
+            // the constructor without flags derives them from gc and baseType
+            TypeDef old = new TypeDef("m.T", null, 16, true, false, false, null, List.of(), List.of(), List.of(), true,
+                    List.of());
+            assertEquals(List.of("HAVE_GC", "BASETYPE"), old.flagNames());
+        }
+    }
 }

@@ -101,11 +101,16 @@ class TypeSlotsTest extends NativeTestBase {
             m.invoke("release");
             assertEquals(2L, interp.collectCycles());
             assertEquals(List.of(0L, 7L, 1L, 7L, 0L), counts(m), "freed without finalizing again");
-            // the caller's pending error is set aside; a finalizer's own error is dropped
+            // the caller's pending error is set aside; a finalizer's own error is recorded
+            // and dropped (ABI.md 6.8)
             m.invoke("raise_in_finalize", true);
             assertNativeError("ValueError", "kept", () -> m.invoke("drop_with_error"));
             ((Handle) fin.call()).close();
             m.invoke("raise_in_finalize", false);
+            UnraisableError raised = new UnraisableError(1, "tp_finalize of initfinal.Fin", "ValueError",
+                    "from a finalizer");
+            assertEquals(List.of(raised, new UnraisableError(2, raised.where(), raised.typeName(), raised.message())),
+                    interp.unraisableErrors());
             return counts(m);
         }
     }
@@ -128,6 +133,9 @@ class TypeSlotsTest extends NativeTestBase {
             finalizers(b);
             tokens(c);
         }
+        // no violation: only the two raising finalizers, which debug mode logs too (ABI.md 6.8)
+        String ignored = "isolex debug: exception ignored in tp_finalize of initfinal.Fin: ValueError: from a finalizer";
+        assertEquals(List.of(ignored, ignored), Host.debugViolations());
     }
 
     @Test

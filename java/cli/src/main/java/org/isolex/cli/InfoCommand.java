@@ -108,6 +108,9 @@ final class InfoCommand {
         if (t.staticType()) what.append(", static (legacy)");
         if (t.base() != null) what.append(", base ").append(t.base());
         if (t.baseType()) what.append(", subclassable");
+        // ABI 1.2 (ABI.md 5.42-5.43): the flags GC and subclassable do not already say
+        if ((t.flags() & TypeDef.MANAGED_DICT) != 0) what.append(", instance dict");
+        if ((t.flags() & TypeDef.MANAGED_WEAKREF) != 0) what.append(", weak references");
         out.printf("  %s  (%s)%n", t.name(), what);
         if (t.doc() != null) out.println("    " + t.doc());
         if (!t.slots().isEmpty()) out.println("    slots: " + String.join(", ", t.slots()));

@@ -83,6 +83,18 @@ class InfoCommandTest {
         assertTrue(kw.contains("  initfinal.Point  (32 bytes, subclassable)\n    slots: tp_new, tp_init\n"), kw);
         assertTrue(kw.contains("  initfinal.KwNew  (32 bytes)\n    slots: tp_new_kw, tp_dealloc\n"), kw);
         assertTrue(kw.contains("    slots: tp_new, tp_finalize, tp_dealloc, tp_traverse, tp_clear\n"), kw);
+        // ABI 1.2 (ABI.md 12.30): attribute, number and buffer slots; the managed flags
+        String attrs = info(TEST_EXT.resolve("attrs.so"));
+        assertTrue(attrs.contains("  attrs.Xo  (24 bytes, GC)\n    slots: tp_dealloc, tp_traverse, tp_clear, tp_getattro,"
+                + " tp_setattro\n"), attrs);
+        assertTrue(attrs.contains("  attrs.Box  (24 bytes, subclassable, instance dict)\n"), attrs);
+        assertTrue(attrs.contains("  attrs.SubBox  (32 bytes, base attrs.Box, instance dict)\n"), attrs);
+        assertTrue(attrs.contains("  attrs.WeakBox  (24 bytes, instance dict, weak references)\n"), attrs);
+        String num = info(TEST_EXT.resolve("numeric.so"));
+        assertTrue(num.contains("  numeric.Num  (24 bytes, subclassable)\n    slots: tp_repr, nb_add, nb_subtract,"
+                + " nb_multiply, nb_negative, nb_bool, nb_int, nb_float, nb_index, nb_inplace_add\n"), num);
+        String buf = info(TEST_EXT.resolve("buffers.so"));
+        assertTrue(buf.contains(", bf_getbuffer, bf_releasebuffer\n"), buf);
         String fns = info(TEST_EXT.resolve("kwfuncs.so"));
         assertTrue(fns.contains(" [KEYWORDS]\n"), fns);
     }

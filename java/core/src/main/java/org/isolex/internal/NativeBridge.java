@@ -85,6 +85,10 @@ public final class NativeBridge {
     static native @Cast("int64_t") long ixh_interp_footprint(@Cast("IxInterp*") long interp);
     static native @Cast("int64_t") long ixh_interp_handle_count(@Cast("IxInterp*") long interp);
     static native @Cast("int64_t") long ixh_interp_collect(@Cast("IxInterp*") long interp);
+    // ABI 1.2 (ABI.md 12.60): errors an interpreter could not raise
+    static native @Cast("int64_t") long ixh_interp_unraisable(@Cast("IxInterp*") long interp,
+                                                              @Cast("uint8_t*") long buf, @Cast("size_t") long cap,
+                                                              @Cast("size_t*") long len);
     static native @Cast("int64_t") long ixh_debug_take_violations(@Cast("char*") BytePointer buf,
                                                                   @Cast("size_t") long cap);
     static native int ixh_interp_close(@Cast("IxInterp*") long interp, @Cast("uint8_t*") long buf,
@@ -243,6 +247,20 @@ public final class NativeBridge {
      * found (and freed), or -1 when called from inside the interpreter (never from Java).
      */
     public static long interpCollect(long interp) { return ixh_interp_collect(interp); }
+
+    /**
+     * The errors the interpreter could not raise (ixh_interp_unraisable, ABI 1.2): a list of
+     * tuples (number, where, type name, message), oldest first, decoded from the wire format.
+     * The buffer grows until it fits.
+     */
+    public static List<?> interpUnraisable(long interp) {
+        try (Wire w = Wire.take()) {
+            SizeOut out = SizeOut.get();
+            while (ixh_interp_unraisable(interp, w.address(), w.capacity(), out.address) < 0) w.reserve(out.value());
+            w.flipForRead((int) out.value());
+            return (List<?>) w.readValue(Wire.VALUES_ONLY);
+        }
+    }
 
     /** Room for one drain of the violation log; a longer log is cut (the count stays exact). */
     private static final int VIOLATIONS_CAPACITY = 256 * 1024;
