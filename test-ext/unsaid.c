@@ -14,6 +14,8 @@
  *                     Ix_Call / Ix_CallKw / Ix_CallMethod with args NULL and nargs 0 (4.13)
  *   call_null_n(f)    Ix_Call with args NULL and nargs 2 (a debug-mode violation; undefined
  *                     behaviour in release mode, never called there)
+ *   (unsaid_solo)     a second module of this file (the symlink unsaid_solo.so), declaring
+ *                     IX_MOD_MULTI_NOT_SUPPORTED (4.9)
  *   loose(k)          a type made by IxType_FromSpec(ctx, NULL, spec): k = 0 returns it,
  *                     1 IxType_GetModule, 2 IxType_GetModuleState, 3 IxType_GetModuleByDef
  *
@@ -228,4 +230,25 @@ static const IxModuleDef unsaid_def = {
 IX_MODINIT(unsaid)
 {
     return &unsaid_def;
+}
+
+/* ---------------------------------------------------------------- unsaid_solo (ABI.md 4.9) */
+
+/* A not-supported module in the same library (the symlink unsaid_solo.so): `unsaid`, imported
+ * in another interpreter, keeps the library loaded after unsaid_solo's interpreter closes. */
+static const IxModuleSlot solo_slots[] = {
+    {IX_MOD_MULTIPLE_INTERPRETERS, IX_MOD_MULTI_NOT_SUPPORTED},
+    IX_MOD_SLOTS_END
+};
+
+static const IxModuleDef solo_def = {
+    IX_MODULEDEF_HEAD,
+    .name = "unsaid_solo",
+    .doc = "A not-supported module sharing unsaid's library.",
+    .slots = solo_slots,
+};
+
+IX_MODINIT(unsaid_solo)
+{
+    return &solo_def;
 }

@@ -204,4 +204,24 @@ class UnsaidRulesTest extends NativeTestBase {
             }
         }
     }
+
+    /** 4.9: a not-supported module stays refused after its interpreter closes while its library stays loaded. */
+    @Test
+    void aNotSupportedModuleStaysRefusedWhileItsLibraryStaysLoaded() {
+        try (Host host = newHost(); Interpreter b = host.newInterpreter()) {
+            b.importModule("unsaid"); // the same file: keeps the library loaded
+            long owner;
+            try (Interpreter a = host.newInterpreter()) {
+                owner = a.id();
+                a.importModule("unsaid_solo");
+            }
+            assertError("ImportError", "module 'unsaid_solo' does not support several interpreters and was loaded in"
+                    + " interpreter " + owner + ", which has closed; its library is still loaded (a module or type made"
+                    + " from it lives), and with it the C globals that import left, so the module loads again only"
+                    + " once the library is unloaded", () -> b.importModule("unsaid_solo"));
+        }
+        try (Interpreter c = newHost().newInterpreter()) {
+            assertEquals("<module 'unsaid_solo'>", c.importModule("unsaid_solo").repr(), "the library was unloaded");
+        }
+    }
 }
