@@ -17,6 +17,8 @@
  *   bad_two_multi       two multiple-interpreters slots
  *   bad_multi_value     multiple-interpreters value 7
  *   bad_slot_no_value   slot 2, an exec slot (id 2, the 2nd exec slot), has a NULL value
+ *   bad_slot_null_create slot 3, a create slot (id 1), has a NULL value: N in 'slot N has no
+ *                       value' is the position in the slot array, counted from 1, not the id
  *   bad_name_mismatch   definition named 'other'
  *   bad_no_name         definition name NULL
  *   bad_method_nofunc   method 'm' has no function
@@ -77,6 +79,8 @@
 #define EXTRA_SLOT {IX_MOD_MULTIPLE_INTERPRETERS, (void *)7},
 #elif defined(CASE_bad_slot_no_value)
 #define EXTRA_SLOT {IX_MOD_EXEC, NULL},
+#elif defined(CASE_bad_slot_null_create)
+#define EXTRA_SLOT {IX_MOD_MULTIPLE_INTERPRETERS, IX_MOD_MULTI_PER_INTERPRETER_LOCK}, {IX_MOD_CREATE, NULL},
 #elif defined(CASE_bad_method_nofunc)
 #define EXTRA_METHOD {"m", NULL, 0, 0, 0, NULL},
 #elif defined(CASE_bad_method_arity)

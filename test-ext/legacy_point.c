@@ -10,6 +10,9 @@
  *
  *   Point(), Line()   instances with float members x, y / x1, y1, x2, y2 (all 0.0 at first)
  *   count()           -> how many times count() has been called, process-wide
+ *
+ * The same library also defines legacy_peek (through the symlink legacy_peek.so), a
+ * multiphase module whose readied() tells whether the static storage holds a type (7.2).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -126,4 +129,31 @@ IX_LEGACY_MODINIT(legacy_point)
         return NULL;
     }
     return module;
+}
+
+/* ---------------------------------------------------------------- legacy_peek (ABI.md 7.2) */
+
+/* ABI 1.2, issue 11: a multiphase module in the same library (reached through the symlink
+ * legacy_peek.so), which keeps the library mapped after the interpreter that imported
+ * legacy_point closes, so a test can see what the static storage then holds. */
+static IxObject *peek_readied(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
+{
+    return IxBool_FromInt(ctx, PointType.type != NULL || LineType.type != NULL);
+}
+
+static const IxMethodDef peek_methods[] = {
+    {"readied", peek_readied, 0, 0, 0, "readied() -> bool: does a static type of legacy_point hold a type"},
+    IX_METHODS_END
+};
+
+static const IxModuleDef peek_def = {
+    IX_MODULEDEF_HEAD,
+    .name = "legacy_peek",
+    .doc = "Looks at legacy_point's static storage.",
+    .methods = peek_methods,
+};
+
+IX_MODINIT(legacy_peek)
+{
+    return &peek_def;
 }

@@ -855,6 +855,7 @@ IX_HIDDEN IxObject *ix_loader_import(IxContext *ctx, const char *name);
 IX_HIDDEN IxObject *ix_import_import(IxContext *ctx, const char *name);
 IX_HIDDEN void ix_library_incref(IxLibrary *lib);
 IX_HIDDEN void ix_library_decref(IxLibrary *lib);   /* dlclose after the last reference */
+IX_HIDDEN void ix_library_exclusive_closed(IxLibrary *lib, int64_t interp_id); /* ABI 1.2: 7.3 */
 /* The loaded library whose mapped segments hold address p, with a new reference; or NULL. */
 IX_HIDDEN IxLibrary *ix_library_of_address(const void *p);
 /* ABI.md 4.2: `def` (what `source` gave, "IxInit_x returned") and every table and string it

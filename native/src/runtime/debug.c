@@ -291,8 +291,13 @@ static bool check_obj(IxCtx *c, IxObject *o, int k, bool optional)
     return false;
 }
 
+/* An array of n objects; NULL is an empty array, allowed only when n is 0 (ABI.md 4.13). */
 static bool check_array(IxCtx *c, IxObject *const *a, size_t n, int k)
 {
+    if (!a && n) {
+        violation(c->interp, &c->pub, NULL, "args is NULL but nargs is %zu", n);
+        return false;
+    }
     for (size_t i = 0; i < n; i++)
         if (!check_obj(c, a[i], k + (int)i, false)) return false;
     return true;

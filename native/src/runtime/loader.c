@@ -66,6 +66,7 @@ struct IxLibrary {
     int nsegs;
     IxSegment segs[IX_MAX_SEGMENTS];
     int64_t exclusive_owner; /* interpreter id holding a one-interpreter module, 0 = none */
+    bool exclusive_closed;   /* ABI 1.2: that interpreter's module is gone, the claim stays (7.3) */
     char *static_types;      /* legacy: "a.T, a.U" once known */
     int fd;                  /* kept open while loaded when dlopen-ed by /proc/self/fd/N, or -1 */
     bool private_copy;       /* a memfd copy of a legacy library (ABI.md 7.4) */
@@ -504,11 +505,22 @@ static int claim_exclusive(IxContext *ctx, IxLibrary *lib, const char *name, boo
     char statics[512];
     pthread_mutex_lock(&libs_lock);
     int64_t owner = lib->exclusive_owner;
-    if (!owner) lib->exclusive_owner = me;
+    bool closed = owner && lib->exclusive_closed;
+    if (!owner) {
+        lib->exclusive_owner = me;
+        lib->exclusive_closed = false;
+    }
     snprintf(statics, sizeof statics, "%s", lib->static_types ? lib->static_types : "none");
     pthread_mutex_unlock(&libs_lock);
     if (!owner || owner == me) return 0;
-    if (legacy)
+    if (closed)
+        ix_err_format(ctx, IX_EXC_IMPORTERROR,
+                      "module '%s' %s and was loaded in interpreter %lld, which has closed; its library "
+                      "is still loaded (a module or type made from it lives), and with it the C globals "
+                      "that import left, so the module loads again only once the library is unloaded",
+                      name, legacy ? "uses single-phase init" : "does not support several interpreters",
+                      (long long)owner);
+    else if (legacy)
         ix_err_format(ctx, IX_EXC_IMPORTERROR,
                       "module '%s' uses single-phase init and static types (%s) and is loaded in "
                       "interpreter %lld; it cannot be loaded in several interpreters. See "
@@ -528,6 +540,16 @@ static bool claimed_elsewhere(IxContext *ctx, IxLibrary *lib)
     int64_t owner = lib->exclusive_owner;
     pthread_mutex_unlock(&libs_lock);
     return owner && owner != IX_INTERP(ctx)->id;
+}
+
+/* ABI 1.2 (ABI.md 7.3): the one-interpreter module of interpreter `me` is being freed (its
+ * interpreter closes). The claim stays while the library is loaded -- the library's C
+ * globals are what that interpreter left -- but the refusal then says the owner closed. */
+void ix_library_exclusive_closed(IxLibrary *lib, int64_t me)
+{
+    pthread_mutex_lock(&libs_lock);
+    if (lib->exclusive_owner == me) lib->exclusive_closed = true;
+    pthread_mutex_unlock(&libs_lock);
 }
 
 static void release_exclusive(IxLibrary *lib, int64_t me)

@@ -227,6 +227,8 @@ static void module_dealloc(IxContext *ctx, IxObject *self)
     m->state = NULL;
     IX_CLEAR_REF(ctx, m->dict);
     IX_CLEAR_REF(ctx, m->name);
+    if (m->lib && m->def && (m->legacy || ix_moduledef_multi_level(m->def) == (int)(uintptr_t)IX_MOD_MULTI_NOT_SUPPORTED))
+        ix_library_exclusive_closed(m->lib, IX_INTERP(ctx)->id); /* ABI 1.2: 7.3 */
     if (m->lib) ix_library_decref(m->lib); /* last: no code of the library runs after this */
     m->lib = NULL;
 }
@@ -263,6 +265,10 @@ static IxObject *module_getattr(IxContext *ctx, IxObject *self, const char *name
 static int module_setattr(IxContext *ctx, IxObject *self, const char *name, IxObject *v)
 {
     IxModuleObject *m = (IxModuleObject *)self;
+    if (strcmp(name, "__name__") == 0) { /* read from m->name, not the dict (ABI.md 4.21) */
+        ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "attribute '__name__' of 'module' objects is not writable");
+        return -1;
+    }
     if (v) return ix_dict_set_cstr(ctx, m->dict, name, v);
     if (!ix_dict_get_cstr(ctx, m->dict, name)) { /* ABI 1.2: del of a missing name (3.40) */
         ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "module '%s' has no attribute '%s'",

@@ -64,6 +64,7 @@ class ImportErrorsTest extends NativeTestBase {
                 row("bad_two_multi", "SystemError", "module 'bad_two_multi' has more than one multiple-interpreters slot"),
                 row("bad_multi_value", "SystemError", "module 'bad_multi_value': invalid multiple-interpreters value 7"),
                 row("bad_slot_no_value", "SystemError", "module 'bad_slot_no_value': slot 2 has no value"),
+                row("bad_slot_null_create", "SystemError", "module 'bad_slot_null_create': slot 3 has no value"),
                 row("bad_name_mismatch", "SystemError", "module 'bad_name_mismatch': definition is named 'other'"),
                 row("bad_no_name", "SystemError", "module 'bad_no_name': definition has no name"),
                 row("bad_method_nofunc", "SystemError", "module 'bad_method_nofunc': method 'm' has no function"),
