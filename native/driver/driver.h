@@ -61,6 +61,7 @@ IxdScenarioFn ixd_attrs;                                                /* attrs
 IxdScenarioFn ixd_typeslots;                                            /* typeslots */
 IxdScenarioFn ixd_numbers;                                              /* numbers */
 IxdScenarioFn ixd_buffers;                                              /* buffers */
+IxdScenarioFn ixd_xbases;                                               /* xbase */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -94,6 +94,8 @@ static const Scenario scenarios[] = {
       "ABI 1.2: the number protocol and int arithmetic, every message; two interpreters, one debug" },
     { "buffers", ixd_buffers, 0,
       "ABI 1.2: the buffer protocol, every rule; two interpreters; an unreleased view at close" },
+    { "xbases", ixd_xbases, 0,
+      "ABI 1.2: bases of another module: whose code inherited hooks run as, shared lock, close" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,
