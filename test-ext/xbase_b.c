@@ -1,15 +1,18 @@
 /*
- * xbase_b -- subclasses heap types of other modules (ABI.md 5.5): its exec imports
- * xbase_a, xbase_shared and vector with IxImport_Import and makes
+ * xbase_b -- subclasses heap types of other modules (ABI.md 5.5.1): its exec imports
+ * xbase_a and vector with IxImport_Import and makes
  *   Sub(held)      of xbase_a.Base, with a field of its own (`extra`, a reference: its own
  *                  traverse, clear and dealloc); new, call, repr and home are Base's
- *   SharedSub()    of xbase_shared.Base, basic_size 0: every hook is xbase_shared's, so
- *                  calling an instance takes xbase_shared's library lock
  *   VecSub(*xs)    of vector.Vector, basic_size 0 (Vector's struct is not public): it only
  *                  adds a method, tag() -> "VecSub"
  *   SubError       of xbase_a.Error (made by IxErr_NewException)
  *
  *   s.set_extra(o)   Sub's own field;  s.extra() -> it, or None
+ *   shared_sub()   SharedSub, of xbase_shared.Base, basic_size 0: every hook is
+ *                  xbase_shared's, so calling an instance takes xbase_shared's library
+ *                  lock. Made on the first call, which imports xbase_shared after this
+ *                  module (so close clears the base's module first) and leaves an instance
+ *                  in xbase_shared's namespace (`kept`)
  *   entangle()     a Sub holding itself, kept in xbase_a's namespace (`kept`) and in this
  *                  module's, so interpreter close meets an instance of this module's type
  *                  held by the base's module, whichever module it clears first
@@ -120,13 +123,33 @@ static IxObject *fn_entangle(IxContext *ctx, IxObject *module, IxObject *const *
     return rc < 0 ? NULL : Ix_ReturnNone(ctx);
 }
 
+/* module.name = a subtype (spec) of `from`.`base`, imported by name. */
+static int subclass(IxContext *ctx, IxObject *module, const char *from, const char *base, const IxTypeSpec *spec,
+                    const char *name);
+
+static IxObject *fn_shared_sub(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
+{
+    IxObject *t = Ix_GetAttr(ctx, module, "SharedSub");
+    if (t) return t;
+    IxErr_Clear(ctx);
+    if (subclass(ctx, module, "xbase_shared", "Base", &shared_sub_spec, "SharedSub") < 0) return NULL;
+    t = Ix_GetAttr(ctx, module, "SharedSub");
+    IxObject *s = t ? Ix_Call(ctx, t, NULL, 0) : NULL;
+    IxObject *shared = s ? IxImport_Import(ctx, "xbase_shared") : NULL;
+    int rc = shared ? Ix_SetAttr(ctx, shared, "kept", s) : -1;
+    if (shared) Ix_Decref(ctx, shared);
+    if (s) Ix_Decref(ctx, s);
+    if (rc < 0 && t) IX_CLEAR(ctx, t);
+    return t;
+}
+
 static const IxMethodDef module_methods[] = {
+    {"shared_sub", fn_shared_sub, 0, 0, 0, NULL},
     {"sub_of", fn_sub_of, 2, 2, 0, NULL},
     {"entangle", fn_entangle, 0, 0, 0, NULL},
     IX_METHODS_END,
 };
 
-/* module.name = a subtype (spec) of `from`.`base`, imported by name. */
 static int subclass(IxContext *ctx, IxObject *module, const char *from, const char *base, const IxTypeSpec *spec,
                     const char *name)
 {
@@ -143,7 +166,6 @@ static int subclass(IxContext *ctx, IxObject *module, const char *from, const ch
 static int xbase_b_exec(IxContext *ctx, IxObject *module)
 {
     if (subclass(ctx, module, "xbase_a", "Base", &sub_spec, "Sub") < 0 ||
-        subclass(ctx, module, "xbase_shared", "Base", &shared_sub_spec, "SharedSub") < 0 ||
         subclass(ctx, module, "xbase_a", "Error", &sub_error_spec, "SubError") < 0)
         return -1;
     return subclass(ctx, module, "vector", "Vector", &vec_sub_spec, "VecSub");

@@ -50,7 +50,7 @@ static void *call_shared(void *arg)
     Caller *c = arg;
     IxContext *ctx = ENTER(c->interp);
     IxObject *m = IMPORT(ctx, "xbase_b");
-    IxObject *t = CHECK_OK(ctx, Ix_GetAttr(ctx, m, "SharedSub"));
+    IxObject *t = CHECK_OK(ctx, CALL0(ctx, m, "shared_sub")); /* imports xbase_shared */
     IxObject *s = CHECK_OK(ctx, CALL0(ctx, t, NULL));
     for (int k = 0; k < 50; k++) Ix_Decref(ctx, CHECK_OK(ctx, ixd_call_ints(ctx, s, NULL, INTS(0))));
     Ix_Decref(ctx, s);

@@ -23,7 +23,7 @@ class ForeignBaseTest extends NativeTestBase {
     private static String useSubtypes(Interpreter interp) {
         ExtensionModule b = interp.importModule("xbase_b");
         try (Handle sub = (Handle) b.getAttr("Sub"); Handle s = (Handle) sub.call("held");
-                Handle shared = (Handle) b.getAttr("SharedSub"); Handle t = (Handle) shared.call();
+                Handle shared = (Handle) b.invoke("shared_sub"); Handle t = (Handle) shared.call();
                 Handle vec = (Handle) b.getAttr("VecSub"); Handle v = (Handle) vec.call(1.0, 2.0);
                 Handle error = (Handle) b.getAttr("SubError"); Handle e = (Handle) error.call("boom")) {
             assertEquals("<xbase_a.Base>", s.repr(), "Base's repr, as xbase_a's code");
@@ -81,7 +81,7 @@ class ForeignBaseTest extends NativeTestBase {
             a.importModule("xbase_shared").invoke("reset");
             Together.run(2, i -> () -> {
                 ExtensionModule m = (i == 0 ? a : b).importModule("xbase_b");
-                try (Handle shared = (Handle) m.getAttr("SharedSub"); Handle t = (Handle) shared.call()) {
+                try (Handle shared = (Handle) m.invoke("shared_sub"); Handle t = (Handle) shared.call()) {
                     for (int k = 0; k < 50; k++) t.call(0L);
                 }
                 return null;
