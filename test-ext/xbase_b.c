@@ -1,7 +1,7 @@
 /*
  * xbase_b -- subclasses heap types of other modules (ABI.md 5.5.1): its exec imports
  * xbase_a and vector with IxImport_Import and makes
- *   Sub(held)      of xbase_a.Base, with a field of its own (`extra`, a reference: its own
+ *   Sub(held)      of xbase_a.Base (a base too), with a field of its own (`extra`, a reference: its own
  *                  traverse, clear and dealloc); new, call, repr and home are Base's
  *   VecSub(*xs)    of vector.Vector, basic_size 0 (Vector's struct is not public): it only
  *                  adds a method, tag() -> "VecSub"
@@ -80,7 +80,8 @@ static const IxTypeSlot sub_slots[] = {
     {IX_tp_methods, (void *)sub_methods},
     IX_TYPE_SLOTS_END,
 };
-static const IxTypeSpec sub_spec = {"xbase_b.Sub", sizeof(SubObject), IX_TPFLAGS_HAVE_GC, sub_slots};
+static const IxTypeSpec sub_spec = {"xbase_b.Sub", sizeof(SubObject), IX_TPFLAGS_HAVE_GC | IX_TPFLAGS_BASETYPE,
+                                    sub_slots};
 static const IxTypeSpec shared_sub_spec = {"xbase_b.SharedSub", 0, 0, NULL};
 static const IxTypeSpec sub_error_spec = {"xbase_b.SubError", 0, 0, NULL};
 

@@ -65,13 +65,17 @@ class ForeignBaseTest extends NativeTestBase {
         Host host = newHost();
         Interpreter interp = host.newInterpreter();
         ExtensionModule b = interp.importModule("xbase_b");
-        try (Handle sub = (Handle) b.getAttr("Sub"); Handle s = (Handle) sub.call()) {
+        ExtensionModule third = interp.importModule("subclasses");
+        try (Handle sub = (Handle) b.getAttr("Sub"); Handle s = (Handle) sub.call();
+                Handle made = (Handle) third.invoke("sub_of", sub, 0L); Handle x = (Handle) made.call()) {
             s.call(100L); // Base's tp_call leaks 100 bytes: xbase_a's code, not xbase_b's
+            x.call(50L); // two levels of other modules up (subclasses.Made -> xbase_b.Sub): still xbase_a's
+            assertEquals("xbase_a", x.invoke("home"));
         }
         LeakException e = assertThrows(LeakException.class, interp::close);
         LeakReport r = e.report();
         assertEquals(Set.of("xbase_a"), r.bytesByModule().keySet(), r.toString());
-        assertEquals(1, r.rawBlocks(), r.toString());
+        assertEquals(2, r.rawBlocks(), r.toString());
         assertEquals(0, Host.liveNativeBytes());
     }
 
