@@ -734,15 +734,17 @@ IX_HIDDEN void ix_weakrefs_call(IxContext *ctx, IxObject *pending);
  * (else a SystemError naming owner.slot, and -1). */
 IX_HIDDEN int64_t ix_check_slot_int(IxContext *ctx, int64_t r, const char *owner, const char *slot);
 /* Run a heap type's slot `call` as the code of the module that defined its hook field `f`
- * (entry rules, attribution; IX_HOOK_MODULE): the protocol files wrap every slot call in this. */
-#define IX_ENTERED(ctx, type, f, call)                          \
-    ({                                                          \
-        IxEntry ix_e_;                                          \
-        ix_enter_code((ctx), IX_HOOK_MODULE(type, f), &ix_e_);  \
-        __typeof__(call) ix_r_ = (call);                        \
-        ix_leave_code((ctx), &ix_e_);                           \
-        ix_r_;                                                  \
+ * (entry rules, attribution; IX_HOOK_MODULE): the protocol files wrap every slot call in
+ * this. IX_ENTERED_AT names the field by its offset (IX_HOOK_OFF), for a slot chosen at run time. */
+#define IX_ENTERED_AT(ctx, type, off, call)                          \
+    ({                                                               \
+        IxEntry ix_e_;                                               \
+        ix_enter_code((ctx), IX_HOOK_MODULE_AT(type, off), &ix_e_);  \
+        __typeof__(call) ix_r_ = (call);                             \
+        ix_leave_code((ctx), &ix_e_);                                \
+        ix_r_;                                                       \
     })
+#define IX_ENTERED(ctx, type, f, call) IX_ENTERED_AT(ctx, type, IX_HOOK_OFF(type, f), call)
 
 /* ---- number.c, longarith.c (ABI 1.2): the number protocol and int arithmetic */
 IX_HIDDEN IxObject *ix_number_add(IxContext *ctx, IxObject *a, IxObject *b);

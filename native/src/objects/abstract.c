@@ -228,12 +228,12 @@ int64_t ix_length(IxContext *ctx, IxObject *o)
     default: break;
     }
     IxLenProc len = is_heap(o) ? (t->mp_length ? t->mp_length : t->sq_length) : NULL;
-    bool mp = t->mp_length != NULL;
     if (!len) {
         ix_err_format(ctx, IX_EXC_TYPEERROR, "object of type '%s' has no len()", tname(o));
         return -1;
     }
-    int64_t n = int_result(ctx, o, mp ? ENTERED(ctx, o, mp_length, len(ctx, o)) : ENTERED(ctx, o, sq_length, len(ctx, o)), "__len__");
+    size_t off = t->mp_length ? IX_HOOK_OFF(t, mp_length) : IX_HOOK_OFF(t, sq_length);
+    int64_t n = int_result(ctx, o, IX_ENTERED_AT(ctx, t, off, len(ctx, o)), "__len__");
     if (n < -1) {
         ix_err_set(ctx, IX_EXC_VALUEERROR, "__len__() should return >= 0");
         return -1;

@@ -9,7 +9,7 @@
  * answers, the TypeError names the operator and both types, in CPython's words.
  * In-place forms try the left operand's in-place slot first, then the binary operation.
  *
- * A heap type's slot runs as code of the module that defined it (IX_HOOK_MODULE_AT: owner,
+ * A heap type's slot runs as code of the module that defined it (IX_ENTERED_AT: owner,
  * shared lock; ABI.md 5.5.1), and its result is checked like a call's (ABI.md 6.1), named
  * "numeric.Num.__add__". Runs under the interpreter lock of ctx, like every object operation.
  */
@@ -84,10 +84,7 @@ static IxObject *call_slot(IxContext *ctx, IxTypeObject *t, Slot s, IxObject *a,
                            const char *dunder)
 {
     if (too_deep(ctx, t)) return NULL;
-    IxEntry e;
-    ix_enter_code(ctx, IX_HOOK_MODULE_AT(t, s.off), &e);
-    IxObject *r = s.ternary ? s.ternary(ctx, a, b, m) : s.binary(ctx, a, b);
-    ix_leave_code(ctx, &e);
+    IxObject *r = IX_ENTERED_AT(ctx, t, s.off, s.ternary ? s.ternary(ctx, a, b, m) : s.binary(ctx, a, b));
     return ix_check_slot_result(ctx, r, t->name, dunder);
 }
 
@@ -197,11 +194,7 @@ static IxObject *unary_at(IxContext *ctx, IxObject *o, size_t off, const char *d
     if (!fn) return ix_err_format(ctx, IX_EXC_TYPEERROR, none_msg, tname(o));
     IxTypeObject *t = IX_TYPE(o);
     if (too_deep(ctx, t)) return NULL;
-    IxEntry e;
-    ix_enter_code(ctx, IX_HOOK_MODULE_AT(t, off), &e);
-    IxObject *r = fn(ctx, o);
-    ix_leave_code(ctx, &e);
-    return ix_check_slot_result(ctx, r, t->name, dunder);
+    return ix_check_slot_result(ctx, IX_ENTERED_AT(ctx, t, off, fn(ctx, o)), t->name, dunder);
 }
 
 /* A unary slot by its field's name: the offset tells whose code it is (ABI.md 5.5). */
