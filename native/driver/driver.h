@@ -62,6 +62,7 @@ IxdScenarioFn ixd_typeslots;                                            /* types
 IxdScenarioFn ixd_numbers;                                              /* numbers */
 IxdScenarioFn ixd_buffers;                                              /* buffers */
 IxdScenarioFn ixd_unraisable;                                           /* unraisable (ABI 1.2) */
+IxdScenarioFn ixd_xbases;                                               /* xbase */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -105,9 +105,7 @@ static void check_rules(IxContext *ctx, IxObject *m, IxObject *base)
                 "subclassing; add IX_TPFLAGS_BASETYPE to its spec's flags");
     Ix_Decref(ctx, final);
     IxObject *loose = CHECK_OK(ctx, CALL0(ctx, m, "loose_base"));
-    CHECK_ERROR(ctx, sub_of(ctx, m, loose, 16),
-                "SystemError: type 'subclasses.Made': base 'subclasses.Loose' belongs to another "
-                "module; a heap type is a base only in the module that made it");
+    Ix_Decref(ctx, CHECK_OK(ctx, sub_of(ctx, m, loose, 16))); /* another module's type is a base (5.5) */
     Ix_Decref(ctx, loose);
     IxObject *seven = CHECK_OK(ctx, IxLong_FromInt64(ctx, 7));
     CHECK_ERROR(ctx, sub_of(ctx, m, seven, 16), "TypeError: expected a type as base, got int");

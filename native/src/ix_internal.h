@@ -233,6 +233,19 @@ typedef struct IxEntry {
  * Dealloc, traverse and clear run once per level that defines them, most derived first. */
 #define IX_OWN_HOOK(t, f) ((t)->f && (!(t)->base || (t)->base->f != (t)->f))
 
+/* ABI 1.2 (ABI.md 5.5): a heap type whose base chain holds a heap type of another module.
+ * Its inherited hooks run as code of the module of the level that defined them; a chain of
+ * one module (the common case) runs every hook as t->module without walking. */
+#define IX_TF_FOREIGN_CHAIN (1u << 30)
+/* The module whose code hook field `f` of heap type t is (entry rules, attribution, the
+ * shared-lock library's code lock): that of the farthest heap level, up the chain, holding
+ * the same pointer -- the level that defined it (IX_OWN_HOOK's test). */
+IX_HIDDEN IxObject *ix_hook_module_at(const IxTypeObject *t, size_t off);
+#define IX_HOOK_OFF(t, f) ((size_t)((const char *)&(t)->f - (const char *)(t)))
+#define IX_HOOK_MODULE_AT(t, off) \
+    ((t)->flags & IX_TF_FOREIGN_CHAIN ? ix_hook_module_at((t), (off)) : (t)->module)
+#define IX_HOOK_MODULE(t, f) IX_HOOK_MODULE_AT(t, IX_HOOK_OFF(t, f))
+
 /* ABI 1.2: the binary number operations, in the order of their slot ids (IX_nb_add ..
  * IX_nb_remainder, IX_nb_and .. IX_nb_rshift; IX_nb_inplace_add ..): the index into
  * nb_binary / nb_inplace. IX_NB_POWER is ternary and has slots of its own. */
@@ -726,16 +739,18 @@ IX_HIDDEN void ix_weakrefs_call(IxContext *ctx, IxObject *pending);
 /* An int slot result agrees with the error state: -1 with an error, anything else without
  * (else a SystemError naming owner.slot, and -1). */
 IX_HIDDEN int64_t ix_check_slot_int(IxContext *ctx, int64_t r, const char *owner, const char *slot);
-/* Run a heap type's slot `call` as the code of its module (entry rules, attribution): the
- * protocol files wrap every slot call in this. */
-#define IX_ENTERED(ctx, type, call)                             \
-    ({                                                          \
-        IxEntry ix_e_;                                          \
-        ix_enter_code((ctx), (type)->module, &ix_e_);           \
-        __typeof__(call) ix_r_ = (call);                        \
-        ix_leave_code((ctx), &ix_e_);                           \
-        ix_r_;                                                  \
+/* Run a heap type's slot `call` as the code of the module that defined its hook field `f`
+ * (entry rules, attribution; IX_HOOK_MODULE): the protocol files wrap every slot call in
+ * this. IX_ENTERED_AT names the field by its offset (IX_HOOK_OFF), for a slot chosen at run time. */
+#define IX_ENTERED_AT(ctx, type, off, call)                          \
+    ({                                                               \
+        IxEntry ix_e_;                                               \
+        ix_enter_code((ctx), IX_HOOK_MODULE_AT(type, off), &ix_e_);  \
+        __typeof__(call) ix_r_ = (call);                             \
+        ix_leave_code((ctx), &ix_e_);                                \
+        ix_r_;                                                       \
     })
+#define IX_ENTERED(ctx, type, f, call) IX_ENTERED_AT(ctx, type, IX_HOOK_OFF(type, f), call)
 
 /* ---- number.c, longarith.c (ABI 1.2): the number protocol and int arithmetic */
 IX_HIDDEN IxObject *ix_number_add(IxContext *ctx, IxObject *a, IxObject *b);

@@ -96,7 +96,7 @@ static int64_t int_result(IxContext *ctx, IxObject *o, int64_t r, const char *sl
     return ix_check_slot_int(ctx, r, tname(o), slot);
 }
 
-#define ENTERED(ctx, o, call) IX_ENTERED(ctx, IX_TYPE(o), call)
+#define ENTERED(ctx, o, f, call) IX_ENTERED(ctx, IX_TYPE(o), f, call)
 
 static bool foreign(IxContext *ctx, IxObject *o, const char *what)
 {
@@ -157,7 +157,7 @@ IxObject *ix_getitem(IxContext *ctx, IxObject *o, IxObject *key)
     }
     if (!is_heap(o) || !t->mp_subscript)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not subscriptable", tname(o));
-    return slot_result(ctx, o, ENTERED(ctx, o, t->mp_subscript(ctx, o, key)), "__getitem__");
+    return slot_result(ctx, o, ENTERED(ctx, o, mp_subscript, t->mp_subscript(ctx, o, key)), "__getitem__");
 }
 
 /* ---------------------------------------------------------------- Ix_SetItem, Ix_DelItem */
@@ -199,7 +199,7 @@ static int assign(IxContext *ctx, IxObject *o, IxObject *key, IxObject *v)
         else ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object doesn't support item deletion", tname(o));
         return -1;
     }
-    int r = ENTERED(ctx, o, t->mp_ass_subscript(ctx, o, key, v));
+    int r = ENTERED(ctx, o, mp_ass_subscript, t->mp_ass_subscript(ctx, o, key, v));
     return (int)int_result(ctx, o, r < 0 ? -1 : 0, v ? "__setitem__" : "__delitem__");
 }
 
@@ -232,7 +232,8 @@ int64_t ix_length(IxContext *ctx, IxObject *o)
         ix_err_format(ctx, IX_EXC_TYPEERROR, "object of type '%s' has no len()", tname(o));
         return -1;
     }
-    int64_t n = int_result(ctx, o, ENTERED(ctx, o, len(ctx, o)), "__len__");
+    size_t off = t->mp_length ? IX_HOOK_OFF(t, mp_length) : IX_HOOK_OFF(t, sq_length);
+    int64_t n = int_result(ctx, o, IX_ENTERED_AT(ctx, t, off, len(ctx, o)), "__len__");
     if (n < -1) {
         ix_err_set(ctx, IX_EXC_VALUEERROR, "__len__() should return >= 0");
         return -1;
@@ -305,7 +306,7 @@ int ix_contains(IxContext *ctx, IxObject *o, IxObject *v)
     default: break;
     }
     if (is_heap(o) && t->sq_contains) {
-        int r = ENTERED(ctx, o, t->sq_contains(ctx, o, v));
+        int r = ENTERED(ctx, o, sq_contains, t->sq_contains(ctx, o, v));
         return (int)int_result(ctx, o, r < 0 ? -1 : r != 0, "__contains__");
     }
     return contains_by_iteration(ctx, o, v);

@@ -119,7 +119,7 @@ IxObject *ix_slot_getattr(IxContext *ctx, IxObject *o, const char *name)
     IxObject *s = ix_str_from_cstr(ctx, name);
     if (!s) return NULL;
     IxEntry e;
-    ix_enter_code(ctx, t->module, &e);
+    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_getattro), &e);
     IxObject *r = t->tp_getattro(ctx, o, s);
     ix_leave_code(ctx, &e);
     IX_DECREF(ctx, s);
@@ -132,7 +132,7 @@ int ix_slot_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
     IxObject *s = ix_str_from_cstr(ctx, name);
     if (!s) return -1;
     IxEntry e;
-    ix_enter_code(ctx, t->module, &e);
+    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_setattro), &e);
     int rc = t->tp_setattro(ctx, o, s, v);
     ix_leave_code(ctx, &e);
     IX_DECREF(ctx, s);

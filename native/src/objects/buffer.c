@@ -97,7 +97,7 @@ static void run_release_slot(IxContext *ctx, IxObject *obj, IxBufferView *view)
     IxTypeObject *t = IX_TYPE(obj);
     if (!t->bf_releasebuffer || (t->flags & IX_TF_BUILTIN)) return;
     IxEntry e;
-    ix_enter_code(ctx, t->module, &e);
+    ix_enter_code(ctx, IX_HOOK_MODULE(t, bf_releasebuffer), &e);
     t->bf_releasebuffer(ctx, obj, view);
     ix_leave_code(ctx, &e);
 }
@@ -116,7 +116,7 @@ static int from_slot(IxContext *ctx, IxObject *o, IxBufferView *view, int flags)
 {
     IxTypeObject *t = IX_TYPE(o);
     IxEntry e;
-    ix_enter_code(ctx, t->module, &e);
+    ix_enter_code(ctx, IX_HOOK_MODULE(t, bf_getbuffer), &e);
     int rc = t->bf_getbuffer(ctx, o, view, flags);
     ix_leave_code(ctx, &e);
     if (ix_check_slot_int(ctx, rc == 0 ? 0 : -1, IX_TYPE(o)->name, "__buffer__") < 0) {

@@ -139,7 +139,7 @@ IxObject *ix_getiter(IxContext *ctx, IxObject *o)
     }
     if (!t->tp_iter) return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not iterable", t->name);
     IxEntry e;
-    ix_enter_code(ctx, t->module, &e);
+    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_iter), &e);
     IxObject *r = t->tp_iter(ctx, o);
     ix_leave_code(ctx, &e);
     r = ix_check_slot_result(ctx, r, t->name, "__iter__");
@@ -158,7 +158,7 @@ IxObject *ix_iternext(IxContext *ctx, IxObject *it)
     if (!t->tp_iternext) return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not an iterator", t->name);
     if (t->flags & IX_TF_BUILTIN) return t->tp_iternext(ctx, it);
     IxEntry e;
-    ix_enter_code(ctx, t->module, &e);
+    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_iternext), &e);
     IxObject *r = t->tp_iternext(ctx, it);
     ix_leave_code(ctx, &e);
     if (!r && !ix_err_pending(ctx)) return NULL; /* the end: not an error here */

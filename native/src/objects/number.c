@@ -9,9 +9,9 @@
  * answers, the TypeError names the operator and both types, in CPython's words.
  * In-place forms try the left operand's in-place slot first, then the binary operation.
  *
- * A heap type's slot runs as its module's code (IX_ENTERED: owner, shared lock), and its
- * result is checked like a call's (ABI.md 6.1), named "numeric.Num.__add__". Runs under
- * the interpreter lock of ctx, like every object operation.
+ * A heap type's slot runs as code of the module that defined it (IX_ENTERED_AT: owner,
+ * shared lock; ABI.md 5.5.1), and its result is checked like a call's (ABI.md 6.1), named
+ * "numeric.Num.__add__". Runs under the interpreter lock of ctx, like every object operation.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -43,14 +43,22 @@ static const char *const iop_dunder[] = {"__iadd__", "__isub__", "__imul__", "__
 typedef struct Slot {
     IxBinaryProc binary;
     IxTernaryProc ternary;
+    size_t off; /* the hook field's offset in the type: whose code it is (ABI.md 5.5) */
 } Slot;
 
 static Slot slot_of(const IxTypeObject *t, int op, bool inplace)
 {
-    Slot s = {NULL, NULL};
-    if (op == IX_NB_POWER) s.ternary = inplace ? t->nb_inplace_power : t->nb_power;
-    else if (!inplace) s.binary = t->nb_binary[op];
-    else if (op < IX_NB_INPLACE) s.binary = t->nb_inplace[op]; /* the bitwise ones have none */
+    Slot s = {NULL, NULL, 0};
+    if (op == IX_NB_POWER) {
+        s.ternary = inplace ? t->nb_inplace_power : t->nb_power;
+        s.off = inplace ? IX_HOOK_OFF(t, nb_inplace_power) : IX_HOOK_OFF(t, nb_power);
+    } else if (!inplace) {
+        s.binary = t->nb_binary[op];
+        s.off = IX_HOOK_OFF(t, nb_binary[op]);
+    } else if (op < IX_NB_INPLACE) { /* the bitwise ones have none */
+        s.binary = t->nb_inplace[op];
+        s.off = IX_HOOK_OFF(t, nb_inplace[op]);
+    }
     return s;
 }
 
@@ -76,7 +84,7 @@ static IxObject *call_slot(IxContext *ctx, IxTypeObject *t, Slot s, IxObject *a,
                            const char *dunder)
 {
     if (too_deep(ctx, t)) return NULL;
-    IxObject *r = s.ternary ? IX_ENTERED(ctx, t, s.ternary(ctx, a, b, m)) : IX_ENTERED(ctx, t, s.binary(ctx, a, b));
+    IxObject *r = IX_ENTERED_AT(ctx, t, s.off, s.ternary ? s.ternary(ctx, a, b, m) : s.binary(ctx, a, b));
     return ix_check_slot_result(ctx, r, t->name, dunder);
 }
 
@@ -179,33 +187,37 @@ IxObject *ix_number_inplace_power(IxContext *ctx, IxObject *a, IxObject *b, IxOb
 
 /* Run a unary slot of o's type, checked; NULL with `none_msg` (formatted with o's type
  * name) when the type has none. */
-static IxObject *unary(IxContext *ctx, IxObject *o, IxUnaryProc fn, const char *dunder, const char *none_msg)
+static IxObject *unary_at(IxContext *ctx, IxObject *o, size_t off, const char *dunder, const char *none_msg)
 {
+    IxUnaryProc fn = *(IxUnaryProc *)((char *)IX_TYPE(o) + off);
     if (refused(ctx, o, NULL, NULL)) return NULL;
     if (!fn) return ix_err_format(ctx, IX_EXC_TYPEERROR, none_msg, tname(o));
     IxTypeObject *t = IX_TYPE(o);
     if (too_deep(ctx, t)) return NULL;
-    return ix_check_slot_result(ctx, IX_ENTERED(ctx, t, fn(ctx, o)), t->name, dunder);
+    return ix_check_slot_result(ctx, IX_ENTERED_AT(ctx, t, off, fn(ctx, o)), t->name, dunder);
 }
+
+/* A unary slot by its field's name: the offset tells whose code it is (ABI.md 5.5). */
+#define UNARY(ctx, o, f, dunder, none_msg) unary_at(ctx, o, offsetof(IxTypeObject, f), dunder, none_msg)
 
 IxObject *ix_number_negative(IxContext *ctx, IxObject *o)
 {
-    return unary(ctx, o, IX_TYPE(o)->nb_negative, "__neg__", "bad operand type for unary -: '%s'");
+    return UNARY(ctx, o, nb_negative, "__neg__", "bad operand type for unary -: '%s'");
 }
 
 IxObject *ix_number_positive(IxContext *ctx, IxObject *o)
 {
-    return unary(ctx, o, IX_TYPE(o)->nb_positive, "__pos__", "bad operand type for unary +: '%s'");
+    return UNARY(ctx, o, nb_positive, "__pos__", "bad operand type for unary +: '%s'");
 }
 
 IxObject *ix_number_absolute(IxContext *ctx, IxObject *o)
 {
-    return unary(ctx, o, IX_TYPE(o)->nb_absolute, "__abs__", "bad operand type for abs(): '%s'");
+    return UNARY(ctx, o, nb_absolute, "__abs__", "bad operand type for abs(): '%s'");
 }
 
 IxObject *ix_number_invert(IxContext *ctx, IxObject *o)
 {
-    return unary(ctx, o, IX_TYPE(o)->nb_invert, "__invert__", "bad operand type for unary ~: '%s'");
+    return UNARY(ctx, o, nb_invert, "__invert__", "bad operand type for unary ~: '%s'");
 }
 
 /* An exact int for an int or bool (the int of the same value). */
@@ -231,7 +243,7 @@ IxObject *ix_number_index(IxContext *ctx, IxObject *o)
 {
     if (refused(ctx, o, NULL, NULL)) return NULL;
     if (ix_is_int(ctx, o)) return exact_int(ctx, o);
-    IxObject *r = unary(ctx, o, IX_TYPE(o)->nb_index, "__index__", "'%s' object cannot be interpreted as an integer");
+    IxObject *r = UNARY(ctx, o, nb_index, "__index__", "'%s' object cannot be interpreted as an integer");
     r = require(ctx, r, r && ix_is_int(ctx, r), "__index__ returned non-int (type %s)", NULL);
     if (!r) return NULL;
     IxObject *e = exact_int(ctx, r);
@@ -293,7 +305,7 @@ IxObject *ix_number_long(IxContext *ctx, IxObject *o)
     if (IX_IS(ctx, o, IX_TYPE_STR) || IX_IS(ctx, o, IX_TYPE_BYTES)) return long_from_text(ctx, o);
     IxTypeObject *t = IX_TYPE(o);
     if (t->nb_int) {
-        IxObject *r = unary(ctx, o, t->nb_int, "__int__", NULL);
+        IxObject *r = UNARY(ctx, o, nb_int, "__int__", NULL);
         r = require(ctx, r, r && ix_is_int(ctx, r), "__int__ returned non-int (type %s)", NULL);
         if (!r) return NULL;
         IxObject *e = exact_int(ctx, r);
@@ -345,7 +357,7 @@ IxObject *ix_number_float(IxContext *ctx, IxObject *o)
     if (IX_IS(ctx, o, IX_TYPE_STR)) return float_from_text(ctx, o);
     IxTypeObject *t = IX_TYPE(o);
     if (t->nb_float) {
-        IxObject *r = unary(ctx, o, t->nb_float, "__float__", NULL);
+        IxObject *r = UNARY(ctx, o, nb_float, "__float__", NULL);
         return require(ctx, r, r && IX_IS(ctx, r, IX_TYPE_FLOAT), "%s.__float__ returned non-float (type %s)",
                        t->name);
     }
@@ -366,7 +378,7 @@ int ix_number_bool(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
     if (t->nb_bool) {
-        int r = IX_ENTERED(ctx, t, t->nb_bool(ctx, o));
+        int r = IX_ENTERED(ctx, t, nb_bool, t->nb_bool(ctx, o));
         return (int)ix_check_slot_int(ctx, r < 0 ? -1 : r != 0, t->name, "__bool__");
     }
     if (t->mp_length || t->sq_length) {

@@ -543,18 +543,20 @@ static IxObject *new_instance(IxContext *ctx, IxTypeObject *t, IxObject *const *
     if (t->tp_new_kw) {
         IxCFunctionKw fn = (IxCFunctionKw)(void (*)(void))t->tp_new_kw; /* type in self's place */
         if (IX_INTERP(ctx)->debug)
-            return check_result(ctx, ix_debug_run_kw(ctx, fn, &t->ob_base, args, n, kwnames, t->module, t->name, NULL), who);
+            return check_result(ctx, ix_debug_run_kw(ctx, fn, &t->ob_base, args, n, kwnames,
+                                                     IX_HOOK_MODULE(t, tp_new_kw), t->name, NULL), who);
         IxEntry e;
-        ix_enter_code(ctx, t->module, &e);
+        ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_new_kw), &e);
         IxObject *r = fn(ctx, &t->ob_base, args, n, kwnames);
         ix_leave_code(ctx, &e);
         return check_result(ctx, r, who);
     }
     if (t->flags & IX_TF_BUILTIN) return t->tp_new(ctx, &t->ob_base, args, n);
     if (IX_INTERP(ctx)->debug)
-        return check_result(ctx, ix_debug_run(ctx, t->tp_new, &t->ob_base, args, n, t->module, t->name, NULL), who);
+        return check_result(ctx, ix_debug_run(ctx, t->tp_new, &t->ob_base, args, n, IX_HOOK_MODULE(t, tp_new), t->name,
+                                              NULL), who);
     IxEntry e;
-    ix_enter_code(ctx, t->module, &e);
+    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_new), &e);
     IxObject *r = t->tp_new(ctx, &t->ob_base, args, n);
     ix_leave_code(ctx, &e);
     return check_result(ctx, r, who);
@@ -650,7 +652,7 @@ static IxObject *call_any(IxContext *ctx, IxObject *f, IxObject *const *args, si
     IxTypeObject *t = IX_TYPE(f);
     if (t->tp_call) {
         if (t->flags & IX_TF_BUILTIN) return t->tp_call(ctx, f, args, n);
-        return run_checked(ctx, t->tp_call, f, args, n, t->module, (Callee){t->name, "__call__"});
+        return run_checked(ctx, t->tp_call, f, args, n, IX_HOOK_MODULE(t, tp_call), (Callee){t->name, "__call__"});
     }
     return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not callable", t->name);
 }
@@ -698,17 +700,17 @@ IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject
 
 /* repr and str hooks of extension types run with their module as owner, and must
  * return a str. */
-static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, IxObject *o, const char *what)
+static IxObject *unary_checked(IxContext *ctx, IxUnaryProc fn, size_t off, IxObject *o, const char *what)
 {
     IxTypeObject *t = IX_TYPE(o);
     if (t->flags & IX_TF_BUILTIN) return fn(ctx, o);
     Callee who = {t->name, what};
     IxObject *r;
     if (IX_INTERP(ctx)->debug) {
-        r = ix_debug_run_unary(ctx, fn, o, t->module, who.owner, who.name);
+        r = ix_debug_run_unary(ctx, fn, o, IX_HOOK_MODULE_AT(t, off), who.owner, who.name);
     } else {
         IxEntry e;
-        ix_enter_code(ctx, t->module, &e);
+        ix_enter_code(ctx, IX_HOOK_MODULE_AT(t, off), &e);
         r = fn(ctx, o);
         ix_leave_code(ctx, &e);
     }
@@ -740,7 +742,7 @@ IxObject *ix_repr(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
     if (operand_refused(ctx, "repr", o, 1, "while getting the repr of an object")) return NULL;
-    if (t->tp_repr) return unary_checked(ctx, t->tp_repr, o, "__repr__");
+    if (t->tp_repr) return unary_checked(ctx, t->tp_repr, IX_HOOK_OFF(t, tp_repr), o, "__repr__");
     return ix_str_from_format(ctx, "<%s object at %p>", t->name, (void *)o);
 }
 
@@ -748,7 +750,7 @@ IxObject *ix_str(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
     if (operand_refused(ctx, "str", o, 1, "while getting the str of an object")) return NULL;
-    if (t->tp_str) return unary_checked(ctx, t->tp_str, o, "__str__");
+    if (t->tp_str) return unary_checked(ctx, t->tp_str, IX_HOOK_OFF(t, tp_str), o, "__str__");
     return ix_repr(ctx, o);
 }
 
@@ -761,7 +763,7 @@ int64_t ix_hash(IxContext *ctx, IxObject *o)
         return h == -1 ? -2 : h;
     }
     IxEntry e;
-    ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : t->module, &e);
+    ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : IX_HOOK_MODULE(t, tp_hash), &e);
     int64_t h = t->tp_hash(ctx, o);
     ix_leave_code(ctx, &e);
     if (h == -1 && !ix_err_pending(ctx))
@@ -780,7 +782,7 @@ static int try_compare(IxContext *ctx, IxObject *a, IxObject *b, int op, int *ou
     IxRichCompareProc cmp = t->tp_richcompare;
     if (!cmp) return 0;
     IxEntry e;
-    ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : t->module, &e);
+    ix_enter_code(ctx, t->flags & IX_TF_BUILTIN ? NULL : IX_HOOK_MODULE(t, tp_richcompare), &e);
     IxObject *r = cmp(ctx, a, b, op);
     ix_leave_code(ctx, &e);
     if (!r) {

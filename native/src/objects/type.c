@@ -369,6 +369,16 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     ix_typeslots_inherit(t, b); /* tp_new and tp_new_kw, tp_init, tp_finalize, the token */
 }
 
+/* IX_HOOK_MODULE's walk, for a chain holding other modules' levels: an inherited hook is
+ * the same pointer one level down, so its definer is the farthest heap level holding it. */
+IxObject *ix_hook_module_at(const IxTypeObject *t, size_t off)
+{
+    while (t->base && !(t->base->flags & IX_TF_BUILTIN) &&
+           !memcmp((const char *)t + off, (const char *)t->base + off, sizeof(void (*)(void))))
+        t = t->base;
+    return t->module;
+}
+
 static void set_names(IxTypeObject *t, const char *name)
 {
     t->name = name;
@@ -477,6 +487,8 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     t->lib = library_of_spec(spec);
     if (apply_slots(ctx, t, spec->slots) < 0 || ix_typeslots_finish(ctx, t, spec) < 0) goto fail;
     if (base) inherit(t, base); /* a GC base's traverse serves a subtype without one */
+    if (base && !(base->flags & IX_TF_BUILTIN) && (base->module != t->module || base->flags & IX_TF_FOREIGN_CHAIN))
+        t->flags |= IX_TF_FOREIGN_CHAIN; /* hooks of other modules in the chain (5.5) */
     if ((spec->flags & IX_TPFLAGS_HAVE_GC) && !t->tp_traverse) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': IX_TPFLAGS_HAVE_GC requires a traverse slot",
                       t->name);
@@ -495,8 +507,9 @@ IxObject *ix_type_from_spec(IxContext *ctx, IxObject *module, const IxTypeSpec *
 
 /* ABI.md 5.5: what may be a base. Among the builtins only the exception types, whose
  * instance layout the host owns and a subtype extends by basic_size 0 (no fields of its
- * own); a heap type when its spec allowed it, and only in the module that made it, so
- * every hook a subtype inherits runs under the entry rules of the module it belongs to. */
+ * own); a heap type of this interpreter when its spec allowed it, made by any module: every
+ * hook a subtype inherits runs as code of the module of the level that defined it
+ * (IX_HOOK_MODULE). A legacy static type stays a base only in its own module. */
 static IxTypeObject *check_base(IxContext *ctx, IxObject *module, const IxTypeSpec *spec, IxObject *base)
 {
     const char *name = spec && spec->name ? spec->name : "?";
@@ -508,13 +521,13 @@ static IxTypeObject *check_base(IxContext *ctx, IxObject *module, const IxTypeSp
     if (!IX_IS(ctx, base, IX_TYPE_TYPE)) return (IxTypeObject *)ix_err_wrong_type(ctx, "a type as base", base);
     if (b->flags & IX_TF_BUILTIN) return ix_builtin_base_ok(ctx, spec, b) ? b : NULL; /* 5.5, 5.55 */
     if (b->flags & IX_TF_STR_LAYOUT && !ix_builtin_base_ok(ctx, spec, b)) return NULL;
+    if (b->flags & IX_TF_STATIC && b->module != module) /* its storage is the legacy library's */
+        return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                             "type '%s': base '%s' is a static type of a legacy module; it is a base only in that module",
+                             name, b->name);
     if (!(b->flags & (IX_TPFLAGS_BASETYPE | IX_TF_EXCEPTION)))
         return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
                              "type '%s': base '%s' does not allow subclassing; add IX_TPFLAGS_BASETYPE to its spec's flags",
-                             name, b->name);
-    if (b->module != module)
-        return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
-                             "type '%s': base '%s' belongs to another module; a heap type is a base only in the module that made it",
                              name, b->name);
     return b;
 }

@@ -125,7 +125,7 @@ IxObject *ix_type_run_init(IxContext *ctx, IxTypeObject *t, IxObject *self, IxOb
                            size_t n, IxObject *kwnames)
 {
     IxEntry e;
-    ix_enter_code(ctx, t->module, &e); /* an inherited init is of the same module (5.5) */
+    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_init), &e); /* an inherited init: its definer's (5.5) */
     int rc = t->tp_init(ctx, self, args, n, kwnames);
     ix_leave_code(ctx, &e);
     bool pending = ix_err_pending(ctx);
