@@ -15,7 +15,8 @@
  *   broken(kind)          a Broken whose getbuffer breaks a rule: 0 returns -1 without an
  *                         error, 1 returns 0 without filling, 2 returns 0 with an error
  *                         set, 3 fills len 5 with shape (4,), 4 exports read-only bytes
- *                         whatever the flags, 5 fills then returns -1 with an error
+ *                         whatever the flags, 5 fills then returns -1 with an error,
+ *                         6 exports 4 writable bytes and its releasebuffer raises
  *   release_twice(obj)    releases a view twice (the second: SystemError)
  *   release_unfilled(obj) releases a view Ix_GetBuffer did not fill (SystemError)
  *   keep(obj)             takes a view and never releases it (a leak close reports)
@@ -228,6 +229,7 @@ static int broken_getbuffer(IxContext *ctx, IxObject *self, IxBufferView *view, 
         view->shape = b->shape;
         return 0;
     case 4: return IxBufferView_FillInfo(ctx, view, self, b->bytes, 4, 1, 0); /* ignores flags */
+    case 6: return IxBufferView_FillInfo(ctx, view, self, b->bytes, 4, 0, flags); /* release raises */
     default:
         if (IxBufferView_FillInfo(ctx, view, self, b->bytes, 4, 0, flags) < 0) return -1;
         IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR), "failed after filling");
@@ -235,8 +237,17 @@ static int broken_getbuffer(IxContext *ctx, IxObject *self, IxBufferView *view, 
     }
 }
 
+/* kind 6 exports normally; its release raises, an error with nowhere to go (ABI.md 6.8) */
+static void broken_releasebuffer(IxContext *ctx, IxObject *self, IxBufferView *view)
+{
+    (void)view;
+    if (((Broken *)self)->kind == 6)
+        IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR), "raised in releasebuffer");
+}
+
 static const IxTypeSlot broken_slots[] = {
     {IX_bf_getbuffer, (void *)broken_getbuffer},
+    {IX_bf_releasebuffer, (void *)broken_releasebuffer},
     IX_TYPE_SLOTS_END,
 };
 static const IxTypeSpec broken_spec = {"buffers.Broken", sizeof(Broken), IX_TPFLAGS_DEFAULT, broken_slots};

@@ -96,10 +96,17 @@ static void run_release_slot(IxContext *ctx, IxObject *obj, IxBufferView *view)
 {
     IxTypeObject *t = IX_TYPE(obj);
     if (!t->bf_releasebuffer || (t->flags & IX_TF_BUILTIN)) return;
+    /* CPython's releasebuffer returns nothing: an error it leaves is the caller's no more
+     * than a dealloc's is, so it is set aside, recorded and dropped (ABI.md 6.8) */
+    IxCtx *c = IX_CTX(ctx);
+    IxObject *saved = c->exc;
     IxEntry e;
+    c->exc = NULL;
     ix_enter_code(ctx, IX_HOOK_MODULE(t, bf_releasebuffer), &e);
     t->bf_releasebuffer(ctx, obj, view);
     ix_leave_code(ctx, &e);
+    if (c->exc) ix_unraisable(ctx, "bf_releasebuffer of %s", t->name);
+    c->exc = saved;
 }
 
 /* A view the exporter filled but the host refuses: give it back, leave view->obj NULL. */

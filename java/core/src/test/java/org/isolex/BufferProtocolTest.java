@@ -107,6 +107,12 @@ class BufferProtocolTest extends NativeTestBase {
                 assertEquals(0L, mx.invoke("exports"));
                 assertEquals(0L, f.invoke("exports"));
             }
+            try (Handle b = (Handle) m.invoke("broken", 6L)) { // its releasebuffer raises: recorded, dropped
+                assertEquals(4L, m.invoke("fill", b, 7L));
+            }
+            List<UnraisableError> ignored = interp.unraisableErrors();
+            assertEquals("exception ignored in bf_releasebuffer of buffers.Broken: ValueError: raised in releasebuffer",
+                    ignored.get(ignored.size() - 1).toString());
             try (Handle ro = (Handle) m.invoke("broken", 4L)) { // exports read-only bytes
                 assertTrue(ro.byteBuffer().isReadOnly());
                 assertTrue(ro.bufferLayout().readOnly());
