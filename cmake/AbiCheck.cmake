@@ -3,8 +3,9 @@
 # rules and how appends are told apart are in check-abi.py's header.
 #   abi-check           abi/include/isolex.h against abi/baseline/isolex-abi-1.N.xml (newest)
 #   abi-check-selftest  edited copies of the header: a swap of two table entries, a retyped
-#                       entry, a member appended to IxModuleDef, a changed enumerator or
-#                       constant fail with abidiff's report; appends to the table pass
+#                       entry, a member appended to IxModuleDef or IxBufferView, a changed
+#                       enumerator, constant, slot id or flag fail with abidiff's report;
+#                       appends to the table pass
 # Included from the top-level CMakeLists.txt.
 
 find_package(Python3 COMPONENTS Interpreter)

@@ -31,8 +31,10 @@ only when a minor version is released (abi/baseline/README.md).
 
 --self-test edits copies of isolex.h and fails unless: the header as it is passes; two table
 entries swapped fail with abidiff's report naming both; an entry appended to the table passes
-and is listed; an enumerator appended to IxBuiltin passes; a member appended to IxModuleDef fails; a changed enumerator value fails; a
-changed constant fails; a retyped entry fails; and libabigail's end-insertion suppression would have passed the swap.
+and is listed; an enumerator appended to IxBuiltin passes; a member appended to IxModuleDef
+fails; a changed enumerator value fails; a changed constant fails; a retyped entry fails; what
+ABI 1.2 added is checked (a member appended to IxBufferView, a changed slot id, a changed
+IX_BUF_* flag fail); and libabigail's end-insertion suppression would have passed the swap.
 
 Exit status: 0 compatible, 1 incompatible (or a tool failed), 2 usage.
 """
@@ -251,6 +253,19 @@ def self_test(args):
     expect("constant-value",
            lambda t: t.replace("#define IX_MOD_EXEC 2 ", "#define IX_MOD_EXEC 4 "), 1,
            "IX_MOD_EXEC_", "abi-check: FAILED")
+    # what 1.2 added is checked too (abi-types.c lists it since the 1.2 baseline): a struct
+    # whose size is fixed for major 1 (IxBufferView, ABI.md 3.50), a slot id, a request flag
+    expect("append-to-bufferview",
+           lambda t: t.replace("    uint64_t ix_reserved_[5];   /* zero; see above */\n",
+                               "    uint64_t ix_reserved_[5];   /* zero; see above */\n"
+                               "    void *self_test_appended;\n"), 1,
+           "self_test_appended", "abi-check: FAILED")
+    expect("slot-id-value",
+           lambda t: t.replace("    IX_bf_getbuffer = 70,", "    IX_bf_getbuffer = 72,"), 1,
+           "IX_bf_getbuffer_", "abi-check: FAILED")
+    expect("buffer-flag-value",
+           lambda t: t.replace("#define IX_BUF_WRITABLE 0x0001 ", "#define IX_BUF_WRITABLE 0x0002 "),
+           1, "IX_BUF_WRITABLE_", "abi-check: FAILED")
 
     # Why the check cuts the appends itself: libabigail's suppression lets the swap through.
     suppr = os.path.join(work, "end-insertion.abignore")

@@ -12,8 +12,9 @@
  * `char IX_MOD_EXEC_[IX_MOD_EXEC + K]` is a `char[2 + K]`, and a changed value is a changed
  * member type abidiff reports. K keeps every length positive (IX_VARARGS is -1, IX_LT 0).
  *
- * A type or constant added to isolex.h is added at the END of its struct here, which the
- * suppressions accept (abi/baseline/isolex.abignore); anything else is a failure.
+ * A type or constant added to isolex.h is added at the END of its struct here, which
+ * cmake/check-abi.py accepts (it cuts the appends before its strict diff); anything else is
+ * a failure. Appended before the minor version's baseline is written (abi/baseline/README.md).
  */
 #include <stdint.h>
 
@@ -37,7 +38,26 @@ struct IxAbiConstants {
     VALUE(IX_TPFLAGS_DEFAULT) VALUE(IX_TPFLAGS_HAVE_GC)
     VALUE(IX_T_INT64) VALUE(IX_T_INT32) VALUE(IX_T_DOUBLE) VALUE(IX_T_BOOL) VALUE(IX_T_OBJECT)
     VALUE(IX_READONLY)
-    /* ABI 1.2 and later: append here */
+    /* ABI 1.2 */
+    VALUE(IX_METH_METHOD) VALUE(IX_METH_CLASS) VALUE(IX_METH_STATIC) VALUE(IX_METH_KEYWORDS)
+    VALUE(IX_sq_length) VALUE(IX_mp_length) VALUE(IX_mp_subscript) VALUE(IX_mp_ass_subscript)
+    VALUE(IX_sq_contains) VALUE(IX_tp_iter) VALUE(IX_tp_iternext)
+    VALUE(IX_nb_add) VALUE(IX_nb_subtract) VALUE(IX_nb_multiply) VALUE(IX_nb_true_divide)
+    VALUE(IX_nb_floor_divide) VALUE(IX_nb_remainder) VALUE(IX_nb_power) VALUE(IX_nb_negative)
+    VALUE(IX_nb_positive) VALUE(IX_nb_absolute) VALUE(IX_nb_bool) VALUE(IX_nb_int)
+    VALUE(IX_nb_float) VALUE(IX_nb_index) VALUE(IX_nb_inplace_add) VALUE(IX_nb_inplace_subtract)
+    VALUE(IX_nb_inplace_multiply) VALUE(IX_nb_inplace_true_divide)
+    VALUE(IX_nb_inplace_floor_divide) VALUE(IX_nb_inplace_remainder) VALUE(IX_nb_inplace_power)
+    VALUE(IX_nb_and) VALUE(IX_nb_or) VALUE(IX_nb_xor) VALUE(IX_nb_lshift) VALUE(IX_nb_rshift)
+    VALUE(IX_nb_invert)
+    VALUE(IX_tp_getattro) VALUE(IX_tp_setattro)
+    VALUE(IX_tp_init) VALUE(IX_tp_new_kw) VALUE(IX_tp_finalize) VALUE(IX_tp_token)
+    VALUE(IX_bf_getbuffer) VALUE(IX_bf_releasebuffer)
+    /* not IX_TP_USE_SPEC: NULL, a pointer (as IX_MOD_MULTI_*) */
+    VALUE(IX_TPFLAGS_BASETYPE) VALUE(IX_TPFLAGS_MANAGED_DICT) VALUE(IX_TPFLAGS_MANAGED_WEAKREF)
+    VALUE(IX_BUF_MAX_NDIM) VALUE(IX_BUF_SIMPLE) VALUE(IX_BUF_WRITABLE) VALUE(IX_BUF_FORMAT)
+    VALUE(IX_BUF_ND) VALUE(IX_BUF_STRIDES)
+    /* ABI 1.3 and later: append here */
 };
 
 struct IxAbiTypes {
@@ -68,7 +88,26 @@ struct IxAbiTypes {
     IxCreateProc create;
     IxExecProc exec;
     const struct IxAbiConstants *constants;
-    /* ABI 1.2 and later: append here */
+    /* ABI 1.2 (its new IxBuiltin enumerators are in `builtin`'s enum already) */
+    IxCFunctionKw cfunction_kw;
+    IxCMethod cmethod;
+    const IxArgSpec *arg_spec;
+    IxCapsuleDestructor capsule_destructor;
+    IxTypeInitProc init;
+    IxNewKwProc new_kw;
+    IxFinalizeProc finalize;
+    IxLenProc len;
+    IxBinaryProc binary;
+    IxObjObjArgProc objobjarg;
+    IxObjObjProc objobj;
+    IxGetAttroProc getattro;
+    IxSetAttroProc setattro;
+    IxTernaryProc ternary;
+    IxInquiryProc inquiry;
+    IxGetBufferProc getbuffer;
+    IxReleaseBufferProc releasebuffer;
+    const IxBufferView *buffer_view;
+    /* ABI 1.3 and later: append here */
 };
 
 IX_EXPORT const struct IxAbiTypes ix_abi_types;

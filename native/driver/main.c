@@ -127,7 +127,8 @@ static const Scenario scenarios[] = {
       "no-trunc16k" }, /* `all` runs under memcheck too */
     { "compat", ixd_compat, 1,
       "[DIR]  extensions built for ABI 1.0, 1.1, ... (test-ext/abi-compat, committed as\n"
-      "                       binaries) pass today's import-call-close, isolation, legacy" },
+      "                       binaries) pass today's import-call-close, isolation, legacy\n"
+      "                       (from 1.2 on: capsule, xxlimited, vector)" },
     { "multi-module", ixd_multi_module, 0,
       "one library file defining two modules, under two names (symlinks), and a third" },
     { "nonmodule-type", ixd_nonmodule_type, 0,

@@ -2,11 +2,13 @@
  * scenarios_compat.c -- extensions built for older ABI versions load and work (ABI.md 1.3).
  *
  * test-ext/abi-compat/1.N/ holds counter, fact, lifecycle and legacy_point (and, from 1.1
- * on, channels) as built when ABI 1.N was current, committed as binaries. For each such
- * directory this points the module path at it first (test-ext/ after it, for probe) and runs
- * the very scenarios that test today's builds of those modules -- import-call-close,
- * isolation, legacy -- so an old binary must give the same results, and then the queue and
- * buffer calls of channels. import-call-close proves the old files are the ones mapped.
+ * on, channels; from 1.2 on, capi_provider, capi_user, xxlimited and vector) as built when
+ * ABI 1.N was current, committed as binaries. For each such directory this points the module
+ * path at it first (test-ext/ after it, for probe) and runs the very scenarios that test
+ * today's builds of those modules -- import-call-close, isolation, legacy; capsule,
+ * xxlimited, vector -- so an old binary must give the same results, and then the queue and
+ * buffer calls of channels. import-call-close and ports_mapped prove the old files are the
+ * ones mapped.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 
@@ -69,6 +71,45 @@ static void channels_work(void)
     CHECK_CLEAN();
 }
 
+/* The modules frozen from 1.2 on, each tested by the scenario of today's build. */
+static const char *const ports_modules[] = { "capi_provider", "capi_user", "xxlimited", "vector" };
+
+/* The 1.2 modules imported here are the files of the version directory (ext_dir). */
+static void ports_mapped(void)
+{
+    IxInterp *interp = OPEN();
+    IxContext *ctx = ENTER(interp);
+    char path[PATH_MAX];
+    size_t i;
+    for (i = 0; i < sizeof ports_modules / sizeof ports_modules[0]; i++) {
+        IxObject *m = IMPORT(ctx, ports_modules[i]);
+        SO_PATH(ports_modules[i], path);
+        if (!ixd_is_mapped(path)) ixd_fail(IXD_AT, "  %s is not mapped", path);
+        Ix_Decref(ctx, m);
+    }
+    ixh_leave(ctx);
+    CHECK_CLOSE(interp);
+    CHECK_CLEAN();
+}
+
+/* ABI 1.2's modules, when the directory has them (all or none: a partial set is an error).
+ * The capsule, xxlimited and vector scenarios check what these modules did at 1.2; when a
+ * later version of one does more, the checks of the new behaviour go in a scenario of their
+ * own, or this would hold a 1.2 binary to checks it cannot pass. */
+static int ports_work(const char *dir)
+{
+    size_t i, have = 0, n = sizeof ports_modules / sizeof ports_modules[0];
+    for (i = 0; i < n; i++) have += (size_t)has_module(dir, ports_modules[i]);
+    if (have == 0) return 0;
+    if (have != n)
+        ixd_fail(IXD_AT, "  %s has %zu of capi_provider, capi_user, xxlimited, vector", dir, have);
+    ports_mapped();
+    ixd_capsules(0, NULL);
+    ixd_xxlimited(0, NULL);
+    ixd_vector(0, NULL);
+    return 1;
+}
+
 static void check_version(const char *dir)
 {
     IxdOptions saved = ixd_opt;
@@ -89,9 +130,11 @@ static void check_version(const char *dir)
     ixd_isolation(0, NULL);
     ixd_legacy(0, NULL);
     if (has_module(dir, "channels")) channels_work();
+    int ports = ports_work(dir);
     ixd_opt = saved;
-    printf("  compat: %s: counter, fact, lifecycle, legacy_point%s\n", dir,
-           has_module(dir, "channels") ? ", channels" : "");
+    printf("  compat: %s: counter, fact, lifecycle, legacy_point%s%s\n", dir,
+           has_module(dir, "channels") ? ", channels" : "",
+           ports ? ", capi_provider, capi_user, xxlimited, vector" : "");
 }
 
 static int by_name(const void *a, const void *b)
@@ -117,8 +160,9 @@ void ixd_compat(int argc, char **argv)
         names[n++] = strdup(e->d_name);
     }
     closedir(d);
-    if (n < 2) ixd_fail(IXD_AT, "  %s has %zu version directories, expected 1.0 and 1.1 at least",
-                        root, n);
+    if (n < 3)
+        ixd_fail(IXD_AT, "  %s has %zu version directories, expected 1.0, 1.1 and 1.2 at least",
+                 root, n);
     qsort(names, n, sizeof names[0], by_name);
     for (i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", root, names[i]);

@@ -31,6 +31,11 @@ modules=(
     "lifecycle: test-ext/lifecycle.c"
     "legacy_point: test-ext/legacy_point.c"
     "channels: test-ext/channels.c"
+    # ABI 1.2: a capsule's C API between two modules, CPython's xxlimited, a numeric type
+    "capi_provider: extensions/capi_provider/capi_provider.c"
+    "capi_user: extensions/capi_user/capi_user.c"
+    "xxlimited: extensions/xxlimited/xxlimited.c"
+    "vector: extensions/vector/vector.c extensions/vector/vector_iter.c extensions/vector/vector_number.c; -lm"
 )
 
 tree=$(mktemp -d)
