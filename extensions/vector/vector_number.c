@@ -97,12 +97,18 @@ static int same_length(IxContext *ctx, const VectorObject *a, const VectorObject
     return -1;
 }
 
-static int nonzero_divisor(IxContext *ctx, double k, Op op)
+/* The scalar of v * k or v / k: 1 and *k; 0 when other is no scalar (NotImplemented);
+ * -1 with an error (ZeroDivisionError for v / 0). */
+static int scalar_operand(IxContext *ctx, IxObject *other, Op op, double *k)
 {
-    if (op != OP_DIV || k != 0.0)
-        return 0;
-    IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_ZERODIVISIONERROR), "vector division by zero");
-    return -1;
+    int ok = as_scalar(ctx, other, k);
+    if (ok <= 0)
+        return ok;
+    if (op == OP_DIV && *k == 0.0) {
+        IxErr_SetString(ctx, Ix_Builtin(ctx, IX_EXC_ZERODIVISIONERROR), "vector division by zero");
+        return -1;
+    }
+    return 1;
 }
 
 /* ---------------------------------------------------------------- binary slots */
@@ -141,11 +147,9 @@ static IxObject *vector_scalar(IxContext *ctx, IxObject *a, IxObject *b, Op op, 
         return not_implemented(ctx); /* k / v: no such thing */
     IxObject *v = a_is ? a : b, *other = a_is ? b : a;
     double k;
-    int ok = as_scalar(ctx, other, &k);
+    int ok = scalar_operand(ctx, other, op, &k);
     if (ok <= 0)
         return ok < 0 ? NULL : not_implemented(ctx);
-    if (nonzero_divisor(ctx, k, op) < 0)
-        return NULL;
     VectorObject *vv = (VectorObject *)v;
     VectorObject *r = vector_alloc(ctx, result_type(ctx, st, v), vv->size);
     if (r != NULL)
@@ -196,11 +200,9 @@ static IxObject *vector_inplace(IxContext *ctx, IxObject *self, IxObject *other,
         combine(v->data, v->data, ((VectorObject *)other)->data, v->size, op);
     } else {
         double k;
-        int ok = as_scalar(ctx, other, &k);
+        int ok = scalar_operand(ctx, other, op, &k);
         if (ok <= 0)
             return ok < 0 ? NULL : not_implemented(ctx);
-        if (nonzero_divisor(ctx, k, op) < 0)
-            return NULL;
         scale(v->data, v->data, k, v->size, op);
     }
     return Ix_NewRef(ctx, self);
