@@ -176,7 +176,8 @@ class MigrationTest extends NativeTestBase {
 
     @Test
     void beforeIsFencedToOneInterpreter() {
-        try (Host host = host(BEFORE); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
+        try (Host host = host(BEFORE); Interpreter b = host.newInterpreter()) {
+            Interpreter a = host.newInterpreter(); // closed below, while b lives on
             ExtensionModule first = a.importModule("ledger");
             assertNativeError("ImportError", fenced(a), () -> b.importModule("ledger"));
             assertNativeError("ImportError", fenced(a), () -> b.importModule("ledger"));
