@@ -85,5 +85,11 @@ function(isolex_install_sdk)
       COMMAND sh ${here}/check-sdk-install.sh ${CMAKE_BINARY_DIR}
               ${PROJECT_SOURCE_DIR}/examples/c-extension-cmake/ci-check)
     set_tests_properties(sdk-example PROPERTIES LABELS "sdk;memcheck" TIMEOUT 600)
+    # sdk-example-migration: the same for examples/migration, before/ and after/ built on
+    # their own from the installed SDK
+    add_test(NAME sdk-example-migration
+      COMMAND sh ${here}/check-sdk-install.sh ${CMAKE_BINARY_DIR}
+              ${PROJECT_SOURCE_DIR}/examples/migration/ci-check)
+    set_tests_properties(sdk-example-migration PROPERTIES LABELS "sdk;memcheck" TIMEOUT 600)
   endif()
 endfunction()
