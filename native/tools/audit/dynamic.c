@@ -64,8 +64,8 @@ static int global_holding(const IxaAudit *a, uint64_t addr)
     return -1;
 }
 
-/* One changed byte at addr: counted into the step's write for its global (the first
- * changed offset is kept), or a write of its own for unnamed bytes. */
+/* One changed byte at addr: it extends the step's last write when that covers the same
+ * global (or, for bytes no symbol names, lies within a word of it), else starts one. */
 static void note_write(IxaStep *step, const IxaAudit *a, const char *section, uint64_t section_addr,
                        uint64_t addr)
 {
@@ -73,9 +73,12 @@ static void note_write(IxaStep *step, const IxaAudit *a, const char *section, ui
     IxaWrite *w;
     if (step->nwrites > 0) {
         w = &step->writes[step->nwrites - 1];
-        if (g >= 0 && w->global == g) { w->bytes++; return; }
-        if (g < 0 && w->global < 0 && w->section == section
-            && section_addr + w->offset + w->bytes == addr) { w->bytes++; return; }
+        uint64_t start = (w->global >= 0 ? a->globals[w->global].addr : section_addr) + w->offset;
+        if ((g >= 0 && w->global == g)
+            || (g < 0 && w->global < 0 && w->section == section && addr - (start + w->bytes) < 8)) {
+            w->bytes = addr - start + 1;
+            return;
+        }
     }
     w = realloc(step->writes, (step->nwrites + 1) * sizeof *w);
     if (!w) { perror("ixaudit"); exit(2); }
@@ -87,16 +90,38 @@ static void note_write(IxaStep *step, const IxaAudit *a, const char *section, ui
     w->bytes = 1;
 }
 
-static void diff(IxaStep *step, const IxaAudit *a, const Snapshot *before, const Snapshot *after)
+/* Widen each write to whole 8-byte words (within its global or section): which bytes of
+ * a pointer change depends on where the allocator put its target, the words do not. */
+static void round_to_words(IxaStep *step, const IxaAudit *a, uint64_t section_size)
 {
     size_t i;
+    for (i = 0; i < step->nwrites; i++) {
+        IxaWrite *w = &step->writes[i];
+        uint64_t limit = w->global >= 0 ? a->globals[w->global].size : section_size;
+        uint64_t start = w->offset & ~(uint64_t)7, end = (w->offset + w->bytes + 7) & ~(uint64_t)7;
+        if (end > limit) end = limit;
+        w->offset = start;
+        w->bytes = end - start;
+    }
+}
+
+static void diff(IxaStep *step, const IxaAudit *a, const Snapshot *before, const Snapshot *after)
+{
+    size_t i, first;
     uint64_t k;
     for (i = 0; i < a->nsections; i++) {
         if (!before->bytes[i]) continue;
+        first = step->nwrites;
         for (k = 0; k < a->sections[i].size; k++)
             if (before->bytes[i][k] != after->bytes[i][k])
                 note_write(step, a, a->sections[i].name, a->sections[i].addr,
                            a->sections[i].addr + k);
+        {
+            IxaStep part = *step;  /* this section's writes only */
+            part.writes += first;
+            part.nwrites -= first;
+            round_to_words(&part, a, a->sections[i].size);
+        }
     }
 }
 

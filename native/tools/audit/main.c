@@ -96,7 +96,8 @@ int main(int argc, char **argv)
     }
     if (!a.path) usage_error("%s", "no library given");
     a.module = module ? ixa_strdup(module) : module_from_path(a.path);
-    if (!ixd_call_is_name(a.module)) usage_error("'%s' is not a module name (give --module NAME)", a.module);
+    if (dynamic && !ixd_call_is_name(a.module))
+        usage_error("'%s' is not a module name (give --module NAME)", a.module);
 
     if (ixa_static(&a, err, sizeof err) != 0) {
         fprintf(stderr, "ixaudit: %s\n", err);
