@@ -7,6 +7,7 @@
  *   prime(i)    -> int: audit_primes[i % 4] (a table only read: it could be const)
  *   has_error() -> bool: whether audit_error_type is set (never: a classification fixture)
  *   seen()      -> int: ++seen, atomically (race-free, still process-wide)
+ *   first()     -> bool: True on the first call in the process (a function's static flag)
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -43,11 +44,20 @@ static IxObject *ag_seen(IxContext *ctx, IxObject *module, IxObject *const *args
     return IxLong_FromInt64(ctx, atomic_fetch_add(&seen_count, 1) + 1);
 }
 
+static IxObject *ag_first(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
+{
+    static int done;  /* state: a flag, named done.N in the symbol table */
+    int was = done;
+    done = 1;
+    return IxBool_FromInt(ctx, !was);
+}
+
 static const IxMethodDef ag_methods[] = {
     {"bump", ag_bump, 0, 0, 0, "bump() -> int: calls so far, process-wide"},
     {"prime", ag_prime, 1, 1, 0, "prime(i) -> int: one of the first four primes"},
     {"has_error", ag_has_error, 0, 0, 0, "has_error() -> bool: is the global exception set"},
     {"seen", ag_seen, 0, 0, 0, "seen() -> int: calls so far, atomically"},
+    {"first", ag_first, 0, 0, 0, "first() -> bool: is this the first call in the process"},
     IX_METHODS_END
 };
 
