@@ -13,6 +13,8 @@
 #   lib/isolex/extensions/{counter,fact}.so  the shipped extensions, prebuilt
 #   bin/ixdriver                             the C driver (RPATH $ORIGIN/../lib)
 #   bin/check-extension                      valgrind/check-extension
+#   bin/ixaudit                              `isolex audit` (native/tools/audit; RPATH as
+#                                            ixdriver's; built when libdw is found)
 #   share/isolex/valgrind/                   isolex.supp and memcheck-filter.py, for it
 #   share/doc/isolex/                        README.md (sdk/README.md) and ABI.md
 #
@@ -45,6 +47,10 @@ function(isolex_install_sdk)
   set_target_properties(ixdriver PROPERTIES INSTALL_RPATH "$ORIGIN/${ISOLEX_INSTALL_BIN_TO_LIB}")
   install(TARGETS ixdriver RUNTIME DESTINATION ${ISOLEX_INSTALL_BINDIR})
   install(PROGRAMS ${PROJECT_SOURCE_DIR}/valgrind/check-extension DESTINATION ${ISOLEX_INSTALL_BINDIR})
+  if(TARGET ixaudit)
+    set_target_properties(ixaudit PROPERTIES INSTALL_RPATH "$ORIGIN/${ISOLEX_INSTALL_BIN_TO_LIB}")
+    install(TARGETS ixaudit RUNTIME DESTINATION ${ISOLEX_INSTALL_BINDIR})
+  endif()
   install(FILES ${PROJECT_SOURCE_DIR}/valgrind/isolex.supp ${PROJECT_SOURCE_DIR}/valgrind/memcheck-filter.py
           DESTINATION ${ISOLEX_INSTALL_VALGRINDDIR})
   install(TARGETS counter fact LIBRARY DESTINATION ${ISOLEX_INSTALL_EXTDIR})

@@ -30,6 +30,8 @@
  * Exit status: 0 clean; 1 when a close reported a leak, the process was not back to zero,
  * or an import that had worked failed later; 2 for a usage error, including a module
  * that cannot be imported at all.
+ *
+ * The CALL parser and evaluator are run_call.c's, shared with ixaudit.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -41,323 +43,20 @@
 #include <string.h>
 
 #include "driver.h"
+#include "run_call.h"
 #include "wire_read.h"
 
-#define MAX_DEPTH 32           /* nesting of [lists] in a call's arguments */
 #define MAX_INTERPRETERS 64    /* K: enough to share a library widely, bounded for the array */
 #define MAX_CYCLES 10000000L
 #define REPORT_SIZE 65536      /* a close's leak report; a longer one is cut to a summary */
 #define TEXT_SIZE 1024         /* error texts, reprs and report lines as printed */
 
-/* ---------------------------------------------------------------- parsed calls */
-
-typedef enum { RV_NONE, RV_TRUE, RV_FALSE, RV_INT, RV_FLOAT, RV_STR, RV_LIST } RunKind;
-
-typedef struct RunValue RunValue;
-struct RunValue {
-    RunKind kind;
-    int64_t i;          /* RV_INT */
-    double f;           /* RV_FLOAT */
-    char *s;            /* RV_STR: the bytes after escapes (may hold NULs), NUL-terminated */
-    size_t n;           /* RV_STR: their count */
-    RunValue *items;    /* RV_LIST, and an argument list */
-    size_t count;
-};
-
+/* A --call (run_call.h) and its results, over all cycles and interpreters. */
 typedef struct RunCall {
-    const char *text;   /* as given on the command line */
-    char *func;         /* module attribute called */
-    RunValue args;      /* RV_LIST: its arguments */
-    char *method;       /* NULL, or the method called on func's result */
-    RunValue margs;
-    /* results, over all cycles and interpreters */
+    IxdCall c;
     long raised;
     char last_error[TEXT_SIZE]; /* the last error printed, so a repeat is only counted */
 } RunCall;
-
-static void value_free(RunValue *v)
-{
-    size_t i;
-    for (i = 0; i < v->count; i++) value_free(&v->items[i]);
-    free(v->items);
-    free(v->s);
-    memset(v, 0, sizeof *v);
-}
-
-/* A RunValue appended to list (RV_LIST), zeroed; NULL when out of memory. */
-static RunValue *value_append(RunValue *list)
-{
-    RunValue *grown = realloc(list->items, (list->count + 1) * sizeof *grown);
-    if (!grown) return NULL;
-    list->items = grown;
-    memset(&grown[list->count], 0, sizeof *grown);
-    return &grown[list->count++];
-}
-
-/* ---------------------------------------------------------------- the parser
- *
- * Recursive descent over the text of one --call. The first error wins: it records its
- * message and column, and every function then returns -1 up to parse_call. */
-
-typedef struct Parser {
-    const char *text;
-    size_t pos;
-    int depth;
-    size_t error_pos;
-    char error[256];
-} Parser;
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int parse_fail_at(Parser *p, size_t pos, const char *fmt, ...)
-{
-    va_list va;
-    if (p->error[0]) return -1;
-    p->error_pos = pos;
-    va_start(va, fmt);
-    vsnprintf(p->error, sizeof p->error, fmt, va);
-    va_end(va);
-    return -1;
-}
-
-static int is_name_start(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-static int is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
-static int is_digit(char c) { return c >= '0' && c <= '9'; }
-
-static char peek(const Parser *p) { return p->text[p->pos]; }
-
-static void skip_space(Parser *p)
-{
-    while (peek(p) == ' ' || peek(p) == '\t') p->pos++;
-}
-
-/* What is at the cursor, for messages: "the end" or "'x'". */
-static const char *found(const Parser *p, char *buf, size_t cap)
-{
-    if (peek(p) == '\0') return "the end";
-    snprintf(buf, cap, "'%c'", peek(p));
-    return buf;
-}
-
-/* A name, [A-Za-z_][A-Za-z0-9_]*, copied into *out (malloc'd). */
-static int parse_name(Parser *p, char **out, const char *what)
-{
-    size_t start = p->pos;
-    char buf[8];
-    if (!is_name_start(peek(p)))
-        return parse_fail_at(p, p->pos, "expected %s, found %s", what, found(p, buf, sizeof buf));
-    while (is_name_char(peek(p))) p->pos++;
-    *out = malloc(p->pos - start + 1);
-    if (!*out) return parse_fail_at(p, start, "out of memory");
-    memcpy(*out, p->text + start, p->pos - start);
-    (*out)[p->pos - start] = '\0';
-    return 0;
-}
-
-/* One hex digit's value, or -1. */
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* 'text' or "text", with backslash escapes. The result is at most as long as the
- * literal, so one allocation of that size holds it. */
-static int parse_string(Parser *p, RunValue *v)
-{
-    char quote = peek(p);
-    size_t start = p->pos++;
-    size_t n = 0;
-    char *s = malloc(strlen(p->text + start) + 1);
-
-    if (!s) return parse_fail_at(p, start, "out of memory");
-    v->kind = RV_STR;
-    v->s = s; /* owned by v from here, freed with it on error too */
-    for (;;) {
-        char c = p->text[p->pos];
-        if (c == '\0') return parse_fail_at(p, start, "unterminated string (no closing %c)", quote);
-        p->pos++;
-        if (c == quote) break;
-        if (c != '\\') {
-            s[n++] = c;
-            continue;
-        }
-        c = p->text[p->pos];
-        switch (c) {
-        case '\\': case '\'': case '"': s[n++] = c; break;
-        case 'n': s[n++] = '\n'; break;
-        case 't': s[n++] = '\t'; break;
-        case 'r': s[n++] = '\r'; break;
-        case '0': s[n++] = '\0'; break;
-        case 'x': {
-            int hi = hex_value(p->text[p->pos + 1]);
-            int lo = hi < 0 ? -1 : hex_value(p->text[p->pos + 2]);
-            if (lo < 0)
-                return parse_fail_at(p, p->pos - 1, "\\x needs two hex digits");
-            s[n++] = (char)(hi * 16 + lo);
-            p->pos += 2;
-            break;
-        }
-        case '\0':
-            return parse_fail_at(p, start, "unterminated string (no closing %c)", quote);
-        default:
-            return parse_fail_at(p, p->pos - 1,
-                                 "unknown escape \\%c (known: \\\\ \\' \\\" \\n \\t \\r \\0 \\xHH)", c);
-        }
-        p->pos++;
-    }
-    s[n] = '\0';
-    v->n = n;
-    return 0;
-}
-
-/* [+-]digits, or a float: [+-]digits.digits with an optional exponent, or an exponent
- * alone (2e3). The span is checked here and then converted, so strtoll and strtod never
- * see (and never accept) anything else: hex, inf, nan, a leading '.'. */
-static int parse_number(Parser *p, RunValue *v)
-{
-    size_t start = p->pos, digits = 0;
-    int is_float = 0;
-    char span[128], *end;
-
-    if (peek(p) == '+' || peek(p) == '-') p->pos++;
-    while (is_digit(peek(p))) p->pos++, digits++;
-    if (digits == 0) return parse_fail_at(p, start, "expected a number after the sign");
-    if (peek(p) == '.') {
-        is_float = 1;
-        p->pos++;
-        if (!is_digit(peek(p)))
-            return parse_fail_at(p, p->pos, "expected a digit after the decimal point");
-        while (is_digit(peek(p))) p->pos++;
-    }
-    if (peek(p) == 'e' || peek(p) == 'E') {
-        is_float = 1;
-        p->pos++;
-        if (peek(p) == '+' || peek(p) == '-') p->pos++;
-        if (!is_digit(peek(p))) return parse_fail_at(p, p->pos, "expected the exponent's digits");
-        while (is_digit(peek(p))) p->pos++;
-    }
-    if (is_name_char(peek(p)) || peek(p) == '.')
-        return parse_fail_at(p, start, "bad number (integers are decimal; floats look like 1.5 or 2e3)");
-    if (p->pos - start >= sizeof span) return parse_fail_at(p, start, "number too long");
-    memcpy(span, p->text + start, p->pos - start);
-    span[p->pos - start] = '\0';
-
-    errno = 0;
-    if (is_float) {
-        v->kind = RV_FLOAT;
-        v->f = strtod(span, &end);
-        if (errno == ERANGE && (v->f > 1.0 || v->f < -1.0))
-            return parse_fail_at(p, start, "float out of range: %s", span);
-    } else {
-        long long i = strtoll(span, &end, 10);
-        if (errno == ERANGE)
-            return parse_fail_at(p, start, "integer out of range (64-bit signed): %s", span);
-        v->kind = RV_INT;
-        v->i = (int64_t)i;
-    }
-    return 0;
-}
-
-static int parse_items(Parser *p, char close, RunValue *list);
-
-static int parse_value(Parser *p, RunValue *v)
-{
-    char c = peek(p), buf[8];
-    size_t start = p->pos;
-
-    if (c == '[') {
-        int rc;
-        if (p->depth >= MAX_DEPTH)
-            return parse_fail_at(p, p->pos, "lists nested more than %d deep", MAX_DEPTH);
-        p->pos++;
-        p->depth++;
-        v->kind = RV_LIST;
-        rc = parse_items(p, ']', v);
-        p->depth--;
-        return rc;
-    }
-    if (c == '\'' || c == '"') return parse_string(p, v);
-    if (is_digit(c) || c == '+' || c == '-') return parse_number(p, v);
-    if (is_name_start(c)) {
-        char *name = NULL;
-        int rc = parse_name(p, &name, "a value");
-        if (rc == 0) {
-            if (strcmp(name, "None") == 0) v->kind = RV_NONE;
-            else if (strcmp(name, "True") == 0) v->kind = RV_TRUE;
-            else if (strcmp(name, "False") == 0) v->kind = RV_FALSE;
-            else rc = parse_fail_at(p, start, "'%s' is not a value (values: numbers, 'str', "
-                                    "None, True, False, [lists])", name);
-        }
-        free(name);
-        return rc;
-    }
-    return parse_fail_at(p, start, "expected a value, found %s", found(p, buf, sizeof buf));
-}
-
-/* Items up to `close` (the opening bracket is consumed): value, value, ... with an
- * optional trailing comma, as in Python. */
-static int parse_items(Parser *p, char close, RunValue *list)
-{
-    char buf[8];
-    for (;;) {
-        RunValue *item;
-        skip_space(p);
-        if (peek(p) == close) {
-            p->pos++;
-            return 0;
-        }
-        if (!(item = value_append(list))) return parse_fail_at(p, p->pos, "out of memory");
-        if (parse_value(p, item) < 0) return -1;
-        skip_space(p);
-        if (peek(p) == ',') {
-            p->pos++;
-            continue;
-        }
-        if (peek(p) != close)
-            return parse_fail_at(p, p->pos, "expected ',' or '%c', found %s", close,
-                                 found(p, buf, sizeof buf));
-    }
-}
-
-/* NAME(ARGS) -- the name and the opening parenthesis; the arguments go into args. */
-static int parse_one_call(Parser *p, char **name, RunValue *args, const char *what)
-{
-    char buf[8];
-    skip_space(p);
-    if (parse_name(p, name, what) < 0) return -1;
-    skip_space(p);
-    if (peek(p) != '(')
-        return parse_fail_at(p, p->pos, "expected '(' after '%s', found %s", *name,
-                             found(p, buf, sizeof buf));
-    p->pos++;
-    args->kind = RV_LIST;
-    return parse_items(p, ')', args);
-}
-
-static int parse_call(Parser *p, RunCall *call)
-{
-    char buf[8];
-    if (parse_one_call(p, &call->func, &call->args, "a function or type name") < 0) return -1;
-    skip_space(p);
-    if (peek(p) == '.') {
-        p->pos++;
-        if (parse_one_call(p, &call->method, &call->margs, "a method name") < 0) return -1;
-        skip_space(p);
-        if (peek(p) == '.')
-            return parse_fail_at(p, p->pos, "only one .method(...) may follow the first call");
-    }
-    if (peek(p) != '\0')
-        return parse_fail_at(p, p->pos, "unexpected %s after the call", found(p, buf, sizeof buf));
-    return 0;
-}
 
 /* ---------------------------------------------------------------- options */
 
@@ -376,12 +75,7 @@ typedef struct RunOptions {
 static void run_options_free(RunOptions *o)
 {
     size_t i;
-    for (i = 0; i < o->ncalls; i++) {
-        free(o->calls[i].func);
-        free(o->calls[i].method);
-        value_free(&o->calls[i].args);
-        value_free(&o->calls[i].margs);
-    }
+    for (i = 0; i < o->ncalls; i++) ixd_call_free(&o->calls[i].c);
     free(o->calls);
     o->calls = NULL;
     o->ncalls = 0;
@@ -435,19 +129,17 @@ static long count_option(RunOptions *o, const char *opt, const char *value, long
 
 static void add_call(RunOptions *o, const char *text)
 {
-    Parser p = { text, 0, 0, 0, { 0 } };
     RunCall *grown = realloc(o->calls, (o->ncalls + 1) * sizeof *grown), *call;
+    size_t error_pos = 0;
+    char error[256];
     if (!grown) usage_error(o, "out of memory");
     o->calls = grown;
     call = &o->calls[o->ncalls++];
     memset(call, 0, sizeof *call);
-    call->text = text;
-    if (parse_call(&p, call) == 0) return;
+    if (ixd_call_parse(text, &call->c, &error_pos, error, sizeof error) == 0) return;
     fflush(stdout);
-    fprintf(stderr,
-            "ixdriver run: bad --call, column %zu: %s\n  %s\n  %*s^\n"
-            "(a call is func(ARGS) or Type(ARGS).method(ARGS); see ixdriver run --help)\n",
-            p.error_pos + 1, p.error, text, (int)p.error_pos, "");
+    ixd_call_print_error(stderr, "ixdriver run", text, error_pos, error);
+    fprintf(stderr, "(a call is func(ARGS) or Type(ARGS).method(ARGS); see ixdriver run --help)\n");
     run_options_free(o);
     exit(2);
 }
@@ -477,10 +169,7 @@ static void parse_options(RunOptions *o, int argc, char **argv)
             run_options_free(o);
             exit(0);
         } else if ((v = option_value(o, argc, argv, &i, "--module"))) {
-            const char *c = v;
-            if (!is_name_start(*c)) usage_error(o, "--module '%s' is not a module name", v);
-            while (is_name_char(*c)) c++;
-            if (*c != '\0') usage_error(o, "--module '%s' is not a module name", v);
+            if (!ixd_call_is_name(v)) usage_error(o, "--module '%s' is not a module name", v);
             o->module = v;
         } else if ((v = option_value(o, argc, argv, &i, "--path"))) {
             if (!*v) usage_error(o, "--path is empty");
@@ -502,96 +191,17 @@ static void parse_options(RunOptions *o, int argc, char **argv)
 
 /* ---------------------------------------------------------------- running calls */
 
-/* A new reference to the object v describes, or NULL with the error set. */
-static IxObject *build_value(IxContext *ctx, const RunValue *v)
-{
-    IxObject *list, *item;
-    size_t i;
-    switch (v->kind) {
-    case RV_NONE: return Ix_NewRef(ctx, Ix_None(ctx));
-    case RV_TRUE: return IxBool_FromInt(ctx, 1);
-    case RV_FALSE: return IxBool_FromInt(ctx, 0);
-    case RV_INT: return IxLong_FromInt64(ctx, v->i);
-    case RV_FLOAT: return IxFloat_FromDouble(ctx, v->f);
-    case RV_STR: return IxStr_FromUTF8(ctx, v->s, v->n); /* bad UTF-8 raises, like a call */
-    case RV_LIST:
-        if (!(list = IxList_New(ctx))) return NULL;
-        for (i = 0; i < v->count; i++) {
-            item = build_value(ctx, &v->items[i]);
-            if (!item || IxList_Append(ctx, list, item) < 0) {
-                if (item) Ix_Decref(ctx, item);
-                Ix_Decref(ctx, list);
-                return NULL;
-            }
-            Ix_Decref(ctx, item);
-        }
-        return list;
-    }
-    return NULL; /* not reached: every kind is handled above */
-}
-
-/* target(args), or target.method(args): a new reference, or NULL with the error set. */
-static IxObject *call_with(IxContext *ctx, IxObject *target, const char *method,
-                           const RunValue *args)
-{
-    IxObject **argv = NULL, *result = NULL;
-    size_t i, made = 0;
-    if (args->count > 0) {
-        argv = calloc(args->count, sizeof *argv);
-        if (!argv) return IxErr_NoMemory(ctx);
-    }
-    for (; made < args->count; made++)
-        if (!(argv[made] = build_value(ctx, &args->items[made]))) break;
-    if (made == args->count) result = ixd_call(ctx, target, method, argv, args->count);
-    for (i = 0; i < made; i++) Ix_Decref(ctx, argv[i]);
-    free(argv);
-    return result;
-}
-
-/* The call's result (new reference), or NULL with the error set. */
-static IxObject *do_call(IxContext *ctx, IxObject *module, const RunCall *call)
-{
-    IxObject *f = Ix_GetAttr(ctx, module, call->func), *first, *result;
-    if (!f) return NULL;
-    first = call_with(ctx, f, NULL, &call->args);
-    Ix_Decref(ctx, f);
-    if (!first || !call->method) return first;
-    result = call_with(ctx, first, call->method, &call->margs);
-    Ix_Decref(ctx, first);
-    return result;
-}
-
-/* repr(obj) into buf; a repr that raises is shown as such. */
-static const char *repr_text(IxContext *ctx, IxObject *obj, char *buf, size_t cap)
-{
-    IxObject *r = Ix_Repr(ctx, obj);
-    const char *s = r ? IxStr_AsUTF8(ctx, r, NULL) : NULL;
-    if (s) {
-        snprintf(buf, cap, "%s", s);
-    } else {
-        char err[TEXT_SIZE];
-        const char *e = ixh_error_text(ctx, err, sizeof err);
-        snprintf(buf, cap, "(repr raised %s)", e ? e : "(no error set)");
-        IxErr_Clear(ctx);
-    }
-    if (r) Ix_Decref(ctx, r);
-    return buf;
-}
-
-/* Every call in one interpreter. Results are shown once (the first interpreter of the
- * first cycle); an error is shown when it differs from the last one shown for that call,
- * and counted always. */
 static void run_calls(RunOptions *o, IxContext *ctx, IxObject *module, long cycle, long k)
 {
     size_t i;
     char text[TEXT_SIZE];
     for (i = 0; i < o->ncalls; i++) {
         RunCall *call = &o->calls[i];
-        IxObject *result = do_call(ctx, module, call);
+        IxObject *result = ixd_call_run(ctx, module, &call->c);
         o->calls_run++;
         if (result) {
             if (cycle == 1 && k == 1)
-                printf("  %s -> %s\n", call->text, repr_text(ctx, result, text, sizeof text));
+                printf("  %s -> %s\n", call->c.text, ixd_call_repr(ctx, result, text, sizeof text));
             Ix_Decref(ctx, result);
             continue;
         }
@@ -600,7 +210,7 @@ static void run_calls(RunOptions *o, IxContext *ctx, IxObject *module, long cycl
         IxErr_Clear(ctx);
         if (strcmp(text, call->last_error) != 0) {
             printf("  %s raised %s (cycle %ld, interpreter %ld; a raising call is not a leak)\n",
-                   call->text, text, cycle, k);
+                   call->c.text, text, cycle, k);
             snprintf(call->last_error, sizeof call->last_error, "%s", text);
         }
     }
@@ -722,7 +332,7 @@ void ixd_run(int argc, char **argv)
            "each, close all; then the process must hold nothing\n",
            o.cycles, o.cycles == 1 ? "" : "s", o.interpreters, o.interpreters == 1 ? "" : "s",
            o.module, o.ncalls, o.ncalls == 1 ? "" : "s");
-    for (i = 0; i < o.ncalls; i++) printf("  call %zu: %s\n", i + 1, o.calls[i].text);
+    for (i = 0; i < o.ncalls; i++) printf("  call %zu: %s\n", i + 1, o.calls[i].c.text);
     fflush(stdout);
 
     for (cycle = 1; cycle <= o.cycles && import_failures == 0; cycle++) {

@@ -18,7 +18,7 @@ outside=$(printf '%s\n' "$listing" | grep -v "^$top/" || true)
 for f in include/isolex.h lib/libisolex.so.1 lib/libisolex.so \
     lib/cmake/isolex/isolexConfig.cmake lib/cmake/isolex/isolexConfigVersion.cmake \
     lib/cmake/isolex/isolexTargets.cmake lib/cmake/isolex/IsolexExtension.cmake \
-    lib/pkgconfig/isolex.pc bin/ixdriver bin/check-extension \
+    lib/pkgconfig/isolex.pc bin/ixdriver bin/check-extension bin/ixaudit \
     share/isolex/valgrind/isolex.supp share/isolex/valgrind/memcheck-filter.py \
     lib/isolex/extensions/counter.so lib/isolex/extensions/fact.so \
     share/doc/isolex/README.md share/doc/isolex/ABI.md; do
@@ -39,6 +39,10 @@ printf '%s\n' "$help" | grep -q "default $sdk/lib/isolex/extensions)" ||
     fail "bin/ixdriver --help does not name the SDK's lib/isolex/extensions as its default: $(printf '%s\n' "$help" | sed -n 2p)"
 "$sdk/bin/ixdriver" run --module counter --cycles 1 --interpreters 1 --call 'Counter(5, 2).increment()' >"$work/run.out" 2>&1 ||
     { cat "$work/run.out" >&2; fail "bin/ixdriver run --module counter failed"; }
+# ixaudit from the extracted tree (RPATH to lib/): the shipped counter.so audits clean,
+# imported into two interpreters (exit status 0: no findings).
+"$sdk/bin/ixaudit" --dynamic "$sdk/lib/isolex/extensions/counter.so" >"$work/audit.out" 2>&1 ||
+    { cat "$work/audit.out" >&2; fail "bin/ixaudit on lib/isolex/extensions/counter.so found something or failed"; }
 
 # Relocatable: no path of this build in the files other projects read.
 root=$(cd "$root" && pwd -P) build=$(cd "$build" && pwd -P)
@@ -53,4 +57,4 @@ grep -q "set(ISOLEX_VERSION_STRING \"$version\")" "$sdk/lib/cmake/isolex/isolexC
 numeric=$(echo "$version" | sed 's/^\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/')
 grep -q "set(PACKAGE_VERSION \"$numeric\")" "$sdk/lib/cmake/isolex/isolexConfigVersion.cmake" ||
     fail "isolexConfigVersion.cmake: PACKAGE_VERSION is not $numeric"
-echo "isolex-sdk: tarball check: $tarball holds $top/ with the full layout; ixdriver runs from it; package files relocatable, version $version"
+echo "isolex-sdk: tarball check: $tarball holds $top/ with the full layout; ixdriver and ixaudit run from it; package files relocatable, version $version"

@@ -1,13 +1,7 @@
 package org.isolex.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -30,36 +24,25 @@ final class CheckCommand {
             "(an unpacked isolex SDK), else check-extension on the PATH.");
 
     /** Exit status when there is no check-extension to run (check-extension's own "could not run"). */
-    static final int NOT_FOUND = 3;
+    static final int NOT_FOUND = ExternalTool.NOT_FOUND;
+
+    private static final ExternalTool TOOL =
+            new ExternalTool("check", "check-extension", Path.of("valgrind", "check-extension"));
 
     private CheckCommand() {}
 
     static int run(List<String> args, PrintStream out) {
-        return run(locate(System.getProperty("isolex.root"), System.getenv()), args, out);
+        return run(TOOL.locate(), args, out);
     }
 
     /** Runs {@code script} with the arguments: its exit status. */
     static int run(Path script, List<String> args, PrintStream out) {
-        List<String> command = new ArrayList<>();
-        command.add(script.toString());
-        command.addAll(args);
-        return exec(command, out);
+        return TOOL.run(script, args, out);
     }
 
     /** HELP, then check-extension's own options when there is one to ask. */
     static String help() {
-        Path script;
-        try {
-            script = locate(System.getProperty("isolex.root"), System.getenv());
-        } catch (Failure e) {
-            return HELP + "\n\n" + e.getMessage();
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream capture = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            run(script, List.of("--help"), capture);
-        }
-        return HELP + "\n\n" + script + " --help says:\n"
-                + bytes.toString(StandardCharsets.UTF_8).stripTrailing();
+        return TOOL.help(HELP);
     }
 
     /**
@@ -70,43 +53,6 @@ final class CheckCommand {
      * @throws Failure (status 3) saying how to get one when there is none
      */
     static Path locate(String root, Map<String, String> env) {
-        List<Path> candidates = new ArrayList<>();
-        if (root != null) candidates.add(Path.of(root, "valgrind", "check-extension"));
-        String sdk = env.get("ISOLEX_SDK");
-        if (sdk != null && !sdk.isEmpty()) candidates.add(Path.of(sdk, "bin", "check-extension"));
-        for (String dir : env.getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty()) candidates.add(Path.of(dir, "check-extension"));
-        }
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) return p;
-        }
-        throw new Failure(NOT_FOUND, "check: no check-extension found"
-                + (root != null ? " (not in " + Path.of(root, "valgrind") + ")" : "")
-                + (sdk != null && !sdk.isEmpty() ? " (not in " + Path.of(sdk, "bin") + ")" : "")
-                + ". Run isolex from an isolex checkout (./isolex), or unpack the isolex SDK"
-                + " (isolex-sdk-VERSION-linux-x86_64.tar.gz)"
-                + " and set ISOLEX_SDK to its directory, or put its bin/ on the PATH");
-    }
-
-    /** Runs it: stdin and stderr are this process's, stdout is copied to {@code out} as it comes. */
-    private static int exec(List<String> command, PrintStream out) {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        try {
-            Process p = pb.start();
-            try (InputStream in = p.getInputStream()) {
-                byte[] buf = new byte[8192];
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    out.write(buf, 0, n);
-                    out.flush();
-                }
-            }
-            return p.waitFor();
-        } catch (IOException e) {
-            throw new Failure(NOT_FOUND, "check: cannot run " + command.get(0) + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Failure(1, "check: interrupted");
-        }
+        return TOOL.locate(root, env);
     }
 }

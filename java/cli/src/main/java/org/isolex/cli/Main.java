@@ -29,6 +29,7 @@ import org.isolex.bench.Worker;
  * isolex new NAME [DIR]
  * isolex check LIB.so [--call 'CALL']... [check-extension options]
  * isolex info LIB.so
+ * isolex audit LIB.so [--json] [--call 'CALL']... [ixaudit options]
  * isolex version
  * isolex [COMMAND] --help
  * </pre>
@@ -56,6 +57,8 @@ public final class Main {
             "  check     check an extension for leaks and memory errors under Valgrind:",
             "            isolex check LIB.so [--call 'CALL']... (check-extension's options)",
             "  info      what an extension declares: isolex info LIB.so",
+            "  audit     what keeps an extension from running in several interpreters:",
+            "            isolex audit LIB.so [--json] [--call 'CALL']... (ixaudit's options)",
             "  version   print the native library's version",
             "",
             DEMO_OPTIONS,
@@ -75,6 +78,8 @@ public final class Main {
                 return CheckCommand.help();
             case "info":
                 return InfoCommand.HELP;
+            case "audit":
+                return AuditCommand.help();
             case "version":
                 return "usage: isolex version\n\nprints the native library's version";
             default:
@@ -138,7 +143,7 @@ public final class Main {
         String command = args[0];
         List<String> rest = List.of(args).subList(1, args.length);
         if (!command.equals(Suite.WORKER_COMMAND) && (rest.contains("--help") || rest.contains("-h"))) {
-            if (!List.of("demo", "bench", "new", "check", "info", "version", "help", "-h", "--help").contains(command)) {
+            if (!List.of("demo", "bench", "new", "check", "info", "audit", "version", "help", "-h", "--help").contains(command)) {
                 throw new UsageException("unknown command '" + command + "'");
             }
             out.println(help(command));
@@ -161,6 +166,8 @@ public final class Main {
                 return CheckCommand.run(rest, out);
             case "info":
                 return InfoCommand.run(rest, out);
+            case "audit":
+                return AuditCommand.run(rest, out);
             case "version":
                 out.println(Host.version());
                 return 0;
