@@ -273,7 +273,8 @@ int Vector_bool(IxContext *ctx, IxObject *self)
 /* ---------------------------------------------------------------- the buffer */
 
 static const int64_t double_stride = sizeof(double);
-static double no_components; /* buf of an empty vector's view: never read, never written */
+static const double no_components = 0.0; /* buf of an empty vector's view: len 0, never read or written;
+                                    * const, so it is no global state (isolex audit) */
 
 /* Lends the components themselves: format "d", one dimension of size items. The shape
  * points at the instance's size, which never changes while it lives (and the view holds
