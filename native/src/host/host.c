@@ -145,6 +145,15 @@ static int reply_value(Call *k, IxObject *r, bool as_handle)
     return reply_too_big(k, r, ix_wire_measure(ctx, r), IX_HANDLE_VALUE);
 }
 
+/* Reply to an operation that returns nothing: None, or the error when rc < 0. */
+static int reply_status(Call *k, int rc)
+{
+    IxContext *ctx = &k->c->pub;
+    if (rc < 0) return reply_error(k);
+    IX_INCREF(IX_BUILTIN(ctx, IX_NONE));
+    return reply_value(k, IX_BUILTIN(ctx, IX_NONE), false);
+}
+
 /* Decode the next request value; NULL with an error set on malformed input. */
 static IxObject *next_value(Call *k)
 {
@@ -388,9 +397,7 @@ IX_API int ixh_setattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, s
     int rc = v && request_end(&k) == 0 ? ix_setattr(ctx, o, name, v) : -1;
     IX_DECREF(ctx, s);
     IX_XDECREF(ctx, v);
-    if (rc < 0) return reply_error(&k);
-    IX_INCREF(IX_BUILTIN(ctx, IX_NONE));
-    return reply_value(&k, IX_BUILTIN(ctx, IX_NONE), false);
+    return reply_status(&k, rc);
 }
 
 /* ABI 1.2 (ABI.md 12.40): del target.name, and dir(target). */
@@ -405,18 +412,23 @@ IX_API int ixh_delattr(IxInterp *in, int64_t target, uint8_t *buf, size_t len, s
     if (!s) return reply_error(&k);
     int rc = ix_delattr(ctx, o, name);
     IX_DECREF(ctx, s);
-    if (rc < 0) return reply_error(&k);
-    IX_INCREF(IX_BUILTIN(ctx, IX_NONE));
-    return reply_value(&k, IX_BUILTIN(ctx, IX_NONE), false);
+    return reply_status(&k, rc);
 }
 
-IX_API int ixh_dir(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+/* A request naming one object and nothing else, answered with fn(object) (a new reference). */
+static int query_one(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap,
+                     IxObject *(*fn)(IxContext *ctx, IxObject *o))
 {
     Call k;
     IxContext *ctx = begin(&k, in, buf, len, cap);
     if (!ctx) return IXH_ERROR;
     IxObject *o = request_end(&k) == 0 ? ix_handle_get(ctx, target) : NULL;
-    return reply_value(&k, o ? ix_dir(ctx, o) : NULL, false);
+    return reply_value(&k, o ? fn(ctx, o) : NULL, false);
+}
+
+IX_API int ixh_dir(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    return query_one(in, target, buf, len, cap, ix_dir);
 }
 
 IX_API int ixh_describe(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
@@ -448,11 +460,7 @@ IX_API int ixh_describe(IxInterp *in, int64_t target, uint8_t *buf, size_t len, 
 
 IX_API int ixh_module_definition(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
 {
-    Call k;
-    IxContext *ctx = begin(&k, in, buf, len, cap);
-    if (!ctx) return IXH_ERROR;
-    IxObject *o = request_end(&k) == 0 ? ix_handle_get(ctx, target) : NULL;
-    return reply_value(&k, o ? ix_module_definition(ctx, o) : NULL, false);
+    return query_one(in, target, buf, len, cap, ix_module_definition);
 }
 
 IX_API int ixh_expand(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
