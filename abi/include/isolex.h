@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 #define IX_ABI_MAJOR 1
-#define IX_ABI_MINOR 2
+#define IX_ABI_MINOR 3
 
 typedef struct IxContext IxContext;
 typedef struct IxObject IxObject;

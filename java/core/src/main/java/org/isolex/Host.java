@@ -497,7 +497,7 @@ public final class Host implements AutoCloseable {
         return NativeBridge.takeDebugViolations();
     }
 
-    /** {@return libisolex's version string, e.g. {@code "isolex 0.1.0-SNAPSHOT (ABI 1.2)"}} */
+    /** {@return libisolex's version string, e.g. {@code "isolex 0.1.0-SNAPSHOT (ABI 1.3)"}} */
     public static String version() {
         return NativeBridge.version();
     }
