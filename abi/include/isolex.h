@@ -571,6 +571,9 @@ struct IxFunctionTable {
     void (*BufferView_Release)(IxContext *ctx, IxBufferView *view);
     int (*BufferView_FillInfo)(IxContext *ctx, IxBufferView *view, IxObject *exporter, void *buf,
                                int64_t len, int readonly, int flags);
+    /* ---- ABI 1.3: a legacy static subtype (ABI.md 7.10) */
+    int (*Type_ReadyStaticWithBase)(IxContext *ctx, IxStaticType *type, IxObject *module,
+                                    IxStaticType *base);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -776,6 +779,9 @@ IX_INLINE IxObject *IxNumber_InPlaceRshift(IxContext *ctx, IxObject *a, IxObject
 IX_INLINE int Ix_GetBuffer(IxContext *ctx, IxObject *o, IxBufferView *view, int flags) { return ctx->fn->GetBuffer(ctx, o, view, flags); }
 IX_INLINE void IxBufferView_Release(IxContext *ctx, IxBufferView *view) { ctx->fn->BufferView_Release(ctx, view); }
 IX_INLINE int IxBufferView_FillInfo(IxContext *ctx, IxBufferView *view, IxObject *exporter, void *buf, int64_t len, int readonly, int flags) { return ctx->fn->BufferView_FillInfo(ctx, view, exporter, buf, len, readonly, flags); }
+/* ABI 1.3: readies a legacy static type whose base is another static type of the same
+ * module, readied before it -- CPython's static PyTypeObject with tp_base (ABI.md 7.10). */
+IX_INLINE int IxType_ReadyStaticWithBase(IxContext *ctx, IxStaticType *st, IxObject *m, IxStaticType *base) { return ctx->fn->Type_ReadyStaticWithBase(ctx, st, m, base); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

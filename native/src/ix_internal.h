@@ -816,6 +816,8 @@ IX_HIDDEN IxObject *ix_type_get_module_by_def(IxContext *ctx, IxObject *type,
 IX_HIDDEN IxObject *ix_type_generic_alloc(IxContext *ctx, IxObject *type);
 IX_HIDDEN const char *ix_type_get_name(IxContext *ctx, IxObject *type);
 IX_HIDDEN int ix_type_ready_static(IxContext *ctx, IxStaticType *st, IxObject *module);
+IX_HIDDEN int ix_type_ready_static_with_base(IxContext *ctx, IxStaticType *st, IxObject *module,
+                                             IxStaticType *base);
 /* Looks `name` up in the type and its bases; borrowed or NULL (no error set). */
 IX_HIDDEN IxObject *ix_type_lookup(IxContext *ctx, IxTypeObject *type, const char *name);
 IX_HIDDEN IxObject *ix_function_new(IxContext *ctx, const IxMethodDef *def, IxObject *module);

@@ -581,18 +581,35 @@ const char *ix_type_get_name(IxContext *ctx, IxObject *type)
     return t ? t->name : NULL;
 }
 
-/* Legacy static type (ABI.md 7.2): a heap type in disguise, whose reference lives in the
- * extension's static storage; the legacy module remembers it to release it at close. */
-int ix_type_ready_static(IxContext *ctx, IxStaticType *st, IxObject *module)
+/* The base of a static subtype (ABI.md 7.10): a static type readied before the subtype,
+ * then what 5.5 asks of every base (of the module being built, when static; subclassable). */
+static IxTypeObject *static_base(IxContext *ctx, IxObject *module, const IxTypeSpec *spec,
+                                 const IxStaticType *base)
 {
+    if (!base->type)
+        return (IxTypeObject *)ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                             "type '%s': the base static type '%s' is not readied; ready it first",
+                             spec && spec->name ? spec->name : "?",
+                             base->spec && base->spec->name ? base->spec->name : "?");
+    return check_base(ctx, module, spec, base->type);
+}
+
+/* Legacy static type (ABI.md 7.2): a heap type in disguise, whose reference lives in the
+ * extension's static storage; the legacy module remembers it to release it at close. With
+ * a base (7.10), a static subtype of another static type of the module. */
+int ix_type_ready_static_with_base(IxContext *ctx, IxStaticType *st, IxObject *module, IxStaticType *base)
+{
+    const char *fn = base ? "IxType_ReadyStaticWithBase" : "IxType_ReadyStatic";
     if (!module || !IX_IS(ctx, module, IX_TYPE_MODULE) || !((IxModuleObject *)module)->legacy) {
-        ix_err_set(ctx, IX_EXC_SYSTEMERROR, "IxType_ReadyStatic needs the legacy module being built");
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s needs the legacy module being built", fn);
         return -1;
     }
     if (st->type) return 0; /* readied already in this process */
+    IxTypeObject *base_type = base ? static_base(ctx, module, st->spec, base) : NULL;
+    if (base && !base_type) return -1;
     IxModuleObject *m = (IxModuleObject *)module;
     if (!m->static_types && !(m->static_types = ix_list_new(ctx))) return -1;
-    IxObject *t = ix_type_from_spec_base(ctx, module, st->spec, NULL, IX_TF_STATIC);
+    IxObject *t = ix_type_from_spec_base(ctx, module, st->spec, base_type, IX_TF_STATIC);
     if (!t) return -1;
     if (ix_list_append(ctx, m->static_types, t) < 0) {
         IX_DECREF(ctx, t);
@@ -601,6 +618,11 @@ int ix_type_ready_static(IxContext *ctx, IxStaticType *st, IxObject *module)
     ((IxTypeObject *)t)->static_home = st;
     st->type = t; /* the static storage owns this reference */
     return 0;
+}
+
+int ix_type_ready_static(IxContext *ctx, IxStaticType *st, IxObject *module)
+{
+    return ix_type_ready_static_with_base(ctx, st, module, NULL);
 }
 
 /* ---------------------------------------------------------------- module functions */

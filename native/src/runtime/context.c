@@ -271,6 +271,8 @@ const IxFunctionTable ix_function_table = {
     .GetBuffer = ix_get_buffer,
     .BufferView_Release = ix_buffer_view_release,
     .BufferView_FillInfo = ix_buffer_view_fill_info,
+    /* ABI 1.3: a legacy static subtype */
+    .Type_ReadyStaticWithBase = ix_type_ready_static_with_base,
 };
 
 /* ---------------------------------------------------------------- contexts */

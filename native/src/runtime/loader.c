@@ -498,14 +498,17 @@ static IxInitEntry *init_entry(IxContext *ctx, IxLibrary *lib, const char *name,
 
 /* ---------------------------------------------------------------- one interpreter only */
 
-/* Claim a library for this interpreter alone (ABI.md 4.9, 7.3). */
-static int claim_exclusive(IxContext *ctx, IxLibrary *lib, const char *name, bool legacy)
+/* Claim a library for this interpreter alone (ABI.md 4.9, 7.3). *took says whether this
+ * call made the claim: only then may a failed import give it back, since a claim this
+ * interpreter already held belongs to another module of the library that loaded. */
+static int claim_exclusive(IxContext *ctx, IxLibrary *lib, const char *name, bool legacy, bool *took)
 {
     int64_t me = IX_INTERP(ctx)->id;
     char statics[512];
     pthread_mutex_lock(&libs_lock);
     int64_t owner = lib->exclusive_owner;
     bool closed = owner && lib->exclusive_closed;
+    *took = !owner;
     if (!owner) {
         lib->exclusive_owner = me;
         lib->exclusive_closed = false;
@@ -703,21 +706,22 @@ static IxObject *init_multiphase(IxContext *ctx, IxLibrary *lib, IxInitEntry *en
     }
     if (ix_moduledef_validate(ctx, def, name) < 0) return NULL;
     int level = ix_moduledef_multi_level(def);
-    bool exclusive = level == (int)(uintptr_t)IX_MOD_MULTI_NOT_SUPPORTED;
-    if (exclusive && claim_exclusive(ctx, lib, name, false) < 0) return NULL;
+    bool exclusive = level == (int)(uintptr_t)IX_MOD_MULTI_NOT_SUPPORTED, took = false;
+    if (exclusive && claim_exclusive(ctx, lib, name, false, &took) < 0) return NULL;
     /* create and exec of a shared-lock module run under its code lock too (ABI.md 9.3) */
     IxEntry e;
     bool shared = level == (int)(uintptr_t)IX_MOD_MULTI_SHARED_LOCK;
     ix_enter_raw(ctx, IX_CTX(ctx)->owner, shared ? lib : NULL, &e);
     IxObject *m = ix_module_from_def(ctx, def, name, lib);
     ix_leave_code(ctx, &e);
-    if (!m && exclusive) release_exclusive(lib, IX_INTERP(ctx)->id);
+    if (!m && took) release_exclusive(lib, IX_INTERP(ctx)->id);
     return m;
 }
 
 static IxObject *init_legacy(IxContext *ctx, IxLibrary *lib, IxInitEntry *entry, const char *name)
 {
-    if (claim_exclusive(ctx, lib, name, true) < 0) return NULL;
+    bool took;
+    if (claim_exclusive(ctx, lib, name, true, &took) < 0) return NULL;
     IxInterp *interp = IX_INTERP(ctx);
     /* Saved and restored: a legacy init may import another legacy module (ABI.md 4.11). */
     IxLibrary *outer_lib = interp->loading_lib;
@@ -746,7 +750,7 @@ static IxObject *init_legacy(IxContext *ctx, IxLibrary *lib, IxInitEntry *entry,
     if (!m && made) ix_module_finalize(ctx, made);
     IX_XDECREF(ctx, made);
     if (!m) {
-        release_exclusive(lib, interp->id);
+        if (took) release_exclusive(lib, interp->id);
         return NULL;
     }
     remember_static_types(ctx, lib, m);

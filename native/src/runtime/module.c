@@ -227,8 +227,11 @@ static void module_dealloc(IxContext *ctx, IxObject *self)
     m->state = NULL;
     IX_CLEAR_REF(ctx, m->dict);
     IX_CLEAR_REF(ctx, m->name);
-    if (m->lib && m->def && (m->legacy || ix_moduledef_multi_level(m->def) == (int)(uintptr_t)IX_MOD_MULTI_NOT_SUPPORTED))
-        ix_library_exclusive_closed(m->lib, IX_INTERP(ctx)->id); /* ABI 1.2: 7.3 */
+    /* ABI 1.2: 7.3. Only at close: the module a failed init made dies at once, while the
+     * claim may be another module's of the same library, loaded and alive (ABI 1.3). */
+    if (m->lib && m->def && IX_INTERP(ctx)->closing
+        && (m->legacy || ix_moduledef_multi_level(m->def) == (int)(uintptr_t)IX_MOD_MULTI_NOT_SUPPORTED))
+        ix_library_exclusive_closed(m->lib, IX_INTERP(ctx)->id);
     if (m->lib) ix_library_decref(m->lib); /* last: no code of the library runs after this */
     m->lib = NULL;
 }
