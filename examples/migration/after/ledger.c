@@ -31,7 +31,7 @@
 
 typedef struct {
     IxObject *AccountType;        /* before: static IxStaticType AccountType */
-    IxObject *CreditAccountType;  /* before: static IxObject *CreditAccountType */
+    IxObject *CreditAccountType;  /* before: static IxStaticType CreditAccountType */
     IxObject *LedgerError;        /* before: static IxObject *LedgerError */
     IxObject *accounts;           /* before: static IxObject *accounts (the cache) */
     IxObject *subscribers;        /* before: static IxObject *subscribers (the registry) */

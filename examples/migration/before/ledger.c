@@ -12,17 +12,14 @@
  *   notify(*args)               calls every subscriber with args, in order -> how many
  *
  * Everything the module keeps lives in C globals (the block below), and the init function
- * builds the module itself (IX_LEGACY_MODINIT), readying Account in static storage
+ * builds the module itself (IX_LEGACY_MODINIT), readying Account and CreditAccount in static storage
  * (IxStaticType). That is why the host lets it into one interpreter only and refuses it in
  * a second (ABI.md 7.3), unless the host loads private copies of the library (7.4).
  * after/ledger.c is the same module migrated; the README maps every global to its place.
  *
- * CreditAccount is NOT a static type, although it would have been one in an old CPython
- * module (a static PyTypeObject with tp_base = &AccountType): isolex's legacy form has no
- * static subtype -- IxType_ReadyStatic takes no base and IxStaticType has no field for one
- * (ABI.md 7.2, 5.5). The closest real thing is what this file does: a heap type made in the
- * legacy init with IxType_FromSpecWithBase on the static Account (allowed: a static type is
- * a base in its own module, 5.5) and kept in a C global, which is one more global to migrate.
+ * CreditAccount is a static subtype of Account, as in an old CPython module (a static
+ * PyTypeObject with tp_base = &AccountType): IxType_ReadyStaticWithBase readies it on the
+ * readied Account (ABI 1.3, ABI.md 7.10).
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -33,11 +30,10 @@
 /* ---------------------------------------------------------------- the globals
  * Shared by every interpreter of the process: the reason this module is fenced. */
 
-static IxObject *LedgerError;        /* ledger.LedgerError, made in the init */
-static IxObject *CreditAccountType;  /* ledger.CreditAccount, a heap subtype of Account */
-static IxObject *accounts;           /* dict name -> Account: the cache account() fills */
-static IxObject *subscribers;        /* list of callables: the registry notify() calls */
-static int64_t postings;             /* successful posts, process-wide */
+static IxObject *LedgerError;  /* ledger.LedgerError, made in the init */
+static IxObject *accounts;     /* dict name -> Account: the cache account() fills */
+static IxObject *subscribers;  /* list of callables: the registry notify() calls */
+static int64_t postings;       /* successful posts, process-wide */
 
 /* ---------------------------------------------------------------- Account */
 
@@ -86,10 +82,60 @@ static IxObject *Account_repr(IxContext *ctx, IxObject *self)
     return IxStr_FromFormat(ctx, "Account('%s', balance=%" PRId64 ")", IxStr_AsUTF8(ctx, a->name, NULL), a->balance);
 }
 
+/* ---------------------------------------------------------------- CreditAccount
+ * Before Account's methods, which need its static storage. */
+
 typedef struct {
     AccountObject account;
     int64_t limit;    /* the balance may go down to -limit */
 } CreditAccountObject;
+
+static IxObject *CreditAccount_new(IxContext *ctx, IxObject *type, IxObject *const *args, size_t nargs)
+{
+    if (nargs != 2)
+        return IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_TYPEERROR), "%s() takes 2 arguments (%zu given)",
+                            IxType_GetName(ctx, type), nargs);
+    int64_t limit = IxLong_AsInt64(ctx, args[1]);
+    if (limit == -1 && IxErr_Occurred(ctx) != NULL)
+        return NULL;
+    if (limit < 0)
+        return IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR), "a credit limit cannot be negative");
+    IxObject *self = account_alloc(ctx, type, args[0]);
+    if (self != NULL)
+        ((CreditAccountObject *)self)->limit = limit;
+    return self;
+}
+
+static IxObject *CreditAccount_repr(IxContext *ctx, IxObject *self)
+{
+    CreditAccountObject *c = (CreditAccountObject *)self;
+    return IxStr_FromFormat(ctx, "CreditAccount('%s', balance=%" PRId64 ", limit=%" PRId64 ")",
+                            IxStr_AsUTF8(ctx, c->account.name, NULL), c->account.balance, c->limit);
+}
+
+static const IxMemberDef CreditAccount_members[] = {
+    {"limit", IX_T_INT64, offsetof(CreditAccountObject, limit), IX_READONLY, "how far below 0 it may go"},
+    IX_MEMBERS_END
+};
+
+static const IxTypeSlot CreditAccount_slots[] = {
+    {IX_tp_new, CreditAccount_new},
+    {IX_tp_repr, CreditAccount_repr},
+    {IX_tp_members, (void *)CreditAccount_members},
+    IX_TYPE_SLOTS_END
+};
+
+static const IxTypeSpec CreditAccount_spec = {
+    .name = "ledger.CreditAccount",
+    .basic_size = sizeof(CreditAccountObject),
+    .flags = IX_TPFLAGS_DEFAULT,
+    .slots = CreditAccount_slots,
+};
+
+/* A static subtype of Account, readied on it in the legacy init (ABI.md 7.10). */
+static IxStaticType CreditAccountType = {&CreditAccount_spec};
+
+/* ---------------------------------------------------------------- Account's methods and spec */
 
 /* post(amount) -> the new balance. The floor is 0, or -limit for a CreditAccount: the
  * type check needs CreditAccountType, the error LedgerError, the count postings. */
@@ -99,7 +145,7 @@ static IxObject *Account_post(IxContext *ctx, IxObject *self, IxObject *const *a
     int64_t amount = IxLong_AsInt64(ctx, args[0]);
     if (amount == -1 && IxErr_Occurred(ctx) != NULL)
         return NULL;
-    int credit = Ix_IsInstance(ctx, self, CreditAccountType);
+    int credit = Ix_IsInstance(ctx, self, CreditAccountType.type);
     if (credit < 0)
         return NULL;
     int64_t floor = credit ? -((CreditAccountObject *)self)->limit : 0, balance;
@@ -143,49 +189,6 @@ static const IxTypeSpec Account_spec = {
 /* The static type: process-wide storage, readied in the legacy init (ABI.md 7.2). */
 static IxStaticType AccountType = {&Account_spec};
 
-/* ---------------------------------------------------------------- CreditAccount */
-
-static IxObject *CreditAccount_new(IxContext *ctx, IxObject *type, IxObject *const *args, size_t nargs)
-{
-    if (nargs != 2)
-        return IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_TYPEERROR), "%s() takes 2 arguments (%zu given)",
-                            IxType_GetName(ctx, type), nargs);
-    int64_t limit = IxLong_AsInt64(ctx, args[1]);
-    if (limit == -1 && IxErr_Occurred(ctx) != NULL)
-        return NULL;
-    if (limit < 0)
-        return IxErr_Format(ctx, Ix_Builtin(ctx, IX_EXC_VALUEERROR), "a credit limit cannot be negative");
-    IxObject *self = account_alloc(ctx, type, args[0]);
-    if (self != NULL)
-        ((CreditAccountObject *)self)->limit = limit;
-    return self;
-}
-
-static IxObject *CreditAccount_repr(IxContext *ctx, IxObject *self)
-{
-    CreditAccountObject *c = (CreditAccountObject *)self;
-    return IxStr_FromFormat(ctx, "CreditAccount('%s', balance=%" PRId64 ", limit=%" PRId64 ")",
-                            IxStr_AsUTF8(ctx, c->account.name, NULL), c->account.balance, c->limit);
-}
-
-static const IxMemberDef CreditAccount_members[] = {
-    {"limit", IX_T_INT64, offsetof(CreditAccountObject, limit), IX_READONLY, "how far below 0 it may go"},
-    IX_MEMBERS_END
-};
-
-static const IxTypeSlot CreditAccount_slots[] = {
-    {IX_tp_new, CreditAccount_new},
-    {IX_tp_repr, CreditAccount_repr},
-    {IX_tp_members, (void *)CreditAccount_members},
-    IX_TYPE_SLOTS_END
-};
-
-static const IxTypeSpec CreditAccount_spec = {
-    .name = "ledger.CreditAccount",
-    .basic_size = sizeof(CreditAccountObject),
-    .flags = IX_TPFLAGS_DEFAULT,
-    .slots = CreditAccount_slots,
-};
 
 /* ---------------------------------------------------------------- module functions */
 
@@ -247,7 +250,6 @@ static const IxMethodDef ledger_methods[] = {
 static void ledger_free(IxContext *ctx, IxObject *module)
 {
     IX_CLEAR(ctx, LedgerError);
-    IX_CLEAR(ctx, CreditAccountType);
     IX_CLEAR(ctx, accounts);
     IX_CLEAR(ctx, subscribers);
 }
@@ -261,17 +263,18 @@ static const IxModuleDef ledger_def = {
     /* no slots, no state: single-phase */
 };
 
-static int add_type(IxContext *ctx, IxObject *module, IxObject *type)
+/* Readies a static type in place (on base, unless NULL) and adds it to the module. */
+static int add_static_type(IxContext *ctx, IxObject *module, IxStaticType *st, IxStaticType *base)
 {
-    return type == NULL ? -1 : IxModule_AddType(ctx, module, type);
+    if (IxType_ReadyStaticWithBase(ctx, st, module, base) < 0)
+        return -1;
+    return IxModule_AddType(ctx, module, st->type);
 }
 
 static int ledger_fill(IxContext *ctx, IxObject *module)
 {
-    if (IxType_ReadyStatic(ctx, &AccountType, module) < 0 || add_type(ctx, module, AccountType.type) < 0)
-        return -1;
-    CreditAccountType = IxType_FromSpecWithBase(ctx, module, &CreditAccount_spec, AccountType.type);
-    if (add_type(ctx, module, CreditAccountType) < 0)
+    if (add_static_type(ctx, module, &AccountType, NULL) < 0
+        || add_static_type(ctx, module, &CreditAccountType, &AccountType) < 0)
         return -1;
     LedgerError = IxErr_NewException(ctx, module, "ledger.LedgerError", NULL);
     if (LedgerError == NULL || IxModule_AddObject(ctx, module, "LedgerError", LedgerError) < 0)

@@ -170,7 +170,7 @@ class MigrationTest extends NativeTestBase {
 
     /** ABI.md 7.3: the static type is listed; CreditAccount is a heap type (before/ledger.c says why). */
     static String fenced(Interpreter holder) {
-        return "module 'ledger' uses single-phase init and static types (ledger.Account) and is loaded in interpreter "
+        return "module 'ledger' uses single-phase init and static types (ledger.Account, ledger.CreditAccount) and is loaded in interpreter "
                 + holder.id() + "; it cannot be loaded in several interpreters. See abi/MIGRATION.md to make it multiphase";
     }
 
