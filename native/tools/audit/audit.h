@@ -28,6 +28,9 @@ typedef enum {
     IXA_KIND_COUNT
 } IxaKind;
 
+/* The support levels of ABI.md 4.9, in order: IX_MOD_MULTI_NOT_SUPPORTED ... */
+typedef enum { IXA_NOT_SUPPORTED, IXA_SHARED_LOCK, IXA_PER_INTERPRETER_LOCK } IxaLevel;
+
 typedef struct IxaGlobal {
     IxaKind kind;
     char *name;            /* symbol; for IXA_UNATTRIBUTED the section */
@@ -78,6 +81,8 @@ typedef struct IxaAudit {
     size_t nsteps;
     size_t ncalls;
     int import_failed;     /* the first import failed: nothing ran */
+    int declared;          /* the IxaLevel the module declares, read at its import; -1: not read */
+    const char *declared_by; /* how: "its IX_MOD_MULTIPLE_INTERPRETERS slot" ... (static text) */
 } IxaAudit;
 
 /* static.c: fill a from the file. 0, or -1 with the message in err. */

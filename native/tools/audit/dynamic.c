@@ -156,6 +156,33 @@ typedef struct Run {
     IxObject *modules[INTERPRETERS];
 } Run;
 
+/* The level the module declares (ABI.md 4.9), into a->declared and a->declared_by: its
+ * IX_MOD_MULTIPLE_INTERPRETERS slot, else the multiphase default; a legacy module is one
+ * interpreter's (7.3). Left at -1 when the import gave no module (4.4). */
+static void read_declared(IxaAudit *a, IxContext *ctx, IxObject *module)
+{
+    const IxModuleDef *def;
+    const IxModuleSlot *s;
+    size_t i;
+    for (i = 0; i < a->nglobals; i++)
+        if (a->globals[i].kind == IXA_LEGACY_INIT && !strcmp(a->globals[i].name + strlen("IxInitLegacy_"), a->module)) {
+            a->declared = IXA_NOT_SUPPORTED;
+            a->declared_by = "single-phase init";
+            return;
+        }
+    if (!(def = IxModule_GetDef(ctx, module))) {
+        IxErr_Clear(ctx);
+        return;
+    }
+    a->declared = IXA_PER_INTERPRETER_LOCK;
+    a->declared_by = "no IX_MOD_MULTIPLE_INTERPRETERS slot: the multiphase default";
+    for (s = def->slots; s && s->id; s++)
+        if (s->id == IX_MOD_MULTIPLE_INTERPRETERS) {
+            a->declared = (int)((uintptr_t)s->value - 1);
+            a->declared_by = "its IX_MOD_MULTIPLE_INTERPRETERS slot";
+        }
+}
+
 /* One step in interpreter k: an import (call == NULL) or a call, watched. */
 static void watched_step(Run *r, int k, const IxdCall *call, size_t index)
 {
@@ -172,6 +199,7 @@ static void watched_step(Run *r, int k, const IxdCall *call, size_t index)
     } else {
         result = ixh_import_module(ctx, r->a->module);
         if (result) r->modules[k] = Ix_NewRef(ctx, result);
+        if (result && k == 0) read_declared(r->a, ctx, result);
     }
     step->result = outcome(ctx, result, call == NULL);
     snapshot_take(r->a, r->base, &after);

@@ -73,6 +73,7 @@ int main(int argc, char **argv)
     char err[1024], source_root[PATH_MAX];
 
     memset(&a, 0, sizeof a);
+    a.declared = -1;
     for (i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) { usage(stdout); return 0; }

@@ -70,7 +70,8 @@ static const char *fix_text(const IxaGlobal *g)
 
 /* ---------------------------------------------------------------- the verdict */
 
-enum { NOT_SUPPORTED, SHARED_LOCK, PER_INTERPRETER_LOCK };
+enum { NOT_SUPPORTED = IXA_NOT_SUPPORTED, SHARED_LOCK = IXA_SHARED_LOCK,
+       PER_INTERPRETER_LOCK = IXA_PER_INTERPRETER_LOCK };
 static const char *const level_names[] = {
     "IX_MOD_MULTI_NOT_SUPPORTED", "IX_MOD_MULTI_SHARED_LOCK", "IX_MOD_MULTI_PER_INTERPRETER_LOCK",
 };
@@ -88,12 +89,20 @@ static int global_level(const IxaGlobal *g)
 static int is_call_step(const IxaStep *s) { return strncmp(s->what, "call ", 5) == 0; }
 static int step_raised(const IxaStep *s) { return strncmp(s->result, "raised ", 7) == 0; }
 
-/* The highest level a dynamic write allows: a call that writes a global cannot run in
- * parallel interpreters (an atomic one excepted); a second import that is refused, or
- * writes by an import (a static type readied in place), mean one interpreter only. */
-static int write_level(const IxaAudit *a, const IxaStep *s, const IxaWrite *w)
+/* An import that raised: a finding, unless the module declares IX_MOD_MULTI_NOT_SUPPORTED
+ * (a legacy module does, 7.3), for which the second interpreter's refusal is the rule it
+ * asked for, not news. */
+static int import_refused(const IxaAudit *a, const IxaStep *s)
 {
-    if (!is_call_step(s)) return NOT_SUPPORTED;
+    return !is_call_step(s) && step_raised(s) && a->declared != NOT_SUPPORTED;
+}
+
+/* The highest level a dynamic write allows, by an import as by a call: a write into a
+ * global cannot happen in parallel interpreters (an atomic one excepted), and one into a
+ * global that holds objects or a static type means one interpreter only. (A second import
+ * that is refused means one interpreter only too: verdict() counts that.) */
+static int write_level(const IxaAudit *a, const IxaWrite *w)
+{
     if (w->global >= 0 && a->globals[w->global].atomic) return PER_INTERPRETER_LOCK;
     if (w->global >= 0 && global_level(&a->globals[w->global]) == NOT_SUPPORTED) return NOT_SUPPORTED;
     return SHARED_LOCK;
@@ -106,9 +115,9 @@ static int verdict(const IxaAudit *a)
     for (i = 0; i < a->nglobals; i++)
         if (global_level(&a->globals[i]) < level) level = global_level(&a->globals[i]);
     for (i = 0; i < a->nsteps; i++) {
-        if (!is_call_step(&a->steps[i]) && step_raised(&a->steps[i])) level = NOT_SUPPORTED;
+        if (import_refused(a, &a->steps[i])) level = NOT_SUPPORTED;
         for (j = 0; j < a->steps[i].nwrites; j++) {
-            int l = write_level(a, &a->steps[i], &a->steps[i].writes[j]);
+            int l = write_level(a, &a->steps[i].writes[j]);
             if (l < level) level = l;
         }
     }
@@ -120,7 +129,7 @@ static size_t dynamic_findings(const IxaAudit *a)
     size_t i, n = 0;
     for (i = 0; i < a->nsteps; i++) {
         n += a->steps[i].nwrites;
-        if (!is_call_step(&a->steps[i]) && step_raised(&a->steps[i])) n++;
+        if (import_refused(a, &a->steps[i])) n++;
     }
     return n;
 }
@@ -128,9 +137,9 @@ static size_t dynamic_findings(const IxaAudit *a)
 size_t ixa_findings(const IxaAudit *a) { return a->nglobals + dynamic_findings(a); }
 
 /* What the report cannot see, one sentence each (NULL-terminated into out). */
-static size_t blind_spots(const IxaAudit *a, const char *out[4])
+static size_t blind_spots(const IxaAudit *a, const char *out[5])
 {
-    size_t n = 0;
+    size_t n = 0, i;
     if (!a->has_symtab)
         out[n++] = "no .symtab (stripped): globals are not named, only the writable sections' "
                    "sizes and .dynsym's exported symbols are read";
@@ -138,6 +147,12 @@ static size_t blind_spots(const IxaAudit *a, const char *out[4])
         out[n++] = "no DWARF: no source lines, and globals are not classified (kind unknown)";
     if (!a->dynamic)
         out[n++] = "no dynamic run (give --call, or --dynamic): writes at run time are not observed";
+    for (i = 0; a->declared == NOT_SUPPORTED && i < a->nsteps; i++)
+        if (!is_call_step(&a->steps[i]) && step_raised(&a->steps[i]) && i > 0) {
+            out[n++] = "the second interpreter refused the module, as it declares: the calls ran in "
+                       "one interpreter only";
+            break;
+        }
     out[n] = NULL;
     return n;
 }
@@ -166,9 +181,30 @@ static void text_write(FILE *out, const IxaAudit *a, const IxaWrite *w)
     }
 }
 
+/* An import's write into a global the list names already, for the same level: the
+ * import readies and fills what the module keeps, so saying it again adds nothing. A
+ * call's write says which call to change, and stays. */
+static int listed_above(const IxaAudit *a, const IxaStep *s, const IxaWrite *w, int level)
+{
+    return !is_call_step(s) && w->global >= 0 && global_level(&a->globals[w->global]) == level;
+}
+
+/* The declared level beside the verdict (ABI.md 4.9), and what to do when they differ. */
+static void text_declared(FILE *out, const IxaAudit *a, int level)
+{
+    if (a->declared < 0) return;
+    fprintf(out, "declared: %s (%s)", level_names[a->declared], a->declared_by);
+    if (a->declared > level)
+        fprintf(out, ": above the verdict; declare %s until the changes below are made (ABI.md 4.9)",
+                level_names[level]);
+    else if (a->declared < level)
+        fprintf(out, ": below the verdict; it may declare %s (ABI.md 4.9)", level_names[level]);
+    fputc('\n', out);
+}
+
 void ixa_print_text(FILE *out, const IxaAudit *a)
 {
-    const char *blind[4];
+    const char *blind[5];
     size_t i, j, n = ixa_findings(a);
     int level = verdict(a);
 
@@ -197,17 +233,18 @@ void ixa_print_text(FILE *out, const IxaAudit *a)
         }
     }
     fprintf(out, "verdict: %s\n", level_names[level]);
+    text_declared(out, a, level);
     if (level < PER_INTERPRETER_LOCK) {
         fprintf(out, "  for %s:\n", level_names[level + 1]);
         for (i = 0; i < a->nglobals; i++)
             if (global_level(&a->globals[i]) == level)
                 fprintf(out, "  - %s: %s\n", a->globals[i].name, fix_text(&a->globals[i]));
         for (i = 0; i < a->nsteps; i++) {
-            if (!is_call_step(&a->steps[i]) && step_raised(&a->steps[i]))
+            if (import_refused(a, &a->steps[i]))
                 fprintf(out, "  - %s %s\n", a->steps[i].what, a->steps[i].result);
             for (j = 0; j < a->steps[i].nwrites; j++) {
                 const IxaWrite *w = &a->steps[i].writes[j];
-                if (write_level(a, &a->steps[i], w) == level && is_call_step(&a->steps[i]))
+                if (write_level(a, w) == level && !listed_above(a, &a->steps[i], w, level))
                     fprintf(out, "  - %s wrote %s\n", a->steps[i].what,
                             w->global >= 0 ? a->globals[w->global].name : w->section);
             }
@@ -274,7 +311,7 @@ static void json_step(FILE *out, const IxaAudit *a, const IxaStep *s)
 
 void ixa_print_json(FILE *out, const IxaAudit *a)
 {
-    const char *blind[4];
+    const char *blind[5];
     size_t i;
     int level = verdict(a);
 
@@ -303,6 +340,8 @@ void ixa_print_json(FILE *out, const IxaAudit *a)
     fputs(", \"verdict\": {", out);
     json_field(out, "level", level_names[level], 0);
     json_field(out, "next", level < PER_INTERPRETER_LOCK ? level_names[level + 1] : NULL, 1);
+    json_field(out, "declared", a->declared >= 0 ? level_names[a->declared] : NULL, 1);
+    json_field(out, "declared_by", a->declared >= 0 ? a->declared_by : NULL, 1);
     fputs("}", out);
     fprintf(out, ", \"findings_total\": %zu}\n", ixa_findings(a));
 }

@@ -65,7 +65,8 @@ class AuditCommandTest {
         assertTrue(json.contains("\"step\": \"call 1 in interpreter 2: bump()\", \"result\": \"-> 2\", "
                 + "\"writes\": [{\"symbol\": \"hits\", \"section\": \".bss\", \"offset\": 0, \"bytes\": 8"), json);
         assertTrue(json.contains("\"verdict\": {\"level\": \"IX_MOD_MULTI_NOT_SUPPORTED\", "
-                + "\"next\": \"IX_MOD_MULTI_SHARED_LOCK\"}"), json);
+                + "\"next\": \"IX_MOD_MULTI_SHARED_LOCK\", \"declared\": \"IX_MOD_MULTI_PER_INTERPRETER_LOCK\", "
+                + "\"declared_by\": \"its IX_MOD_MULTIPLE_INTERPRETERS slot\"}"), json);
     }
 
     @Test
