@@ -8,6 +8,8 @@
  *   has_error() -> bool: whether audit_error_type is set (never: a classification fixture)
  *   seen()      -> int: ++seen, atomically (race-free, still process-wide)
  *   first()     -> bool: True on the first call in the process (a function's static flag)
+ *   on_thread() -> int: ++per_thread, this thread's copy (thread-local: race-free, still
+ *                  shared by every interpreter that runs on the thread)
  */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -16,6 +18,7 @@
 
 static int64_t hits;                       /* state: a counter */
 static _Atomic int64_t seen_count;         /* state, atomic */
+static _Thread_local int64_t per_thread;   /* state, thread-local */
 /* External linkage, so the compiler cannot prove them unwritten and fold them away (a
  * static never written becomes read-only data, or disappears). */
 IxObject *audit_error_type;                /* object-ref: an exception kept in a global */
@@ -24,6 +27,11 @@ int64_t audit_primes[4] = {2, 3, 5, 7};    /* const-table: initialized, only rea
 static IxObject *ag_bump(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
 {
     return IxLong_FromInt64(ctx, ++hits);
+}
+
+static IxObject *ag_on_thread(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
+{
+    return IxLong_FromInt64(ctx, ++per_thread);
 }
 
 static IxObject *ag_prime(IxContext *ctx, IxObject *module, IxObject *const *args, size_t nargs)
@@ -58,6 +66,7 @@ static const IxMethodDef ag_methods[] = {
     {"has_error", ag_has_error, 0, 0, 0, "has_error() -> bool: is the global exception set"},
     {"seen", ag_seen, 0, 0, 0, "seen() -> int: calls so far, atomically"},
     {"first", ag_first, 0, 0, 0, "first() -> bool: is this the first call in the process"},
+    {"on_thread", ag_on_thread, 0, 0, 0, "on_thread() -> int: calls so far on this thread"},
     IX_METHODS_END
 };
 

@@ -40,6 +40,7 @@ typedef struct IxaGlobal {
     int line;
     char *type;            /* the C type as DWARF names it, or NULL */
     int atomic;            /* an _Atomic scalar: race-free, still process-wide */
+    int tls;               /* in .tdata/.tbss: one copy per thread, shared by the interpreters on it */
 } IxaGlobal;
 
 /* A writable section the dynamic part watches. */
@@ -69,6 +70,8 @@ typedef struct IxaAudit {
     char *module;          /* the module name imported (from the file name, or --module) */
     int has_symtab, has_dwarf;
     IxaSection sections[8];
+    uint64_t tls_vaddr;    /* the TLS segment's address (PT_TLS p_vaddr): a TLS symbol's value
+                            * is an offset from it; addresses here are all link-time ones */
     size_t nsections;
     uint64_t data_size, bss_size;   /* sums over the watched sections of each kind */
     IxaGlobal *globals;

@@ -7,7 +7,8 @@
  * first import: the host's own dlopen of the same file then finds it loaded (the loader
  * knows a file by its identity) and both see one mapping. Relocation has happened by then,
  * so a relocated pointer is not mistaken for a write. TLS sections (.tdata, .tbss) are
- * per thread and not watched.
+ * watched in this thread's block (the one every step runs on), or, before the block
+ * exists, in the image it will be made from.
  *
  * Single-threaded: one thread enters one interpreter at a time.
  */
@@ -27,21 +28,33 @@
 #define INTERPRETERS 2
 
 typedef struct Snapshot {
-    unsigned char *bytes[8];  /* one per watched section, NULL for a TLS one */
+    unsigned char *bytes[8];  /* one per watched section */
 } Snapshot;
 
 static int is_tls(const char *section) { return strncmp(section, ".t", 2) == 0; }
 
-static void snapshot_take(const IxaAudit *a, uintptr_t base, Snapshot *s)
+/* Where a watched section's bytes are now: in the mapping, or for a TLS section in this
+ * thread's TLS block (NULL: not made yet, so still its image -- .tdata's initial bytes in
+ * the mapping, .tbss's zeros). */
+static const void *section_bytes(const IxaAudit *a, const IxaSection *sec, uintptr_t base, void *handle)
+{
+    void *block = NULL;
+    if (!is_tls(sec->name)) return (const void *)(base + sec->addr);
+    if (dlinfo(handle, RTLD_DI_TLS_DATA, &block) == 0 && block)
+        return (const unsigned char *)block + (sec->addr - a->tls_vaddr);
+    return strcmp(sec->name, ".tdata") == 0 ? (const void *)(base + sec->addr) : NULL;
+}
+
+static void snapshot_take(const IxaAudit *a, uintptr_t base, void *handle, Snapshot *s)
 {
     size_t i;
     for (i = 0; i < a->nsections; i++) {
-        if (is_tls(a->sections[i].name)) { s->bytes[i] = NULL; continue; }
-        if (!(s->bytes[i] = malloc(a->sections[i].size ? a->sections[i].size : 1))) {
+        const void *now = section_bytes(a, &a->sections[i], base, handle);
+        if (!(s->bytes[i] = calloc(1, a->sections[i].size ? a->sections[i].size : 1))) {
             perror("ixaudit");
             exit(2);
         }
-        memcpy(s->bytes[i], (const void *)(base + a->sections[i].addr), a->sections[i].size);
+        if (now) memcpy(s->bytes[i], now, a->sections[i].size);
     }
 }
 
@@ -152,6 +165,7 @@ static char *outcome(IxContext *ctx, IxObject *result, int import)
 typedef struct Run {
     IxaAudit *a;
     uintptr_t base;
+    void *handle;              /* the library, dlopen'ed here: its TLS block is asked of it */
     IxInterp *interps[INTERPRETERS];
     IxObject *modules[INTERPRETERS];
 } Run;
@@ -193,7 +207,7 @@ static void watched_step(Run *r, int k, const IxdCall *call, size_t index)
     if (!ctx) { fprintf(stderr, "ixaudit: ixh_enter failed\n"); exit(2); }
     step = new_step(r->a, call ? ixa_format("call %zu in interpreter %d: %s", index, k + 1, call->text)
                                : ixa_format("import in interpreter %d", k + 1));
-    snapshot_take(r->a, r->base, &before);
+    snapshot_take(r->a, r->base, r->handle, &before);
     if (call) {
         result = ixd_call_run(ctx, r->modules[k], call);
     } else {
@@ -202,7 +216,7 @@ static void watched_step(Run *r, int k, const IxdCall *call, size_t index)
         if (result && k == 0) read_declared(r->a, ctx, result);
     }
     step->result = outcome(ctx, result, call == NULL);
-    snapshot_take(r->a, r->base, &after);
+    snapshot_take(r->a, r->base, r->handle, &after);
     diff(step, r->a, &before, &after);
     snapshot_free(r->a, &before);
     snapshot_free(r->a, &after);
@@ -259,6 +273,7 @@ int ixa_dynamic(IxaAudit *a, const char *const *texts, size_t ncalls, char *err,
     memset(&r, 0, sizeof r);
     r.a = a;
     r.base = (uintptr_t)map->l_addr;
+    r.handle = handle;
     a->dynamic = 1;
     a->ncalls = ncalls;
     for (k = 0; k < INTERPRETERS; k++) {

@@ -50,6 +50,9 @@ static const char *fix_text(const IxaGlobal *g)
         return "holds objects: move it into module state; traverse visits it, clear drops it "
                "(MIGRATION.md 1; ABI.md 4.5, 4.8)";
     case IXA_STATE:
+        if (g->tls)
+            return "thread-local, so race-free, but every interpreter that runs on a thread shares "
+                   "that thread's copy: move it into module state (MIGRATION.md 1; ABI.md 4.5)";
         return g->atomic ? "atomic, so race-free, but every interpreter shares it: move it into "
                            "module state unless it is process-wide on purpose (MIGRATION.md 1; ABI.md 4.5)"
                          : "C state shared by every interpreter: move it into module state "
@@ -80,7 +83,7 @@ static const char *const level_names[] = {
 static int global_level(const IxaGlobal *g)
 {
     switch (g->kind) {
-    case IXA_STATE: return g->atomic ? PER_INTERPRETER_LOCK : SHARED_LOCK;
+    case IXA_STATE: return g->atomic || g->tls ? PER_INTERPRETER_LOCK : SHARED_LOCK;
     case IXA_CONST_TABLE: return PER_INTERPRETER_LOCK;
     default: return NOT_SUPPORTED;
     }
@@ -103,7 +106,9 @@ static int import_refused(const IxaAudit *a, const IxaStep *s)
  * that is refused means one interpreter only too: verdict() counts that.) */
 static int write_level(const IxaAudit *a, const IxaWrite *w)
 {
-    if (w->global >= 0 && a->globals[w->global].atomic) return PER_INTERPRETER_LOCK;
+    if (w->global >= 0 && (a->globals[w->global].atomic || a->globals[w->global].tls)
+        && a->globals[w->global].kind == IXA_STATE)
+        return PER_INTERPRETER_LOCK;
     if (w->global >= 0 && global_level(&a->globals[w->global]) == NOT_SUPPORTED) return NOT_SUPPORTED;
     return SHARED_LOCK;
 }

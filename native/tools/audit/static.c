@@ -199,21 +199,33 @@ static IxaGlobal *global_at(IxaAudit *a, uint64_t addr)
     return NULL;
 }
 
-/* A variable DIE with a fixed address (DW_OP_addr): give the global there its details. */
-static void describe_variable(IxaAudit *a, Dwarf_Die *die)
+/* The link-time address of a variable whose location is fixed: DW_OP_addr, or a thread-local
+ * offset (a constant, then DW_OP_form_tls_address or GCC's DW_OP_GNU_push_tls_address). 0 if
+ * the location is anything else. */
+static uint64_t variable_address(const IxaAudit *a, Dwarf_Die *die)
 {
     Dwarf_Attribute attr;
     Dwarf_Op *ops;
     size_t nops;
+    if (!dwarf_attr(die, DW_AT_location, &attr) || dwarf_getlocation(&attr, &ops, &nops) != 0 || nops < 1)
+        return 0;
+    if (nops == 1 && ops[0].atom == DW_OP_addr) return ops[0].number;
+    if (nops == 2 && (ops[1].atom == DW_OP_form_tls_address || ops[1].atom == DW_OP_GNU_push_tls_address)
+        && (ops[0].atom == DW_OP_const8u || ops[0].atom == DW_OP_const4u || ops[0].atom == DW_OP_constu))
+        return ops[0].number + a->tls_vaddr;
+    return 0;
+}
+
+/* A variable DIE with a fixed address: give the global there its details. */
+static void describe_variable(IxaAudit *a, Dwarf_Die *die)
+{
     Dwarf_Die t;
     IxaGlobal *g;
     int line = 0;
     char text[512];
+    uint64_t addr = variable_address(a, die);
 
-    if (!dwarf_attr(die, DW_AT_location, &attr) || dwarf_getlocation(&attr, &ops, &nops) != 0
-        || nops < 1 || ops[0].atom != DW_OP_addr)
-        return;
-    if (!(g = global_at(a, ops[0].number)) || g->file) return;
+    if (!addr || !(g = global_at(a, addr)) || g->file) return;
     g->file = relative_file(a, dwarf_decl_file(die));
     if (dwarf_decl_line(die, &line) == 0) g->line = line;
     if (type_of(die, &t)) {
@@ -304,8 +316,12 @@ static void read_symbols(IxaAudit *a, Elf_Scn *scn, GElf_Shdr *sh, const char *n
             continue;
         {
             const IxaSection *s = watched_index(a, names, sym.st_shndx);
-            if (s && !global_at(a, sym.st_value))
-                add_global(a, IXA_UNKNOWN, name, s->name, sym.st_value, sym.st_size);
+            int tls = GELF_ST_TYPE(sym.st_info) == STT_TLS;
+            uint64_t addr = sym.st_value + (tls ? a->tls_vaddr : 0);
+            if (s && !global_at(a, addr)) {
+                add_global(a, IXA_UNKNOWN, name, s->name, addr, sym.st_size);
+                a->globals[a->nglobals - 1].tls = tls;
+            }
         }
     }
 }
@@ -320,6 +336,17 @@ static void add_unattributed(IxaAudit *a)
                          : strcmp(s->name, ".bss") == 0 ? RUNTIME_BSS_BYTES : 0;
         if (s->size > runtime) add_global(a, IXA_UNATTRIBUTED, s->name, s->name, s->addr, s->size);
     }
+}
+
+/* The TLS segment's address (PT_TLS), or 0 when the library has none. */
+static uint64_t tls_segment(Elf *elf)
+{
+    size_t n, i;
+    GElf_Phdr ph;
+    if (elf_getphdrnum(elf, &n) != 0) return 0;
+    for (i = 0; i < n; i++)
+        if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_TLS) return ph.p_vaddr;
+    return 0;
 }
 
 /* The ELF file's sections and symbols, then its DWARF. */
@@ -343,6 +370,7 @@ static int read_elf(IxaAudit *a, Elf *elf, char *err, size_t cap)
     }
     names = calloc(nnames ? nnames : 1, sizeof *names);
     if (!names) { perror("ixaudit"); exit(2); }
+    a->tls_vaddr = tls_segment(elf);
     while ((scn = elf_nextscn(elf, scn))) {
         GElf_Shdr sh;
         const char *name, *w;

@@ -61,7 +61,7 @@ class AuditCommandTest {
         assertEquals(1, status, json);
         assertTrue(json.startsWith("{\"file\": \"" + lib + "\", \"module\": \"audit_globals\""), json);
         assertTrue(json.contains("{\"kind\": \"state\", \"symbol\": \"hits\", \"section\": \".bss\", \"size\": 8, "
-                + "\"file\": \"test-ext/audit_globals.c\", \"line\": 17"), json);
+                + "\"file\": \"test-ext/audit_globals.c\", \"line\": 19"), json);
         assertTrue(json.contains("\"step\": \"call 1 in interpreter 2: bump()\", \"result\": \"-> 2\", "
                 + "\"writes\": [{\"symbol\": \"hits\", \"section\": \".bss\", \"offset\": 0, \"bytes\": 8"), json);
         assertTrue(json.contains("\"verdict\": {\"level\": \"IX_MOD_MULTI_NOT_SUPPORTED\", "
