@@ -81,6 +81,14 @@ void ixd_close(IxInterp *interp, const char *what, const char *file, int line);
 /* The process holds nothing: no bytes, no interpreter, no library. */
 void ixd_check_clean(const char *file, int line);
 
+/* The shape of most ABI 1.2 scenarios: check runs in a plain interpreter, then in a debug
+ * one (the checking table on every entry); then, when make is given, an object it makes in
+ * the debug one is handed to refuse, run in the plain one (ABI.md 3.3: the API refuses an
+ * object of another interpreter); both close clean. */
+typedef IxObject *(*IxdMake)(IxContext *ctx);
+typedef void (*IxdRefuse)(IxContext *ctx, IxObject *foreign);
+void ixd_plain_and_debug(void (*check)(IxContext *ctx), IxdMake make, IxdRefuse refuse);
+
 #define OPEN() ixd_open(IXD_AT)
 #define OPEN_MODE(debug) ixd_open_mode((debug), IXD_AT)
 #define ENTER(interp) ixd_enter((interp), IXD_AT)

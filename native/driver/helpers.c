@@ -53,6 +53,29 @@ void ixd_close(IxInterp *interp, const char *what, const char *file, int line)
              what, rc, ixd_wire_text(&r, text, sizeof text));
 }
 
+void ixd_plain_and_debug(void (*check)(IxContext *ctx), IxdMake make, IxdRefuse refuse)
+{
+    IxInterp *a = OPEN(), *b = OPEN_MODE(1);
+    IxContext *ca = ENTER(a), *cb;
+    IxObject *foreign = NULL;
+    check(ca);
+    ixh_leave(ca);
+    cb = ENTER(b);
+    check(cb);
+    if (make) foreign = CHECK_OK(cb, make(cb));
+    ixh_leave(cb);
+    if (foreign) {
+        ca = ENTER(a);
+        refuse(ca, foreign);
+        ixh_leave(ca);
+        cb = ENTER(b);
+        Ix_Decref(cb, foreign);
+        ixh_leave(cb);
+    }
+    CHECK_CLOSE(a);
+    CHECK_CLOSE(b);
+}
+
 void ixd_check_clean(const char *file, int line)
 {
     int64_t bytes = ixh_live_bytes(), interps = ixh_live_interpreters();

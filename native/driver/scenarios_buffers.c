@@ -132,27 +132,19 @@ static void check_all(IxContext *ctx)
     check_module(ctx);
 }
 
+static IxObject *make_bytes(IxContext *ctx) { return IxBytes_FromData(ctx, "x", 1); }
+
+static void refuse_bytes(IxContext *ctx, IxObject *bytes)
+{
+    IxBufferView v;
+    CHECK_ERROR_RC(ctx, Ix_GetBuffer(ctx, bytes, &v, IX_BUF_SIMPLE),
+                   "TypeError: expected an object of this interpreter, got bytes (an object of interpreter *)");
+}
+
 void ixd_buffers(int argc, char **argv)
 {
     IXD_NO_ARGS;
-    IxInterp *a = OPEN(), *b = OPEN_MODE(1); /* one in debug mode: the new entries checked */
-    IxContext *ca = ENTER(a);
-    check_all(ca);
-    ixh_leave(ca);
-    IxContext *cb = ENTER(b);
-    check_all(cb);
-    IxObject *bytes = CHECK_OK(cb, IxBytes_FromData(cb, "x", 1));
-    ixh_leave(cb);
-    ca = ENTER(a);
-    IxBufferView v;
-    CHECK_ERROR_RC(ca, Ix_GetBuffer(ca, bytes, &v, IX_BUF_SIMPLE),
-                   "TypeError: expected an object of this interpreter, got bytes (an object of interpreter *)");
-    ixh_leave(ca);
-    cb = ENTER(b);
-    Ix_Decref(cb, bytes);
-    ixh_leave(cb);
-    CHECK_CLOSE(a);
-    CHECK_CLOSE(b);
+    ixd_plain_and_debug(check_all, make_bytes, refuse_bytes);
     check_unreleased();
     CHECK_CLEAN();
 }

@@ -178,25 +178,18 @@ static void check_all(IxContext *ctx)
     check_numeric(ctx);
 }
 
+static IxObject *make_one(IxContext *ctx) { return num(ctx, 1); }
+
+/* An operand of another interpreter is refused (ABI.md 3.3). */
+static void refuse_operand(IxContext *ctx, IxObject *one)
+{
+    IxObject *two = num(ctx, 2);
+    CHECK_ERROR(ctx, IxNumber_Add(ctx, two, one), "TypeError: expected an operand of this interpreter, got int (an object of interpreter *)");
+    Ix_Decref(ctx, two);
+}
+
 void ixd_numbers(int argc, char **argv)
 {
     IXD_NO_ARGS;
-    IxInterp *a = OPEN(), *b = OPEN_MODE(1); /* one in debug mode: the new entries checked */
-    IxContext *ca = ENTER(a);
-    check_all(ca);
-    ixh_leave(ca);
-    IxContext *cb = ENTER(b);
-    check_all(cb);
-    IxObject *one = num(cb, 1);
-    ixh_leave(cb);
-    ca = ENTER(a); /* an operand of b handed to a's API is refused (ABI.md 3.3) */
-    IxObject *two = num(ca, 2);
-    CHECK_ERROR(ca, IxNumber_Add(ca, two, one), "TypeError: expected an operand of this interpreter, got int (an object of interpreter *)");
-    Ix_Decref(ca, two);
-    ixh_leave(ca);
-    cb = ENTER(b);
-    Ix_Decref(cb, one);
-    ixh_leave(cb);
-    CHECK_CLOSE(a);
-    CHECK_CLOSE(b);
+    ixd_plain_and_debug(check_all, make_one, refuse_operand);
 }

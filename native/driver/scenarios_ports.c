@@ -149,15 +149,7 @@ static void check_xxlimited(IxContext *ctx)
 void ixd_xxlimited(int argc, char **argv)
 {
     IXD_NO_ARGS;
-    IxInterp *a = OPEN(), *b = OPEN_MODE(1); /* one in debug mode: the calls checked */
-    IxContext *ca = ENTER(a);
-    check_xxlimited(ca);
-    ixh_leave(ca);
-    IxContext *cb = ENTER(b);
-    check_xxlimited(cb);
-    ixh_leave(cb);
-    CHECK_CLOSE(a);
-    CHECK_CLOSE(b);
+    ixd_plain_and_debug(check_xxlimited, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------- vector */
@@ -499,13 +491,5 @@ static void check_vector(IxContext *ctx)
 void ixd_vector(int argc, char **argv)
 {
     IXD_NO_ARGS;
-    IxInterp *a = OPEN(), *b = OPEN_MODE(1);
-    IxContext *ca = ENTER(a);
-    check_vector(ca);
-    ixh_leave(ca);
-    IxContext *cb = ENTER(b);
-    check_vector(cb);
-    ixh_leave(cb);
-    CHECK_CLOSE(a);
-    CHECK_CLOSE(b);
+    ixd_plain_and_debug(check_vector, NULL, NULL);
 }

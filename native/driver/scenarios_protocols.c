@@ -174,24 +174,15 @@ static void check_all(IxContext *ctx)
     check_seqmap(ctx);
 }
 
+static IxObject *make_list(IxContext *ctx) { return IxList_New(ctx); }
+
+static void refuse_list(IxContext *ctx, IxObject *l)
+{
+    CHECK_ERROR(ctx, Ix_GetIter(ctx, l), "TypeError: expected an object of this interpreter, got list (an object of interpreter *)");
+}
+
 void ixd_protocols(int argc, char **argv)
 {
     IXD_NO_ARGS;
-    IxInterp *a = OPEN(), *b = OPEN_MODE(1); /* one in debug mode: the new entries checked */
-    IxContext *ca = ENTER(a);
-    check_all(ca);
-    ixh_leave(ca);
-    IxContext *cb = ENTER(b);
-    check_all(cb);
-    /* An object of b handed to a's API is refused (ABI.md 3.3). */
-    IxObject *l = CHECK_OK(cb, IxList_New(cb));
-    ixh_leave(cb);
-    ca = ENTER(a);
-    CHECK_ERROR(ca, Ix_GetIter(ca, l), "TypeError: expected an object of this interpreter, got list (an object of interpreter *)");
-    ixh_leave(ca);
-    cb = ENTER(b);
-    Ix_Decref(cb, l);
-    ixh_leave(cb);
-    CHECK_CLOSE(a);
-    CHECK_CLOSE(b);
+    ixd_plain_and_debug(check_all, make_list, refuse_list);
 }
