@@ -1,7 +1,8 @@
 /*
  * fuzz_request.c -- libFuzzer harness for the value API's request decoding (host.c, wire.c):
  * fuzzed request bytes go through the real entry points (ixh_import, ixh_call,
- * ixh_getattr, ixh_setattr, ixh_describe, ixh_expand, ixh_release) of a fresh interpreter
+ * ixh_getattr, ixh_setattr, ixh_describe, ixh_expand, ixh_release, ixh_protocol,
+ * ixh_delattr, ixh_dir) of a fresh interpreter
  * that has imported counter, probe and raiser, so the whole path runs: decoding, handle
  * lookups, calls into the modules, encoding the reply.
  *
@@ -12,7 +13,9 @@
  *   then up to MAX_OPS operations, each
  *     u8  op                % 7: import call getattr setattr describe expand release;
  *                           0xFF: ixh_protocol (ABI 1.2; taken from setattr, which 0xFF
- *                           meant before, so the committed corpora keep their other ops)
+ *                           meant before, so the committed corpora keep their other ops);
+ *                           0xFE: ixh_delattr, 0xFD: ixh_dir (ABI 1.2, taken from getattr
+ *                           and call the same way; no committed input used them)
  *     u8  target            < 0xF0: one of the handles known so far (the three modules,
  *                           then every handle a reply carried), modulo their count;
  *                           else a raw int64 handle follows
@@ -41,8 +44,11 @@
 #define AMPLE_ROOM 512
 #define MEMORY_LIMIT (16 << 20)
 
-enum { OP_IMPORT, OP_CALL, OP_GETATTR, OP_SETATTR, OP_DESCRIBE, OP_EXPAND, OP_RELEASE, NOPS, OP_PROTOCOL = NOPS };
+enum { OP_IMPORT, OP_CALL, OP_GETATTR, OP_SETATTR, OP_DESCRIBE, OP_EXPAND, OP_RELEASE, NOPS,
+       OP_PROTOCOL = NOPS, OP_DELATTR, OP_DIR };
 #define PROTOCOL_BYTE 0xFF
+#define DELATTR_BYTE 0xFE
+#define DIR_BYTE 0xFD
 
 typedef struct Session {
     IxInterp *interp;
@@ -84,6 +90,8 @@ static int run_op(Session *s, int op, int64_t target, uint8_t *buf, size_t len, 
     case OP_SETATTR: return ixh_setattr(s->interp, target, buf, len, cap);
     case OP_DESCRIBE: return ixh_describe(s->interp, target, buf, len, cap);
     case OP_PROTOCOL: return ixh_protocol(s->interp, target, buf, len, cap);
+    case OP_DELATTR: return ixh_delattr(s->interp, target, buf, len, cap);
+    case OP_DIR: return ixh_dir(s->interp, target, buf, len, cap);
     default: return ixh_expand(s->interp, target, buf, len, cap);
     }
 }
@@ -99,7 +107,8 @@ static bool next_op(Session *s, FzIn *in)
 {
     if (!in->n) return false;
     uint8_t code = fz_u8(in);
-    int op = code == PROTOCOL_BYTE ? OP_PROTOCOL : code % NOPS;
+    int op = code == PROTOCOL_BYTE ? OP_PROTOCOL : code == DELATTR_BYTE ? OP_DELATTR
+           : code == DIR_BYTE ? OP_DIR : code % NOPS;
     uint8_t pick = fz_u8(in);
     int64_t target = pick < RAW_TARGET ? s->handles[pick % s->nhandles] : (int64_t)fz_u64(in);
     if (op == OP_RELEASE) {

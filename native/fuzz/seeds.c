@@ -94,6 +94,8 @@ static void wire_nested(IxWire *w, int depth)
 
 enum { OP_IMPORT, OP_CALL, OP_GETATTR, OP_SETATTR, OP_DESCRIBE, OP_EXPAND, OP_RELEASE };
 #define OP_PROTOCOL 0xFF /* ixh_protocol (ABI 1.2), fuzz_request.c's PROTOCOL_BYTE */
+#define OP_DELATTR 0xFE  /* ixh_delattr (ABI 1.2), DELATTR_BYTE */
+#define OP_DIR 0xFD      /* ixh_dir (ABI 1.2), DIR_BYTE */
 enum { H_COUNTER, H_PROBE, H_RAISER, H_FIRST_REPLY }; /* the handles a session starts with */
 #define AMPLE 0x80 /* room byte: the request's length + 512 */
 
@@ -196,6 +198,44 @@ static void seed_protocol(void)
     ixw_int(&w, 8);
     op(&b, OP_PROTOCOL, H_FIRST_REPLY + 1, AMPLE, &w);
     save("request", "protocol", &b);
+}
+
+/* ixh_delattr and ixh_dir (ABI 1.2, ABI.md 12.40) on a Counter and on a module, then the
+ * buffer protocol (IXH_PROTO_BUFFER, 12.50) on bytes probe.echo hands back as a handle,
+ * and an operation ixh_protocol does not know. */
+static void seed_attrs_buffer(void)
+{
+    Bytes b = {.n = 0};
+    uint8_t buf[2048];
+    IxWire w;
+    add_u8(&b, 0);
+    call_req(&w, buf, "Counter", 2);
+    op(&b, OP_CALL, H_COUNTER, AMPLE, &w); /* H_FIRST_REPLY */
+    name_req(&w, buf, "label");
+    ixw_cstr(&w, "mine");
+    op(&b, OP_SETATTR, H_FIRST_REPLY, AMPLE, &w);
+    name_req(&w, buf, "label");
+    op(&b, OP_DELATTR, H_FIRST_REPLY, AMPLE, &w);
+    op(&b, OP_DELATTR, H_FIRST_REPLY, AMPLE, &w); /* again: AttributeError */
+    op(&b, OP_DIR, H_FIRST_REPLY, AMPLE, NULL);
+    op(&b, OP_DIR, H_COUNTER, AMPLE, NULL);
+    name_req(&w, buf, "__name__");
+    op(&b, OP_DELATTR, H_COUNTER, AMPLE, &w); /* read-only */
+    ixw_init(&w, buf, sizeof buf);
+    ixw_cstr(&w, "echo");
+    ixw_count(&w, IXW_TUPLE, 1);
+    ixw_bytes(&w, "0123456789abcdef0123456789abcdef0123456789", 42);
+    op(&b, OP_CALL, H_PROBE, 40, &w); /* too little room: the bytes as H_FIRST_REPLY + 1 */
+    for (int flags = 0; flags <= 1; flags++) {
+        ixw_init(&w, buf, sizeof buf);
+        ixw_int(&w, IXH_PROTO_BUFFER);
+        ixw_int(&w, flags); /* IX_BUF_SIMPLE, then writable: a BufferError */
+        op(&b, OP_PROTOCOL, H_FIRST_REPLY + 1, AMPLE, &w);
+    }
+    ixw_init(&w, buf, sizeof buf);
+    ixw_int(&w, 99);
+    op(&b, OP_PROTOCOL, H_FIRST_REPLY + 1, AMPLE, &w);
+    save("request", "attrs-buffer", &b);
 }
 
 /* A request calling probe.echo with one argument, which `arg` writes. */
@@ -457,6 +497,7 @@ int main(int argc, char **argv)
     seed_echo();
     seed_echo_bigint();
     seed_protocol();
+    seed_attrs_buffer();
     seed_probe();
     seed_errors();
     seed_general();
