@@ -11,6 +11,8 @@
  *                       "belongs to another module"
  *   legacy_sub_multi    (symlink legacy_sub_multi.so) a multiphase module; ready_sub() calls
  *                       IxType_ReadyStaticWithBase with itself: refused, it is not legacy
+ *   legacy_sub_also     (symlink legacy_sub_also.so) a second legacy module that loads: Also
+ *                       (static); the fence's message then lists both modules' static types
  *
  * The three share this library's static storage, which is what makes the peer's mistake
  * possible at all.
@@ -176,6 +178,35 @@ IX_LEGACY_MODINIT(legacy_sub_peer)
     if (module == NULL)
         return NULL;
     if (add_static_type(ctx, module, &PeerShapeType, &ShapeType) < 0) {
+        Ix_Decref(ctx, module);
+        return NULL;
+    }
+    return module;
+}
+
+/* ---------------------------------------------------------------- legacy_sub_also */
+
+static const IxTypeSpec Also_spec = {
+    .name = "legacy_sub_also.Also",
+    .basic_size = sizeof(ShapeObject),
+    .flags = IX_TPFLAGS_DEFAULT,
+    .slots = Final_slots,
+};
+
+static IxStaticType AlsoType = {&Also_spec};
+
+static const IxModuleDef also_def = {
+    IX_MODULEDEF_HEAD,
+    .name = "legacy_sub_also",
+    .doc = "A second legacy module of the library, which loads.",
+};
+
+IX_LEGACY_MODINIT(legacy_sub_also)
+{
+    IxObject *module = IxModule_CreateLegacy(ctx, &also_def);
+    if (module == NULL)
+        return NULL;
+    if (add_static_type(ctx, module, &AlsoType, NULL) < 0) {
         Ix_Decref(ctx, module);
         return NULL;
     }

@@ -562,23 +562,27 @@ static void release_exclusive(IxLibrary *lib, int64_t me)
     pthread_mutex_unlock(&libs_lock);
 }
 
-/* "legacy_point.Point, legacy_point.Line": kept for the error other interpreters get. */
+/* "legacy_point.Point, legacy_point.Line": kept for the error other interpreters get,
+ * after those of the library's legacy modules loaded before (the claim is the library's). */
 static void remember_static_types(IxContext *ctx, IxLibrary *lib, IxObject *module)
 {
     IxObject *list = ((IxModuleObject *)module)->static_types;
-    size_t n = list ? ix_list_size(ctx, list) : 0, len = 1;
+    size_t n = list ? ix_list_size(ctx, list) : 0;
+    if (!n) return;
+    pthread_mutex_lock(&libs_lock);
+    size_t len = lib->static_types ? strlen(lib->static_types) + 1 : 1;
     for (size_t i = 0; i < n; i++) len += strlen(((IxTypeObject *)ix_list_getitem(ctx, list, i))->name) + 2;
     char *s = ix_host_alloc(len);
-    if (!s) return; /* the message will say "none"; not worth failing the import */
-    for (size_t i = 0; i < n; i++) {
-        if (i) strcat(s, ", ");
-        strcat(s, ((IxTypeObject *)ix_list_getitem(ctx, list, i))->name);
+    if (s) { /* else the message keeps what it had; not worth failing the import */
+        strcpy(s, lib->static_types ? lib->static_types : "");
+        for (size_t i = 0; i < n; i++) {
+            if (*s) strcat(s, ", ");
+            strcat(s, ((IxTypeObject *)ix_list_getitem(ctx, list, i))->name);
+        }
+        ix_host_free(lib->static_types);
+        lib->static_types = s;
     }
-    pthread_mutex_lock(&libs_lock);
-    ix_host_free(lib->static_types);
-    lib->static_types = n ? s : NULL;
     pthread_mutex_unlock(&libs_lock);
-    if (!n) ix_host_free(s);
 }
 
 /* ---------------------------------------------------------------- checking a definition */

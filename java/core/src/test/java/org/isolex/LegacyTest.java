@@ -84,6 +84,12 @@ class LegacyTest extends NativeTestBase {
                     () -> b.importModule("legacy_sub_peer"));
             assertEquals("legacy_sub.Shape", ((Handle) ((Handle) sub.getAttr("Shape")).call()).invoke("kind"),
                     "a is unaffected");
+            // a second legacy module of the library loads in a; the message lists both modules' types
+            a.importModule("legacy_sub_also");
+            assertNativeError("ImportError", "module 'legacy_sub_also' uses single-phase init and static types"
+                    + " (legacy_sub.Shape, legacy_sub.Circle, legacy_sub.Final, legacy_sub_also.Also) and is loaded in"
+                    + " interpreter " + a.id() + "; it cannot be loaded in several interpreters. See abi/MIGRATION.md to"
+                    + " make it multiphase", () -> b.importModule("legacy_sub_also"));
         }
     }
 }
