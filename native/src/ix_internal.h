@@ -72,6 +72,12 @@ typedef struct IxHeap {
     int64_t limit;         /* 0: none */
     int64_t allocations;   /* allocations and growing reallocations made so far */
     int64_t fail_at;       /* make allocation number fail_at fail (once); 0: never */
+    /* ABI 1.3 (ABI.md 8.10-8.11): the builtin types an interpreter makes on first use are
+     * reserved under its limit from the start: `reserve` bytes (0 without a limit) count
+     * against the limit until they are made, and while `deferred` is set (one is being
+     * made) allocations draw on the reserve: neither counted nor refused. */
+    int64_t reserve;
+    bool deferred;
     /* Debug mode (ABI.md 10.3): each payload is followed by an IxGuard; frees are checked,
      * poisoned and parked in a quarantine ring before they really go; every address handed
      * out is registered, so a pointer is validated before anything reads through it. */
@@ -465,6 +471,23 @@ struct IxInterp {
 };
 
 IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
+/* ABI 1.3 (ABI.md 8.10): builtin type `id`, made now if this interpreter has not made it
+ * yet (only a few are made at start-up); NULL with MemoryError set when the process is out
+ * of memory. Every place that makes an instance of a builtin type, or hands one out, asks
+ * through these; a type compare (IX_IS) needs no type made: no object has a type not made. */
+IX_HIDDEN IxTypeObject *ix_builtin_make(IxContext *ctx, uint32_t id);
+static inline IxTypeObject *ix_builtin_type(IxContext *ctx, uint32_t id)
+{
+    IxObject *t = IX_BUILTIN(ctx, id);
+    return t ? (IxTypeObject *)t : ix_builtin_make(ctx, id);
+}
+/* ix_object_alloc of builtin type `id` (object.c), the type made first if need be. */
+IX_HIDDEN IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size);
+static inline IxObject *ix_builtin_alloc(IxContext *ctx, uint32_t id, size_t size)
+{
+    IxTypeObject *t = ix_builtin_type(ctx, id);
+    return t ? ix_object_alloc(ctx, t, size) : NULL;
+}
 
 /* ---------------------------------------------------------------- object.c */
 

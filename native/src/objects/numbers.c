@@ -18,7 +18,7 @@
 
 #include "ix_internal.h"
 
-#define BUILTIN_TYPE(ctx, id) ((IxTypeObject *)IX_BUILTIN(ctx, id))
+#define BUILTIN_TYPE(ctx, id) ix_builtin_type(ctx, id)
 
 /* ---------------------------------------------------------------- shared results */
 

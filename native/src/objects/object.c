@@ -216,7 +216,8 @@ IxObject *ix_builtin(IxContext *ctx, IxBuiltin which)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "unknown builtin id %d", (int)which);
         return NULL;
     }
-    return IX_BUILTIN(ctx, which);
+    if ((unsigned)which <= IX_NOTIMPLEMENTED) return IX_BUILTIN(ctx, which); /* objects */
+    return &ix_builtin_type(ctx, which)->ob_base; /* ob_base is first: NULL stays NULL */
 }
 
 void ix_incref(IxContext *ctx, IxObject *o)

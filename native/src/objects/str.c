@@ -93,7 +93,7 @@ static IxObject *alloc_var(IxContext *ctx, uint32_t type_id, size_t header, size
         ix_err_no_memory(ctx);
         return NULL;
     }
-    return ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, type_id), header + n + 1);
+    return ix_builtin_alloc(ctx, type_id, header + n + 1);
 }
 
 /* A str of n bytes for the caller to fill with valid UTF-8. */

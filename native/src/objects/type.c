@@ -34,8 +34,7 @@ IxObject *ix_type_lookup(IxContext *ctx, IxTypeObject *type, const char *name)
 
 static IxObject *descr_new(IxContext *ctx, uint32_t kind, IxTypeObject *owner, const void *def)
 {
-    IxDescrObject *d = (IxDescrObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, kind), sizeof(IxDescrObject));
+    IxDescrObject *d = (IxDescrObject *)ix_builtin_alloc(ctx, kind, sizeof(IxDescrObject));
     if (!d) return NULL;
     d->owner_type = owner;
     d->u.method = def; /* the union's members are all pointers to const definitions */
@@ -107,8 +106,7 @@ static int member_set(IxContext *ctx, IxObject *o, const IxMemberDef *m, IxObjec
 
 static IxObject *bound_method_new(IxContext *ctx, IxObject *descr, IxObject *self)
 {
-    IxMethodObject *m = (IxMethodObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_METHOD), sizeof(IxMethodObject));
+    IxMethodObject *m = (IxMethodObject *)ix_builtin_alloc(ctx, IX_TYPE_METHOD, sizeof(IxMethodObject));
     if (!m) return NULL;
     IX_INCREF(descr);
     IX_INCREF(self);
@@ -461,8 +459,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     char *name = ix_mem_malloc(ctx, nlen);
     if (!name) return NULL;
     memcpy(name, spec->name, nlen);
-    IxTypeObject *t = (IxTypeObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_TYPE), sizeof(IxTypeObject));
+    IxTypeObject *t = (IxTypeObject *)ix_builtin_alloc(ctx, IX_TYPE_TYPE, sizeof(IxTypeObject));
     if (!t) {
         ix_mem_free(ctx, name);
         return NULL;
@@ -607,8 +604,7 @@ int ix_type_ready_static(IxContext *ctx, IxStaticType *st, IxObject *module)
 
 IxObject *ix_function_new(IxContext *ctx, const IxMethodDef *def, IxObject *module)
 {
-    IxFunctionObject *f = (IxFunctionObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_FUNCTION), sizeof(IxFunctionObject));
+    IxFunctionObject *f = (IxFunctionObject *)ix_builtin_alloc(ctx, IX_TYPE_FUNCTION, sizeof(IxFunctionObject));
     if (!f) return NULL;
     f->def = def;
     IX_INCREF(module);

@@ -51,6 +51,8 @@ void ix_heap_init(IxHeap *h, int64_t limit)
     h->limit = limit;
     h->allocations = 0;
     h->fail_at = 0;
+    h->reserve = 0;
+    h->deferred = false;
     h->debug = false;
     h->site = 0;
     h->dbg = NULL;
@@ -274,13 +276,14 @@ static void account(IxHeap *h, uint32_t owner, int64_t bytes, int64_t blocks)
  * error path of the core and of the extensions. */
 static bool refuse(IxHeap *h, size_t extra)
 {
+    if (h->deferred) return false; /* a builtin made late: start-up's, reserved (ABI.md 8.11) */
     if (++h->allocations == h->fail_at) {
         h->fail_at = 0;
         return true;
     }
     /* extra is at most SIZE_MAX / 2 (both callers cap it), and live_bytes + extra may not fit
      * an int64: compare with the room left instead */
-    return h->limit > 0 && (int64_t)extra > h->limit - h->live_bytes;
+    return h->limit > 0 && (int64_t)extra > h->limit - h->live_bytes - h->reserve;
 }
 
 /* Bytes a block of `size` occupies (header, payload, and in debug mode its guard). */
