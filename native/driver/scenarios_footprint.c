@@ -16,10 +16,12 @@
 #define FIRST_TYPE IX_TYPE_TYPE
 #define END_TYPES IX_BUILTIN_COUNT_V1_2
 
-/* Each type is there when asked, the same object the second time, and a type. */
+/* Each type is there when asked, the same object the second time, and a type; so is
+ * NotImplemented, the one builtin object made late. */
 static void every_type(IxContext *ctx)
 {
-    IxObject *type_type = Ix_Builtin(ctx, IX_TYPE_TYPE);
+    IxObject *type_type = Ix_Builtin(ctx, IX_TYPE_TYPE), *ni = Ix_Builtin(ctx, IX_NOTIMPLEMENTED);
+    CHECK(ni != NULL && Ix_Builtin(ctx, IX_NOTIMPLEMENTED) == ni);
     for (int id = FIRST_TYPE; id < END_TYPES; id++) {
         IxObject *t = Ix_Builtin(ctx, (IxBuiltin)id);
         CHECK(t != NULL);

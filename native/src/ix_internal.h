@@ -471,15 +471,16 @@ struct IxInterp {
 };
 
 IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
-/* ABI 1.3 (ABI.md 8.10): builtin type `id`, made now if this interpreter has not made it
- * yet (only a few are made at start-up); NULL with MemoryError set when the process is out
- * of memory. Every place that makes an instance of a builtin type, or hands one out, asks
- * through these; a type compare (IX_IS) needs no type made: no object has a type not made. */
-IX_HIDDEN IxTypeObject *ix_builtin_make(IxContext *ctx, uint32_t id);
+/* ABI 1.3 (ABI.md 8.10): builtin type `id` (or NotImplemented, the one builtin object made
+ * late), made now if this interpreter has not made it yet (only a few are made at
+ * start-up); NULL with MemoryError set when the process is out of memory. Every place that
+ * makes an instance of a builtin type, or hands one out, asks through these; a compare
+ * (IX_IS, == NotImplemented) needs nothing made: no object is one not made yet. */
+IX_HIDDEN IxObject *ix_builtin_make(IxContext *ctx, uint32_t id);
 static inline IxTypeObject *ix_builtin_type(IxContext *ctx, uint32_t id)
 {
     IxObject *t = IX_BUILTIN(ctx, id);
-    return t ? (IxTypeObject *)t : ix_builtin_make(ctx, id);
+    return (IxTypeObject *)(t ? t : ix_builtin_make(ctx, id));
 }
 /* ix_object_alloc of builtin type `id` (object.c), the type made first if need be. */
 IX_HIDDEN IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size);

@@ -26,7 +26,7 @@ static const char *tname(IxObject *o)
 
 static bool is_not_implemented(IxContext *ctx, IxObject *r)
 {
-    return r == IX_BUILTIN(ctx, IX_NOTIMPLEMENTED);
+    return r == IX_BUILTIN(ctx, IX_NOTIMPLEMENTED); /* r is never NULL: nor then is this */
 }
 
 /* Operators as CPython's messages spell them, by IX_NB_* (IX_NB_POWER last). */

@@ -216,8 +216,8 @@ IxObject *ix_builtin(IxContext *ctx, IxBuiltin which)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "unknown builtin id %d", (int)which);
         return NULL;
     }
-    if ((unsigned)which <= IX_NOTIMPLEMENTED) return IX_BUILTIN(ctx, which); /* objects */
-    return &ix_builtin_type(ctx, which)->ob_base; /* ob_base is first: NULL stays NULL */
+    IxObject *o = IX_BUILTIN(ctx, which);
+    return o ? o : ix_builtin_make(ctx, which); /* ABI.md 8.10: made on first use */
 }
 
 void ix_incref(IxContext *ctx, IxObject *o)

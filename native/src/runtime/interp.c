@@ -23,12 +23,12 @@ static const IxBuiltinTypeDef *const builtin_types[] = {
 
 /* ABI 1.3 (ABI.md 8.10): the types start-up makes, in dependency order (the type of types
  * first; str and dict before a type gets a dict; getset descriptors before Exception gets
- * its getsets). The rest are made on first use (ix_builtin_make): the singletons' types,
- * the empty str and tuple's, and MemoryError's, preallocated, are needed from the start. */
+ * its getsets). The rest are made on first use (ix_builtin_make): the types of None, True
+ * and False, the empty str and tuple, and the preallocated MemoryError are needed from the
+ * start. */
 static const uint32_t startup_types[] = {
-    IX_TYPE_TYPE, IX_TYPE_STR, IX_TYPE_DICT, IXI_TYPE_GETSET_DESCR, IX_TYPE_NONE,
-    IXI_TYPE_NOTIMPLEMENTED, IX_TYPE_INT, IX_TYPE_BOOL, IX_TYPE_TUPLE, IX_EXC_EXCEPTION,
-    IX_EXC_MEMORYERROR,
+    IX_TYPE_TYPE, IX_TYPE_STR, IX_TYPE_DICT, IXI_TYPE_GETSET_DESCR, IX_TYPE_NONE, IX_TYPE_INT,
+    IX_TYPE_BOOL, IX_TYPE_TUPLE, IX_EXC_EXCEPTION, IX_EXC_MEMORYERROR,
 };
 
 static const IxBuiltinTypeDef *typedef_of(uint32_t id)
@@ -40,37 +40,51 @@ static const IxBuiltinTypeDef *typedef_of(uint32_t id)
     return NULL;
 }
 
-/* What it makes belongs to the interpreter (IX_OWNER_BUILTIN, never a leak nor live bytes)
- * and draws on the heap's reserve (no injected failure, no limit: 8.11), whichever code
- * runs now. Under the interpreter lock, as every use of a type is. */
-IxTypeObject *ix_builtin_make(IxContext *ctx, uint32_t id)
-{
-    IxInterp *in = IX_INTERP(ctx);
-    const IxBuiltinTypeDef *def = typedef_of(id);
-    if (in->builtins[id]) return (IxTypeObject *)in->builtins[id];
-    if (!def) { /* an object id (IX_NONE ...) or none at all: a bug of the core */
-        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "no builtin type %u", id);
-        return NULL;
-    }
-    if (def->base_id != UINT32_MAX && !ix_builtin_make(ctx, def->base_id)) return NULL;
-    IxCtx *c = IX_CTX(ctx);
-    uint32_t owner = c->owner;
-    bool deferred = in->heap.deferred;
-    int64_t before = in->heap.live_bytes;
-    c->owner = IX_OWNER_BUILTIN;
-    in->heap.deferred = true;
-    IxTypeObject *t = ix_type_new_builtin(ctx, def);
-    in->heap.deferred = deferred;
-    c->owner = owner;
-    in->heap.reserve -= in->heap.live_bytes - before;
-    if (in->heap.reserve < 0) in->heap.reserve = 0;
-    if (!t) in->builtins[id] = NULL; /* what it made is the interpreter's, freed at close */
-    return t;
-}
-
 static IxObject *singleton(IxContext *ctx, uint32_t type_id, size_t size)
 {
     return ix_builtin_alloc(ctx, type_id, size);
+}
+
+/* Makes builtin `id`: a type, or NotImplemented (start-up leaves it for later too: only
+ * number code and comparisons ever see it). */
+static IxObject *make(IxContext *ctx, uint32_t id)
+{
+    IxInterp *in = IX_INTERP(ctx);
+    if (id == IX_NOTIMPLEMENTED)
+        return in->builtins[id] = singleton(ctx, IXI_TYPE_NOTIMPLEMENTED, sizeof(IxObject));
+    const IxBuiltinTypeDef *def = typedef_of(id);
+    if (!def) { /* IX_NONE and the like are made at start-up: a bug of the core */
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "no builtin type %u", id);
+        return NULL;
+    }
+    if (def->base_id != UINT32_MAX && !ix_builtin_type(ctx, def->base_id)) return NULL;
+    IxTypeObject *t = ix_type_new_builtin(ctx, def);
+    if (!t) in->builtins[id] = NULL; /* what it made is the interpreter's, freed at close */
+    return &t->ob_base; /* ob_base is first: NULL stays NULL */
+}
+
+/* What it makes belongs to the interpreter (IX_OWNER_BUILTIN, never a leak nor live bytes)
+ * and draws on the heap's reserve (no injected failure, no limit: 8.11), whichever code
+ * runs now; the outermost call takes what it all took off the reserve. Under the
+ * interpreter lock, as every use of a builtin is. */
+IxObject *ix_builtin_make(IxContext *ctx, uint32_t id)
+{
+    IxInterp *in = IX_INTERP(ctx);
+    if (in->builtins[id]) return in->builtins[id];
+    IxCtx *c = IX_CTX(ctx);
+    uint32_t owner = c->owner;
+    bool outermost = !in->heap.deferred;
+    int64_t before = in->heap.live_bytes;
+    c->owner = IX_OWNER_BUILTIN;
+    in->heap.deferred = true;
+    IxObject *o = make(ctx, id);
+    in->heap.deferred = !outermost;
+    c->owner = owner;
+    if (outermost) {
+        in->heap.reserve -= in->heap.live_bytes - before;
+        if (in->heap.reserve < 0) in->heap.reserve = 0;
+    }
+    return o;
 }
 
 static IxObject *bool_object(IxContext *ctx, int64_t v)
@@ -86,7 +100,6 @@ static int bootstrap(IxContext *ctx)
     for (size_t i = 0; i < sizeof startup_types / sizeof *startup_types; i++)
         if (!ix_type_new_builtin(ctx, typedef_of(startup_types[i]))) return -1;
     if (!(in->builtins[IX_NONE] = singleton(ctx, IX_TYPE_NONE, sizeof(IxObject))) ||
-        !(in->builtins[IX_NOTIMPLEMENTED] = singleton(ctx, IXI_TYPE_NOTIMPLEMENTED, sizeof(IxObject))) ||
         !(in->builtins[IX_TRUE] = bool_object(ctx, 1)) || !(in->builtins[IX_FALSE] = bool_object(ctx, 0)) ||
         !(in->empty_str = ix_str_from_utf8(ctx, "", 0)) || !(in->empty_tuple = ix_tuple_new_uninit(ctx, 0)))
         return -1;
@@ -117,6 +130,7 @@ static int64_t lazy_types_bytes(bool debug)
         ok = ix_builtin_make(&c.pub, (*t)->id) != NULL;
     for (const IxBuiltinTypeDef *e = ix_exception_typedefs; ok && e->name; e++)
         ok = ix_builtin_make(&c.pub, e->id) != NULL;
+    ok = ok && ix_builtin_make(&c.pub, IX_NOTIMPLEMENTED) != NULL;
     bytes = in->heap.live_bytes - before;
     ix_ctx_fini(&c);
     discard(in);
