@@ -248,6 +248,10 @@ typedef struct IxEntry {
  * the same pointer -- the level that defined it (IX_OWN_HOOK's test). */
 IX_HIDDEN IxObject *ix_hook_module_at(const IxTypeObject *t, size_t off);
 #define IX_HOOK_OFF(t, f) ((size_t)((const char *)&(t)->f - (const char *)(t)))
+/* ABI 1.3: a number slot's place: its offset in IxNumberSlots, marked as such. */
+#define IX_HOOK_IN_NB ((size_t)1 << 30)
+#define IX_NB_HOOK_OFF(t, f) (IX_HOOK_IN_NB | (size_t)((const char *)&(t)->nb->f - (const char *)(t)->nb))
+/* (ix_hook_field, after the struct, reads the field at either kind of offset.) */
 #define IX_HOOK_MODULE_AT(t, off) \
     ((t)->flags & IX_TF_FOREIGN_CHAIN ? ix_hook_module_at((t), (off)) : (t)->module)
 #define IX_HOOK_MODULE(t, f) IX_HOOK_MODULE_AT(t, IX_HOOK_OFF(t, f))
@@ -259,6 +263,18 @@ enum { IX_NB_ADD, IX_NB_SUBTRACT, IX_NB_MULTIPLY, IX_NB_TRUE_DIVIDE, IX_NB_FLOOR
        IX_NB_REMAINDER, IX_NB_INPLACE, /* the ones with in-place slots end here */
        IX_NB_AND = IX_NB_INPLACE, IX_NB_OR, IX_NB_XOR, IX_NB_LSHIFT, IX_NB_RSHIFT, IX_NB_BINARY,
        IX_NB_POWER = IX_NB_BINARY };
+
+/* ABI 1.2: the number slots (number.c); binary ones indexed by IX_NB_ADD.. ABI 1.3
+ * (ABI.md 8.13): kept apart from the type object, so that a type without any (most types:
+ * every builtin but the numbers, most heap types) does not carry 216 bytes of NULLs. */
+typedef struct IxNumberSlots {
+    IxBinaryProc nb_binary[IX_NB_BINARY], nb_inplace[IX_NB_INPLACE];
+    IxTernaryProc nb_power, nb_inplace_power;
+    IxUnaryProc nb_negative, nb_positive, nb_absolute, nb_int, nb_float, nb_index, nb_invert;
+    IxInquiryProc nb_bool;
+} IxNumberSlots;
+/* What `nb` of a type without number slots points to: all NULL, never written. */
+IX_HIDDEN extern const IxNumberSlots ix_no_number_slots;
 
 struct IxTypeObject {
     IxObject ob_base;
@@ -303,11 +319,10 @@ struct IxTypeObject {
     IxNewKwProc tp_new_kw;
     IxFinalizeProc tp_finalize;
     void *tp_token;          /* NULL: none */
-    /* ABI 1.2: the number slots (number.c); binary ones indexed by IX_NB_ADD.. */
-    IxBinaryProc nb_binary[IX_NB_BINARY], nb_inplace[IX_NB_INPLACE];
-    IxTernaryProc nb_power, nb_inplace_power;
-    IxUnaryProc nb_negative, nb_positive, nb_absolute, nb_int, nb_float, nb_index, nb_invert;
-    IxInquiryProc nb_bool;
+    /* ABI 1.2: the number slots (number.c). ABI 1.3: &ix_no_number_slots, or, for a type
+     * with any of its own or its base's, the IxNumberSlots allocated right after it, in
+     * the type's own block (so a type is still one block: leak reports count it so). */
+    IxNumberSlots *nb;
     /* ABI 1.2: the buffer protocol slots (buffer.c) */
     IxGetBufferProc bf_getbuffer;
     IxReleaseBufferProc bf_releasebuffer;
@@ -319,6 +334,12 @@ struct IxTypeObject {
 };
 
 /* How a value file describes a builtin type; interp.c builds one per interpreter. */
+/* The hook field at `off` (IX_HOOK_OFF or IX_NB_HOOK_OFF) of type t. */
+static inline const void *ix_hook_field(const IxTypeObject *t, size_t off)
+{
+    return off & IX_HOOK_IN_NB ? (const char *)t->nb + (off & ~IX_HOOK_IN_NB) : (const char *)t + off;
+}
+
 typedef struct IxBuiltinTypeDef {
     uint32_t id;             /* IX_TYPE_* / IX_EXC_* / IXI_TYPE_* */
     const char *name;
