@@ -474,7 +474,9 @@ struct IxInterp {
     bool legacy_copies;               /* IxInterpConfig.legacy_private_copies */
     bool debug;                       /* IxInterpConfig.debug: contexts use ix_debug_table */
     const char *debug_api;            /* the table entry running now (debug mode) */
-    char debug_pending[512];          /* a violation found inside an entry, raised as it returns */
+    char *debug_pending;              /* debug mode: a violation found inside an entry, raised as
+                                       * it returns (IX_DEBUG_PENDING bytes, host-allocated with
+                                       * the interpreter: ABI 1.3 keeps them out of the struct) */
     int64_t gc_allocations;           /* traversable objects made since the last collection */
     int64_t gc_threshold;             /* collect when gc_allocations passes this */
     /* ABI 1.2 (typeslots.c, ABI.md 5.52): objects whose tp_finalize ran and which are still
@@ -491,6 +493,7 @@ struct IxInterp {
     struct IxUnraisableLog *unraisable;
 };
 
+#define IX_DEBUG_PENDING 512
 IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
 /* ABI 1.3 (ABI.md 8.10): builtin type `id` (or NotImplemented, the one builtin object made
  * late), made now if this interpreter has not made it yet (only a few are made at

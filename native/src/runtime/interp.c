@@ -126,8 +126,8 @@ static int64_t lazy_types_bytes(bool debug)
     ix_ctx_init(&c, in);
     int64_t before = in->heap.live_bytes;
     bool ok = true;
-    for (const IxBuiltinTypeDef *const *t = builtin_types; ok && t < builtin_types + sizeof builtin_types / sizeof *builtin_types; t++)
-        ok = ix_builtin_make(&c.pub, (*t)->id) != NULL;
+    for (size_t i = 0; ok && i < sizeof builtin_types / sizeof *builtin_types; i++)
+        ok = ix_builtin_make(&c.pub, builtin_types[i]->id) != NULL;
     for (const IxBuiltinTypeDef *e = ix_exception_typedefs; ok && e->name; e++)
         ok = ix_builtin_make(&c.pub, e->id) != NULL;
     ok = ok && ix_builtin_make(&c.pub, IX_NOTIMPLEMENTED) != NULL;
@@ -156,9 +156,10 @@ static IxInterp *create(const IxInterpConfig *config, int64_t id)
     pthread_mutex_init(&in->lock, NULL);
     in->legacy_copies = config && config->legacy_private_copies;
     in->debug = config && config->debug;
-    if ((in->debug && !ix_heap_debug_start(&in->heap, in->id)) ||
+    if ((in->debug && (!ix_heap_debug_start(&in->heap, in->id) || !(in->debug_pending = ix_host_alloc(IX_DEBUG_PENDING)))) ||
         (config && config->module_path && !(in->module_path = ix_host_strdup(config->module_path)))) {
         ix_heap_free_all(&in->heap);
+        ix_host_free(in->debug_pending);
         ix_host_free(in);
         return NULL;
     }
@@ -180,6 +181,7 @@ static void discard(IxInterp *in)
     ix_heap_free_all(&in->heap);
     pthread_mutex_destroy(&in->lock);
     ix_host_free(in->module_path);
+    ix_host_free(in->debug_pending);
     ix_host_free(in);
 }
 
@@ -463,6 +465,7 @@ IX_API int ixh_interp_close(IxInterp *in, uint8_t *buf, size_t cap, size_t *len)
     ix_interp_unlock(in);
     pthread_mutex_destroy(&in->lock);
     ix_host_free(in->module_path);
+    ix_host_free(in->debug_pending);
     ix_host_free(in);
     atomic_fetch_sub(&live_interps, 1);
     return lk.blocks ? 1 : 0;
