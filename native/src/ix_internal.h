@@ -78,6 +78,7 @@ typedef struct IxHeap {
      * made) allocations draw on the reserve: neither counted nor refused. */
     int64_t reserve;
     bool deferred;
+    unsigned shard;        /* ABI 1.3: its shard of the process-wide live bytes (heap.c) */
     /* Debug mode (ABI.md 10.3): each payload is followed by an IxGuard; frees are checked,
      * poisoned and parked in a quarantine ring before they really go; every address handed
      * out is registered, so a pointer is validated before anything reads through it. */
