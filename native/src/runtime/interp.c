@@ -59,8 +59,11 @@ static IxObject *make(IxContext *ctx, uint32_t id)
     }
     if (def->base_id != UINT32_MAX && !ix_builtin_type(ctx, def->base_id)) return NULL;
     IxTypeObject *t = ix_type_new_builtin(ctx, def);
-    if (!t) in->builtins[id] = NULL; /* what it made is the interpreter's, freed at close */
-    return &t->ob_base; /* ob_base is first: NULL stays NULL */
+    if (!t) {
+        in->builtins[id] = NULL; /* what it made is the interpreter's, freed at close */
+        return NULL;
+    }
+    return &t->ob_base;
 }
 
 /* What it makes belongs to the interpreter (IX_OWNER_BUILTIN, never a leak nor live bytes)
