@@ -63,6 +63,9 @@ IxdScenarioFn ixd_numbers;                                              /* numbe
 IxdScenarioFn ixd_buffers;                                              /* buffers */
 IxdScenarioFn ixd_unraisable;                                           /* unraisable (ABI 1.2) */
 IxdScenarioFn ixd_xbases;                                               /* xbase */
+/* ABI 1.3: lean interpreters (issue 13) */
+IxdScenarioFn ixd_footprint;                                            /* footprint */
+IxdScenarioFn ixd_rechecked_library;                                    /* loading */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -135,6 +135,11 @@ static const Scenario scenarios[] = {
       "a create slot's non-module of a library's heap type keeps the library mapped" },
     { "replaced-library", ixd_replaced_library, 0,
       "a library renamed over or overwritten in place while loaded" },
+    /* ABI 1.3: lean interpreters (issue 13) */
+    { "footprint", ixd_footprint, 0,
+      "ABI 1.3: builtin types made on first use: live bytes, the limit, injection; two interpreters" },
+    { "rechecked-library", ixd_rechecked_library, 0,
+      "ABI 1.3: a file that passed the ELF checks is checked again once it changed" },
     /* `run` is a tool, not a test: it needs --module, so its max_args is a macro, which
      * keeps CMake from registering driver-run (and memcheck-, asan-run) with no
      * arguments; valgrind/CMakeLists.txt registers its tests. In `all` it runs counter. */

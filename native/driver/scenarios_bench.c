@@ -12,7 +12,8 @@
  *   bench lifecycle [N]   N times: new interpreter, import counter, counter.created(),
  *                         close; median and p99, with counter's library kept mapped by
  *                         another interpreter (steady), mapped and unmapped each time
- *                         (cold), and in debug mode (steady).
+ *                         (cold), and in debug mode (steady); beside them the floor of
+ *                         cold: dlopen + dlsym + dlclose of counter.so alone, in C.
  *   bench queue [N]       interpreter A's thread puts, interpreter B's thread gets, through
  *                         one queue (ABI.md 11): N ints, N short strs, shared buffers of
  *                         64 B, 1 MiB and 16 MiB (by reference: B sees A's address), and
@@ -27,6 +28,7 @@
  */
 #define _GNU_SOURCE
 
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -248,6 +250,37 @@ static void life_alloc(LifeSamples *s, long cap)
     if (!s->total || !s->steps) ixd_fail(IXD_AT, "  bench lifecycle: out of memory for %ld timings", cap);
 }
 
+/* The floor of a cold iteration: what the dynamic loader alone takes to map counter.so,
+ * find its init function and unmap it (the same flags as loader.c), timed as the four steps
+ * are: step[1] the dlopen + dlsym, step[3] the dlclose. */
+static void one_dlopen(double *step)
+{
+    char path[4096];
+    double t0, t1, t2;
+    void *h;
+    snprintf(path, sizeof path, "%s/counter.so", ixd_opt.ext_dir);
+    t0 = now_ns();
+    h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h || !dlsym(h, "IxInit_counter")) ixd_fail(IXD_AT, "  bench lifecycle: dlopen %s: %s", path, dlerror());
+    t1 = now_ns();
+    dlclose(h);
+    t2 = now_ns();
+    step[0] = step[2] = 0;
+    step[1] = t1 - t0;
+    step[3] = t2 - t1;
+}
+
+static void dlopen_block(LifeSamples *out, long iterations)
+{
+    double step[4];
+    long i;
+    for (i = 0; i < iterations; i++) {
+        double t0 = now_ns();
+        one_dlopen(out ? &out->steps[out->n * 4] : step);
+        if (out) out->total[out->n++] = (now_ns() - t0) / 1e3;
+    }
+}
+
 /* 10 rounds, each a block of every variant in turn (steady, debug, cold), after a round of
  * warm-up: a slow phase of a shared machine hits all of them alike. Steady and debug run
  * while a holder interpreter keeps counter imported; cold after it closed. */
@@ -255,11 +288,12 @@ static void bench_lifecycle(long n)
 {
     enum { LIFE_ROUNDS = 10 };
     long per = n / LIFE_ROUNDS > 0 ? n / LIFE_ROUNDS : 1, cold_per = per / 5 > 0 ? per / 5 : 1;
-    LifeSamples steady, debug, cold;
+    LifeSamples steady, debug, cold, floor;
     int r;
     life_alloc(&steady, per * LIFE_ROUNDS);
     life_alloc(&debug, per * LIFE_ROUNDS);
     life_alloc(&cold, cold_per * LIFE_ROUNDS);
+    life_alloc(&floor, cold_per * LIFE_ROUNDS);
     printf("bench lifecycle: new interpreter, import counter, created(), close; %d rounds of %ld "
            "(cold %ld) per variant\n", LIFE_ROUNDS, per, cold_per);
     for (r = -1; r < LIFE_ROUNDS; r++) {
@@ -276,10 +310,12 @@ static void bench_lifecycle(long n)
         CHECK_CLOSE(holder);
         CHECK_EQ_INT(ixh_loaded_libraries(), 0);
         life_block(rec ? &cold : NULL, cold_per, 0);
+        dlopen_block(rec ? &floor : NULL, cold_per);
     }
     life_report(&steady, "steady", "counter kept mapped by another interpreter");
     life_report(&debug, "debug", "the same, debug mode");
     life_report(&cold, "cold", "counter.so dlopen-ed and dlclose-d every time");
+    life_report(&floor, "dlopen", "cold's floor: dlopen + dlsym + dlclose of counter.so alone (import = dlopen, close = dlclose)");
 }
 
 /* ---------------------------------------------------------------- queue */

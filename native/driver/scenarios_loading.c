@@ -328,3 +328,55 @@ void ixd_replaced_library(int argc, char **argv)
     CHECK_CLEAN();
     CHECK(unlink(so) == 0 && rmdir(dir) == 0);
 }
+
+/* Write `bytes` at offset 0 of the file, then put its old modification time back: only
+ * the change time, which nobody can set, tells that it changed. */
+static void overwrite_head(const char *path, const char *bytes, const struct stat *was)
+{
+    struct timespec times[2] = { { 0, UTIME_OMIT }, was->st_mtim };
+    int fd = open(path, O_WRONLY);
+    CHECK(fd >= 0);
+    CHECK(pwrite(fd, bytes, strlen(bytes), 0) == (ssize_t)strlen(bytes));
+    close(fd);
+    CHECK(utimensat(AT_FDCWD, path, times, 0) == 0);
+}
+
+/* ABI 1.3 (ABI.md 8.12): a file that passed the ELF checks is remembered by its identity
+ * (device, inode, size, modification and change times), so loading it again after an
+ * unload does not read it again; a file changed in place is checked again, even with its
+ * size and modification time as they were. */
+void ixd_rechecked_library(int argc, char **argv)
+{
+    char dir[2048], so[4096], src[4096];
+    struct stat st, now;
+    IxInterp *a;
+    IXD_NO_ARGS;
+
+    CHECK((size_t)snprintf(dir, sizeof dir, "%s-rechecked-XXXXXX", ixd_opt.test_ext_dir) < sizeof dir);
+    CHECK(mkdtemp(dir) != NULL);
+    snprintf(so, sizeof so, "%s/counter.so", dir);
+    snprintf(src, sizeof src, "%s/counter.so", ixd_opt.ext_dir);
+    copy_file(src, so);
+    CHECK(stat(so, &st) == 0);
+    for (int i = 0; i < 2; i++) { /* checked, then remembered */
+        a = open_on(dir);
+        import_counter(a, NULL);
+        CHECK_CLOSE(a);
+        CHECK(!inode_mapped(st.st_ino));
+    }
+
+    overwrite_head(so, "XXXX", &st); /* not mapped any more: safe to write */
+    CHECK(stat(so, &now) == 0);
+    CHECK(now.st_ino == st.st_ino && now.st_size == st.st_size);
+    CHECK(now.st_mtim.tv_sec == st.st_mtim.tv_sec && now.st_mtim.tv_nsec == st.st_mtim.tv_nsec);
+    a = open_on(dir);
+    import_counter(a, "ImportError: cannot load module 'counter' from */counter.so: not an ELF file");
+    CHECK_CLOSE(a);
+
+    overwrite_head(so, "\177ELF", &st); /* whole again: loads, checked afresh */
+    a = open_on(dir);
+    import_counter(a, NULL);
+    CHECK_CLOSE(a);
+    CHECK_CLEAN();
+    CHECK(unlink(so) == 0 && rmdir(dir) == 0);
+}

@@ -72,6 +72,13 @@ typedef struct IxHeap {
     int64_t limit;         /* 0: none */
     int64_t allocations;   /* allocations and growing reallocations made so far */
     int64_t fail_at;       /* make allocation number fail_at fail (once); 0: never */
+    /* ABI 1.3 (ABI.md 8.10-8.11): the builtin types an interpreter makes on first use are
+     * reserved under its limit from the start: `reserve` bytes (0 without a limit) count
+     * against the limit until they are made, and while `deferred` is set (one is being
+     * made) allocations draw on the reserve: neither counted nor refused. */
+    int64_t reserve;
+    bool deferred;
+    unsigned shard;        /* ABI 1.3: its shard of the process-wide live bytes (heap.c) */
     /* Debug mode (ABI.md 10.3): each payload is followed by an IxGuard; frees are checked,
      * poisoned and parked in a quarantine ring before they really go; every address handed
      * out is registered, so a pointer is validated before anything reads through it. */
@@ -242,6 +249,10 @@ typedef struct IxEntry {
  * the same pointer -- the level that defined it (IX_OWN_HOOK's test). */
 IX_HIDDEN IxObject *ix_hook_module_at(const IxTypeObject *t, size_t off);
 #define IX_HOOK_OFF(t, f) ((size_t)((const char *)&(t)->f - (const char *)(t)))
+/* ABI 1.3: a number slot's place: its offset in IxNumberSlots, marked as such. */
+#define IX_HOOK_IN_NB ((size_t)1 << 30)
+#define IX_NB_HOOK_OFF(t, f) (IX_HOOK_IN_NB | (size_t)((const char *)&(t)->nb->f - (const char *)(t)->nb))
+/* (ix_hook_field, after the struct, reads the field at either kind of offset.) */
 #define IX_HOOK_MODULE_AT(t, off) \
     ((t)->flags & IX_TF_FOREIGN_CHAIN ? ix_hook_module_at((t), (off)) : (t)->module)
 #define IX_HOOK_MODULE(t, f) IX_HOOK_MODULE_AT(t, IX_HOOK_OFF(t, f))
@@ -253,6 +264,18 @@ enum { IX_NB_ADD, IX_NB_SUBTRACT, IX_NB_MULTIPLY, IX_NB_TRUE_DIVIDE, IX_NB_FLOOR
        IX_NB_REMAINDER, IX_NB_INPLACE, /* the ones with in-place slots end here */
        IX_NB_AND = IX_NB_INPLACE, IX_NB_OR, IX_NB_XOR, IX_NB_LSHIFT, IX_NB_RSHIFT, IX_NB_BINARY,
        IX_NB_POWER = IX_NB_BINARY };
+
+/* ABI 1.2: the number slots (number.c); binary ones indexed by IX_NB_ADD.. ABI 1.3
+ * (ABI.md 8.13): kept apart from the type object, so that a type without any (most types:
+ * every builtin but the numbers, most heap types) does not carry 216 bytes of NULLs. */
+typedef struct IxNumberSlots {
+    IxBinaryProc nb_binary[IX_NB_BINARY], nb_inplace[IX_NB_INPLACE];
+    IxTernaryProc nb_power, nb_inplace_power;
+    IxUnaryProc nb_negative, nb_positive, nb_absolute, nb_int, nb_float, nb_index, nb_invert;
+    IxInquiryProc nb_bool;
+} IxNumberSlots;
+/* What `nb` of a type without number slots points to: all NULL, never written. */
+IX_HIDDEN extern const IxNumberSlots ix_no_number_slots;
 
 struct IxTypeObject {
     IxObject ob_base;
@@ -297,11 +320,10 @@ struct IxTypeObject {
     IxNewKwProc tp_new_kw;
     IxFinalizeProc tp_finalize;
     void *tp_token;          /* NULL: none */
-    /* ABI 1.2: the number slots (number.c); binary ones indexed by IX_NB_ADD.. */
-    IxBinaryProc nb_binary[IX_NB_BINARY], nb_inplace[IX_NB_INPLACE];
-    IxTernaryProc nb_power, nb_inplace_power;
-    IxUnaryProc nb_negative, nb_positive, nb_absolute, nb_int, nb_float, nb_index, nb_invert;
-    IxInquiryProc nb_bool;
+    /* ABI 1.2: the number slots (number.c). ABI 1.3: &ix_no_number_slots, or, for a type
+     * with any of its own or its base's, the IxNumberSlots allocated right after it, in
+     * the type's own block (so a type is still one block: leak reports count it so). */
+    IxNumberSlots *nb;
     /* ABI 1.2: the buffer protocol slots (buffer.c) */
     IxGetBufferProc bf_getbuffer;
     IxReleaseBufferProc bf_releasebuffer;
@@ -313,6 +335,12 @@ struct IxTypeObject {
 };
 
 /* How a value file describes a builtin type; interp.c builds one per interpreter. */
+/* The hook field at `off` (IX_HOOK_OFF or IX_NB_HOOK_OFF) of type t. */
+static inline const void *ix_hook_field(const IxTypeObject *t, size_t off)
+{
+    return off & IX_HOOK_IN_NB ? (const char *)t->nb + (off & ~IX_HOOK_IN_NB) : (const char *)t + off;
+}
+
 typedef struct IxBuiltinTypeDef {
     uint32_t id;             /* IX_TYPE_* / IX_EXC_* / IXI_TYPE_* */
     const char *name;
@@ -447,7 +475,9 @@ struct IxInterp {
     bool legacy_copies;               /* IxInterpConfig.legacy_private_copies */
     bool debug;                       /* IxInterpConfig.debug: contexts use ix_debug_table */
     const char *debug_api;            /* the table entry running now (debug mode) */
-    char debug_pending[512];          /* a violation found inside an entry, raised as it returns */
+    char *debug_pending;              /* debug mode: a violation found inside an entry, raised as
+                                       * it returns (IX_DEBUG_PENDING bytes, host-allocated with
+                                       * the interpreter: ABI 1.3 keeps them out of the struct) */
     int64_t gc_allocations;           /* traversable objects made since the last collection */
     int64_t gc_threshold;             /* collect when gc_allocations passes this */
     /* ABI 1.2 (typeslots.c, ABI.md 5.52): objects whose tp_finalize ran and which are still
@@ -464,7 +494,26 @@ struct IxInterp {
     struct IxUnraisableLog *unraisable;
 };
 
+#define IX_DEBUG_PENDING 512
 IX_HIDDEN IxObject *ix_interp_find_module(IxInterp *interp, const char *name);
+/* ABI 1.3 (ABI.md 8.10): builtin type `id` (or NotImplemented, the one builtin object made
+ * late), made now if this interpreter has not made it yet (only a few are made at
+ * start-up); NULL with MemoryError set when the process is out of memory. Every place that
+ * makes an instance of a builtin type, or hands one out, asks through these; a compare
+ * (IX_IS, == NotImplemented) needs nothing made: no object is one not made yet. */
+IX_HIDDEN IxObject *ix_builtin_make(IxContext *ctx, uint32_t id);
+static inline IxTypeObject *ix_builtin_type(IxContext *ctx, uint32_t id)
+{
+    IxObject *t = IX_BUILTIN(ctx, id);
+    return (IxTypeObject *)(t ? t : ix_builtin_make(ctx, id));
+}
+/* ix_object_alloc of builtin type `id` (object.c), the type made first if need be. */
+IX_HIDDEN IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size);
+static inline IxObject *ix_builtin_alloc(IxContext *ctx, uint32_t id, size_t size)
+{
+    IxTypeObject *t = ix_builtin_type(ctx, id);
+    return t ? ix_object_alloc(ctx, t, size) : NULL;
+}
 
 /* ---------------------------------------------------------------- object.c */
 

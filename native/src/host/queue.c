@@ -347,7 +347,7 @@ typedef struct BufferObject { IxObject_HEAD IxShared *s; } BufferObject;
 
 IxObject *ix_queue_object(IxContext *ctx, IxQueue *q)
 {
-    QueueObject *o = (QueueObject *)ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_QUEUE),
+    QueueObject *o = (QueueObject *)ix_builtin_alloc(ctx, IX_TYPE_QUEUE,
                                                     sizeof(QueueObject));
     if (!o) return NULL;
     ix_queue_incref(q);
@@ -357,7 +357,7 @@ IxObject *ix_queue_object(IxContext *ctx, IxQueue *q)
 
 IxObject *ix_buffer_object(IxContext *ctx, IxShared *s)
 {
-    BufferObject *o = (BufferObject *)ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_BUFFER),
+    BufferObject *o = (BufferObject *)ix_builtin_alloc(ctx, IX_TYPE_BUFFER,
                                                       sizeof(BufferObject));
     if (!o) return NULL;
     ix_shared_incref(s);

@@ -239,8 +239,7 @@ const IxBuiltinTypeDef ix_memoryview_typedef = {
 
 IxObject *ix_memoryview_new(IxContext *ctx, IxObject *o, int flags)
 {
-    MemoryViewObject *mv = (MemoryViewObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IXI_TYPE_MEMORYVIEW), sizeof(MemoryViewObject));
+    MemoryViewObject *mv = (MemoryViewObject *)ix_builtin_alloc(ctx, IXI_TYPE_MEMORYVIEW, sizeof(MemoryViewObject));
     if (!mv) return NULL;
     if (ix_get_buffer(ctx, o, &mv->view, flags) < 0) {
         IX_DECREF(ctx, &mv->ob_base); /* its dealloc sees a view never filled: a no-op */

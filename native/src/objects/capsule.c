@@ -65,7 +65,7 @@ IxObject *ix_capsule_new(IxContext *ctx, void *pointer, const char *name, IxCaps
         return ix_err_format(ctx, IX_EXC_VALUEERROR,
                              "IxCapsule_New: the pointer is NULL; a capsule holds a non-NULL pointer");
     size_t n = name ? strlen(name) + 1 : 0;
-    CapsuleObject *cap = (CapsuleObject *)ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, IXI_TYPE_CAPSULE),
+    CapsuleObject *cap = (CapsuleObject *)ix_builtin_alloc(ctx, IXI_TYPE_CAPSULE,
                                                           sizeof(CapsuleObject) + n);
     if (!cap) return NULL;
     cap->pointer = pointer;

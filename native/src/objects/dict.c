@@ -195,7 +195,7 @@ static void drop_all(IxContext *ctx, IxDictObject *d)
 
 IxObject *ix_dict_new(IxContext *ctx)
 {
-    return ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_DICT),
+    return ix_builtin_alloc(ctx, IX_TYPE_DICT,
                            sizeof(IxDictObject));
 }
 

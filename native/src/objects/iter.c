@@ -111,7 +111,7 @@ const IxBuiltinTypeDef ix_iterator_typedef = {
 
 IxObject *ix_builtin_iter(IxContext *ctx, IxObject *seq)
 {
-    IterObject *it = (IterObject *)ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, IXI_TYPE_ITERATOR),
+    IterObject *it = (IterObject *)ix_builtin_alloc(ctx, IXI_TYPE_ITERATOR,
                                                    sizeof(IterObject));
     if (!it) return NULL;
     IX_INCREF(seq);

@@ -23,7 +23,7 @@ static bool index_ok(IxContext *ctx, IxListObject *l, size_t i)
 
 IxObject *ix_list_new(IxContext *ctx)
 {
-    return ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_LIST),
+    return ix_builtin_alloc(ctx, IX_TYPE_LIST,
                            sizeof(IxListObject));
 }
 

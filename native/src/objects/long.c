@@ -77,8 +77,7 @@ IxBigIntObject *ix_long_big_new(IxContext *ctx, size_t limbs)
         ix_err_no_memory(ctx);
         return NULL;
     }
-    IxBigIntObject *b = (IxBigIntObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_INT), sizeof *b + limbs * sizeof(uint32_t));
+    IxBigIntObject *b = (IxBigIntObject *)ix_builtin_alloc(ctx, IX_TYPE_INT, sizeof *b + limbs * sizeof(uint32_t));
     if (!b) return NULL;
     b->base.value = IX_INT_BIG;
     b->size = 0;

@@ -26,7 +26,7 @@ static const char *tname(IxObject *o)
 
 static bool is_not_implemented(IxContext *ctx, IxObject *r)
 {
-    return r == IX_BUILTIN(ctx, IX_NOTIMPLEMENTED);
+    return r == IX_BUILTIN(ctx, IX_NOTIMPLEMENTED); /* r is never NULL: nor then is this */
 }
 
 /* Operators as CPython's messages spell them, by IX_NB_* (IX_NB_POWER last). */
@@ -43,21 +43,21 @@ static const char *const iop_dunder[] = {"__iadd__", "__isub__", "__imul__", "__
 typedef struct Slot {
     IxBinaryProc binary;
     IxTernaryProc ternary;
-    size_t off; /* the hook field's offset in the type: whose code it is (ABI.md 5.5) */
+    size_t off; /* the hook field's IX_NB_HOOK_OFF: whose code it is (ABI.md 5.5) */
 } Slot;
 
 static Slot slot_of(const IxTypeObject *t, int op, bool inplace)
 {
     Slot s = {NULL, NULL, 0};
     if (op == IX_NB_POWER) {
-        s.ternary = inplace ? t->nb_inplace_power : t->nb_power;
-        s.off = inplace ? IX_HOOK_OFF(t, nb_inplace_power) : IX_HOOK_OFF(t, nb_power);
+        s.ternary = inplace ? t->nb->nb_inplace_power : t->nb->nb_power;
+        s.off = inplace ? IX_NB_HOOK_OFF(t, nb_inplace_power) : IX_NB_HOOK_OFF(t, nb_power);
     } else if (!inplace) {
-        s.binary = t->nb_binary[op];
-        s.off = IX_HOOK_OFF(t, nb_binary[op]);
+        s.binary = t->nb->nb_binary[op];
+        s.off = IX_NB_HOOK_OFF(t, nb_binary[op]);
     } else if (op < IX_NB_INPLACE) { /* the bitwise ones have none */
-        s.binary = t->nb_inplace[op];
-        s.off = IX_HOOK_OFF(t, nb_inplace[op]);
+        s.binary = t->nb->nb_inplace[op];
+        s.off = IX_NB_HOOK_OFF(t, nb_inplace[op]);
     }
     return s;
 }
@@ -189,7 +189,7 @@ IxObject *ix_number_inplace_power(IxContext *ctx, IxObject *a, IxObject *b, IxOb
  * name) when the type has none. */
 static IxObject *unary_at(IxContext *ctx, IxObject *o, size_t off, const char *dunder, const char *none_msg)
 {
-    IxUnaryProc fn = *(IxUnaryProc *)((char *)IX_TYPE(o) + off);
+    IxUnaryProc fn = *(const IxUnaryProc *)ix_hook_field(IX_TYPE(o), off);
     if (refused(ctx, o, NULL, NULL)) return NULL;
     if (!fn) return ix_err_format(ctx, IX_EXC_TYPEERROR, none_msg, tname(o));
     IxTypeObject *t = IX_TYPE(o);
@@ -198,7 +198,8 @@ static IxObject *unary_at(IxContext *ctx, IxObject *o, size_t off, const char *d
 }
 
 /* A unary slot by its field's name: the offset tells whose code it is (ABI.md 5.5). */
-#define UNARY(ctx, o, f, dunder, none_msg) unary_at(ctx, o, offsetof(IxTypeObject, f), dunder, none_msg)
+#define UNARY(ctx, o, f, dunder, none_msg) \
+    unary_at(ctx, o, IX_HOOK_IN_NB | offsetof(IxNumberSlots, f), dunder, none_msg)
 
 IxObject *ix_number_negative(IxContext *ctx, IxObject *o)
 {
@@ -304,7 +305,7 @@ IxObject *ix_number_long(IxContext *ctx, IxObject *o)
     if (IX_IS(ctx, o, IX_TYPE_FLOAT)) return long_from_double(ctx, ((IxFloatObject *)o)->value);
     if (IX_IS(ctx, o, IX_TYPE_STR) || IX_IS(ctx, o, IX_TYPE_BYTES)) return long_from_text(ctx, o);
     IxTypeObject *t = IX_TYPE(o);
-    if (t->nb_int) {
+    if (t->nb->nb_int) {
         IxObject *r = UNARY(ctx, o, nb_int, "__int__", NULL);
         r = require(ctx, r, r && ix_is_int(ctx, r), "__int__ returned non-int (type %s)", NULL);
         if (!r) return NULL;
@@ -312,7 +313,7 @@ IxObject *ix_number_long(IxContext *ctx, IxObject *o)
         IX_DECREF(ctx, r);
         return e;
     }
-    if (t->nb_index) return ix_number_index(ctx, o);
+    if (t->nb->nb_index) return ix_number_index(ctx, o);
     return ix_err_format(ctx, IX_EXC_TYPEERROR,
                          "int() argument must be a string, a bytes-like object or a real number, not '%s'", tname(o));
 }
@@ -356,12 +357,12 @@ IxObject *ix_number_float(IxContext *ctx, IxObject *o)
     }
     if (IX_IS(ctx, o, IX_TYPE_STR)) return float_from_text(ctx, o);
     IxTypeObject *t = IX_TYPE(o);
-    if (t->nb_float) {
+    if (t->nb->nb_float) {
         IxObject *r = UNARY(ctx, o, nb_float, "__float__", NULL);
         return require(ctx, r, r && IX_IS(ctx, r, IX_TYPE_FLOAT), "%s.__float__ returned non-float (type %s)",
                        t->name);
     }
-    if (t->nb_index) {
+    if (t->nb->nb_index) {
         IxObject *i = ix_number_index(ctx, o);
         IxObject *r = i ? ix_number_float(ctx, i) : NULL;
         IX_XDECREF(ctx, i);
@@ -377,8 +378,8 @@ IxObject *ix_number_float(IxContext *ctx, IxObject *o)
 int ix_number_bool(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
-    if (t->nb_bool) {
-        int r = IX_ENTERED(ctx, t, nb_bool, t->nb_bool(ctx, o));
+    if (t->nb->nb_bool) {
+        int r = IX_ENTERED_AT(ctx, t, IX_NB_HOOK_OFF(t, nb_bool), t->nb->nb_bool(ctx, o));
         return (int)ix_check_slot_int(ctx, r < 0 ? -1 : r != 0, t->name, "__bool__");
     }
     if (t->mp_length || t->sq_length) {

@@ -18,7 +18,7 @@
 
 #include "ix_internal.h"
 
-#define BUILTIN_TYPE(ctx, id) ((IxTypeObject *)IX_BUILTIN(ctx, id))
+#define BUILTIN_TYPE(ctx, id) ix_builtin_type(ctx, id)
 
 /* ---------------------------------------------------------------- shared results */
 
@@ -33,6 +33,7 @@ IxObject *ix_bool_from_int(IxContext *ctx, int v)
 IxObject *ix_not_implemented(IxContext *ctx)
 {
     IxObject *n = IX_BUILTIN(ctx, IX_NOTIMPLEMENTED);
+    if (!n && !(n = ix_builtin_make(ctx, IX_NOTIMPLEMENTED))) return NULL; /* made late (8.10) */
     IX_INCREF(n);
     return n;
 }

@@ -216,7 +216,8 @@ IxObject *ix_builtin(IxContext *ctx, IxBuiltin which)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "unknown builtin id %d", (int)which);
         return NULL;
     }
-    return IX_BUILTIN(ctx, which);
+    IxObject *o = IX_BUILTIN(ctx, which);
+    return o ? o : ix_builtin_make(ctx, which); /* ABI.md 8.10: made on first use */
 }
 
 void ix_incref(IxContext *ctx, IxObject *o)

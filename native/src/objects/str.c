@@ -62,12 +62,20 @@ static size_t utf8_seq(const uint8_t *s, size_t n)
     return len;
 }
 
-/* Offset of the first byte that does not start a well-formed sequence, or n. */
+/* Offset of the first byte that does not start a well-formed sequence, or n. ASCII, most
+ * text and every attribute name, is skipped 8 bytes at a time (ABI 1.3: a third of making a
+ * type's dict went here). */
 static size_t utf8_error_at(const char *s, size_t n)
 {
     const uint8_t *p = (const uint8_t *)s;
     size_t i = 0, k;
-    while (i < n && (k = utf8_seq(p + i, n - i)) != 0) i += k;
+    while (i < n) {
+        uint64_t w;
+        while (i + 8 <= n && (memcpy(&w, p + i, 8), !(w & 0x8080808080808080ull))) i += 8;
+        while (i < n && p[i] < 0x80) i++;
+        if (i == n || !(k = utf8_seq(p + i, n - i))) break;
+        i += k;
+    }
     return i;
 }
 
@@ -93,7 +101,7 @@ static IxObject *alloc_var(IxContext *ctx, uint32_t type_id, size_t header, size
         ix_err_no_memory(ctx);
         return NULL;
     }
-    return ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, type_id), header + n + 1);
+    return ix_builtin_alloc(ctx, type_id, header + n + 1);
 }
 
 /* A str of n bytes for the caller to fill with valid UTF-8. */

@@ -25,8 +25,7 @@ IxObject *ix_tuple_new_uninit(IxContext *ctx, size_t n)
         ix_err_no_memory(ctx);
         return NULL;
     }
-    IxTupleObject *t = (IxTupleObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_TUPLE),
+    IxTupleObject *t = (IxTupleObject *)ix_builtin_alloc(ctx, IX_TYPE_TUPLE,
         sizeof(IxTupleObject) + n * sizeof(IxObject *));
     if (!t) return NULL;
     t->len = n;

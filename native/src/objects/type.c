@@ -34,8 +34,7 @@ IxObject *ix_type_lookup(IxContext *ctx, IxTypeObject *type, const char *name)
 
 static IxObject *descr_new(IxContext *ctx, uint32_t kind, IxTypeObject *owner, const void *def)
 {
-    IxDescrObject *d = (IxDescrObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, kind), sizeof(IxDescrObject));
+    IxDescrObject *d = (IxDescrObject *)ix_builtin_alloc(ctx, kind, sizeof(IxDescrObject));
     if (!d) return NULL;
     d->owner_type = owner;
     d->u.method = def; /* the union's members are all pointers to const definitions */
@@ -107,8 +106,7 @@ static int member_set(IxContext *ctx, IxObject *o, const IxMemberDef *m, IxObjec
 
 static IxObject *bound_method_new(IxContext *ctx, IxObject *descr, IxObject *self)
 {
-    IxMethodObject *m = (IxMethodObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_METHOD), sizeof(IxMethodObject));
+    IxMethodObject *m = (IxMethodObject *)ix_builtin_alloc(ctx, IX_TYPE_METHOD, sizeof(IxMethodObject));
     if (!m) return NULL;
     IX_INCREF(descr);
     IX_INCREF(self);
@@ -319,25 +317,25 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         /* ABI 1.2: the number slots (ABI.md 5.30) */
         case IX_nb_add: case IX_nb_subtract: case IX_nb_multiply:
         case IX_nb_true_divide: case IX_nb_floor_divide: case IX_nb_remainder:
-            t->nb_binary[s->id - IX_nb_add] = (IxBinaryProc)v;
+            t->nb->nb_binary[s->id - IX_nb_add] = (IxBinaryProc)v;
             break;
         case IX_nb_inplace_add: case IX_nb_inplace_subtract: case IX_nb_inplace_multiply:
         case IX_nb_inplace_true_divide: case IX_nb_inplace_floor_divide: case IX_nb_inplace_remainder:
-            t->nb_inplace[s->id - IX_nb_inplace_add] = (IxBinaryProc)v;
+            t->nb->nb_inplace[s->id - IX_nb_inplace_add] = (IxBinaryProc)v;
             break;
-        case IX_nb_power: t->nb_power = (IxTernaryProc)v; break;
-        case IX_nb_inplace_power: t->nb_inplace_power = (IxTernaryProc)v; break;
+        case IX_nb_power: t->nb->nb_power = (IxTernaryProc)v; break;
+        case IX_nb_inplace_power: t->nb->nb_inplace_power = (IxTernaryProc)v; break;
         case IX_nb_and: case IX_nb_or: case IX_nb_xor: case IX_nb_lshift: case IX_nb_rshift:
-            t->nb_binary[IX_NB_AND + (s->id - IX_nb_and)] = (IxBinaryProc)v;
+            t->nb->nb_binary[IX_NB_AND + (s->id - IX_nb_and)] = (IxBinaryProc)v;
             break;
-        case IX_nb_invert: t->nb_invert = (IxUnaryProc)v; break;
-        case IX_nb_negative: t->nb_negative = (IxUnaryProc)v; break;
-        case IX_nb_positive: t->nb_positive = (IxUnaryProc)v; break;
-        case IX_nb_absolute: t->nb_absolute = (IxUnaryProc)v; break;
-        case IX_nb_bool: t->nb_bool = (IxInquiryProc)v; break;
-        case IX_nb_int: t->nb_int = (IxUnaryProc)v; break;
-        case IX_nb_float: t->nb_float = (IxUnaryProc)v; break;
-        case IX_nb_index: t->nb_index = (IxUnaryProc)v; break;
+        case IX_nb_invert: t->nb->nb_invert = (IxUnaryProc)v; break;
+        case IX_nb_negative: t->nb->nb_negative = (IxUnaryProc)v; break;
+        case IX_nb_positive: t->nb->nb_positive = (IxUnaryProc)v; break;
+        case IX_nb_absolute: t->nb->nb_absolute = (IxUnaryProc)v; break;
+        case IX_nb_bool: t->nb->nb_bool = (IxInquiryProc)v; break;
+        case IX_nb_int: t->nb->nb_int = (IxUnaryProc)v; break;
+        case IX_nb_float: t->nb->nb_float = (IxUnaryProc)v; break;
+        case IX_nb_index: t->nb->nb_index = (IxUnaryProc)v; break;
         case IX_bf_getbuffer: t->bf_getbuffer = (IxGetBufferProc)v; break;
         case IX_bf_releasebuffer: t->bf_releasebuffer = (IxReleaseBufferProc)v; break;
         default:
@@ -360,10 +358,13 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
     INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
     INHERIT(tp_getattro); INHERIT(tp_setattro); /* ABI 1.2: attribute slots */
-    for (int i = 0; i < IX_NB_BINARY; i++) INHERIT(nb_binary[i]);
-    for (int i = 0; i < IX_NB_INPLACE; i++) INHERIT(nb_inplace[i]);
-    INHERIT(nb_invert); INHERIT(nb_power); INHERIT(nb_inplace_power); INHERIT(nb_negative); INHERIT(nb_positive);
-    INHERIT(nb_absolute); INHERIT(nb_bool); INHERIT(nb_int); INHERIT(nb_float); INHERIT(nb_index);
+    if (b->nb != &ix_no_number_slots) { /* then t has number slots of its own too (type_alloc) */
+        for (int i = 0; i < IX_NB_BINARY; i++) INHERIT(nb->nb_binary[i]);
+        for (int i = 0; i < IX_NB_INPLACE; i++) INHERIT(nb->nb_inplace[i]);
+        INHERIT(nb->nb_invert); INHERIT(nb->nb_power); INHERIT(nb->nb_inplace_power); INHERIT(nb->nb_negative);
+        INHERIT(nb->nb_positive); INHERIT(nb->nb_absolute); INHERIT(nb->nb_bool); INHERIT(nb->nb_int);
+        INHERIT(nb->nb_float); INHERIT(nb->nb_index);
+    }
     INHERIT(bf_getbuffer); INHERIT(bf_releasebuffer); /* ABI 1.2 */
 #undef INHERIT
     ix_typeslots_inherit(t, b); /* tp_new and tp_new_kw, tp_init, tp_finalize, the token */
@@ -374,7 +375,7 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
 IxObject *ix_hook_module_at(const IxTypeObject *t, size_t off)
 {
     while (t->base && !(t->base->flags & IX_TF_BUILTIN) &&
-           !memcmp((const char *)t + off, (const char *)t->base + off, sizeof(void (*)(void))))
+           !memcmp(ix_hook_field(t, off), ix_hook_field(t->base, off), sizeof(void (*)(void))))
         t = t->base;
     return t->module;
 }
@@ -386,17 +387,45 @@ static void set_names(IxTypeObject *t, const char *name)
     t->short_name = dot ? dot + 1 : name;
 }
 
+/* ABI 1.3 (ABI.md 8.13): the number slots live after the type, in its block, only when it
+ * has some of its own (a number slot id among `slots`) or its base has some to inherit. */
+const IxNumberSlots ix_no_number_slots;
+
+static bool has_number_slots(const IxTypeSlot *slots, const IxTypeObject *base)
+{
+    if (base && base->nb != &ix_no_number_slots) return true;
+    for (const IxTypeSlot *s = slots; s && s->id; s++)
+        if (s->id >= IX_nb_add && s->id <= IX_nb_invert) return true;
+    return false;
+}
+
+static size_t type_size(bool nb)
+{
+    return sizeof(IxTypeObject) + (nb ? sizeof(IxNumberSlots) : 0);
+}
+
+/* A new type object (zeroed, its nb placed); NULL with MemoryError set. */
+static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const IxTypeObject *base)
+{
+    bool nb = has_number_slots(slots, base);
+    IxTypeObject *t = (IxTypeObject *)ix_builtin_alloc(ctx, IX_TYPE_TYPE, type_size(nb));
+    /* never written through when it is ix_no_number_slots (apply_slots, inherit) */
+    if (t) t->nb = nb ? (IxNumberSlots *)(t + 1) : (IxNumberSlots *)&ix_no_number_slots;
+    return t;
+}
+
 IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def)
 {
     IxInterp *interp = IX_INTERP(ctx);
-    IxTypeObject *meta = (IxTypeObject *)interp->builtins[IX_TYPE_TYPE];
     IxTypeObject *t;
-    if (!meta) { /* bootstrap: the type of types is its own type */
-        t = ix_heap_alloc(&interp->heap, sizeof *t, IX_BLOCK_OBJECT, IX_OWNER_BUILTIN, true);
+    if (!interp->builtins[IX_TYPE_TYPE]) { /* bootstrap: the type of types is its own type */
+        t = ix_heap_alloc(&interp->heap, type_size(false), IX_BLOCK_OBJECT, IX_OWNER_BUILTIN, true);
         if (!t) return NULL;
         t->ob_base.ix_refcnt_private = 1;
         t->ob_base.ix_type_private = &t->ob_base;
-    } else if (!(t = (IxTypeObject *)ix_object_alloc(ctx, meta, sizeof *t))) {
+        t->nb = (IxNumberSlots *)&ix_no_number_slots;
+    } else if (!(t = type_alloc(ctx, def->slots,
+                                def->base_id != UINT32_MAX ? (IxTypeObject *)interp->builtins[def->base_id] : NULL))) {
         return NULL;
     }
     t->interp = interp;
@@ -461,8 +490,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     char *name = ix_mem_malloc(ctx, nlen);
     if (!name) return NULL;
     memcpy(name, spec->name, nlen);
-    IxTypeObject *t = (IxTypeObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_TYPE), sizeof(IxTypeObject));
+    IxTypeObject *t = type_alloc(ctx, spec->slots, base);
     if (!t) {
         ix_mem_free(ctx, name);
         return NULL;
@@ -629,8 +657,7 @@ int ix_type_ready_static(IxContext *ctx, IxStaticType *st, IxObject *module)
 
 IxObject *ix_function_new(IxContext *ctx, const IxMethodDef *def, IxObject *module)
 {
-    IxFunctionObject *f = (IxFunctionObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_FUNCTION), sizeof(IxFunctionObject));
+    IxFunctionObject *f = (IxFunctionObject *)ix_builtin_alloc(ctx, IX_TYPE_FUNCTION, sizeof(IxFunctionObject));
     if (!f) return NULL;
     f->def = def;
     IX_INCREF(module);

@@ -43,7 +43,7 @@ IxObject *ix_weakref_new(IxContext *ctx, IxObject *o, IxObject *callback)
     if (!IX_TYPE(o)->weaklist_offset)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create weak reference to '%s' object", IX_TYPE(o)->name);
     if (callback == IX_BUILTIN(ctx, IX_NONE)) callback = NULL; /* None: no callback, as in Python */
-    WeakrefObject *r = (WeakrefObject *)ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, IXI_TYPE_WEAKREF),
+    WeakrefObject *r = (WeakrefObject *)ix_builtin_alloc(ctx, IXI_TYPE_WEAKREF,
                                                         sizeof(WeakrefObject));
     if (!r) return NULL;
     WeakrefObject **head = WEAKLIST(o);

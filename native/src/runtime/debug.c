@@ -165,7 +165,7 @@ static void violation(IxInterp *in, IxContext *ctx, const char *where, const cha
     log_violation(msg);
     /* The first violation of a call is the one raised; the log keeps every one. */
     if (ctx && !ix_err_pending(ctx)) ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s", msg);
-    else if (!ctx && in->debug_api) snprintf(in->debug_pending, sizeof in->debug_pending, "%s", msg);
+    else if (!ctx && in->debug_api && in->debug_pending) snprintf(in->debug_pending, IX_DEBUG_PENDING, "%s", msg);
 }
 
 void ix_debug_block_violation(IxHeap *h, void *p, const char *what)
@@ -494,7 +494,7 @@ static void frame_push(IxCtx *c, Frame *f, const char *api, void *caller)
 static void frame_pop(IxCtx *c, Frame *f)
 {
     IxInterp *in = c->interp;
-    if (in->debug_pending[0]) {
+    if (in->debug_pending && in->debug_pending[0]) {
         ix_err_format(&c->pub, IX_EXC_SYSTEMERROR, "%s", in->debug_pending);
         in->debug_pending[0] = 0;
     }

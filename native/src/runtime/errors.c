@@ -223,16 +223,21 @@ void ix_err_formatv(IxContext *ctx, IxObject *type, const char *fmt, va_list va)
     free(big);
 }
 
+/* The core's errors name their type by id: made on first use (ABI.md 8.10), and when the
+ * process has no memory for it, that MemoryError is the error. */
 void ix_err_set(IxContext *ctx, uint32_t type_id, const char *msg)
 {
-    ix_err_set_string(ctx, IX_BUILTIN(ctx, type_id), msg);
+    IxTypeObject *t = ix_builtin_type(ctx, type_id);
+    if (t) ix_err_set_string(ctx, &t->ob_base, msg);
 }
 
 IxObject *ix_err_format(IxContext *ctx, uint32_t type_id, const char *fmt, ...)
 {
+    IxTypeObject *t = ix_builtin_type(ctx, type_id);
+    if (!t) return NULL;
     va_list va;
     va_start(va, fmt);
-    ix_err_formatv(ctx, IX_BUILTIN(ctx, type_id), fmt, va);
+    ix_err_formatv(ctx, &t->ob_base, fmt, va);
     va_end(va);
     return NULL;
 }
@@ -247,10 +252,13 @@ void ix_err_chain_system(IxContext *ctx, const char *fmt, ...)
     IxCtx *c = IX_CTX(ctx);
     IxObject *cause = c->exc;
     c->exc = NULL;
-    va_list va;
-    va_start(va, fmt);
-    ix_err_formatv(ctx, IX_BUILTIN(ctx, IX_EXC_SYSTEMERROR), fmt, va);
-    va_end(va);
+    IxTypeObject *t = ix_builtin_type(ctx, IX_EXC_SYSTEMERROR);
+    if (t) {
+        va_list va;
+        va_start(va, fmt);
+        ix_err_formatv(ctx, &t->ob_base, fmt, va);
+        va_end(va);
+    }
     /* The shared MemoryError instance never takes a cause: it may be raised again. */
     if (cause && c->exc && c->exc != IX_INTERP(ctx)->memory_error) {
         IxExceptionObject *e = (IxExceptionObject *)c->exc;

@@ -18,8 +18,11 @@
 /* The process-wide count of live bytes, in shards a cache line apart. Every allocation of
  * every interpreter updates it, and a single word would bounce between the cores of threads
  * that otherwise share nothing (two interpreters on two threads, a queue between them). A
- * thread keeps to one shard; the count is their sum, exact whenever the threads that
- * allocated are synchronized with the reader (joined, or past a lock it then took). */
+ * heap keeps to one shard, given in turn as heaps start (an interpreter runs on one thread
+ * at a time), and the host's own allocations to their thread's; the count is their sum,
+ * exact whenever the threads that allocated are synchronized with the reader (joined, or
+ * past a lock it then took). ABI 1.3: a heap's shard is a field, where a thread-local
+ * would cost a __tls_get_addr call per allocation (libisolex is dlopen-ed: no static TLS). */
 #define LIVE_SHARDS 16
 
 static struct {
@@ -28,10 +31,20 @@ static struct {
 static _Atomic unsigned next_shard;
 static _Thread_local int my_shard = -1;
 
+static unsigned take_shard(void)
+{
+    return atomic_fetch_add_explicit(&next_shard, 1, memory_order_relaxed) % LIVE_SHARDS;
+}
+
+static void shard_add(unsigned shard, int64_t bytes)
+{
+    atomic_fetch_add_explicit(&live_shards[shard].bytes, bytes, memory_order_relaxed);
+}
+
 static void live_add(int64_t bytes)
 {
-    if (my_shard < 0) my_shard = (int)(atomic_fetch_add_explicit(&next_shard, 1, memory_order_relaxed) % LIVE_SHARDS);
-    atomic_fetch_add_explicit(&live_shards[my_shard].bytes, bytes, memory_order_relaxed);
+    if (my_shard < 0) my_shard = (int)take_shard();
+    shard_add((unsigned)my_shard, bytes);
 }
 
 int64_t ix_global_live_bytes(void)
@@ -51,6 +64,9 @@ void ix_heap_init(IxHeap *h, int64_t limit)
     h->limit = limit;
     h->allocations = 0;
     h->fail_at = 0;
+    h->reserve = 0;
+    h->deferred = false;
+    h->shard = take_shard();
     h->debug = false;
     h->site = 0;
     h->dbg = NULL;
@@ -266,7 +282,7 @@ static void account(IxHeap *h, uint32_t owner, int64_t bytes, int64_t blocks)
         h->core_bytes += bytes;
         h->core_blocks += blocks;
     }
-    live_add(bytes);
+    shard_add(h->shard, bytes);
 }
 
 /* Every allocation and every growing reallocation counts, and may be the injected failure
@@ -274,13 +290,14 @@ static void account(IxHeap *h, uint32_t owner, int64_t bytes, int64_t blocks)
  * error path of the core and of the extensions. */
 static bool refuse(IxHeap *h, size_t extra)
 {
+    if (h->deferred) return false; /* a builtin made late: start-up's, reserved (ABI.md 8.11) */
     if (++h->allocations == h->fail_at) {
         h->fail_at = 0;
         return true;
     }
     /* extra is at most SIZE_MAX / 2 (both callers cap it), and live_bytes + extra may not fit
      * an int64: compare with the room left instead */
-    return h->limit > 0 && (int64_t)extra > h->limit - h->live_bytes;
+    return h->limit > 0 && (int64_t)extra > h->limit - h->live_bytes - h->reserve;
 }
 
 /* Bytes a block of `size` occupies (header, payload, and in debug mode its guard). */

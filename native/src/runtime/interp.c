@@ -10,8 +10,7 @@
 static _Atomic int64_t next_id = 1;
 static _Atomic int64_t live_interps = 0;
 
-/* In dependency order: the type of types first; str and dict before any type gets a dict;
- * the descriptor types before any type gets methods; int before bool. */
+/* Every builtin type but the exceptions (ix_exception_typedefs has those). */
 static const IxBuiltinTypeDef *const builtin_types[] = {
     &ix_type_typedef, &ix_str_typedef, &ix_dict_typedef, &ix_method_descr_typedef,
     &ix_member_descr_typedef, &ix_getset_descr_typedef, &ix_none_typedef, &ix_notimpl_typedef,
@@ -22,9 +21,73 @@ static const IxBuiltinTypeDef *const builtin_types[] = {
     &ix_memoryview_typedef, /* ABI 1.2 */
 };
 
+/* ABI 1.3 (ABI.md 8.10): the types start-up makes, in dependency order (the type of types
+ * first; str and dict before a type gets a dict; getset descriptors before Exception gets
+ * its getsets). The rest are made on first use (ix_builtin_make): the types of None, True
+ * and False, the empty str and tuple, and the preallocated MemoryError are needed from the
+ * start. */
+static const uint32_t startup_types[] = {
+    IX_TYPE_TYPE, IX_TYPE_STR, IX_TYPE_DICT, IXI_TYPE_GETSET_DESCR, IX_TYPE_NONE, IX_TYPE_INT,
+    IX_TYPE_BOOL, IX_TYPE_TUPLE, IX_EXC_EXCEPTION, IX_EXC_MEMORYERROR,
+};
+
+static const IxBuiltinTypeDef *typedef_of(uint32_t id)
+{
+    for (size_t i = 0; i < sizeof builtin_types / sizeof *builtin_types; i++)
+        if (builtin_types[i]->id == id) return builtin_types[i];
+    for (const IxBuiltinTypeDef *e = ix_exception_typedefs; e->name; e++)
+        if (e->id == id) return e;
+    return NULL;
+}
+
 static IxObject *singleton(IxContext *ctx, uint32_t type_id, size_t size)
 {
-    return ix_object_alloc(ctx, (IxTypeObject *)IX_BUILTIN(ctx, type_id), size);
+    return ix_builtin_alloc(ctx, type_id, size);
+}
+
+/* Makes builtin `id`: a type, or NotImplemented (start-up leaves it for later too: only
+ * number code and comparisons ever see it). */
+static IxObject *make(IxContext *ctx, uint32_t id)
+{
+    IxInterp *in = IX_INTERP(ctx);
+    if (id == IX_NOTIMPLEMENTED)
+        return in->builtins[id] = singleton(ctx, IXI_TYPE_NOTIMPLEMENTED, sizeof(IxObject));
+    const IxBuiltinTypeDef *def = typedef_of(id);
+    if (!def) { /* IX_NONE and the like are made at start-up: a bug of the core */
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "no builtin type %u", id);
+        return NULL;
+    }
+    if (def->base_id != UINT32_MAX && !ix_builtin_type(ctx, def->base_id)) return NULL;
+    IxTypeObject *t = ix_type_new_builtin(ctx, def);
+    if (!t) {
+        in->builtins[id] = NULL; /* what it made is the interpreter's, freed at close */
+        return NULL;
+    }
+    return &t->ob_base;
+}
+
+/* What it makes belongs to the interpreter (IX_OWNER_BUILTIN, never a leak nor live bytes)
+ * and draws on the heap's reserve (no injected failure, no limit: 8.11), whichever code
+ * runs now; the outermost call takes what it all took off the reserve. Under the
+ * interpreter lock, as every use of a builtin is. */
+IxObject *ix_builtin_make(IxContext *ctx, uint32_t id)
+{
+    IxInterp *in = IX_INTERP(ctx);
+    if (in->builtins[id]) return in->builtins[id];
+    IxCtx *c = IX_CTX(ctx);
+    uint32_t owner = c->owner;
+    bool outermost = !in->heap.deferred;
+    int64_t before = in->heap.live_bytes;
+    c->owner = IX_OWNER_BUILTIN;
+    in->heap.deferred = true;
+    IxObject *o = make(ctx, id);
+    in->heap.deferred = !outermost;
+    c->owner = owner;
+    if (outermost) {
+        in->heap.reserve -= in->heap.live_bytes - before;
+        if (in->heap.reserve < 0) in->heap.reserve = 0;
+    }
+    return o;
 }
 
 static IxObject *bool_object(IxContext *ctx, int64_t v)
@@ -37,12 +100,9 @@ static IxObject *bool_object(IxContext *ctx, int64_t v)
 static int bootstrap(IxContext *ctx)
 {
     IxInterp *in = IX_INTERP(ctx);
-    for (size_t i = 0; i < sizeof builtin_types / sizeof *builtin_types; i++)
-        if (!ix_type_new_builtin(ctx, builtin_types[i])) return -1;
-    for (const IxBuiltinTypeDef *e = ix_exception_typedefs; e->name; e++)
-        if (!ix_type_new_builtin(ctx, e)) return -1;
+    for (size_t i = 0; i < sizeof startup_types / sizeof *startup_types; i++)
+        if (!ix_type_new_builtin(ctx, typedef_of(startup_types[i]))) return -1;
     if (!(in->builtins[IX_NONE] = singleton(ctx, IX_TYPE_NONE, sizeof(IxObject))) ||
-        !(in->builtins[IX_NOTIMPLEMENTED] = singleton(ctx, IXI_TYPE_NOTIMPLEMENTED, sizeof(IxObject))) ||
         !(in->builtins[IX_TRUE] = bool_object(ctx, 1)) || !(in->builtins[IX_FALSE] = bool_object(ctx, 0)) ||
         !(in->empty_str = ix_str_from_utf8(ctx, "", 0)) || !(in->empty_tuple = ix_tuple_new_uninit(ctx, 0)))
         return -1;
@@ -52,6 +112,35 @@ static int bootstrap(IxContext *ctx)
 }
 
 static void discard(IxInterp *in);
+static IxInterp *create(const IxInterpConfig *config, int64_t id);
+
+/* What making every builtin type start-up leaves for later takes (ABI.md 8.11): measured
+ * once per mode on a probe interpreter without a limit (the same allocations every time,
+ * larger in debug mode); 0 when the process is out of memory. */
+static int64_t lazy_types_bytes(bool debug)
+{
+    static _Atomic int64_t found[2];
+    int64_t bytes = atomic_load(&found[debug]);
+    if (bytes) return bytes;
+    IxInterpConfig config = {.debug = debug};
+    IxInterp *in = create(&config, 0);
+    if (!in) return 0;
+    IxCtx c;
+    ix_ctx_init(&c, in);
+    int64_t before = in->heap.live_bytes;
+    bool ok = true;
+    for (size_t i = 0; ok && i < sizeof builtin_types / sizeof *builtin_types; i++)
+        ok = ix_builtin_make(&c.pub, builtin_types[i]->id) != NULL;
+    for (const IxBuiltinTypeDef *e = ix_exception_typedefs; ok && e->name; e++)
+        ok = ix_builtin_make(&c.pub, e->id) != NULL;
+    ok = ok && ix_builtin_make(&c.pub, IX_NOTIMPLEMENTED) != NULL;
+    bytes = in->heap.live_bytes - before;
+    ix_ctx_fini(&c);
+    discard(in);
+    if (!ok) return 0;
+    atomic_store(&found[debug], bytes);
+    return bytes;
+}
 
 /* An interpreter with its builtins, numbered `id` (0 for a probe of start-up's footprint)
  * but not yet counted; NULL when start-up runs out of memory (the process's, or the
@@ -62,13 +151,18 @@ static IxInterp *create(const IxInterpConfig *config, int64_t id)
     if (!in) return NULL;
     in->id = id;
     ix_heap_init(&in->heap, config ? config->memory_limit : 0);
+    if (in->heap.limit > 0 && !(in->heap.reserve = lazy_types_bytes(config->debug != 0))) {
+        ix_host_free(in);
+        return NULL;
+    }
     in->gc_threshold = IX_GC_MIN_THRESHOLD;
     pthread_mutex_init(&in->lock, NULL);
     in->legacy_copies = config && config->legacy_private_copies;
     in->debug = config && config->debug;
-    if ((in->debug && !ix_heap_debug_start(&in->heap, in->id)) ||
+    if ((in->debug && (!ix_heap_debug_start(&in->heap, in->id) || !(in->debug_pending = ix_host_alloc(IX_DEBUG_PENDING)))) ||
         (config && config->module_path && !(in->module_path = ix_host_strdup(config->module_path)))) {
         ix_heap_free_all(&in->heap);
+        ix_host_free(in->debug_pending);
         ix_host_free(in);
         return NULL;
     }
@@ -90,6 +184,7 @@ static void discard(IxInterp *in)
     ix_heap_free_all(&in->heap);
     pthread_mutex_destroy(&in->lock);
     ix_host_free(in->module_path);
+    ix_host_free(in->debug_pending);
     ix_host_free(in);
 }
 
@@ -373,6 +468,7 @@ IX_API int ixh_interp_close(IxInterp *in, uint8_t *buf, size_t cap, size_t *len)
     ix_interp_unlock(in);
     pthread_mutex_destroy(&in->lock);
     ix_host_free(in->module_path);
+    ix_host_free(in->debug_pending);
     ix_host_free(in);
     atomic_fetch_sub(&live_interps, 1);
     return lk.blocks ? 1 : 0;

@@ -283,11 +283,53 @@ static bool path_taken(const char *canonical)
     return false;
 }
 
-/* The ELF checks (elf_check.c) on the open file, before the dynamic loader sees it. */
-static int precheck(IxContext *ctx, const char *name, const char *path, int fd)
+/* ABI 1.3 (ABI.md 8.12): the files that passed the ELF checks, by identity: a library
+ * unloaded and loaded again (the cold path of an interpreter's life) is not read again.
+ * The change time is in the identity because nobody can set it: any write to the file, or
+ * to its times, moves it. Static storage (no allocation, so nothing to count or free), a
+ * few entries replaced in turn; guarded by libs_lock. */
+typedef struct CheckedFile {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime, ctime;
+} CheckedFile;
+#define CHECKED_FILES 32
+static CheckedFile checked_files[CHECKED_FILES];
+static unsigned checked_next, checked_count;
+
+static bool same_file(const CheckedFile *f, const struct stat *st)
+{
+    return f->ino == st->st_ino && f->dev == st->st_dev && f->size == st->st_size &&
+           same_time(f->mtime, st->st_mtim) && same_time(f->ctime, st->st_ctim);
+}
+
+static bool checked_before(const struct stat *st)
+{
+    for (unsigned i = 0; i < checked_count; i++)
+        if (same_file(&checked_files[i], st)) return true;
+    return false;
+}
+
+static void remember_checked(const struct stat *st)
+{
+    checked_files[checked_next] = (CheckedFile){st->st_dev, st->st_ino, st->st_size, st->st_mtim, st->st_ctim};
+    checked_next = (checked_next + 1) % CHECKED_FILES;
+    if (checked_count < CHECKED_FILES) checked_count++;
+}
+
+/* The ELF checks (elf_check.c) on the open file `st` describes, before the dynamic loader
+ * sees it; a pass is remembered when `remember` (not for a private copy, whose memfd is
+ * never seen again). */
+static int precheck(IxContext *ctx, const char *name, const char *path, int fd, const struct stat *st,
+                    bool remember)
 {
     char why[256];
-    if (ix_elf_check_fd(fd, why, sizeof why) == 0) return 0;
+    if (checked_before(st)) return 0;
+    if (ix_elf_check_fd(fd, why, sizeof why) == 0) {
+        if (remember) remember_checked(st);
+        return 0;
+    }
     ix_err_format(ctx, IX_EXC_IMPORTERROR, "cannot load module '%s' from %s: %s", name, path, why);
     return -1;
 }
@@ -329,10 +371,10 @@ static IxLibrary *library_record(IxContext *ctx, void *h, const char *key, const
  * /proc/self/fd/N and keep the descriptor while loaded (a copy, or a file replaced while
  * its old version is loaded); otherwise fd is closed. Caller holds libs_lock. */
 static IxLibrary *library_load(IxContext *ctx, const char *name, const char *key, const char *path, int fd,
-                               bool by_fd)
+                               bool by_fd, bool copy)
 {
     struct stat st;
-    if (fstat(fd, &st) != 0 || precheck(ctx, name, path, fd) < 0) {
+    if (fstat(fd, &st) != 0 || precheck(ctx, name, path, fd, &st, !copy) < 0) {
         if (!ix_err_pending(ctx))
             ix_err_format(ctx, IX_EXC_IMPORTERROR, "cannot load module '%s' from %s: cannot stat it", name, path);
         close(fd);
@@ -370,6 +412,21 @@ static int check_unchanged(IxContext *ctx, const IxLibrary *lib, const char *nam
     return -1;
 }
 
+/* The canonical path of the file open at fd, into out (PATH_MAX): the kernel's name for the
+ * descriptor, one readlink, where realpath would look at every component of `path`; the
+ * path itself when neither answers. */
+static const char *canonical_path(int fd, const char *path, char *out)
+{
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, out, PATH_MAX - 1);
+    if (n > 0 && out[0] == '/') {
+        out[n] = '\0';
+        return out;
+    }
+    return realpath(path, out) ? out : path;
+}
+
 /* Find the library that is the file at `path` (stat `st`), or open it; one reference. */
 static IxLibrary *library_open(IxContext *ctx, const char *name, const char *path, const struct stat *st)
 {
@@ -380,12 +437,13 @@ static IxLibrary *library_open(IxContext *ctx, const char *name, const char *pat
         else lib->refs++;
     } else {
         char canonical[PATH_MAX];
-        const char *key = realpath(path, canonical) ? canonical : path;
         int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
+        if (fd < 0) {
             ix_err_format(ctx, IX_EXC_IMPORTERROR, "cannot load module '%s' from %s: cannot open it", name, path);
-        else
-            lib = library_load(ctx, name, key, path, fd, path_taken(key));
+        } else {
+            const char *key = canonical_path(fd, path, canonical);
+            lib = library_load(ctx, name, key, path, fd, path_taken(key), false);
+        }
     }
     pthread_mutex_unlock(&libs_lock);
     return lib;
@@ -413,7 +471,7 @@ static IxLibrary *library_open_copy(IxContext *ctx, const char *name, const char
     char file[64];
     snprintf(file, sizeof file, "/proc/self/fd/%d", fd);
     pthread_mutex_lock(&libs_lock);
-    IxLibrary *lib = library_load(ctx, name, file, path, fd, true);
+    IxLibrary *lib = library_load(ctx, name, file, path, fd, true, true);
     if (lib) lib->private_copy = true;
     pthread_mutex_unlock(&libs_lock);
     return lib;

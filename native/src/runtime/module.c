@@ -108,8 +108,7 @@ static IxModuleObject *as_module(IxContext *ctx, IxObject *o)
 /* A bare module object: a name and an empty dict. */
 static IxObject *module_alloc(IxContext *ctx, IxObject *name)
 {
-    IxModuleObject *m = (IxModuleObject *)ix_object_alloc(
-        ctx, (IxTypeObject *)IX_BUILTIN(ctx, IX_TYPE_MODULE), sizeof(IxModuleObject));
+    IxModuleObject *m = (IxModuleObject *)ix_builtin_alloc(ctx, IX_TYPE_MODULE, sizeof(IxModuleObject));
     if (!m) return NULL;
     m->record = IX_CTX(ctx)->owner;
     m->cleared = m->freed = true; /* until a definition is bound there is nothing to run */

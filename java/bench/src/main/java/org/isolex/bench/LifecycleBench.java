@@ -176,7 +176,15 @@ final class LifecycleBench {
         rows.add(row("C driver, steady", s.c("lifecycle.steady.median_us"), s.c("lifecycle.steady.p99_us"),
                 cSteps("steady")));
         rows.add(row("C driver, cold", s.c("lifecycle.cold.median_us"), s.c("lifecycle.cold.p99_us"), cSteps("cold")));
+        double floor = s.c("lifecycle.dlopen.median_us");
+        rows.add(row("C: dlopen + dlsym + dlclose of counter.so alone (cold's floor)", floor,
+                s.c("lifecycle.dlopen.p99_us"), Md.f("dlopen + dlsym %.1f + dlclose %.1f",
+                        s.c("lifecycle.dlopen.import_us"), s.c("lifecycle.dlopen.close_us"))));
         md.table(List.of("", "median", "p99", "median of each step (µs)"), rows);
+        md.para(Md.f("Cold against its floor, the dynamic loader's own work on the same file in the same run: "
+                + "Java %.2f×, C driver %.2f× (what cold adds to it: the interpreter, the module, the ELF checks "
+                + "of a file not seen before, the checks of its definition).", cold.median / floor,
+                s.c("lifecycle.cold.median_us") / floor));
         md.para(Md.f("CPython 3.11 on this machine (docs/design.md): subinterpreter create + destroy ≈ 43 ms, "
                 + "%,.0f× the Java steady median.", 43_000 / steady.median));
 
@@ -186,6 +194,8 @@ final class LifecycleBench {
                 Md.f("%.1f µs (p99 %.1f µs)", cold.median, cold.p99), "≤ 20 µs", cold.median <= 20);
         s.budget("the same from C (no JVM), steady / cold", Md.f("%.1f / %.1f µs", s.c("lifecycle.steady.median_us"),
                 s.c("lifecycle.cold.median_us")), "≤ 20 µs", s.c("lifecycle.steady.median_us") <= 20);
+        s.budget("cold vs dlopen + dlsym + dlclose of counter.so alone (C)", Md.f("Java %.2f×, C %.2f× (floor %.1f µs)",
+                cold.median / floor, s.c("lifecycle.cold.median_us") / floor, floor), "reported (issue 13)", null);
         s.lifecycleDebug = debug;
         s.lifecycleSteady = steady;
     }
