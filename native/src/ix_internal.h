@@ -831,9 +831,9 @@ IX_HIDDEN int ix_check_methods(IxContext *ctx, const char *owner, const IxMethod
  * letter code (l d b s y: 1..5) in 4-7, parameter k's in 8+4k..11+4k; the embedder
  * computes the same number from the signature it declares (Java's TypedFunction). */
 typedef struct IxSig {
+    const char *args;  /* the signature: its first nargs letters are the parameters' */
     uint8_t nargs;
     char ret;
-    char args[IX_TYPED_MAX_ARGS];
     int64_t code;
 } IxSig;
 /* A typed function resolved for a call: its definitions, what it gets as self, the module
@@ -845,6 +845,7 @@ typedef struct IxTypedTarget {
     const char *owner;
     IxSig sig;
 } IxTypedTarget;
+/* 0, or -1 with the reason in err (NULL: no reason wanted). */
 IX_HIDDEN int ix_sig_parse(const char *s, IxSig *sig, char *err, size_t cap);
 IX_HIDDEN bool ix_sig_is_object(char letter);
 /* The typed function f (a module function or bound method) for a call with signature
@@ -853,6 +854,9 @@ IX_HIDDEN int ix_typed_target(IxContext *ctx, IxObject *f, int64_t code, IxTyped
 IX_HIDDEN IxObject *ix_typed_signature_of(IxContext *ctx, IxObject *f);
 /* Run it as code of its module: 0 with *result set, or -1 with an error set. */
 IX_HIDDEN int ix_typed_run(IxContext *ctx, const IxTypedTarget *t, const IxValue *args, IxValue *result);
+/* count calls of a function of numbers (rows of values, results in place); the calls
+ * completed, fewer than count with the next one's error set. */
+IX_HIDDEN size_t ix_typed_run_batch(IxContext *ctx, const IxTypedTarget *t, IxValue *values, size_t count);
 IX_HIDDEN IxObject *ix_typed_result_object(IxContext *ctx, char letter, const IxValue *r);
 IX_HIDDEN IxObject *ix_typed_call_objects(IxContext *ctx, const IxMethodDef *def, IxObject *self,
                                           IxObject *const *args, size_t n, IxObject *module,

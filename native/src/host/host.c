@@ -621,15 +621,8 @@ IX_API int ixh_call_typed_batch(IxInterp *in, int64_t function, int64_t signatur
                       t.owner, t.def->name, t.td->signature);
         return reply_error(&k);
     }
-    size_t n = t.sig.nargs;
-    IxValue row[IX_TYPED_MAX_ARGS], r;
-    for (size_t i = 0; i < count; i++) {
-        memcpy(row, values + i * n, n * sizeof *row);
-        if (ix_typed_run(ctx, &t, row, &r) < 0) return reply_error(&k);
-        values[i] = r;
-        *done = i + 1;
-    }
-    return end(&k, IXH_OK);
+    *done = ix_typed_run_batch(ctx, &t, values, count);
+    return *done < count ? reply_error(&k) : end(&k, IXH_OK);
 }
 
 /* ABI.md 12.72. in: nothing.  out: str, the typed signature of the function `target`. */

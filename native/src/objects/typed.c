@@ -13,48 +13,54 @@
 
 #include "ix_internal.h"
 
+/* Why a signature is malformed, in ABI.md 4.32's words; always -1. */
+static __attribute__((noinline, cold)) int sig_error(char *err, size_t cap, const char *s, size_t i, const char *why)
+{
+    if (!err) return -1;
+    if (why[0] == 'u') snprintf(err, cap, "unknown type letter '%c' at position %zu", s[i], i + 1);
+    else if (why[0] == 't') snprintf(err, cap, "more than %d parameters", IX_TYPED_MAX_ARGS);
+    else if (why[0] == 'n') snprintf(err, cap, "no ':' before the result letter");
+    else snprintf(err, cap, "one result letter must follow ':'");
+    return -1;
+}
+
 /* The letters, in the order of their codes (1..5): the code of a signature packs them. */
 static const char LETTERS[] = "ldbsy";
 static const char *const TYPE_NAMES[] = {"", "int", "float", "bool", "str", "bytes"};
 
+/* A switch, not strchr: every typed call parses its function's signature (a few letters). */
 static int letter_code(char c)
 {
-    const char *p = c ? strchr(LETTERS, c) : NULL;
-    return p ? (int)(p - LETTERS) + 1 : 0;
+    switch (c) {
+    case 'l': return 1;
+    case 'd': return 2;
+    case 'b': return 3;
+    case 's': return 4;
+    case 'y': return 5;
+    default: return 0;
+    }
 }
 
-/* ABI.md 4.31: parameter letters, ':', one result letter. 0, or -1 with the reason in err. */
+/* ABI.md 4.31: parameter letters, ':', one result letter. 0, or -1 with the reason in err
+ * (err may be NULL on the hot path: a signature checked at import cannot fail). One pass:
+ * every typed call parses its function's signature, a few letters. */
 int ix_sig_parse(const char *s, IxSig *sig, char *err, size_t cap)
 {
-    memset(sig, 0, sizeof *sig);
     size_t i = 0;
+    int64_t code = 0;
+    int c;
     for (; s[i] && s[i] != ':'; i++) {
-        if (!letter_code(s[i])) {
-            snprintf(err, cap, "unknown type letter '%c' at position %zu", s[i], i + 1);
-            return -1;
-        }
-        if (i == IX_TYPED_MAX_ARGS) {
-            snprintf(err, cap, "more than %d parameters", IX_TYPED_MAX_ARGS);
-            return -1;
-        }
-        sig->args[i] = s[i];
+        if (!(c = letter_code(s[i]))) return sig_error(err, cap, s, i, "unknown type letter");
+        if (i == IX_TYPED_MAX_ARGS) return sig_error(err, cap, s, i, "too many");
+        code |= (int64_t)c << (8 + 4 * i);
     }
-    if (s[i] != ':') {
-        snprintf(err, cap, "no ':' before the result letter");
-        return -1;
-    }
-    if (!s[i + 1] || s[i + 2]) {
-        snprintf(err, cap, "one result letter must follow ':'");
-        return -1;
-    }
-    if (!letter_code(s[i + 1])) {
-        snprintf(err, cap, "unknown type letter '%c' at position %zu", s[i + 1], i + 2);
-        return -1;
-    }
+    if (s[i] != ':') return sig_error(err, cap, s, i, "no colon");
+    if (!s[i + 1] || s[i + 2]) return sig_error(err, cap, s, i, "one result");
+    if (!(c = letter_code(s[i + 1]))) return sig_error(err, cap, s, i + 1, "unknown type letter");
+    sig->args = s;
     sig->nargs = (uint8_t)i;
     sig->ret = s[i + 1];
-    sig->code = (int64_t)i | (int64_t)letter_code(sig->ret) << 4;
-    for (size_t k = 0; k < i; k++) sig->code |= (int64_t)letter_code(sig->args[k]) << (8 + 4 * k);
+    sig->code = code | (int64_t)i | (int64_t)c << 4;
     return 0;
 }
 
@@ -96,7 +102,8 @@ static int fill(IxContext *ctx, IxTypedTarget *t, const IxMethodDef *def, IxObje
     t->self = self;
     t->module = module;
     t->owner = owner;
-    if (ix_sig_parse(t->td->signature, &t->sig, err, sizeof err) == 0) return 0;
+    if (__builtin_expect(ix_sig_parse(t->td->signature, &t->sig, NULL, 0) == 0, 1)) return 0;
+    ix_sig_parse(t->td->signature, &t->sig, err, sizeof err);
     /* checked when the definition was; only a definition changed since can get here */
     ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s.%s(): typed signature \"%s\": %s", owner, def->name,
                   t->td->signature, err);
@@ -194,6 +201,58 @@ int ix_typed_run(IxContext *ctx, const IxTypedTarget *t, const IxValue *args, Ix
         ix_leave_code(ctx, &e);
     }
     return check_result(ctx, t, rc, result);
+}
+
+/* Calls from..count-1 of a batch under one entry into the module's code. Stops after a
+ * call that failed (*failed: its error is set) or that returned without the interpreter's
+ * lock (ABI.md 9.1: leaving the code retakes it; that call's result stands). Returns the
+ * calls completed. */
+static size_t run_rows(IxContext *ctx, const IxTypedTarget *t, IxValue *values, size_t from, size_t count,
+                       bool *failed)
+{
+    IxCtx *c = IX_CTX(ctx);
+    size_t n = t->sig.nargs, i = from;
+    IxTypedFunction fn = t->td->func;
+    IxValue row[IX_TYPED_MAX_ARGS], r;
+    int rc = 0;
+    IxEntry e;
+    ix_enter_code(ctx, t->module, &e);
+    for (; i < count; i++) {
+        for (size_t a = 0; a < n; a++) row[a] = values[i * n + a]; /* row i is read before values[i] is written */
+        rc = fn(ctx, t->self, row, &r);
+        if (rc != 0 || c->exc || c->released) break;
+        values[i] = r;
+    }
+    ix_leave_code(ctx, &e);
+    if (i == count) return i;
+    *failed = check_result(ctx, t, rc, &r) < 0;
+    if (*failed) return i;
+    values[i] = r;
+    return i + 1;
+}
+
+/* ABI.md 12.71: `count` calls of a function of numbers, row i at values[i*nargs], its
+ * result into values[i]. The module's code is entered once for the batch (a shared-lock
+ * module's code lock is held across it), and each call's result is checked as
+ * ix_typed_run's; debug mode runs each call through ix_typed_run, recorded one by one.
+ * Returns the calls that completed: fewer than count with the next one's error set. */
+size_t ix_typed_run_batch(IxContext *ctx, const IxTypedTarget *t, IxValue *values, size_t count)
+{
+    size_t n = t->sig.nargs, i = 0;
+    bool failed = false;
+    if (IX_INTERP(ctx)->debug) {
+        IxValue row[IX_TYPED_MAX_ARGS], r;
+        for (; i < count; i++) {
+            memcpy(row, values + i * n, n * sizeof *row);
+            if (ix_typed_run(ctx, t, row, &r) < 0) break;
+            values[i] = r;
+        }
+        return i;
+    }
+    while (i < count && !failed) i = run_rows(ctx, t, values, i, count, &failed);
+    if (t->sig.ret == 'b')
+        for (size_t k = 0; k < i; k++) values[k].i = values[k].i != 0;
+    return i;
 }
 
 /* ---------------------------------------------------------------- from objects (ABI.md 4.33) */

@@ -189,16 +189,6 @@ public class Handle implements AutoCloseable, Iterable<Object> {
         return true;
     }
 
-    /** Counts a call in on the native reference (see {@link Ref}); false once closed. */
-    boolean pin() {
-        return ref.pin();
-    }
-
-    /** Counts a call out; the last one out of a handle closed meanwhile releases it. */
-    void unpin() {
-        ref.unpin();
-    }
-
     /**
      * This object as a typed function (abi/ABI.md 4.30, 12.70): a module function or a method
      * bound to its instance whose definition declares {@code signature}. The result owns a

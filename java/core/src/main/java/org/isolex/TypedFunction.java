@@ -49,6 +49,14 @@ public final class TypedFunction implements AutoCloseable {
     private static final String[] JAVA_TYPES = {"Long, Integer, Short or Byte", "Double or Float", "Boolean",
         "String", "byte[]"};
     private static final int VALUE = NativeBridge.VALUE_SIZE;
+    /** The codes of the accessors' signatures (see {@link #code}), compared on every call. */
+    private static final long L_L = 0x111; // "l:l"
+    private static final long LL_L = 0x1112; // "ll:l"
+    private static final long D_D = 0x221; // "d:d"
+    private static final long DD_D = 0x2222; // "dd:d"
+    private static final long B_B = 0x331; // "b:b"
+    private static final long S_S = 0x441; // "s:s"
+    private static final long Y_Y = 0x551; // "y:y"
 
     private final Handle handle;
     private final Interpreter interp;
@@ -119,8 +127,8 @@ public final class TypedFunction implements AutoCloseable {
         return new IllegalArgumentException("malformed typed signature \"" + sig + "\": " + why);
     }
 
-    private void expect(String sig, String accessor) {
-        if (!signature.equals(sig)) {
+    private void expect(long sigCode, String sig, String accessor) {
+        if (code != sigCode) {
             throw new IllegalArgumentException("the function's typed signature is \"" + signature + "\"; " + accessor
                     + " calls \"" + sig + "\" functions (call(Object...) calls any)");
         }
@@ -138,7 +146,7 @@ public final class TypedFunction implements AutoCloseable {
      * @throws ClosedException          if this function or its interpreter is closed
      */
     public long callLong(long a) {
-        expect("l:l", "callLong(long)");
+        expect(L_L, "l:l", "callLong(long)");
         Frame f = Frame.get();
         f.values.putLong(0, a);
         run(f, false);
@@ -156,7 +164,7 @@ public final class TypedFunction implements AutoCloseable {
      * @throws ClosedException          if this function or its interpreter is closed
      */
     public long callLong(long a, long b) {
-        expect("ll:l", "callLong(long, long)");
+        expect(LL_L, "ll:l", "callLong(long, long)");
         Frame f = Frame.get();
         f.values.putLong(0, a).putLong(VALUE, b);
         run(f, false);
@@ -173,7 +181,7 @@ public final class TypedFunction implements AutoCloseable {
      * @throws ClosedException          if this function or its interpreter is closed
      */
     public double callDouble(double a) {
-        expect("d:d", "callDouble(double)");
+        expect(D_D, "d:d", "callDouble(double)");
         Frame f = Frame.get();
         f.values.putDouble(0, a);
         run(f, false);
@@ -191,7 +199,7 @@ public final class TypedFunction implements AutoCloseable {
      * @throws ClosedException          if this function or its interpreter is closed
      */
     public double callDouble(double a, double b) {
-        expect("dd:d", "callDouble(double, double)");
+        expect(DD_D, "dd:d", "callDouble(double, double)");
         Frame f = Frame.get();
         f.values.putDouble(0, a).putDouble(VALUE, b);
         run(f, false);
@@ -208,7 +216,7 @@ public final class TypedFunction implements AutoCloseable {
      * @throws ClosedException          if this function or its interpreter is closed
      */
     public boolean callBoolean(boolean a) {
-        expect("b:b", "callBoolean(boolean)");
+        expect(B_B, "b:b", "callBoolean(boolean)");
         Frame f = Frame.get();
         f.values.putLong(0, a ? 1 : 0);
         run(f, false);
@@ -226,7 +234,7 @@ public final class TypedFunction implements AutoCloseable {
      * @throws NullPointerException     if {@code a} is null
      */
     public String callString(String a) {
-        expect("s:s", "callString(String)");
+        expect(S_S, "s:s", "callString(String)");
         Objects.requireNonNull(a, "a");
         Frame f = Frame.get();
         byte[] utf8 = a.getBytes(StandardCharsets.UTF_8);
@@ -246,7 +254,7 @@ public final class TypedFunction implements AutoCloseable {
      * @throws NullPointerException     if {@code a} is null
      */
     public byte[] callBytes(byte[] a) {
-        expect("y:y", "callBytes(byte[])");
+        expect(Y_Y, "y:y", "callBytes(byte[])");
         Objects.requireNonNull(a, "a");
         Frame f = Frame.get();
         f.reserveData(a.length);
@@ -346,7 +354,7 @@ public final class TypedFunction implements AutoCloseable {
      * @throws ClosedException          if this function or its interpreter is closed
      */
     public void callEach(long[] args, long[] results) {
-        expect("l:l", "callEach(long[], long[])");
+        expect(L_L, "l:l", "callEach(long[], long[])");
         checkLengths(args.length, results.length);
         Frame f = Frame.get();
         for (int start = 0; start < args.length; start += BATCH_ROWS) {
@@ -371,7 +379,7 @@ public final class TypedFunction implements AutoCloseable {
      * @throws ClosedException          if this function or its interpreter is closed
      */
     public void callEach(double[] args, double[] results) {
-        expect("d:d", "callEach(double[], double[])");
+        expect(D_D, "d:d", "callEach(double[], double[])");
         checkLengths(args.length, results.length);
         Frame f = Frame.get();
         for (int start = 0; start < args.length; start += BATCH_ROWS) {
@@ -398,49 +406,52 @@ public final class TypedFunction implements AutoCloseable {
      * primitive result is left in the frame; an object result is decoded and returned.
      */
     private Object run(Frame f, boolean objectResult) {
-        if (!handle.pin()) throw handle.closedException();
+        if (handle.isClosed()) throw handle.closedException();
         InterpreterState state = interp.state;
-        try {
-            state.enter();
-        } catch (ClosedException e) {
-            handle.unpin();
-            throw e;
-        }
+        state.enter();
         try {
             state.drainPendingReleases();
             int status = NativeBridge.callTyped(interp.ptr(), handle.id(), code, f.valuesAddress, f.reply);
             if (status == NativeBridge.OK && !objectResult) return null;
-            return interp.finish(status, f.reply, null); // the result, or throws the error
+            return finish(status, f);
         } finally {
-            handle.unpin(); // inside the operation: a release it makes is immediate
             state.exit();
+        }
+    }
+
+    /**
+     * The result or error of a call that did not end with a number in the frame. The handle
+     * is not pinned for a typed call (two atomic updates fewer): a close racing with the call
+     * may release it first, and libisolex then refuses its id as stale (a handle carries a
+     * generation, so the id never names another object) -- reported as the close it was.
+     */
+    private Object finish(int status, Frame f) {
+        try {
+            return interp.finish(status, f.reply, null); // the result, or throws the error
+        } catch (NativeError e) {
+            if (status == NativeBridge.ERROR && handle.isClosed()) throw handle.closedException();
+            throw e;
         }
     }
 
     /** One crossing of a batch of n rows; the calls that completed (n, or fewer with f.batchError set). */
     private int batch(Frame f, int n, int start, int total) {
-        if (!handle.pin()) throw handle.closedException();
+        if (handle.isClosed()) throw handle.closedException();
         InterpreterState state = interp.state;
-        try {
-            state.enter();
-        } catch (ClosedException e) {
-            handle.unpin();
-            throw e;
-        }
+        state.enter();
         try {
             state.drainPendingReleases();
             int status = NativeBridge.callTypedBatch(interp.ptr(), handle.id(), code, f.rowsAddress, n, f.reply);
             int done = (int) NativeBridge.lastBatchDone();
             if (status == NativeBridge.OK) return done;
             try {
-                interp.finish(status, f.reply, null);
+                finish(status, f);
                 throw new IsolexException("libisolex returned status " + status + " without an error");
             } catch (NativeError e) {
                 f.batchError = new BatchCallException(start + done, total, e);
                 return done;
             }
         } finally {
-            handle.unpin();
             state.exit();
         }
     }
