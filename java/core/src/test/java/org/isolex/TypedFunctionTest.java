@@ -130,6 +130,10 @@ class TypedFunctionTest extends NativeTestBase {
                 assertEquals(3L, f.callLong(2));
             }
             assertEquals(0, interp.handleCount() - 1, "only the module's handle is left");
+            ModuleDefinition.MethodDef add1 = m.definition().functions().get(0);
+            assertEquals("add1", add1.name());
+            assertEquals(ModuleDefinition.MethodDef.TYPED, add1.flags());
+            assertEquals(List.of("TYPED"), add1.kinds());
         }
     }
 
