@@ -65,7 +65,7 @@ final class CallCost {
             }
         }
         s.progress("JMH: %d benchmarks of CallBench, %d fork(s), %d+%d iterations of %d s (log: %s)",
-                9, forks, warmup, iterations, seconds, log);
+                13, forks, warmup, iterations, seconds, log); // 9, and ABI 1.3's 4 (typed, by name, batched)
         Collection<RunResult> results;
         try {
             results = new Runner(o.build()).run();
