@@ -182,6 +182,40 @@ class TypedFunctionTest extends NativeTestBase {
         }
     }
 
+    /**
+     * A typed call does not pin its handle (ABI.md 12.70): a close racing with calls on other
+     * threads makes each call either return its result or throw ClosedException -- never a
+     * stale-handle NativeError, never a crash.
+     */
+    @Test
+    void closeRacingWithCallsIsAResultOrClosedException() throws Exception {
+        try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
+            ExtensionModule m = interp.importModule("typed");
+            for (int round = 0; round < 20; round++) {
+                TypedFunction f = m.typedFunction("add1", "l:l");
+                List<Long> calls = Together.run(3, i -> () -> {
+                    if (i == 2) {
+                        Thread.sleep(0, 200_000);
+                        f.close();
+                        return 0L;
+                    }
+                    long ok = 0;
+                    for (long x = 0; ; x++) {
+                        try {
+                            if (i == 0) assertEquals(x + 1, f.callLong(x));
+                            else f.callEach(new long[] {x, x}, new long[2]);
+                            ok++;
+                        } catch (ClosedException e) {
+                            return ok;
+                        }
+                    }
+                });
+                assertTrue(calls.get(0) >= 0 && calls.get(1) >= 0);
+            }
+            assertEquals(1, interp.handleCount(), "only the module's handle is left");
+        }
+    }
+
     @Test
     void importRefusesEveryMalformedTypedDefinition() {
         String[][] rows = {
