@@ -15,7 +15,10 @@
  *   wrong_result(s) -> s  returns a bytes object for its str result
  *   no_result(s) -> s     returns 0 with no object
  *   plain(x)              an ordinary function: not typed
- *   Acc()                 a type with a typed method add(l) -> l: adds to its total, returns it
+ *   bad_type()           makes typed.Bad, whose typed method 'f' has the signature "l:x" (4.32)
+ *   Acc()                 a type with a typed method add(l) -> l: adds to its total, returns it;
+ *                         a typed class method is_type(b) -> b (x and the class is a type) and a
+ *                         typed static method twice(d) -> d (2x; -1 if it got a self)
  */
 #include <stdio.h>
 #include <string.h>
@@ -116,6 +119,13 @@ static IxObject *plain(IxContext *ctx, IxObject *m, IxObject *const *args, size_
     return Ix_NewRef(ctx, args[0]);
 }
 
+static const IxTypeSpec bad_spec;
+/* Makes typed.Bad, whose typed method's signature is malformed: the error of 4.32. */
+static IxObject *bad_type(IxContext *ctx, IxObject *m, IxObject *const *args, size_t nargs)
+{
+    return IxType_FromSpec(ctx, m, &bad_spec);
+}
+
 #define TYPED(name, sig) static const IxTypedDef name##_def = {sig, name}
 TYPED(add1, "l:l");
 TYPED(add, "ll:l");
@@ -145,6 +155,7 @@ static const IxMethodDef functions[] = {
     FN(wrong_result, 1, "returns bytes for its str result"),
     FN(no_result, 1, "returns no object"),
     {"plain", plain, 1, 1, 0, "plain(x) -> x: not typed"},
+    {"bad_type", bad_type, 0, 0, 0, "bad_type(): makes a type with a malformed typed method"},
     IX_METHODS_END,
 };
 
@@ -164,6 +175,37 @@ static int acc_add(IxContext *ctx, IxObject *self, const IxValue *a, IxValue *r)
 }
 static const IxTypedDef acc_add_def = {"l:l", acc_add};
 
+/* A class method and a static method: the class, and no self (ABI.md 5.9). */
+static int acc_is_type(IxContext *ctx, IxObject *cls, const IxValue *a, IxValue *r)
+{
+    r->i = cls && IxType_GetName(ctx, cls) != NULL && a[0].i;
+    return 0;
+}
+static const IxTypedDef acc_is_type_def = {"b:b", acc_is_type};
+
+static int acc_twice(IxContext *ctx, IxObject *none, const IxValue *a, IxValue *r)
+{
+    r->d = none ? -1 : 2 * a[0].d;
+    return 0;
+}
+static const IxTypedDef acc_twice_def = {"d:d", acc_twice};
+
+/* A type whose typed method breaks 4.32 (made on demand by bad_type()). */
+static int never(IxContext *ctx, IxObject *self, const IxValue *a, IxValue *r)
+{
+    return 0;
+}
+static const IxTypedDef bad_method_def = {"l:x", never};
+static const IxMethodDef bad_methods[] = {
+    {"f", IX_TYPEDDEF(&bad_method_def), 1, 1, IX_METH_TYPED, NULL},
+    IX_METHODS_END,
+};
+static const IxTypeSlot bad_slots[] = {
+    {IX_tp_methods, (void *)bad_methods},
+    {0, NULL},
+};
+static const IxTypeSpec bad_spec = {"typed.Bad", sizeof(IxObject), IX_TPFLAGS_DEFAULT, bad_slots};
+
 static IxObject *acc_new(IxContext *ctx, IxObject *type, IxObject *const *args, size_t nargs)
 {
     return IxType_GenericAlloc(ctx, type);
@@ -171,6 +213,8 @@ static IxObject *acc_new(IxContext *ctx, IxObject *type, IxObject *const *args, 
 
 static const IxMethodDef acc_methods[] = {
     {"add", IX_TYPEDDEF(&acc_add_def), 1, 1, IX_METH_TYPED, "add(x: l) -> l: the new total"},
+    {"is_type", IX_TYPEDDEF(&acc_is_type_def), 1, 1, IX_METH_TYPED | IX_METH_CLASS, "is_type(x: b) -> b: a class method"},
+    {"twice", IX_TYPEDDEF(&acc_twice_def), 1, 1, IX_METH_TYPED | IX_METH_STATIC, "twice(x: d) -> d: a static method"},
     IX_METHODS_END,
 };
 

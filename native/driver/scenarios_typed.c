@@ -135,6 +135,9 @@ static void check_object_calls(IxContext *ctx, IxObject *m)
     CHECK_ERROR(ctx, ixd_call_ints(ctx, m, "add", (int64_t[]){1}, 1),
                 "TypeError: typed.add() takes exactly 2 arguments (1 given)");
     CHECK_ERROR(ctx, ixd_call_ints(ctx, m, "checked", (int64_t[]){-1}, 1), "ValueError: negative: -1");
+    CHECK_ERROR(ctx, CALL0(ctx, m, "bad_type"),
+                "SystemError: type 'typed.Bad': typed method 'f' has the signature \"l:x\": unknown type letter "
+                "'x' at position 3");
 }
 
 void ixd_typed(int argc, char **argv)

@@ -110,8 +110,9 @@ static int fill(IxContext *ctx, IxTypedTarget *t, const IxMethodDef *def, IxObje
     return -1;
 }
 
-/* ABI.md 12.70: the typed function a handle names -- a module function, or a method bound
- * to its instance or class -- with its signature checked against the caller's `code`. */
+/* ABI.md 12.70: the typed function a handle names -- a module function, a method bound to
+ * its instance or class, or a static method -- with its signature checked against the
+ * caller's `code`. */
 int ix_typed_target(IxContext *ctx, IxObject *f, int64_t code, IxTypedTarget *t)
 {
     int rc = -1;
@@ -121,6 +122,10 @@ int ix_typed_target(IxContext *ctx, IxObject *f, int64_t code, IxTypedTarget *t)
         def = fn->def;
         if (def->flags & IX_METH_TYPED)
             rc = fill(ctx, t, def, fn->self, fn->self, ((IxModuleObject *)fn->self)->def->name);
+    } else if (IX_IS(ctx, f, IXI_TYPE_METHOD_DESCR) && ((IxDescrObject *)f)->u.method->flags & IX_METH_STATIC) {
+        IxDescrObject *d = (IxDescrObject *)f; /* a static method, as its type gives it (5.9) */
+        def = d->u.method;
+        if (def->flags & IX_METH_TYPED) rc = fill(ctx, t, def, NULL, d->owner_type->module, d->owner_type->name);
     } else if (IX_IS(ctx, f, IX_TYPE_METHOD)) {
         IxMethodObject *bm = (IxMethodObject *)f;
         IxDescrObject *d = (IxDescrObject *)bm->descr;

@@ -83,6 +83,17 @@ class TypedFunctionTest extends NativeTestBase {
                 assertEquals(11L, accAdd.callLong(6));
                 assertEquals(12L, acc.invoke("add", 1L));
             }
+            // a typed class method (self: the class) and a typed static method (no self), from the type
+            try (Handle type = (Handle) m.getAttr("Acc");
+                    TypedFunction isType = type.typedFunction("is_type", "b:b");
+                    TypedFunction twice = type.typedFunction("twice", "d:d")) {
+                assertTrue(isType.callBoolean(true));
+                assertEquals(5.0, twice.callDouble(2.5));
+                assertEquals(5.0, type.invoke("twice", 2.5));
+            }
+            // a type's typed method is checked when the type is made (ABI.md 4.32)
+            assertNativeError("SystemError", "type 'typed.Bad': typed method 'f' has the signature \"l:x\": unknown"
+                    + " type letter 'x' at position 3", () -> m.invoke("bad_type"));
             return add1.callLong(interp.id()) - 1;
         }
     }
