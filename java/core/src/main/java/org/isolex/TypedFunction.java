@@ -401,9 +401,9 @@ public final class TypedFunction implements AutoCloseable {
     // ------------------------------------------------------------------ the crossing
 
     /**
-     * The gate, the handle's pin and one native call, as {@link Interpreter#op} does for the
-     * value API (the handle is pinned so a concurrent close leaves its release to us). A
-     * primitive result is left in the frame; an object result is decoded and returned.
+     * The interpreter's close gate and one native call, as {@link Interpreter#op} does for
+     * the value API, without pinning the handle (see {@link #finish}). A primitive result is
+     * left in the frame; an object result is decoded and returned.
      */
     private Object run(Frame f, boolean objectResult) {
         if (handle.isClosed()) throw handle.closedException();
