@@ -26,6 +26,15 @@
  *   bad_method_flags    method 'm' has flags 0x4
  *   bad_method_defining function 'm' has IX_METH_METHOD, which only a type's methods take
  *   bad_method_class    function 'm' has IX_METH_CLASS, likewise
+ *   bad_typed_letter    ABI 1.3 (ABI.md 4.32): typed method 'f' has the signature "lq:l"
+ *   bad_typed_many      typed method 'f' has 9 parameters ("lllllllll:l")
+ *   bad_typed_nocolon   typed method 'f' has the signature "ll"
+ *   bad_typed_noresult  typed method 'f' has the signature "l:"
+ *   bad_typed_nofunc    typed method 'f': its IxTypedDef has a NULL function
+ *   bad_typed_nosig     typed method 'f': its IxTypedDef has a NULL signature
+ *   bad_typed_null      method 'f' has IX_METH_TYPED and a NULL func (no IxTypedDef)
+ *   bad_typed_arity     typed method 'f' has the signature "ll:l" but min/max_args 1
+ *   bad_typed_kw        method 'f' has IX_METH_TYPED | IX_METH_KEYWORDS
  *   abi_1_0             abi 1.0: not bad at all -- a 1.1 host must load a module built for
  *                       1.0, because the function table only grows (ABI.md 2.3)
  */
@@ -91,8 +100,45 @@
 #define EXTRA_METHOD {"m", ping, 0, 0, IX_METH_METHOD, NULL},
 #elif defined(CASE_bad_method_class)
 #define EXTRA_METHOD {"m", ping, 0, 0, IX_METH_CLASS, NULL},
+#elif defined(CASE_bad_typed_letter)
+#define TYPED_CASE "lq:l", typed_f, 2
+#elif defined(CASE_bad_typed_many)
+#define TYPED_CASE "lllllllll:l", typed_f, 9
+#elif defined(CASE_bad_typed_nocolon)
+#define TYPED_CASE "ll", typed_f, 2
+#elif defined(CASE_bad_typed_noresult)
+#define TYPED_CASE "l:", typed_f, 1
+#elif defined(CASE_bad_typed_nofunc)
+#define TYPED_CASE "l:l", NULL, 1
+#elif defined(CASE_bad_typed_nosig)
+#define TYPED_CASE NULL, typed_f, 1
+#elif defined(CASE_bad_typed_arity)
+#define TYPED_CASE "ll:l", typed_f, 1
+#elif defined(CASE_bad_typed_null)
+#define EXTRA_METHOD {"f", NULL, 1, 1, IX_METH_TYPED, NULL},
+#elif defined(CASE_bad_typed_kw)
+#define TYPED_CASE "l:l", typed_f, 1
+#define TYPED_FLAGS (IX_METH_TYPED | IX_METH_KEYWORDS)
 #elif !defined(CASE_bad_init_null)
 #error "unknown CASE_"
+#endif
+
+#ifdef TYPED_CASE
+/* ABI 1.3: a typed method 'f' whose definition breaks one rule of 4.32. */
+__attribute__((unused)) static int typed_f(IxContext *ctx, IxObject *module, const IxValue *args, IxValue *result)
+{
+    result->i = 0;
+    return 0;
+}
+#define TYPED_ARGS_(sig, fn, n) sig, fn
+#define TYPED_N_(sig, fn, n) n
+#define TYPED_ARGS(...) TYPED_ARGS_(__VA_ARGS__)
+#define TYPED_N(...) TYPED_N_(__VA_ARGS__)
+#ifndef TYPED_FLAGS
+#define TYPED_FLAGS IX_METH_TYPED
+#endif
+static const IxTypedDef typed_def = {TYPED_ARGS(TYPED_CASE)};
+#define EXTRA_METHOD {"f", IX_TYPEDDEF(&typed_def), TYPED_N(TYPED_CASE), TYPED_N(TYPED_CASE), TYPED_FLAGS, NULL},
 #endif
 
 #ifndef EXTRA_SLOT

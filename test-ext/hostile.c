@@ -13,6 +13,8 @@
  *   hostile_slots_wild      the slot table is at 0x40
  *   hostile_method_name_wild  method 1's name is 0x30
  *   hostile_method_func_data  method 'm''s function is a data object
+ *   hostile_typed_def_wild  ABI 1.3: typed method 'm''s IxTypedDef is at 0x30
+ *   hostile_typed_func_data ABI 1.3: typed method 'm''s typed function is a data object
  *   hostile_noterm          the method table has no terminator: IxInit_ fills 10 valid
  *                           entries (in .bss) that end at the end of the library's memory,
  *                           then non-zero bytes to the end of its last page
@@ -46,12 +48,17 @@ UNUSED static IxObject *m(IxContext *ctx, IxObject *self, IxObject *const *args,
 }
 
 UNUSED static const int not_code = 42;
+UNUSED static const IxTypedDef typed_data = {"l:l", (IxTypedFunction)(uintptr_t)&not_code};
 
 static const IxMethodDef methods[] = {
 #if defined(CASE_hostile_method_name_wild)
     {(const char *)(uintptr_t)0x30, m, 0, 0, 0, NULL},
 #elif defined(CASE_hostile_method_func_data)
     {"m", (IxCFunction)(uintptr_t)&not_code, 0, 0, 0, NULL},
+#elif defined(CASE_hostile_typed_def_wild) /* ABI 1.3: the IxTypedDef at 0x30 */
+    {"m", (IxCFunction)(uintptr_t)0x30, 1, 1, IX_METH_TYPED, NULL},
+#elif defined(CASE_hostile_typed_func_data) /* ABI 1.3: the typed function is a data object */
+    {"m", IX_TYPEDDEF(&typed_data), 1, 1, IX_METH_TYPED, NULL},
 #else
     {"m", m, 0, 0, 0, "a method"},
 #endif

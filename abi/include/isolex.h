@@ -178,6 +178,37 @@ typedef IxObject *(*IxCMethod)(IxContext *ctx, IxObject *self, IxObject *definin
 #define IX_KWFUNC(f) ((IxCFunction)(void (*)(void))(f))
 #define IX_METHODS_END { NULL, NULL, 0, 0, 0, NULL }
 
+/* ABI 1.3: typed functions (ABI.md 4.30-4.39). A function or method with IX_METH_TYPED
+ * declares its parameter and result types, so the host calls it with C values instead of
+ * objects: an embedder (Java) passes a long or a double without building an int or float
+ * object, and a call from extension code (Ix_Call) has its objects converted by the host.
+ * Its `func` points at an IxTypedDef (stored through IX_TYPEDDEF(&def)); min_args and
+ * max_args must both equal the signature's parameter count. */
+#define IX_METH_TYPED (1u << 1)
+/* One typed value. Parameters: 'l' in i (int64), 'b' in i (0 or 1), 'd' in d, 's' and 'y'
+ * in buf (borrowed for the call: UTF-8 for 's', not NUL-terminated). The result: 'l', 'b'
+ * (any nonzero is true) and 'd' as parameters; 's' and 'y' in obj, a new reference to a
+ * str or bytes object of the interpreter. */
+typedef union IxValue {
+    int64_t i;
+    double d;
+    struct {
+        const char *data;
+        size_t len;
+    } buf;
+    IxObject *obj;
+} IxValue;
+/* args holds one value per parameter; 0 with *result set, or -1 with an error set. */
+typedef int (*IxTypedFunction)(IxContext *ctx, IxObject *self, const IxValue *args, IxValue *result);
+/* signature: parameter letters, ':', one result letter ("ld:d"); letters l (int64),
+ * d (double), b (bool), s (str), y (bytes); at most IX_TYPED_MAX_ARGS parameters. */
+typedef struct IxTypedDef {
+    const char *signature;
+    IxTypedFunction func;
+} IxTypedDef;
+#define IX_TYPED_MAX_ARGS 8
+#define IX_TYPEDDEF(def) ((IxCFunction)(void (*)(void))(const void *)(def))
+
 /* ABI 1.2: what IxArg_Parse accepts (ABI.md 4.14). The parameters, in order, are
  * names[0..]; the first `required` must be given, the first `positional` may be given by
  * position (the rest are keyword-only). `fname` names the function in messages. */

@@ -55,6 +55,7 @@ IxdScenarioFn ixd_bigint;                                               /* bigin
 IxdScenarioFn ixd_capsules;                                             /* capsule */
 IxdScenarioFn ixd_subclasses;                                           /* subclass */
 IxdScenarioFn ixd_kwargs;                                               /* kwargs */
+IxdScenarioFn ixd_typed;                                                /* typed (ABI 1.3) */
 IxdScenarioFn ixd_protocols;                                            /* protocols */
 IxdScenarioFn ixd_xxlimited, ixd_vector;                                /* ports */
 IxdScenarioFn ixd_attrs;                                                /* attrs (ABI 1.2) */

@@ -98,6 +98,8 @@ static const Scenario scenarios[] = {
       "ABI 1.2: errors raised in dealloc/clear/finalize/callbacks/destructors are recorded; two interpreters" },
     { "xbases", ixd_xbases, 0,
       "ABI 1.2: bases of another module: whose code inherited hooks run as, shared lock, close" },
+    { "typed", ixd_typed, 0,
+      "typed functions (ABI 1.3): ixh_call_typed, batches, Ix_Call, every message" },
     { "multi-not-supported", ixd_multi_not_supported, 0,
       "a not-supported module loads in one interpreter at a time" },
     { "cycles", ixd_cycles, 1,

@@ -77,6 +77,7 @@ typedef struct CallSetup {
     IxInterp *interp;
     IxObject *probe, *echo, *one; /* owned by the setup, dropped by call_teardown */
     int64_t handle;               /* a value-API handle of probe */
+    int64_t add1;                 /* ABI 1.3: a handle of test-ext/typed's add1, "l:l" */
     uint8_t request[64];
     size_t request_len;
 } CallSetup;
@@ -92,6 +93,12 @@ static void call_setup(CallSetup *s, int debug)
     s->one = CHECK_OK(ctx, IxLong_FromInt64(ctx, 1));
     s->handle = ixh_handle_new(ctx, s->probe);
     CHECK(s->handle >= 0);
+    IxObject *typed = IMPORT(ctx, "typed");
+    IxObject *add1 = CHECK_OK(ctx, Ix_GetAttr(ctx, typed, "add1"));
+    s->add1 = ixh_handle_new(ctx, add1);
+    CHECK(s->add1 >= 0);
+    Ix_Decref(ctx, add1);
+    Ix_Decref(ctx, typed);
     ixh_leave(ctx);
     /* what Handle.invoke("echo", 1L) sends: the name, then the arguments as a tuple */
     ixw_init(&w, s->request, sizeof s->request);
@@ -110,10 +117,14 @@ static void call_teardown(CallSetup *s)
     Ix_Decref(ctx, s->probe);
     ixh_leave(ctx);
     CHECK_EQ_INT(ixh_release(s->interp, s->handle), 0);
+    CHECK_EQ_INT(ixh_release(s->interp, s->add1), 0);
     CHECK_CLOSE(s->interp);
 }
 
-enum { WAY_DISPATCH, WAY_METHOD, WAY_ENTER, WAY_LOCKED_STAT, WAY_VALUE_API };
+enum { WAY_DISPATCH, WAY_METHOD, WAY_ENTER, WAY_LOCKED_STAT, WAY_VALUE_API, WAY_TYPED, WAY_BATCH };
+/* ABI 1.3: the code of "l:l" (typed.c's IxSig.code), and the rows of one batch. */
+#define SIG_L_L (1 | 1 << 4 | 1 << 8)
+#define BATCH 1000
 
 /* ns per operation of one way, the median of ROUNDS rounds of n operations. */
 static double time_way(CallSetup *s, int way, long n)
@@ -148,6 +159,24 @@ static double time_way(CallSetup *s, int way, long n)
                     ixd_fail(IXD_AT, "  bench call: ixh_call(echo(1)) answered %d, tag %d", rc, buf[0]);
             }
             break;
+        case WAY_TYPED: /* ABI 1.3: ixh_call_typed of add1(x) */
+            for (i = 0; i < n; i++) {
+                IxValue v = {.i = i};
+                if (ixh_call_typed(s->interp, s->add1, SIG_L_L, &v, buf, sizeof buf) != IXH_OK || v.i != i + 1)
+                    ixd_fail(IXD_AT, "  bench call: ixh_call_typed(add1(%ld)) failed", i);
+            }
+            break;
+        case WAY_BATCH: { /* ABI 1.3: n calls of add1 in batches of BATCH */
+            static IxValue rows[BATCH];
+            for (i = 0; i < n; i += BATCH) {
+                size_t done;
+                for (int k = 0; k < BATCH; k++) rows[k].i = k;
+                if (ixh_call_typed_batch(s->interp, s->add1, SIG_L_L, rows, BATCH, &done, buf, sizeof buf) != IXH_OK
+                    || rows[BATCH - 1].i != BATCH)
+                    ixd_fail(IXD_AT, "  bench call: ixh_call_typed_batch(add1) failed");
+            }
+            break;
+        }
         }
         rounds[r] = (now_ns() - t0) / (double)n;
         if (ctx) ixh_leave(ctx);
@@ -163,6 +192,8 @@ static void bench_call(long n)
         { WAY_ENTER, "enter_leave", "ixh_enter + ixh_leave: lock, context open/close" },
         { WAY_LOCKED_STAT, "locked_stat", "ixh_interp_handle_count: lock + unlock only" },
         { WAY_VALUE_API, "value_api", "ixh_call on an encoded echo(1): what one JNI call runs" },
+        { WAY_TYPED, "typed", "ixh_call_typed of typed.add1(x), \"l:l\" (ABI 1.3)" },
+        { WAY_BATCH, "batch", "ixh_call_typed_batch of add1, per call, batches of 1000 (ABI 1.3)" },
     };
     int debug;
     size_t i;

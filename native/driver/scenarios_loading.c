@@ -101,6 +101,11 @@ static const LoadRow hostile_rows[] = {
                                   "method 1 points outside the library's memory (0x30)" },
     { "hostile_method_func_data", "SystemError: module 'hostile_method_func_data': the "
                                   "function of method 'm' is not in the library's code (0x*)" },
+    /* ABI 1.3: a typed method's IxTypedDef and its function (ABI.md 4.32) */
+    { "hostile_typed_def_wild", "SystemError: module 'hostile_typed_def_wild': the function of "
+                                "method 'm' (an IxTypedDef) points outside the library's memory (0x30)" },
+    { "hostile_typed_func_data", "SystemError: module 'hostile_typed_func_data': the typed "
+                                 "function of method 'm' is not in the library's code (0x*)" },
     { "hostile_noterm", "SystemError: module 'hostile_noterm': the method table runs past the "
                         "end of the library's memory (no terminator)" },
     { "hostile_many", "SystemError: module 'hostile_many': the method table has more than 4096 "

@@ -202,6 +202,29 @@ int ixh_expand(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_
  * IXH_ERROR with the RuntimeError of ABI.md 9.2. */
 int ixh_release(IxInterp *interp, int64_t handle);
 
+/* ABI 1.3: typed and batched calls (ABI.md 12.70-12.79). Plain C functions of numbers and
+ * pointers, so a JNI binding and a java.lang.foreign downcall call them alike.
+ *
+ * ixh_call_typed: calls the typed function (IX_METH_TYPED, ABI.md 4.30) that handle
+ * `function` names -- a module function or a bound method -- with values[0..nargs-1]
+ * ('s'/'y' parameters: data and len, borrowed for the call, UTF-8 for 's'). `signature` is
+ * the code of the signature the caller expects (IxSig in typed.c, ABI.md 12.70; -1: any):
+ * another is refused with a TypeError before anything runs. IXH_OK: an 'l', 'd' or 'b'
+ * result is in values[0] ('b': 0 or 1), an 's' or 'y' result is the reply in buf (IXW_STR,
+ * IXW_BYTES, or IXH_TOO_BIG as any reply). IXH_ERROR: the error, in buf, as ixh_call's. */
+int ixh_call_typed(IxInterp *interp, int64_t function, int64_t signature, IxValue *values, uint8_t *buf,
+                   size_t cap);
+/* ixh_call_typed_batch: `count` calls of a typed function whose parameters and result are
+ * all 'l', 'd' or 'b', under one lock: call i takes values[i*nargs ..], and its result
+ * replaces values[i]. The first call that fails ends the batch: IXH_ERROR with its error in
+ * buf and *done the calls that completed (their results in place); IXH_OK and *done ==
+ * count otherwise. */
+int ixh_call_typed_batch(IxInterp *interp, int64_t function, int64_t signature, IxValue *values, size_t count,
+                         size_t *done, uint8_t *buf, size_t cap);
+/* in: nothing.  out: str, the typed signature ("ll:l") of the function `target`;
+ * TypeError for a callable that is not typed. */
+int ixh_typed_signature(IxInterp *interp, int64_t target, uint8_t *buf, size_t len, size_t cap);
+
 /* ---------------------------------------------------------------- queues and buffers
  *
  * Host-level objects (ABI.md 11): shared by every interpreter and by the embedder,

@@ -877,6 +877,42 @@ IX_HIDDEN int ix_generic_setattr(IxContext *ctx, IxObject *o, const char *name, 
 IX_HIDDEN int ix_check_methods(IxContext *ctx, const char *owner, const IxMethodDef *methods,
                                uint32_t allowed);
 
+/* ---------------------------------------------------------------- typed.c (ABI 1.3) */
+/* A parsed typed signature (ABI.md 4.31). code packs it: nargs in bits 0-3, the result's
+ * letter code (l d b s y: 1..5) in 4-7, parameter k's in 8+4k..11+4k; the embedder
+ * computes the same number from the signature it declares (Java's TypedFunction). */
+typedef struct IxSig {
+    const char *args;  /* the signature: its first nargs letters are the parameters' */
+    uint8_t nargs;
+    char ret;
+    int64_t code;
+} IxSig;
+/* A typed function resolved for a call: its definitions, what it gets as self, the module
+ * whose code it is, and the owner's name for messages ("probe", "counter.Counter"). */
+typedef struct IxTypedTarget {
+    const IxMethodDef *def;
+    const IxTypedDef *td;
+    IxObject *self, *module;
+    const char *owner;
+    IxSig sig;
+} IxTypedTarget;
+/* 0, or -1 with the reason in err (NULL: no reason wanted). */
+IX_HIDDEN int ix_sig_parse(const char *s, IxSig *sig, char *err, size_t cap);
+IX_HIDDEN bool ix_sig_is_object(char letter);
+/* The typed function f (a module function or bound method) for a call with signature
+ * `code` (-1: any). 0, or -1 with a TypeError. */
+IX_HIDDEN int ix_typed_target(IxContext *ctx, IxObject *f, int64_t code, IxTypedTarget *t);
+IX_HIDDEN IxObject *ix_typed_signature_of(IxContext *ctx, IxObject *f);
+/* Run it as code of its module: 0 with *result set, or -1 with an error set. */
+IX_HIDDEN int ix_typed_run(IxContext *ctx, const IxTypedTarget *t, const IxValue *args, IxValue *result);
+/* count calls of a function of numbers (rows of values, results in place); the calls
+ * completed, fewer than count with the next one's error set. */
+IX_HIDDEN size_t ix_typed_run_batch(IxContext *ctx, const IxTypedTarget *t, IxValue *values, size_t count);
+IX_HIDDEN IxObject *ix_typed_result_object(IxContext *ctx, char letter, const IxValue *r);
+IX_HIDDEN IxObject *ix_typed_call_objects(IxContext *ctx, const IxMethodDef *def, IxObject *self,
+                                          IxObject *const *args, size_t n, IxObject *module,
+                                          const char *owner);
+
 /* ---------------------------------------------------------------- module.c */
 IX_HIDDEN extern const IxBuiltinTypeDef ix_module_typedef;
 /* Validate a definition against every rule of ABI.md 4; error set and -1 on a violation. */
@@ -1004,6 +1040,11 @@ IX_HIDDEN IxObject *ix_debug_run_kw(IxContext *ctx, IxCFunctionKw fn, IxObject *
                                     IxObject *module, const char *owner, const char *name);
 IX_HIDDEN IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self,
                                        IxObject *module, const char *owner, const char *name);
+/* ABI 1.3: a typed function (typed.c); `obj_result`: its result is an object ('s', 'y'),
+ * checked as ix_debug_run's. Returns the function's status (-1 for a refused result). */
+IX_HIDDEN int ix_debug_run_typed(IxContext *ctx, IxTypedFunction fn, IxObject *self, const IxValue *args,
+                                 IxValue *result, bool obj_result, IxObject *module, const char *owner,
+                                 const char *name);
 IX_HIDDEN IxCtx *ix_debug_ctx_new(IxInterp *in);
 IX_HIDDEN void ix_debug_ctx_retire(IxCtx *c);
 

@@ -577,3 +577,56 @@ IX_API int ixh_protocol(IxInterp *in, int64_t target, uint8_t *buf, size_t len, 
     IxObject *r = protocol_op(ctx, &k, o, which);
     return reply_value(&k, r, false);
 }
+
+/* ---------------------------------------------------------------- typed and batched calls (ABI 1.3) */
+
+/* ABI.md 12.70: the typed function `function` names, called with values[0..nargs-1]; its
+ * result replaces values[0] ('l', 'd', 'b'), or is the reply in buf ('s', 'y'). Nothing is
+ * decoded from the wire and, for numbers, nothing is encoded: the lock, the context and the
+ * call's own rules (typed.c) are all that is left of ixh_call. */
+IX_API int ixh_call_typed(IxInterp *in, int64_t function, int64_t signature, IxValue *values, uint8_t *buf,
+                          size_t cap)
+{
+    Call k;
+    IxContext *ctx = begin(&k, in, buf, 0, cap);
+    if (!ctx) return IXH_ERROR;
+    IxObject *f = ix_handle_get(ctx, function);
+    IxTypedTarget t;
+    IxValue r;
+    if (!f || ix_typed_target(ctx, f, signature, &t) < 0 || ix_typed_run(ctx, &t, values, &r) < 0)
+        return reply_error(&k);
+    if (ix_sig_is_object(t.sig.ret)) return reply_value(&k, r.obj, false);
+    values[0] = r;
+    return end(&k, IXH_OK);
+}
+
+/* ABI.md 12.71: `count` calls of one typed function of numbers under one lock: row i is
+ * values[i*nargs .. i*nargs+nargs-1], and its result replaces values[i] (row i is read
+ * before, and later rows start after it). The first failure stops the batch: *done
+ * results are in place, the error is the reply. */
+IX_API int ixh_call_typed_batch(IxInterp *in, int64_t function, int64_t signature, IxValue *values, size_t count,
+                                size_t *done, uint8_t *buf, size_t cap)
+{
+    Call k;
+    *done = 0;
+    IxContext *ctx = begin(&k, in, buf, 0, cap);
+    if (!ctx) return IXH_ERROR;
+    IxObject *f = ix_handle_get(ctx, function);
+    IxTypedTarget t;
+    if (!f || ix_typed_target(ctx, f, signature, &t) < 0) return reply_error(&k);
+    bool objects = ix_sig_is_object(t.sig.ret);
+    for (size_t a = 0; a < t.sig.nargs; a++) objects |= ix_sig_is_object(t.sig.args[a]);
+    if (objects) {
+        ix_err_format(ctx, IX_EXC_TYPEERROR, "%s.%s() has the typed signature \"%s\"; a batch takes l, d and b only",
+                      t.owner, t.def->name, t.td->signature);
+        return reply_error(&k);
+    }
+    *done = ix_typed_run_batch(ctx, &t, values, count);
+    return *done < count ? reply_error(&k) : end(&k, IXH_OK);
+}
+
+/* ABI.md 12.72. in: nothing.  out: str, the typed signature of the function `target`. */
+IX_API int ixh_typed_signature(IxInterp *in, int64_t target, uint8_t *buf, size_t len, size_t cap)
+{
+    return query_one(in, target, buf, len, cap, ix_typed_signature_of);
+}

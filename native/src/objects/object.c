@@ -487,6 +487,8 @@ static IxObject *call_def(IxContext *ctx, const IxMethodDef *def, IxObject *self
     if (def->flags & IX_METH_KEYWORDS) return run_kw(ctx, def, self, args, n, kwnames, module, who);
     if (kwnames) return no_keywords(ctx, who);
     if (check_arity(ctx, def, n, who) < 0) return NULL;
+    if (def->flags & IX_METH_TYPED) /* ABI 1.3: the arguments converted to C values (typed.c) */
+        return ix_typed_call_objects(ctx, def, self, args, n, module, who.owner);
     return run_checked(ctx, def->func, self, args, n, module, who);
 }
 

@@ -210,6 +210,28 @@ static const char *meth_kind_name(uint32_t flags)
     return flags & IX_METH_METHOD ? "IX_METH_METHOD" : flags & IX_METH_CLASS ? "IX_METH_CLASS" : "IX_METH_STATIC";
 }
 
+/* ABI 1.3 (ABI.md 4.32): what `func` of an IX_METH_TYPED method points at. */
+static int check_typed(IxContext *ctx, const char *owner, const IxMethodDef *m)
+{
+    const IxTypedDef *td = (const IxTypedDef *)(const void *)m->func;
+    IxSig sig;
+    char err[80];
+    if (!td->signature)
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: typed method '%s' has no signature", owner, m->name);
+    else if (!td->func)
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: typed method '%s' has no typed function", owner, m->name);
+    else if (ix_sig_parse(td->signature, &sig, err, sizeof err) < 0)
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: typed method '%s' has the signature \"%.40s\": %s", owner, m->name,
+                      td->signature, err);
+    else if (m->min_args != sig.nargs || m->max_args != sig.nargs)
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                      "%s: typed method '%s' has the signature \"%s\" of %d parameter%s, but min_args %d and max_args %d",
+                      owner, m->name, td->signature, sig.nargs, sig.nargs == 1 ? "" : "s", m->min_args, m->max_args);
+    else
+        return 0;
+    return -1;
+}
+
 /* `allowed`: the IX_METH_* flags this owner's methods may carry (ABI.md 5.8): a module
  * function has no defining class, so only a type's methods may ask for one. */
 static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m, uint32_t allowed)
@@ -222,7 +244,7 @@ static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m,
     else if (m->min_args < 0 || m->max_args < IX_VARARGS)
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has a negative argument count",
                       owner, m->name);
-    else if (m->flags & ~(METH_KINDS | IX_METH_KEYWORDS))
+    else if (m->flags & ~(METH_KINDS | IX_METH_KEYWORDS | IX_METH_TYPED))
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "%s: method '%s' has flags 0x%x, which ABI %d.%d does not define",
                       owner, m->name, m->flags, IX_ABI_MAJOR, IX_ABI_MINOR);
     else if (m->flags & ~allowed & METH_KINDS)
@@ -236,6 +258,12 @@ static int check_method(IxContext *ctx, const char *owner, const IxMethodDef *m,
         ix_err_format(ctx, IX_EXC_SYSTEMERROR,
                       "%s: method '%s' has flags 0x%x; IX_METH_KEYWORDS does not combine with IX_METH_METHOD in ABI 1.2",
                       owner, m->name, m->flags);
+    else if ((m->flags & IX_METH_TYPED) && (m->flags & (IX_METH_KEYWORDS | IX_METH_METHOD)))
+        ix_err_format(ctx, IX_EXC_SYSTEMERROR,
+                      "%s: method '%s' has flags 0x%x; IX_METH_TYPED does not combine with IX_METH_KEYWORDS or IX_METH_METHOD",
+                      owner, m->name, m->flags);
+    else if (m->flags & IX_METH_TYPED)
+        return check_typed(ctx, owner, m);
     else
         return 0;
     return -1;

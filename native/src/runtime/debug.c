@@ -468,6 +468,19 @@ IxObject *ix_debug_run_kw(IxContext *ctx, IxCFunctionKw fn, IxObject *self, IxOb
     return call_pop(ctx, &dc, fn(ctx, self, args, n, kwnames));
 }
 
+/* ABI 1.3 (ABI.md 4.36): a typed function borrows no object but self; an object result
+ * ('s', 'y') is checked as any call's, and a refused one fails the call. */
+int ix_debug_run_typed(IxContext *ctx, IxTypedFunction fn, IxObject *self, const IxValue *args, IxValue *result,
+                       bool obj_result, IxObject *module, const char *owner, const char *name)
+{
+    IxDebugCall dc;
+    call_push(ctx, &dc, self, NULL, 0, module, owner, name);
+    int rc = fn(ctx, self, args, result);
+    IxObject *r = call_pop(ctx, &dc, obj_result && rc == 0 ? result->obj : NULL);
+    if (obj_result && rc == 0 && !r) result->obj = NULL; /* not the callee's to give: checked as missing */
+    return rc;
+}
+
 IxObject *ix_debug_run_unary(IxContext *ctx, IxUnaryProc fn, IxObject *self, IxObject *module,
                              const char *owner, const char *name)
 {

@@ -704,6 +704,23 @@ static int check_function(const DefCheck *c, const void *f, const char *what)
     return def_fail(c, "%s is not in the library's code (%p)", what, f);
 }
 
+/* ABI 1.3 (ABI.md 4.32): a typed method's `func` is its IxTypedDef, in the library's
+ * memory, with a short signature and a function in its code. (NULL pointers are left to
+ * the definition rules, 4.3, which name them.) */
+#define IX_MAX_SIGNATURE_LEN 64
+static int check_typed_def(const DefCheck *c, const IxMethodDef *m, const char *what)
+{
+    const IxTypedDef *td = (const IxTypedDef *)(const void *)m->func;
+    if (!td) return 0;
+    if (!segment_of(c->lib, td, sizeof *td))
+        return def_fail(c, "%s (an IxTypedDef) points outside the library's memory (%p)", what, (const void *)td);
+    char sub[96];
+    snprintf(sub, sizeof sub, "the signature of method '%.20s'", m->name);
+    if (check_string(c, td->signature, IX_MAX_SIGNATURE_LEN, sub) < 0) return -1;
+    snprintf(sub, sizeof sub, "the typed function of method '%.20s'", m->name);
+    return check_function(c, (const void *)td->func, sub);
+}
+
 static int check_methods(const DefCheck *c, const IxMethodDef *methods)
 {
     int64_t n = check_table(c, methods, sizeof *methods, false, "the method table");
@@ -715,7 +732,11 @@ static int check_methods(const DefCheck *c, const IxMethodDef *methods)
         snprintf(what, sizeof what, "the doc of method '%.20s'", methods[i].name);
         if (check_string(c, methods[i].doc, IX_MAX_DOC_LEN, what) < 0) return -1;
         snprintf(what, sizeof what, "the function of method '%.20s'", methods[i].name);
-        if (check_function(c, (const void *)methods[i].func, what) < 0) return -1;
+        if (methods[i].flags & IX_METH_TYPED) {
+            if (check_typed_def(c, &methods[i], what) < 0) return -1;
+        } else if (check_function(c, (const void *)methods[i].func, what) < 0) {
+            return -1;
+        }
     }
     return 0;
 }

@@ -190,6 +190,73 @@ public class Handle implements AutoCloseable, Iterable<Object> {
     }
 
     /**
+     * This object as a typed function (abi/ABI.md 4.30, 12.70): a module function or a method
+     * bound to its instance whose definition declares {@code signature}. The result owns a
+     * handle of its own to the object (closing this handle does not close it).
+     *
+     * @param signature the signature expected, e.g. {@code "ll:l"} ({@link TypedFunction} has
+     *                  the letters)
+     * @return the typed function
+     * @throws IllegalArgumentException if {@code signature} is malformed ({@code malformed
+     *                                  typed signature "lq:l": unknown type letter 'q' at
+     *                                  position 2}) or the function's is another
+     *                                  ({@code typed.add1 has the typed signature "l:l",
+     *                                  not "d:d"})
+     * @throws NativeError              if the object is not a typed function ({@code TypeError:
+     *                                  plain() is not a typed function (no IX_METH_TYPED)})
+     * @throws ClosedException          if this handle or the interpreter is closed
+     */
+    public TypedFunction typedFunction(String signature) {
+        TypedFunction.code(Objects.requireNonNull(signature, "signature"));
+        checkSignature(signature);
+        Object own = expand(); // a new handle to the same object
+        if (!(own instanceof Handle)) throw new IsolexException("libisolex expanded a function into a value");
+        return new TypedFunction((Handle) own, signature);
+    }
+
+    /**
+     * An attribute as a typed function: {@code typedFunction("add1", "l:l")} on a module is
+     * its function {@code add1}, on an instance the method bound to it (abi/ABI.md 12.70).
+     *
+     * @param name      the attribute's name; not null, no NUL character
+     * @param signature the signature expected, e.g. {@code "l:l"}
+     * @return the typed function, owning a handle of its own
+     * @throws IllegalArgumentException if {@code signature} is malformed, the function's is
+     *                                  another, the name contains a NUL character, or the
+     *                                  attribute is a value ({@code attribute 'LIMIT' is a
+     *                                  Long, not a typed function})
+     * @throws NativeError              if there is no such attribute, or it is not a typed function
+     * @throws ClosedException          if this handle or the interpreter is closed
+     */
+    public TypedFunction typedFunction(String name, String signature) {
+        TypedFunction.code(Objects.requireNonNull(signature, "signature"));
+        Object f = getAttr(name);
+        if (!(f instanceof Handle)) {
+            if (f instanceof SharedQueue) ((SharedQueue) f).close(); // not ours to keep
+            if (f instanceof SharedBuffer) ((SharedBuffer) f).close();
+            throw new IllegalArgumentException("attribute '" + name + "' is a "
+                    + (f == null ? "None" : f.getClass().getSimpleName()) + ", not a typed function");
+        }
+        Handle h = (Handle) f;
+        try {
+            h.checkSignature(signature);
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+        return new TypedFunction(h, signature);
+    }
+
+    /** The native signature of this typed function must be `signature`. */
+    private void checkSignature(String signature) {
+        String actual = (String) interp.op(NativeBridge.Op.TYPED_SIGNATURE, this, (w, hooks) -> { });
+        if (!actual.equals(signature)) {
+            throw new IllegalArgumentException(repr() + " has the typed signature \"" + actual + "\", not \""
+                    + signature + "\"");
+        }
+    }
+
+    /**
      * Calls the object: {@code obj(args...)}.
      *
      * @param args the arguments, converted as the class documentation lists (a {@code null}

@@ -449,13 +449,18 @@ public final class Interpreter implements AutoCloseable {
         }
     }
 
+    /** The native interpreter, for an operation already counted in ({@link #enter()}). */
+    long ptr() {
+        return ptr;
+    }
+
     /**
      * Turns a status and the buffer into a result: OK decodes the value, ERROR throws the
      * decoded exception, TOO_BIG grows the buffer and expands the handle it names, then
      * releases that handle (isolex_host.h). For an import ({@code moduleName} not null) a
      * handle result becomes an {@link ExtensionModule}.
      */
-    private Object finish(int status, Wire w, String moduleName) {
+    Object finish(int status, Wire w, String moduleName) {
         for (int round = 0; ; round++) {
             w.flipForRead();
             switch (status) {

@@ -139,6 +139,8 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
         public static final int STATIC = 0x20;
         /** {@code IX_METH_METHOD}: it receives its defining class (ABI 1.2). */
         public static final int METHOD = 0x200;
+        /** {@code IX_METH_TYPED}: a typed function, see {@link TypedFunction} (ABI 1.3). */
+        public static final int TYPED = 0x2;
 
         /**
          * Checks the name.
@@ -168,7 +170,7 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
         }
 
         /**
-         * Its flags by name, in the order KEYWORDS, METHOD, CLASS, STATIC.
+         * Its flags by name, in the order KEYWORDS, METHOD, CLASS, STATIC, TYPED (ABI 1.3).
          *
          * @return e.g. {@code ["KEYWORDS", "CLASS"]}; empty for none
          */
@@ -178,6 +180,7 @@ public record ModuleDefinition(String name, String doc, int abiMajor, int abiMin
             if ((flags & METHOD) != 0) out.add("METHOD");
             if ((flags & CLASS) != 0) out.add("CLASS");
             if ((flags & STATIC) != 0) out.add("STATIC");
+            if ((flags & TYPED) != 0) out.add("TYPED");
             return out;
         }
 

@@ -54,6 +54,9 @@ class HostileLoadingTest {
         hostile(m, "hostile_slots_wild", "the slot table points outside the library's memory (0x40)");
         hostile(m, "hostile_method_name_wild", "the name of method 1 points outside the library's memory (0x30)");
         hostile(m, "hostile_method_func_data", "the function of method 'm' is not in the library's code (0x*)");
+        hostile(m, "hostile_typed_def_wild", "the function of method 'm' (an IxTypedDef) points outside the library's"
+                + " memory (0x30)"); // ABI 1.3
+        hostile(m, "hostile_typed_func_data", "the typed function of method 'm' is not in the library's code (0x*)");
         hostile(m, "hostile_noterm", "the method table runs past the end of the library's memory (no terminator)");
         hostile(m, "hostile_many", "the method table has more than 4096 entries (no terminator?)");
         hostile(m, "hostile_long_name", "the definition's name is longer than 1024 bytes");

@@ -76,6 +76,22 @@ class ImportErrorsTest extends NativeTestBase {
                         + " IX_METH_METHOD, which only a type's methods take"),
                 row("bad_method_class", "SystemError", "module 'bad_method_class': function 'm' has flag"
                         + " IX_METH_CLASS, which only a type's methods take"),
+                // ABI 1.3: typed signatures (ABI.md 4.32)
+                row("bad_typed_letter", "SystemError", "module 'bad_typed_letter': typed method 'f' has the signature"
+                        + " \"lq:l\": unknown type letter 'q' at position 2"),
+                row("bad_typed_many", "SystemError", "module 'bad_typed_many': typed method 'f' has the signature"
+                        + " \"lllllllll:l\": more than 8 parameters"),
+                row("bad_typed_nocolon", "SystemError", "module 'bad_typed_nocolon': typed method 'f' has the signature"
+                        + " \"ll\": no ':' before the result letter"),
+                row("bad_typed_noresult", "SystemError", "module 'bad_typed_noresult': typed method 'f' has the"
+                        + " signature \"l:\": one result letter must follow ':'"),
+                row("bad_typed_nofunc", "SystemError", "module 'bad_typed_nofunc': typed method 'f' has no typed function"),
+                row("bad_typed_nosig", "SystemError", "module 'bad_typed_nosig': typed method 'f' has no signature"),
+                row("bad_typed_null", "SystemError", "module 'bad_typed_null': method 'f' has no function"),
+                row("bad_typed_arity", "SystemError", "module 'bad_typed_arity': typed method 'f' has the signature"
+                        + " \"ll:l\" of 2 parameters, but min_args 1 and max_args 1"),
+                row("bad_typed_kw", "SystemError", "module 'bad_typed_kw': method 'f' has flags 0x3; IX_METH_TYPED does"
+                        + " not combine with IX_METH_KEYWORDS or IX_METH_METHOD"),
                 row("create_null_noerr", "SystemError", "module 'create_null_noerr': create slot returned NULL without"
                         + " setting an error"),
                 row("create_value_with_err", "SystemError", "module 'create_value_with_err': create slot returned a result"

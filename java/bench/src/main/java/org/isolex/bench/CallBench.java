@@ -9,6 +9,7 @@ import org.isolex.Handle;
 import org.isolex.Host;
 import org.isolex.Interpreter;
 import org.isolex.ExtensionModule;
+import org.isolex.TypedFunction;
 import org.isolex.internal.NativeBridge;
 import org.isolex.internal.Wire;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,6 +18,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -52,6 +54,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link Handle}, then {@code echo.call(x)}: no name to encode, no lookup per call) and
  * {@link #isolexEchoDebug} (the same call as isolexEcho in debug mode). The C
  * driver times the native layers without JNI ({@code ixdriver bench call}).
+ *
+ * <p>ABI 1.3's paths (abi/ABI.md 12.70-12.71), on test-ext/typed's {@code add1}, the
+ * baseline's own {@code x + 1} as a typed function: {@link #isolexTyped} (a resolved
+ * {@link TypedFunction}, {@code callLong}), {@link #isolexTypedByName} (the same function
+ * called by name, {@code invoke("add1", x)}: the generic path, objects converted by the
+ * host) and {@link #isolexTypedBatch} ({@value #BATCH} calls per crossing, scored per call).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -91,6 +99,37 @@ public class CallBench {
         }
     }
 
+    /**
+     * ABI 1.3: test-ext/typed's {@code add1(x: l) -> l} ({@code x + 1}, the raw JNI
+     * baseline's own function) as a {@link TypedFunction}, and arrays for its batches.
+     */
+    @State(Scope.Thread)
+    public static class Typed {
+        Host host;
+        Interpreter interp;
+        ExtensionModule typed;
+        TypedFunction add1;
+        final long[] args = new long[BATCH], results = new long[BATCH];
+
+        @Setup(Level.Trial)
+        public void open() {
+            host = BenchEnv.hostBuilder().build();
+            interp = host.newInterpreter();
+            typed = interp.importModule("typed");
+            add1 = typed.typedFunction("add1", "l:l");
+            if (add1.callLong(1) != 2) throw new IllegalStateException("add1");
+            for (int i = 0; i < BATCH; i++) args[i] = i;
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            host.close();
+        }
+    }
+
+    /** Calls per batch in {@link #isolexTypedBatch}. */
+    public static final int BATCH = 1000;
+
     /** The same in debug mode (abi/ABI.md 10). */
     @State(Scope.Thread)
     public static class IsolexDebug extends Isolex {
@@ -112,6 +151,10 @@ public class CallBench {
         Wire w;
         ByteBuffer buf;
         byte[] request;
+        /** ABI 1.3: typed.add1's handle, and one IxValue for its argument and result. */
+        long add1;
+        final ByteBuffer value = ByteBuffer.allocateDirect(NativeBridge.VALUE_SIZE).order(ByteOrder.nativeOrder());
+        final long valueAddress = NativeBridge.address(value);
 
         @Setup(Level.Trial)
         public void open() {
@@ -128,10 +171,31 @@ public class CallBench {
             w.str("echo").arguments(new Object[] {1L}, Wire.VALUES_ONLY);
             request = new byte[w.length()];
             buf.get(0, request);
+            add1 = handle("typed", "add1");
+        }
+
+        /** ABI 1.3: a handle of module.name, through the bridge. */
+        private long handle(String module, String name) {
+            w.reset();
+            w.str(module);
+            if (NativeBridge.importModule(raw, w) != NativeBridge.OK) throw new IllegalStateException("import " + module);
+            w.flipForRead();
+            w.readTag();
+            long m = w.readRawInt64();
+            w.reset();
+            w.str(name);
+            if (NativeBridge.op(NativeBridge.Op.GETATTR, raw, m, w) != NativeBridge.OK) throw new IllegalStateException(name);
+            w.flipForRead();
+            w.readTag();
+            long h = w.readRawInt64();
+            NativeBridge.release(raw, m);
+            w.reset();
+            return h;
         }
 
         @TearDown(Level.Trial)
         public void close() {
+            NativeBridge.release(raw, add1);
             NativeBridge.release(raw, probe);
             w.reset();
             NativeBridge.interpClose(raw, w);
@@ -217,5 +281,39 @@ public class CallBench {
     @Benchmark
     public Object isolexEchoDebug(IsolexDebug s) {
         return s.probe.invoke("echo", x);
+    }
+
+    // ------------------------------------------------------------------ ABI 1.3: typed, by name, batched
+
+    /**
+     * JNI {@code ixh_call_typed} of add1 on an IxValue the caller fills: JNI plus the native
+     * typed path, without TypedFunction's Java layer (the close gate, the frame).
+     */
+    @Benchmark
+    public long bridgeTyped(Bridge b) {
+        b.value.putLong(0, x);
+        int status = NativeBridge.callTyped(b.raw, b.add1, 0x111 /* "l:l" */, b.valueAddress, b.w);
+        if (status != NativeBridge.OK) throw new IllegalStateException("add1: status " + status);
+        return b.value.getLong(0);
+    }
+
+    /** A typed call: {@code add1.callLong(x)} through a resolved {@link TypedFunction}. */
+    @Benchmark
+    public long isolexTyped(Typed s) {
+        return s.add1.callLong(x);
+    }
+
+    /** The same typed function called by name through the generic path: {@code typed.invoke("add1", x)}. */
+    @Benchmark
+    public Object isolexTypedByName(Typed s) {
+        return s.typed.invoke("add1", x);
+    }
+
+    /** {@value #BATCH} typed calls in one crossing ({@code add1.callEach}); the score is per call. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long isolexTypedBatch(Typed s) {
+        s.add1.callEach(s.args, s.results);
+        return s.results[BATCH - 1];
     }
 }

@@ -65,7 +65,7 @@ final class CallCost {
             }
         }
         s.progress("JMH: %d benchmarks of CallBench, %d fork(s), %d+%d iterations of %d s (log: %s)",
-                9, forks, warmup, iterations, seconds, log);
+                13, forks, warmup, iterations, seconds, log); // 9, and ABI 1.3's 4 (typed, by name, batched)
         Collection<RunResult> results;
         try {
             results = new Runner(o.build()).run();
@@ -120,6 +120,13 @@ final class CallCost {
         rows.add(jrow(ns, "isolexEcho", "**isolex: probe.invoke(\"echo\", x)**", raw));
         rows.add(jrow(ns, "isolexCallResolved", "isolex, the function resolved once: echo.call(x) on its Handle", raw));
         rows.add(jrow(ns, "isolexEchoDebug", "the same in a debug-mode interpreter", raw));
+        // ABI 1.3: typed and batched calls (abi/ABI.md 12.70-12.71)
+        rows.add(crow("call.release.typed_ns", "C: ixh_call_typed of typed.add1(x), \"l:l\" (ABI 1.3)", raw));
+        rows.add(crow("call.release.batch_ns", "C: ixh_call_typed_batch of add1, per call, batches of 1000", raw));
+        rows.add(jrow(ns, "bridgeTyped", "JNI ixh_call_typed of add1 on a filled IxValue (no Java layer)", raw));
+        rows.add(jrow(ns, "isolexTyped", "**isolex typed: add1.callLong(x) (TypedFunction, ABI 1.3)**", raw));
+        rows.add(jrow(ns, "isolexTypedByName", "isolex: typed.invoke(\"add1\", x), the same function by name", raw));
+        rows.add(jrow(ns, "isolexTypedBatch", "**isolex batched: add1.callEach of 1000, per call**", raw));
         md.table(List.of("layer", "ns/call", "× raw JNI"), rows);
 
         double cValue = s.c("call.release.value_api_ns"), bridge = ns.getOrDefault("bridgeEcho", Double.NaN);
@@ -143,6 +150,18 @@ final class CallCost {
                 s.c("call.release.enter_leave_ns")));
         s.budget("Java → trivial extension call (probe.echo) vs raw JNI (add1)",
                 Md.f("%.2f× (%.0f ns vs %.1f ns)", ratio, echo, raw), "≤ 1.5×", ratio <= 1.5);
+        typedBudget(ns, "isolexTyped", "typed call through a resolved function (add1.callLong) vs raw JNI", 3.0, raw);
+        typedBudget(ns, "isolexEcho", "call by name (probe.invoke(\"echo\", x)) vs raw JNI", 4.0, raw);
+        typedBudget(ns, "isolexTypedBatch", "batched typed calls (add1.callEach of 1000), per call, vs raw JNI", 1.5,
+                raw);
+    }
+
+    /** An issue-13 budget row: `key`'s median as a multiple of raw JNI, against `limit`. */
+    private void typedBudget(Map<String, Double> ns, String key, String what, double limit, double raw) {
+        double v = ns.getOrDefault(key, Double.NaN), r = v / raw;
+        s.figure("call.ratio." + key, r);
+        s.budget(what, Md.f("%.2f× (%.1f ns vs %.1f ns)", r, v, raw), Md.f("≤ %.1f×", limit),
+                Double.isNaN(r) ? null : r <= limit);
     }
 
     /**

@@ -100,6 +100,8 @@ class InfoCommandTest {
         assertTrue(buf.contains(", bf_getbuffer, bf_releasebuffer\n"), buf);
         String fns = info(TEST_EXT.resolve("kwfuncs.so"));
         assertTrue(fns.contains(" [KEYWORDS]\n"), fns);
+        String typed = info(TEST_EXT.resolve("typed.so")); // ABI 1.3: typed functions
+        assertTrue(typed.contains("add1(x: l) -> l: x + 1 [TYPED]\n"), typed);
     }
 
     @Test

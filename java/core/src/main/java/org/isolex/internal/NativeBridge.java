@@ -40,7 +40,9 @@ public final class NativeBridge {
     public static final int OK = 0, ERROR = 1, TOO_BIG = 2;
 
     /** The value-API operations that share the (interp, target, buf, len, cap) shape. */
-    public enum Op { CALL, GETATTR, SETATTR, DESCRIBE, EXPAND, DEFINITION, PROTOCOL, DELATTR, DIR }
+    public enum Op { CALL, GETATTR, SETATTR, DESCRIBE, EXPAND, DEFINITION, PROTOCOL, DELATTR, DIR,
+        /** ABI 1.3: ixh_typed_signature (ABI.md 12.72). */
+        TYPED_SIGNATURE }
 
     /**
      * {@code IxInterpConfig}: never allocated through JavaCPP; declared so that JavaCPP
@@ -118,6 +120,19 @@ public final class NativeBridge {
                                   @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
     static native int ixh_dir(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
                               @Cast("uint8_t*") long buf, @Cast("size_t") long len, @Cast("size_t") long cap);
+
+    // ABI 1.3: typed and batched calls (ABI.md 12.70-12.72). The values travel as an IxValue
+    // array in a direct buffer (16 bytes each), the reply area as a Wire's buffer.
+    static native int ixh_call_typed(@Cast("IxInterp*") long interp, @Cast("int64_t") long function,
+                                     @Cast("int64_t") long signature, @Cast("IxValue*") long values,
+                                     @Cast("uint8_t*") long buf, @Cast("size_t") long cap);
+    static native int ixh_call_typed_batch(@Cast("IxInterp*") long interp, @Cast("int64_t") long function,
+                                           @Cast("int64_t") long signature, @Cast("IxValue*") long values,
+                                           @Cast("size_t") long count, @Cast("size_t*") long done,
+                                           @Cast("uint8_t*") long buf, @Cast("size_t") long cap);
+    static native int ixh_typed_signature(@Cast("IxInterp*") long interp, @Cast("int64_t") long target,
+                                          @Cast("uint8_t*") long buf, @Cast("size_t") long len,
+                                          @Cast("size_t") long cap);
 
     /** The operations of ixh_protocol (IXH_PROTO_*, ABI 1.2): the first value of its request. */
     public static final int PROTO_GET = 1, PROTO_SET = 2, PROTO_DEL = 3, PROTO_LEN = 4, PROTO_CONTAINS = 5,
@@ -322,8 +337,36 @@ public final class NativeBridge {
             case PROTOCOL: return ixh_protocol(interp, target, buf, len, cap);
             case DELATTR: return ixh_delattr(interp, target, buf, len, cap);
             case DIR: return ixh_dir(interp, target, buf, len, cap);
+            case TYPED_SIGNATURE: return ixh_typed_signature(interp, target, buf, len, cap);
             default: throw new AssertionError(op);
         }
+    }
+
+    /** The size of one {@code IxValue} (isolex.h, ABI 1.3): a union of int64, double, a pointer and length. */
+    public static final int VALUE_SIZE = 16;
+
+    /**
+     * ixh_call_typed (ABI 1.3, ABI.md 12.70): the typed function of handle {@code function},
+     * with the signature code {@code signature}, on the IxValues at {@code values}; the reply
+     * area is {@code w}'s whole buffer.
+     */
+    public static int callTyped(long interp, long function, long signature, long values, Wire w) {
+        return ixh_call_typed(interp, function, signature, values, w.address(), w.capacity());
+    }
+
+    /**
+     * ixh_call_typed_batch (ABI 1.3, ABI.md 12.71): {@code count} calls, rows of IxValues at
+     * {@code values}, results in place; the calls that completed are then
+     * {@link #lastBatchDone()}.
+     */
+    public static int callTypedBatch(long interp, long function, long signature, long values, long count, Wire w) {
+        return ixh_call_typed_batch(interp, function, signature, values, count, SizeOut.get().address, w.address(),
+                w.capacity());
+    }
+
+    /** The completed calls the calling thread's last {@link #callTypedBatch} reported. */
+    public static long lastBatchDone() {
+        return SizeOut.PER_THREAD.get().value();
     }
 
     /** Drops the reference a handle owns: 0, or -1 for a stale/foreign handle. */
