@@ -23,7 +23,10 @@
  *                                     the multiple-interpreters level (raw u64 when >= 0xF0)
  *   u8  methods                       bit 7: NULL; else (methods % 6) methods, each
  *     str name, u8 function (0: NULL), u8 min, u8 max (>= 0xF0: raw i32 follows; else
- *     min % 4 and max % 5 - 1), u8 flags (>= 0xF0: raw u32 follows, else 0)
+ *     min % 4 and max % 5 - 1), u8 flags (>= 0xF0: raw u32 follows, else 0); with
+ *     IX_METH_TYPED in the flags (ABI 1.3), str signature: func then names the harness's
+ *     typed definition of that signature (a typed function that raises), as an
+ *     extension's would, never the plain function read as one
  *   u8  callbacks                     bit 0 traverse, bit 1 clear, bit 2 free
  *   u8  calls                         (calls % 8) calls, each u8 method index, u8 nargs % 5
  *   (str: u8 length % 16, then that many bytes, copied and NUL-terminated)
@@ -49,6 +52,7 @@ typedef struct Build {
     IxModuleDef def;
     IxModuleSlot slots[8];
     IxMethodDef methods[6];
+    IxTypedDef typed[6];  /* ABI 1.3: what a typed method's func points at */
 } Build;
 
 static IxInterp *interp;
@@ -152,6 +156,13 @@ static const IxCreateProc creates[] = {NULL, create_module, create_dict, create_
                                        create_value_with_error};
 static const IxExecProc execs[] = {NULL, exec_ok, exec_raise, exec_fail_quietly, exec_ok_with_error};
 static const IxCFunction functions[] = {NULL, fn_none, fn_args, fn_state, fn_raise, fn_null};
+
+/* ABI 1.3: the function of every typed method; it raises, which every signature allows. */
+static int fn_typed(IxContext *ctx, IxObject *self, const IxValue *args, IxValue *result)
+{
+    ix_err_set(ctx, IX_EXC_VALUEERROR, "typed function failed");
+    return -1;
+}
 #define PICK(table, i) (table[(i) % (sizeof table / sizeof table[0])])
 
 /* ---------------------------------------------------------------- building the definition */
@@ -216,6 +227,11 @@ static const IxMethodDef *build_methods(Build *b)
         m->min_args = (int32_t)small_or_raw(b, min_args, 4);
         m->max_args = (int32_t)small_or_raw(b, max_args, 4);
         m->flags = (uint32_t)small_or_raw(b, no_flags, 4);
+        if (m->flags & IX_METH_TYPED) {
+            b->typed[i].signature = str(b);
+            b->typed[i].func = fn_typed;
+            m->func = IX_TYPEDDEF(&b->typed[i]);
+        }
     }
     return b->methods;
 }

@@ -460,6 +460,9 @@ static void seed_defs(void)
         {"method-no-function", 0, 1, 0, S("\x80"), S("\x01" "\x01" "f" "\x00\x00\x01\x00")},
         {"method-arity", 0, 1, 0, S("\x80"), S("\x01" "\x01" "f" "\x01\x02\x01\x00")},
         {"method-flags", 0, 1, 0, S("\x80"), S("\x01" "\x01" "f" "\x01\x00\x01\xf0\x04\x00\x00\x00")},
+        /* ABI 1.3: typed methods (IX_METH_TYPED, raw flags 0x2, then the signature) */
+        {"typed-method", 0, 1, 0, S("\x80"), S("\x01" "\x01" "f" "\x01\x01\x02\xf0\x02\x00\x00\x00" "\x03" "l:l")},
+        {"typed-bad-signature", 0, 1, 0, S("\x80"), S("\x01" "\x01" "f" "\x01\x01\x02\xf0\x02\x00\x00\x00" "\x02" "q:")},
     };
     for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) seed_def(&defs[i]);
 }
