@@ -57,7 +57,7 @@ static int accept_worker(int lfd, pid_t pid)
 int ixwk_client_receive(IxwkClient *c)
 {
     uint8_t head[IXWK_REPLY_HEADER];
-    if (ixwk_read_full(c->fd, head, sizeof head) != 0)
+    if (ixwk_reader_read(c->in, head, sizeof head) != 0)
         return -1;
     uint32_t length = ixwk_get_u32(head);
     if (length < IXWK_REPLY_HEADER - 4 || length > IXWK_MAX_FRAME) {
@@ -74,12 +74,14 @@ int ixwk_client_receive(IxwkClient *c)
         c->payload = grown;
         c->cap = c->len;
     }
-    return ixwk_read_full(c->fd, c->payload, c->len);
+    return ixwk_reader_read(c->in, c->payload, c->len);
 }
 
 int ixwk_client_start(IxwkClient *c, const char *ixworker, const char *report)
 {
-    *c = (IxwkClient){.fd = -1, .next_id = 1};
+    *c = (IxwkClient){.fd = -1, .next_id = 1, .in = calloc(1, sizeof(IxwkReader))};
+    if (c->in == NULL)
+        return -1;
     char dir[96];
     struct sockaddr_un addr;
     int lfd = listen_on(dir, &addr);
@@ -98,6 +100,7 @@ int ixwk_client_start(IxwkClient *c, const char *ixworker, const char *report)
     close(lfd);
     unlink(addr.sun_path);
     rmdir(dir);
+    c->in->fd = c->fd;
     if (rc != 0 || c->fd < 0 || ixwk_client_receive(c) != 0) {
         fprintf(stderr, "ixwk_client_start: %s did not start: %s\n", ixworker,
                 rc ? strerror(rc) : c->fd == -2 ? "it exited" : strerror(errno));
@@ -183,6 +186,8 @@ void ixwk_client_free(IxwkClient *c)
     if (c->pid > 0)
         ixwk_client_wait(c);
     free(c->payload);
+    free(c->in);
     c->payload = NULL;
+    c->in = NULL;
     c->cap = c->len = 0;
 }

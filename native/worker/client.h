@@ -14,6 +14,7 @@
 typedef struct {
     pid_t pid;           /* the worker; 0 once reaped */
     int fd;              /* the connected socket; -1 once closed */
+    struct IxwkReader *in; /* its buffered reader */
     uint32_t next_id;
     int64_t hello_pid;   /* what the hello frame said */
     char version[64];    /* ixh_version() of the worker */

@@ -109,6 +109,16 @@ static inline int64_t ixwk_get_i64(const uint8_t *p)
 int ixwk_read_full(int fd, void *buf, size_t n);
 int ixwk_write_full(int fd, const void *buf, size_t n);
 
+/* A buffered reader: a frame's header and a small payload come in one read() (a round
+ * trip is then three system calls on each side, not four). */
+typedef struct IxwkReader {
+    int fd;
+    size_t start, end;
+    uint8_t buf[16384];
+} IxwkReader;
+/* As ixwk_read_full, through r's buffer. */
+int ixwk_reader_read(IxwkReader *r, void *dst, size_t n);
+
 /* wirescan.c: the length of the one encoded value at buf (at most len bytes), or 0 when it
  * is malformed or cut short; *shared is set when it holds a queue or shared buffer. */
 size_t ixwk_value_length(const uint8_t *buf, size_t len, int *shared);

@@ -103,15 +103,15 @@ typedef struct {
     size_t len;  /* payload bytes, in the work area */
 } Reply;
 
-/* An error reply: an encoded exception in the work area (which holds at least
- * IXH_MIN_CAP bytes, and every message here fits in ... the reply is grown to fit). */
+/* An error of the worker's own: an encoded exception (type, message, no cause) in the
+ * work area, grown to fit it. */
 static Reply error_reply(const char *type, const char *message)
 {
     size_t need = 3 * 5 + strlen(type) + strlen(message) + 1;
     uint8_t *buf = work_area(need);
     Reply r = {IXWK_ERROR, 0, 0};
     if (buf == NULL)
-        return r;  /* out of memory: an empty error payload (README.md, "Replies") */
+        return r;  /* out of memory: an error with an empty payload */
     IxWire w;
     ixw_init(&w, buf, need);
     ixw_tag(&w, IXW_EXCEPTION);
@@ -325,17 +325,19 @@ static Reply dispatch(Request *q)
 /* Reads one request: its header, then its payload straight into a work area big enough
  * for the reply too (the value API writes its reply over its request). 1 for a request,
  * 0 for a clean end of file, -1 for a protocol error. */
-static int read_request(int fd, Request *q, uint32_t *id)
+static IxwkReader in;
+
+static int read_request(Request *q, uint32_t *id)
 {
     uint8_t head[IXWK_REQUEST_HEADER];
-    if (ixwk_read_full(fd, head, 4) != 0)
+    if (ixwk_reader_read(&in, head, 4) != 0)
         return errno == 0 ? 0 : -1;
     uint32_t length = ixwk_get_u32(head);
     if (length < IXWK_REQUEST_HEADER - 4 || length > IXWK_MAX_FRAME - 4) {
         fprintf(stderr, "ixworker: bad request length %" PRIu32 "\n", length);
         return -1;
     }
-    if (ixwk_read_full(fd, head + 4, IXWK_REQUEST_HEADER - 4) != 0)
+    if (ixwk_reader_read(&in, head + 4, IXWK_REQUEST_HEADER - 4) != 0)
         return -1;
     q->op = head[4];
     *id = ixwk_get_u32(head + 8);
@@ -358,7 +360,7 @@ static int read_request(int fd, Request *q, uint32_t *id)
         fprintf(stderr, "ixworker: out of memory for a request of %zu bytes\n", q->len);
         return -1;
     }
-    return ixwk_read_full(fd, q->payload, q->len) == 0 ? 1 : -1;
+    return ixwk_reader_read(&in, q->payload, q->len) == 0 ? 1 : -1;
 }
 
 static int write_reply(int fd, uint32_t id, Reply r)
@@ -389,12 +391,13 @@ static int hello(int fd)
 
 int ixwk_serve(int fd)
 {
+    in.fd = fd;
     if (hello(fd) != 0)
         return IXWK_EXIT_PROTOCOL;
     for (;;) {
         Request q;
         uint32_t id;
-        int got = read_request(fd, &q, &id);
+        int got = read_request(&q, &id);
         if (got <= 0) {
             atomic_store(&ixwk_current.busy, 2);  /* closing: the watchdog's grace */
             close_all();

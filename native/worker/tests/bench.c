@@ -4,9 +4,13 @@
  *  - a trivial call round trip, probe.echo(1), over the socket vs ixh_call in process:
  *    medians of N single calls each, timed one by one, interleaved in rounds;
  *  - worker start (spawn, connect, hello) and start + new interpreter + import counter:
- *    medians of N / 100 (at least 20) fresh workers.
+ *    medians of N / 100 (at least 20) fresh workers, beside the machine's floor: a
+ *    posix_spawn of /bin/true and its waitpid.
  */
+#include <spawn.h>
 #include <string.h>
+
+extern char **environ;
 
 #include "isolex_host.h"
 #include "protocol.h"
@@ -70,6 +74,23 @@ static void round_trips(int n)
     ixwk_client_free(&c);
 }
 
+/* The floor: posix_spawn of /bin/true and its reaping, on this machine, in this run. */
+static double spawn_floor(int n)
+{
+    double *t = malloc(sizeof(double) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        char *argv[] = {"true", NULL};
+        pid_t pid;
+        double t0 = wt_now_us();
+        CHECK(posix_spawn(&pid, "/bin/true", NULL, NULL, argv, environ) == 0, "spawn");
+        waitpid(pid, NULL, 0);
+        t[i] = wt_now_us() - t0;
+    }
+    double m = median(t, n);
+    free(t);
+    return m;
+}
+
 static void starts(int n)
 {
     double *hello = malloc(sizeof(double) * (size_t)n), *ready = malloc(sizeof(double) * (size_t)n);
@@ -91,7 +112,8 @@ static void starts(int n)
         ready[i] = t3 - t2;
         stop[i] = t4 - t3;
     }
-    printf("bench: worker start to hello, median of %d: %.0f us\n", n, median(hello, n));
+    printf("bench: worker start to hello, median of %d: %.0f us (posix_spawn of /bin/true + "
+           "waitpid: %.0f us)\n", n, median(hello, n), spawn_floor(n));
     printf("bench: worker start + interpreter + import counter, median of %d: %.0f us\n", n,
            median(ready, n));
     printf("bench: worker close (socket closed to exit reaped), median of %d: %.0f us\n", n,

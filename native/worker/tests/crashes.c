@@ -116,6 +116,7 @@ int wt_crash(int argc, char **argv)
                  IXWK_OP_CALL, (long long)interp, (long long)crasher);
         CHECK(strstr(text, request) != NULL, "report has '%s':\n%s", request, text);
         CHECK(strstr(text, "\nend\n") != NULL, "the report is complete:\n%s", text);
+        printf("%s", text);  /* as written, then symbolized */
         char *named = symbolized(report);
         CHECK(strstr(named, kinds[k].frame) != NULL, "symbolized report has '%s':\n%s",
               kinds[k].frame, named);

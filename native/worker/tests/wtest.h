@@ -43,5 +43,6 @@ int wt_values(int argc, char **argv);
 int wt_crash(int argc, char **argv);
 int wt_orphan(int argc, char **argv);
 int wt_bench(int argc, char **argv);
+int wt_parallel(int argc, char **argv);
 
 #endif
