@@ -3,6 +3,7 @@
  * machine is shared and noisy; docs/benchmarks.md has the figures and the load):
  *  - a trivial call round trip, probe.echo(1), over the socket vs ixh_call in process:
  *    medians of N single calls each, timed one by one, interleaved in rounds;
+ *  - the transport alone (transport.c): socket vs a shared-memory word;
  *  - worker start (spawn, connect, hello) and start + new interpreter + import counter:
  *    medians of N / 100 (at least 20) fresh workers, beside the machine's floor: a
  *    posix_spawn of /bin/true and its waitpid.
@@ -129,6 +130,7 @@ int wt_bench(int argc, char **argv)
     if (n < 100)
         n = 100;
     round_trips(n);
+    wt_transport_floor(n);
     starts(n / 100 < 20 ? 20 : n / 100);
     return 0;
 }
