@@ -15,6 +15,7 @@ static const struct {
     {"values", wt_values, "two interpreters in a worker answer byte for byte as in process"},
     {"crash", wt_crash, "crash KIND: the worker dies as expected, reported, nothing left"},
     {"orphan", wt_orphan, "a SIGKILLed parent's worker, looping in a call, ends"},
+    {"protocol", wt_protocol, "bad frames and payloads: exact errors, exit 122"},
     {"parallel", wt_parallel, "[N]: a worker crashes while another answers N calls"},
     {"bench", wt_bench, "[N]: round trip and start + import, printed"},
 };

@@ -44,6 +44,7 @@ int wt_crash(int argc, char **argv);
 int wt_orphan(int argc, char **argv);
 int wt_bench(int argc, char **argv);
 int wt_parallel(int argc, char **argv);
+int wt_protocol(int argc, char **argv);
 void wt_transport_floor(int n);  /* transport.c, part of bench */
 
 #endif
