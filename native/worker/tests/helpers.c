@@ -54,7 +54,8 @@ size_t wt_import_request(uint8_t *buf, size_t cap, const char *name)
     return w.len;
 }
 
-size_t wt_config_request(uint8_t *buf, size_t cap, const char *path, int debug)
+size_t wt_config_request(uint8_t *buf, size_t cap, const char *path, int debug,
+                         int64_t memory_limit)
 {
     IxWire w;
     ixw_init(&w, buf, cap);
@@ -62,7 +63,7 @@ size_t wt_config_request(uint8_t *buf, size_t cap, const char *path, int debug)
         ixw_cstr(&w, path);
     else
         ixw_tag(&w, IXW_NONE);
-    ixw_int(&w, 0);
+    ixw_int(&w, memory_limit);
     ixw_int(&w, 0);
     ixw_int(&w, debug);
     return w.len;
@@ -72,7 +73,7 @@ int64_t wt_start_with(IxwkClient *c, const char *report, const char *module, int
 {
     uint8_t buf[512];
     CHECK(ixwk_client_start(c, wt_worker(), report) == 0, "worker start");
-    size_t n = wt_config_request(buf, sizeof buf, wt_module_path(), 0);
+    size_t n = wt_config_request(buf, sizeof buf, wt_module_path(), 0, 0);
     CHECK(ixwk_client_request(c, IXWK_OP_INTERP_NEW, 0, 0, 0, buf, n) == 0, "interp new");
     CHECK(c->status == IXWK_OK && c->value > 0, "interp new: status %d", c->status);
     *interp = c->value;

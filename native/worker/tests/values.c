@@ -261,6 +261,36 @@ static void refusals(IxwkClient *c, int64_t interp)
               c->value == 0, "release");
 }
 
+/* The configuration's other fields: debug mode and the memory limit reach the worker's
+ * interpreter (the smallest limit agrees, one below it fails the same way, a debug-mode
+ * interpreter answers as one in process), then it is closed. */
+static void debug_and_limits(IxwkClient *c)
+{
+    CHECK(ixwk_client_request(c, IXWK_OP_MIN_MEMORY_LIMIT, 0, 1, 0, NULL, 0) == 0, "request");
+    int64_t min = ixh_interp_min_memory_limit(1);
+    CHECK(c->value == min && min > 0, "debug-mode minimum limit: worker %lld, in process %lld",
+          (long long)c->value, (long long)min);
+    uint8_t config[512];
+    size_t n = wt_config_request(config, sizeof config, wt_module_path(), 1, min - 1);
+    CHECK(ixwk_client_request(c, IXWK_OP_INTERP_NEW, 0, 0, 0, config, n) == 0 && c->value == 0,
+          "a limit below the minimum: no interpreter");
+    IxInterpConfig local = {.module_path = wt_module_path(), .debug = 1, .memory_limit = min - 1};
+    CHECK(ixh_interp_new(&local) == NULL, "nor in process");
+    n = wt_config_request(config, sizeof config, wt_module_path(), 1, min + (1 << 20));
+    CHECK(ixwk_client_request(c, IXWK_OP_INTERP_NEW, 0, 0, 0, config, n) == 0 && c->value > 0,
+          "a debug-mode interpreter with a limit");
+    local.memory_limit = min + (1 << 20);
+    Pair p = {.worker = c, .remote = c->value, .local = ixh_interp_new(&local)};
+    CHECK(p.local != NULL && p.remote == ixh_interp_id(p.local), "ids: %lld, %lld",
+          (long long)p.remote, (long long)ixh_interp_id(p.local));
+    exercise(&p, 1);
+    both(&p, IXWK_OP_INTERP_CLOSE, 0, 4096, NULL, 0);
+    CHECK(p.value == 1, "the leak is reported in debug mode too");
+    printf("debug-mode interpreter, limit %lld: %d requests compared\n",
+           (long long)local.memory_limit, p.compared);
+    free(p.buf);
+}
+
 int wt_values(int argc, char **argv)
 {
     int fds = wt_count_fds();
@@ -270,7 +300,7 @@ int wt_values(int argc, char **argv)
           "hello: pid %lld, version %s", (long long)c.hello_pid, c.version);
     Pair pairs[2];
     uint8_t config[512];
-    size_t n = wt_config_request(config, sizeof config, wt_module_path(), 0);
+    size_t n = wt_config_request(config, sizeof config, wt_module_path(), 0, 0);
     for (int i = 0; i < 2; i++) {
         CHECK(ixwk_client_request(&c, IXWK_OP_INTERP_NEW, 0, 0, 0, config, n) == 0, "new");
         IxInterpConfig local = {.module_path = wt_module_path()};
@@ -282,6 +312,7 @@ int wt_values(int argc, char **argv)
     exercise(&pairs[0], 0);
     exercise(&pairs[1], 1);
     refusals(&c, pairs[0].remote);
+    debug_and_limits(&c);
     for (int i = 0; i < 2; i++) {
         both(&pairs[i], IXWK_OP_INTERP_CLOSE, 0, 4096, NULL, 0);
         CHECK(pairs[i].value == i, "interpreter %d: close says %lld (1: leaked)", i + 1,

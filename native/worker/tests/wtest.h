@@ -32,7 +32,8 @@ int wt_process_exists(pid_t pid);   /* /proc/PID is there and not a zombie */
 int64_t wt_start_with(IxwkClient *c, const char *report, const char *module, int64_t *interp);
 /* Request payloads */
 size_t wt_import_request(uint8_t *buf, size_t cap, const char *name);
-size_t wt_config_request(uint8_t *buf, size_t cap, const char *path, int debug);
+size_t wt_config_request(uint8_t *buf, size_t cap, const char *path, int debug,
+                         int64_t memory_limit);
 /* A call of module.name() with no argument or one int, sent without waiting. */
 void wt_send_call(IxwkClient *c, int64_t interp, int64_t target, const char *name, int nargs,
                   int64_t arg);
