@@ -25,7 +25,7 @@ extern char **environ;
 static int listen_on(char *dir, struct sockaddr_un *addr)
 {
     const char *tmp = getenv("TMPDIR");
-    snprintf(dir, 96, "%s/ixwk-XXXXXX", tmp && strlen(tmp) < 60 ? tmp : "/tmp");
+    snprintf(dir, 96, "%s/ixwk-XXXXXX", tmp && strlen(tmp) < 60 ? tmp : P_tmpdir);
     if (mkdtemp(dir) == NULL)
         return -1;
     *addr = (struct sockaddr_un){.sun_family = AF_UNIX};

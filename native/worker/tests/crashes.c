@@ -7,6 +7,8 @@
 #define _GNU_SOURCE
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -76,7 +78,9 @@ int wt_crash(int argc, char **argv)
         k++;
     CHECK(k < sizeof kinds / sizeof *kinds, "unknown kind %s", argv[0]);
     int fds = wt_count_fds();
-    char dir[] = "/tmp/ixwt-XXXXXX", report[64];
+    const char *tmp = getenv("TMPDIR");
+    char dir[96], report[128];
+    snprintf(dir, sizeof dir, "%s/ixwt-XXXXXX", tmp && strlen(tmp) < 60 ? tmp : P_tmpdir);
     CHECK(mkdtemp(dir) != NULL, "mkdtemp");
     snprintf(report, sizeof report, "%s/crash.txt", dir);
 
