@@ -15,6 +15,8 @@
 #   bin/check-extension                      valgrind/check-extension
 #   bin/ixaudit                              `isolex audit` (native/tools/audit; RPATH as
 #                                            ixdriver's; built when libdw is found)
+#   bin/ixworker                             interpreters in a worker process (native/worker,
+#                                            ABI.md 13; RPATH as ixdriver's)
 #   share/isolex/valgrind/                   isolex.supp and memcheck-filter.py, for it
 #   share/doc/isolex/                        README.md (sdk/README.md) and ABI.md
 #
@@ -47,6 +49,8 @@ function(isolex_install_sdk)
   set_target_properties(ixdriver PROPERTIES INSTALL_RPATH "$ORIGIN/${ISOLEX_INSTALL_BIN_TO_LIB}")
   install(TARGETS ixdriver RUNTIME DESTINATION ${ISOLEX_INSTALL_BINDIR})
   install(PROGRAMS ${PROJECT_SOURCE_DIR}/valgrind/check-extension DESTINATION ${ISOLEX_INSTALL_BINDIR})
+  set_target_properties(ixworker PROPERTIES INSTALL_RPATH "$ORIGIN/${ISOLEX_INSTALL_BIN_TO_LIB}")
+  install(TARGETS ixworker RUNTIME DESTINATION ${ISOLEX_INSTALL_BINDIR})
   if(TARGET ixaudit)
     set_target_properties(ixaudit PROPERTIES INSTALL_RPATH "$ORIGIN/${ISOLEX_INSTALL_BIN_TO_LIB}")
     install(TARGETS ixaudit RUNTIME DESTINATION ${ISOLEX_INSTALL_BINDIR})

@@ -29,11 +29,14 @@
 #include "protocol.h"
 #include "worker.h"
 
+static const char usage_text[] =
+    "usage: ixworker --connect PATH [--crash-report FILE] [--core]\n"
+    "       ixworker --symbolize REPORT\n";
+
+/* A usage error: the text on stderr, the worker's usage status (native/worker/README.md). */
 static int usage(void)
 {
-    fprintf(stderr,
-            "usage: ixworker --connect PATH [--crash-report FILE] [--core]\n"
-            "       ixworker --symbolize REPORT\n");
+    fputs(usage_text, stderr);
     return IXWK_EXIT_USAGE;
 }
 
@@ -65,6 +68,10 @@ int main(int argc, char **argv)
 {
     const char *connect_path = NULL, *report = NULL, *symbolize = NULL;
     int core = 0;
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage_text, stdout); /* asked for: stdout, status 0 */
+        return 0;
+    }
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--connect") == 0 && i + 1 < argc)
             connect_path = argv[++i];

@@ -18,7 +18,7 @@ outside=$(printf '%s\n' "$listing" | grep -v "^$top/" || true)
 for f in include/isolex.h lib/libisolex.so.1 lib/libisolex.so \
     lib/cmake/isolex/isolexConfig.cmake lib/cmake/isolex/isolexConfigVersion.cmake \
     lib/cmake/isolex/isolexTargets.cmake lib/cmake/isolex/IsolexExtension.cmake \
-    lib/pkgconfig/isolex.pc bin/ixdriver bin/check-extension bin/ixaudit \
+    lib/pkgconfig/isolex.pc bin/ixdriver bin/check-extension bin/ixaudit bin/ixworker \
     share/isolex/valgrind/isolex.supp share/isolex/valgrind/memcheck-filter.py \
     lib/isolex/extensions/counter.so lib/isolex/extensions/fact.so \
     share/doc/isolex/README.md share/doc/isolex/ABI.md; do
@@ -31,6 +31,8 @@ tar -xzf "$tarball" -C "$work"
 sdk=$work/$top
 [ -L "$sdk/lib/libisolex.so" ] || fail "lib/libisolex.so is not a symlink"
 [ -x "$sdk/bin/ixdriver" ] && [ -x "$sdk/bin/check-extension" ] || fail "bin/ixdriver, bin/check-extension not executable"
+# ixworker from the extracted tree: its RPATH finds lib/ (a missing library fails here)
+"$sdk/bin/ixworker" --help >"$work/worker.out" 2>&1 || fail "bin/ixworker --help failed: $(cat "$work/worker.out")"
 
 # ixdriver from the extracted tree: its RPATH finds lib/, its default module path is the
 # SDK's extensions (not the build's), and the shipped counter.so runs.
@@ -57,4 +59,4 @@ grep -q "set(ISOLEX_VERSION_STRING \"$version\")" "$sdk/lib/cmake/isolex/isolexC
 numeric=$(echo "$version" | sed 's/^\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/')
 grep -q "set(PACKAGE_VERSION \"$numeric\")" "$sdk/lib/cmake/isolex/isolexConfigVersion.cmake" ||
     fail "isolexConfigVersion.cmake: PACKAGE_VERSION is not $numeric"
-echo "isolex-sdk: tarball check: $tarball holds $top/ with the full layout; ixdriver and ixaudit run from it; package files relocatable, version $version"
+echo "isolex-sdk: tarball check: $tarball holds $top/ with the full layout; ixdriver, ixaudit and ixworker run from it; package files relocatable, version $version"
