@@ -82,6 +82,10 @@ IxInterp *ixd_open_mode(int debug, const char *file, int line);
 IxContext *ixd_enter(IxInterp *interp, const char *file, int line);
 /* Close; fail, printing the leak report, unless the close found nothing leaked. */
 void ixd_close(IxInterp *interp, const char *what, const char *file, int line);
+/* Close an interpreter expected to leak; fail unless the close reports a leak. The report
+ * as text, in out. */
+const char *ixd_close_leaking(IxInterp *interp, char *out, size_t cap, const char *file, int line);
+#define CLOSE_LEAKING(interp, out) ixd_close_leaking((interp), (out), sizeof(out), IXD_AT)
 /* The process holds nothing: no bytes, no interpreter, no library. */
 void ixd_check_clean(const char *file, int line);
 

@@ -53,6 +53,15 @@ void ixd_close(IxInterp *interp, const char *what, const char *file, int line)
              what, rc, ixd_wire_text(&r, text, sizeof text));
 }
 
+const char *ixd_close_leaking(IxInterp *interp, char *out, size_t cap, const char *file, int line)
+{
+    uint8_t report[8192];
+    size_t len = 0;
+    int rc = ixh_interp_close(interp, report, sizeof report, &len);
+    ixd_check_int(rc, 1, "ixh_interp_close(...) reports a leak", file, line);
+    return ixd_reply_text(report, len, out, cap);
+}
+
 void ixd_plain_and_debug(void (*check)(IxContext *ctx), IxdMake make, IxdRefuse refuse)
 {
     IxInterp *a = OPEN(), *b = OPEN_MODE(1);

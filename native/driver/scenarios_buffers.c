@@ -117,11 +117,8 @@ static void check_unreleased(void)
     Ix_Decref(ctx, sb);
     Ix_Decref(ctx, m);
     ixh_leave(ctx);
-    uint8_t report[4096];
     char text[4096];
-    size_t len = 0;
-    CHECK_EQ_INT(ixh_interp_close(in, report, sizeof report, &len), 1);
-    const char *t = ixd_reply_text(report, len, text, sizeof text);
+    const char *t = CLOSE_LEAKING(in, text);
     CHECK(strstr(t, "'(buffer view not released)': 1") != NULL);
     CHECK(strstr(t, "'buffer': 1") != NULL);
 }

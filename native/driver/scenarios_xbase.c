@@ -107,11 +107,8 @@ static void check_leak_attribution(void)
     Ix_Decref(ctx, sub);
     Ix_Decref(ctx, m);
     ixh_leave(ctx);
-    uint8_t report[4096];
     char text[4096];
-    size_t len = 0;
-    CHECK_EQ_INT(ixh_interp_close(in, report, sizeof report, &len), 1);
-    const char *t = ixd_reply_text(report, len, text, sizeof text);
+    const char *t = CLOSE_LEAKING(in, text);
     CHECK(strstr(t, "'xbase_a': ") != NULL);
     CHECK(strstr(t, "'xbase_b'") == NULL);
 }
