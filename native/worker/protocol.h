@@ -60,7 +60,9 @@ enum {
     IXWK_OP_PROTOCOL = 39,
     IXWK_OP_DELATTR = 40,
     IXWK_OP_DIR = 41,
-    IXWK_OP_RELEASE = 42           /* handle = target */
+    IXWK_OP_RELEASE = 42,          /* handle = target */
+    /* ABI 1.3: ixh_typed_signature (ABI.md 12.72), for TypedFunction in a worker (13.15) */
+    IXWK_OP_TYPED_SIGNATURE = 43
 };
 
 /* Reply status: the value API's IXH_OK / IXH_ERROR / IXH_TOO_BIG, for every op. An op

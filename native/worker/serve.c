@@ -258,6 +258,9 @@ static Reply value_api(Request *q, IxInterp *interp)
         break;
     case IXWK_OP_PROTOCOL: status = ixh_protocol(interp, q->target, buf, q->len, cap); break;
     case IXWK_OP_DELATTR: status = ixh_delattr(interp, q->target, buf, q->len, cap); break;
+    case IXWK_OP_TYPED_SIGNATURE:
+        status = ixh_typed_signature(interp, q->target, buf, q->len, cap);
+        break;
     default: status = ixh_dir(interp, q->target, buf, q->len, cap); break;
     }
     /* One value; IXH_TOO_BIG leaves two (the handle, then the size needed). */
@@ -293,7 +296,7 @@ static Reply dispatch(Request *q)
     default:
         break;
     }
-    if (q->op < IXWK_OP_INTERP_CLOSE || q->op > IXWK_OP_RELEASE ||
+    if (q->op < IXWK_OP_INTERP_CLOSE || q->op > IXWK_OP_TYPED_SIGNATURE ||
         (q->op > IXWK_OP_INTERP_UNRAISABLE && q->op < IXWK_OP_IMPORT)) {
         char message[64];
         snprintf(message, sizeof message, "unknown worker op %d", q->op);

@@ -645,7 +645,9 @@ public class Handle implements AutoCloseable, Iterable<Object> {
         return (List<?>) interp.op(NativeBridge.Op.DESCRIBE, this, (w, hooks) -> { });
     }
 
-    ClosedException closedException() {
+    IsolexException closedException() {
+        InterpreterCrashedException crash = interp.state.crash();
+        if (crash != null) return crash.again(); // ABI.md 13.10: every later use says it crashed
         return new ClosedException(what() + " is closed"
                 + (interp.isClosed() ? " (interpreter " + interp.id() + " is closed)" : ""));
     }

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -49,6 +50,9 @@ public final class Host implements AutoCloseable {
     private final LeakPolicy leakPolicy;
     private final boolean legacyPrivateCopies;
     private final boolean debug;
+    private final Isolation isolation;
+    /** The default call timeout of its interpreters, null for none. */
+    private final Duration callTimeout;
     /** The open interpreters' native state, oldest first (guarded by this). */
     private final Set<InterpreterState> interpreters = new LinkedHashSet<>();
     private boolean closed;
@@ -65,6 +69,8 @@ public final class Host implements AutoCloseable {
         this.leakPolicy = b.leakPolicy;
         this.legacyPrivateCopies = b.legacyPrivateCopies;
         this.debug = b.debug;
+        this.isolation = b.isolation;
+        this.callTimeout = b.callTimeout;
         NativeBridge.load();
         this.releaseConfig = config(false);
     }
@@ -96,8 +102,39 @@ public final class Host implements AutoCloseable {
         private LeakPolicy leakPolicy = LeakPolicy.THROW;
         private boolean legacyPrivateCopies;
         private boolean debug;
+        private Isolation isolation = Isolation.IN_PROCESS;
+        private Duration callTimeout;
 
         private Builder() {}
+
+        /**
+         * Where this host's interpreters run by default (abi/ABI.md 13):
+         * {@link Isolation#IN_PROCESS} (the default) or {@link Isolation#WORKER_PROCESS}, one
+         * worker process per interpreter. {@link Host#interpreterBuilder()} chooses per
+         * interpreter.
+         *
+         * @param isolation the default isolation; not null
+         * @return this builder
+         */
+        public Builder isolation(Isolation isolation) {
+            this.isolation = Objects.requireNonNull(isolation, "isolation");
+            return this;
+        }
+
+        /**
+         * The default deadline of each call into this host's interpreters, counted from the
+         * call's start, when no earlier {@link Deadline} is open on the calling thread (abi/ABI.md
+         * 13.13). None by default. In a worker process a call past it kills the worker
+         * ({@link CallTimeoutException}).
+         *
+         * @param timeout a positive duration, or null for none
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = checkTimeout(timeout);
+            return this;
+        }
 
         /**
          * Replaces the module path: directories searched, in order, for {@code NAME.so}.
@@ -256,6 +293,35 @@ public final class Host implements AutoCloseable {
         return legacyPrivateCopies;
     }
 
+    /** {@return where {@link #newInterpreter()} runs its interpreters ({@link Builder#isolation(Isolation)})} */
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    /** {@return the default call timeout of this host's interpreters, empty for none} */
+    public Optional<Duration> callTimeout() {
+        return Optional.ofNullable(callTimeout);
+    }
+
+    /** A call timeout: positive, or null for none. */
+    static Duration checkTimeout(Duration timeout) {
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            throw new IllegalArgumentException("a call timeout must be positive (null for none): " + timeout);
+        }
+        return timeout;
+    }
+
+    /**
+     * A builder for one interpreter of this host, starting from the host's defaults (debug
+     * mode, isolation, call timeout); its {@link Interpreter.Builder#build()} registers the
+     * interpreter with this host as {@link #newInterpreter()} does.
+     *
+     * @return a new builder
+     */
+    public Interpreter.Builder interpreterBuilder() {
+        return new Interpreter.Builder(this, debug, isolation, callTimeout);
+    }
+
     /** {@return whether {@link #newInterpreter()} makes debug interpreters ({@link Builder#debug(boolean)})} */
     public boolean debug() {
         return debug;
@@ -288,19 +354,61 @@ public final class Host implements AutoCloseable {
      *                         what an interpreter needs to start in that mode, or native
      *                         memory ran out
      */
-    public synchronized Interpreter newInterpreter(boolean debug) {
-        if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
-        CreationSite site = CreationSite.here();
-        long ptr = NativeBridge.interpNew(debug ? debugConfig() : releaseConfig);
-        if (ptr == 0) throw cannotCreate(debug);
-        Interpreter interp = new Interpreter(this, ptr, leakPolicy, debug, site);
-        interpreters.add(interp.state);
-        return interp;
+    public Interpreter newInterpreter(boolean debug) {
+        return newInterpreter(debug, isolation, callTimeout == null ? 0 : Deadline.saturatedNanos(callTimeout));
     }
 
-    /** Why ixh_interp_new failed: the memory limit is below the start-up footprint, or memory ran out. */
-    private IsolexException cannotCreate(boolean debug) {
-        long min = memoryLimit > 0 ? NativeBridge.minMemoryLimit(debug) : 0;
+    /** Makes an interpreter (newInterpreter, Interpreter.Builder.build). */
+    Interpreter newInterpreter(boolean debug, Isolation where, long callTimeoutNanos) {
+        if (where == Isolation.WORKER_PROCESS) return newWorkerInterpreter(debug, callTimeoutNanos);
+        synchronized (this) {
+            if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
+            CreationSite site = CreationSite.here();
+            long ptr = NativeBridge.interpNew(debug ? debugConfig() : releaseConfig);
+            if (ptr == 0) throw cannotCreate(debug, NativeBridge.minMemoryLimit(debug));
+            Interpreter interp = new Interpreter(this, ptr, null, leakPolicy, debug, callTimeoutNanos, site);
+            interpreters.add(interp.state);
+            return interp;
+        }
+    }
+
+    /**
+     * Starts a worker process and makes the interpreter in it (abi/ABI.md 13). The start
+     * (milliseconds) runs outside this host's lock, so other threads make interpreters
+     * meanwhile; a host closed during the start ends the new worker.
+     */
+    private Interpreter newWorkerInterpreter(boolean debug, long callTimeoutNanos) {
+        synchronized (this) {
+            if (closed) throw new ClosedException("host is closed; build a new one with Host.builder()");
+        }
+        CreationSite site = CreationSite.here();
+        WorkerProcess worker = WorkerProcess.start(modulePathString, memoryLimit, legacyPrivateCopies, debug,
+                callTimeoutNanos);
+        if (worker.interpId == 0) {
+            long min;
+            try {
+                min = memoryLimit > 0 ? worker.minMemoryLimit(debug) : 0;
+            } finally {
+                worker.destroy();
+            }
+            throw cannotCreate(debug, min);
+        }
+        Interpreter interp = new Interpreter(this, 0, worker, leakPolicy, debug, callTimeoutNanos, site);
+        synchronized (this) {
+            if (!closed) {
+                interpreters.add(interp.state);
+                return interp;
+            }
+        }
+        interp.close();
+        throw new ClosedException("host is closed; build a new one with Host.builder()");
+    }
+
+    /**
+     * Why ixh_interp_new failed: the memory limit is below the start-up footprint
+     * ({@code min}, asked of libisolex in process or of the worker), or memory ran out.
+     */
+    private IsolexException cannotCreate(boolean debug, long min) {
         if (memoryLimit > 0 && memoryLimit < min) {
             return new IsolexException(String.format(Locale.ROOT, "cannot create an interpreter: the memory limit"
                     + " of %,d bytes is below the %,d bytes %s interpreter needs to start", memoryLimit, min,
@@ -488,13 +596,18 @@ public final class Host implements AutoCloseable {
      * buggy.so!buggy_mem_double_free"}. The log is process-wide: it holds the violations of
      * every debug interpreter of every host, including those that could not be raised as an
      * error (in a dealloc, or through a context whose call had returned). Empty when there
-     * were none, or no interpreter ran in debug mode.
+     * were none, or no interpreter ran in debug mode. Those of worker-process interpreters
+     * ({@link Isolation#WORKER_PROCESS}) follow the JVM's own: each worker's log is drained
+     * when its interpreter closes, and from idle workers by this call (a worker busy in a
+     * call is drained by a later one).
      *
      * @return the violations recorded since the last call, oldest first (a later call does
      *         not return them again)
      */
     public static List<String> debugViolations() {
-        return NativeBridge.takeDebugViolations();
+        List<String> all = new ArrayList<>(NativeBridge.takeDebugViolations());
+        all.addAll(WorkerProcess.takeAllViolations()); // ABI.md 13.14: those of worker processes too
+        return List.copyOf(all);
     }
 
     /** {@return libisolex's version string, e.g. {@code "isolex 0.1.0-SNAPSHOT (ABI 1.3)"}} */

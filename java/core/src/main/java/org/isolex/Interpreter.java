@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.BiConsumer;
 
 import org.isolex.internal.NativeBridge;
@@ -110,8 +111,12 @@ public final class Interpreter implements AutoCloseable {
      * is in flight and none can begin.
      */
     private final long ptr;
+    /** The worker process serving it ({@link Isolation#WORKER_PROCESS}), or null in process. */
+    private final WorkerProcess worker;
     private final long id;
     private final boolean debug;
+    /** The default call timeout in nanoseconds, 0 for none ({@link Builder#callTimeout}). */
+    final long callTimeoutNanos;
     /** The gate, the close and the handles: what the host and the safety net hold. */
     final InterpreterState state;
 
@@ -156,18 +161,125 @@ public final class Interpreter implements AutoCloseable {
     };
 
     /** Takes over {@code ptr}, made by the caller of the isolex method at {@code createdAt}. */
-    Interpreter(Host host, long ptr, LeakPolicy leakPolicy, boolean debug, CreationSite createdAt) {
+    Interpreter(Host host, long ptr, WorkerProcess worker, LeakPolicy leakPolicy, boolean debug,
+                long callTimeoutNanos, CreationSite createdAt) {
         this.host = host;
         this.ptr = ptr;
+        this.worker = worker;
         this.debug = debug;
-        this.state = new InterpreterState(host, ptr, leakPolicy, this, createdAt);
+        this.callTimeoutNanos = callTimeoutNanos;
+        this.state = new InterpreterState(host, ptr, worker, leakPolicy, this, createdAt);
         this.id = state.id;
         state.register(this);
+    }
+
+    /**
+     * Configures one interpreter of a host, starting from the host's defaults (debug mode,
+     * isolation, call timeout); get one with {@link Host#interpreterBuilder()}.
+     *
+     * <pre>{@code
+     * try (Interpreter interp = host.interpreterBuilder()
+     *         .isolation(Isolation.WORKER_PROCESS)
+     *         .callTimeout(Duration.ofSeconds(2))
+     *         .build()) {
+     *     interp.importModule("fact").invoke("factorial_digits", 1000);
+     * }
+     * }</pre>
+     */
+    public static final class Builder {
+        private final Host host;
+        private boolean debug;
+        private Isolation isolation;
+        private Duration callTimeout;
+
+        Builder(Host host, boolean debug, Isolation isolation, Duration callTimeout) {
+            this.host = host;
+            this.debug = debug;
+            this.isolation = isolation;
+            this.callTimeout = callTimeout;
+        }
+
+        /**
+         * Debug mode for this interpreter (abi/ABI.md 10; {@link Host.Builder#debug(boolean)}).
+         *
+         * @param enabled true for a debug-mode interpreter
+         * @return this builder
+         */
+        public Builder debug(boolean enabled) {
+            this.debug = enabled;
+            return this;
+        }
+
+        /**
+         * Where the interpreter runs (abi/ABI.md 13): in the JVM's process or in a worker
+         * process of its own.
+         *
+         * @param isolation {@link Isolation#IN_PROCESS} or {@link Isolation#WORKER_PROCESS}; not null
+         * @return this builder
+         */
+        public Builder isolation(Isolation isolation) {
+            this.isolation = Objects.requireNonNull(isolation, "isolation");
+            return this;
+        }
+
+        /**
+         * The deadline of each call into this interpreter, counted from the call's start,
+         * when no earlier {@link Deadline} is open on the calling thread (abi/ABI.md 13.13).
+         * In a worker process a call past it kills the worker ({@link CallTimeoutException}).
+         *
+         * @param timeout a positive duration, or null for none (the host's default applies
+         *                until this is called)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = Host.checkTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * Makes the interpreter and registers it with the host, as {@link Host#newInterpreter()} does.
+         *
+         * @return the new interpreter, open and owned by the caller
+         * @throws ClosedException if the host is closed
+         * @throws IsolexException if the interpreter cannot be created (memory limit, out of
+         *                         memory; in a worker process also: ixworker not found or it
+         *                         could not start)
+         */
+        public Interpreter build() {
+            return host.newInterpreter(debug, isolation, callTimeout == null ? 0 : Deadline.saturatedNanos(callTimeout));
+        }
     }
 
     /** {@return the interpreter's id (1, 2, ... in creation order within the process)} */
     public long id() {
         return id;
+    }
+
+    /**
+     * Where this interpreter runs: in the JVM's process, or in a worker process of its own
+     * (abi/ABI.md 13). Fixed when the interpreter is created.
+     *
+     * @return {@link Isolation#IN_PROCESS} or {@link Isolation#WORKER_PROCESS}
+     */
+    public Isolation isolation() {
+        return worker == null ? Isolation.IN_PROCESS : Isolation.WORKER_PROCESS;
+    }
+
+    /** {@return the default deadline of each call into this interpreter, empty for none ({@link Builder#callTimeout})} */
+    public Optional<Duration> callTimeout() {
+        return callTimeoutNanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(callTimeoutNanos));
+    }
+
+    /**
+     * The process id of the worker process serving this interpreter
+     * ({@link Isolation#WORKER_PROCESS}): for monitoring, and for tests that kill it from
+     * outside.
+     *
+     * @return the worker's pid, or empty in process
+     */
+    public OptionalLong workerPid() {
+        return worker == null ? OptionalLong.empty() : OptionalLong.of(worker.pid);
     }
 
     /** {@return the host that created it} */
@@ -212,7 +324,7 @@ public final class Interpreter implements AutoCloseable {
         try (Wire w = Wire.take()) {
             w.str(name);
             drainPendingReleases();
-            int status = NativeBridge.importModule(ptr, w);
+            int status = worker == null ? NativeBridge.importModule(ptr, w) : worker.importModule(w);
             return (ExtensionModule) finish(status, w, name);
         } finally {
             exit();
@@ -229,7 +341,8 @@ public final class Interpreter implements AutoCloseable {
     public long liveBytes() {
         enter();
         try {
-            return NativeBridge.interpLiveBytes(ptr);
+            return worker == null ? NativeBridge.interpLiveBytes(ptr)
+                    : worker.control(WorkerProcess.OP_INTERP_LIVE_BYTES, 0, 0, null);
         } finally {
             exit();
         }
@@ -245,7 +358,8 @@ public final class Interpreter implements AutoCloseable {
     public long liveBlocks() {
         enter();
         try {
-            return NativeBridge.interpLiveBlocks(ptr);
+            return worker == null ? NativeBridge.interpLiveBlocks(ptr)
+                    : worker.control(WorkerProcess.OP_INTERP_LIVE_BLOCKS, 0, 0, null);
         } finally {
             exit();
         }
@@ -262,7 +376,8 @@ public final class Interpreter implements AutoCloseable {
         enter();
         try {
             drainPendingReleases();
-            return NativeBridge.interpHandleCount(ptr);
+            return worker == null ? NativeBridge.interpHandleCount(ptr)
+                    : worker.control(WorkerProcess.OP_INTERP_HANDLE_COUNT, 0, 0, null);
         } finally {
             exit();
         }
@@ -289,7 +404,8 @@ public final class Interpreter implements AutoCloseable {
         enter();
         try {
             drainPendingReleases();
-            long n = NativeBridge.interpCollect(ptr);
+            long n = worker == null ? NativeBridge.interpCollect(ptr)
+                    : worker.control(WorkerProcess.OP_INTERP_COLLECT, 0, 0, null);
             if (n < 0) {
                 // only a thread inside the interpreter gets -1, and Java threads never are
                 throw new IllegalStateException("interpreter " + id + " refused to collect: this thread is inside it");
@@ -330,10 +446,21 @@ public final class Interpreter implements AutoCloseable {
         enter();
         try {
             List<UnraisableError> out = new ArrayList<>();
-            for (Object t : NativeBridge.interpUnraisable(ptr)) out.add(UnraisableError.fromWire((List<?>) t));
+            List<?> raw = worker == null ? NativeBridge.interpUnraisable(ptr) : workerUnraisable();
+            for (Object t : raw) out.add(UnraisableError.fromWire((List<?>) t));
             return List.copyOf(out);
         } finally {
             exit();
+        }
+    }
+
+    /** INTERP_UNRAISABLE: as NativeBridge.interpUnraisable, over the worker's protocol. */
+    private List<?> workerUnraisable() {
+        try (Wire w = Wire.take()) {
+            while (worker.lengthOp(WorkerProcess.OP_INTERP_UNRAISABLE, w.capacity(), w) < 0) {
+                w.reserve(worker.lastLength());
+            }
+            return (List<?>) w.readValue(Wire.VALUES_ONLY);
         }
     }
 
@@ -416,7 +543,7 @@ public final class Interpreter implements AutoCloseable {
         state.exit();
     }
 
-    ClosedException closedException() {
+    IsolexException closedException() {
         return state.closedException();
     }
 
@@ -440,13 +567,18 @@ public final class Interpreter implements AutoCloseable {
             enter();
             try {
                 drainPendingReleases();
-                int status = NativeBridge.op(op, ptr, target.id(), w);
+                int status = worker == null ? NativeBridge.op(op, ptr, target.id(), w) : worker.op(op, target.id(), w);
                 w.endLoans(); // handles, queues and buffers lent to the call (the interpreter took its own references)
                 return finish(status, w, null);
             } finally {
                 exit();
             }
         }
+    }
+
+    /** The worker process, or null in process (TypedFunction routes on it). */
+    WorkerProcess worker() {
+        return worker;
     }
 
     /** The native interpreter, for an operation already counted in ({@link #enter()}). */
@@ -482,15 +614,16 @@ public final class Interpreter implements AutoCloseable {
                     w.readStr();
                     long needed = w.readInt();
                     if (round >= MAX_EXPAND_ROUNDS) {
-                        NativeBridge.release(ptr, h);
+                        state.releaseNative(h);
                         throw new IsolexException("result still too big after " + round + " expansions ("
                                 + needed + " bytes)");
                     }
                     w.reserve(needed + 64);
                     try {
-                        status = NativeBridge.op(NativeBridge.Op.EXPAND, ptr, h, w); // reserve emptied w
+                        status = worker == null ? NativeBridge.op(NativeBridge.Op.EXPAND, ptr, h, w) // reserve emptied w
+                                : worker.op(NativeBridge.Op.EXPAND, h, w);
                     } finally {
-                        NativeBridge.release(ptr, h);
+                        state.releaseNative(h);
                     }
                     continue;
                 }

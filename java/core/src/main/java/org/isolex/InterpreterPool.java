@@ -42,7 +42,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * extension raised) leaves the worker's interpreter in use. A {@link NativeSystemError} (an
  * extension broke the ABI's contract) or a {@link ClosedException} makes the worker close that
  * interpreter — reporting any leak — and start the next task with a fresh one: after a
- * contract violation nothing in the old one can be trusted.
+ * contract violation nothing in the old one can be trusted. So does an
+ * {@link InterpreterCrashedException} or a {@link CallTimeoutException} of a host whose
+ * interpreters run in worker processes ({@link Host.Builder#isolation(Isolation)}): the task
+ * that crashed gets the exception, the dead worker is closed (nothing to free), and the next
+ * task gets a new worker with the pool's imports done.
  *
  * <h2>Shutdown</h2>
  * {@link #shutdown()} lets queued tasks finish; each worker then closes its interpreter. Leak
@@ -64,8 +68,9 @@ public final class InterpreterPool extends AbstractExecutorService implements Au
          * @param interpreter the worker's interpreter: open, the pool's imports done
          * @return the result its {@code Future} gives
          * @throws Exception any failure, which its {@code Future} gives (a
-         *                   {@link NativeSystemError} or {@link ClosedException} also makes the
-         *                   worker close that interpreter)
+         *                   {@link NativeSystemError}, {@link ClosedException},
+         *                   {@link InterpreterCrashedException} or {@link CallTimeoutException}
+         *                   also makes the worker close that interpreter)
          */
         T run(Interpreter interpreter) throws Exception;
     }
@@ -170,7 +175,7 @@ public final class InterpreterPool extends AbstractExecutorService implements Au
         return new FutureTask<>(() -> {
             try {
                 return callable.call();
-            } catch (NativeSystemError | ClosedException e) {
+            } catch (NativeSystemError | ClosedException | InterpreterCrashedException | CallTimeoutException e) {
                 retireCurrent();
                 throw e;
             }
@@ -208,7 +213,7 @@ public final class InterpreterPool extends AbstractExecutorService implements Au
         executor.execute(command instanceof FutureTask ? command : () -> {
             try {
                 command.run();
-            } catch (NativeSystemError | ClosedException e) {
+            } catch (NativeSystemError | ClosedException | InterpreterCrashedException | CallTimeoutException e) {
                 retireCurrent();
                 throw e;
             }

@@ -36,6 +36,12 @@ final class InterpreterState implements Runnable {
     final Host host;
     /** {@code IxInterp *}: used only between {@link #enter()} and {@link #exit()}, or by close. */
     final long ptr;
+    /**
+     * The worker process serving this interpreter ({@link Isolation#WORKER_PROCESS}), or null
+     * in process. Every native call of an interpreter goes to one or the other: the in-process
+     * path pays one read of this final field and a null test (issue 14).
+     */
+    final WorkerProcess worker;
     final long id;
     private final LeakPolicy leakPolicy;
     /** Where the interpreter was made, for the safety net's warning. */
@@ -77,10 +83,12 @@ final class InterpreterState implements Runnable {
     /** The native close waits for {@link #exports} to reach zero. Guarded by closeLock. */
     private boolean nativeCloseDeferred;
 
-    InterpreterState(Host host, long ptr, LeakPolicy leakPolicy, Interpreter owner, CreationSite createdAt) {
+    InterpreterState(Host host, long ptr, WorkerProcess worker, LeakPolicy leakPolicy, Interpreter owner,
+                     CreationSite createdAt) {
         this.host = host;
         this.ptr = ptr;
-        this.id = NativeBridge.interpId(ptr);
+        this.worker = worker;
+        this.id = worker == null ? NativeBridge.interpId(ptr) : worker.interpId;
         this.leakPolicy = leakPolicy;
         this.owner = new WeakReference<>(owner);
         this.createdAt = createdAt;
@@ -103,8 +111,25 @@ final class InterpreterState implements Runnable {
         return inFlight.get();
     }
 
-    ClosedException closedException() {
+    /**
+     * What a use of the closed (or closing) interpreter throws: {@link ClosedException}, or,
+     * for a worker that crashed, the {@link InterpreterCrashedException} again (ABI.md 13.10).
+     */
+    IsolexException closedException() {
+        InterpreterCrashedException crash = crash();
+        if (crash != null) return crash.again();
         return new ClosedException("interpreter " + id + " is closed");
+    }
+
+    /** The crash of this interpreter's worker, or null (in process, or alive). */
+    InterpreterCrashedException crash() {
+        return worker == null ? null : worker.crash();
+    }
+
+    /** Drops a handle's native reference (in process, or in the worker). Caller is inside an operation, or is close. */
+    void releaseNative(long handleId) {
+        if (worker == null) NativeBridge.release(ptr, handleId);
+        else worker.release(handleId);
     }
 
     // ------------------------------------------------------------------ the gate
@@ -151,7 +176,7 @@ final class InterpreterState implements Runnable {
     void release(long handleId) {
         if (!tryEnter()) return;
         try {
-            NativeBridge.release(ptr, handleId);
+            releaseNative(handleId);
         } finally {
             exit();
         }
@@ -161,10 +186,10 @@ final class InterpreterState implements Runnable {
     void drainPendingReleases() {
         Long h;
         while ((h = pendingReleases.poll()) != null) {
-            NativeBridge.release(ptr, h);
+            releaseNative(h);
         }
         while ((h = pendingExportReleases.poll()) != null) {
-            NativeBridge.release(ptr, h);
+            releaseNative(h);
             exports.decrementAndGet();
         }
     }
@@ -291,7 +316,7 @@ final class InterpreterState implements Runnable {
     /** Releases every handle Java holds, then closes the native interpreter. Caller holds closeLock. */
     private LeakReport freeNative() {
         for (Handle.Ref ref : live) {
-            if (ref.markClosed()) NativeBridge.release(ptr, ref.id);
+            if (ref.markClosed()) releaseNative(ref.id);
         }
         live.clear();
         drainPendingReleases();
@@ -309,7 +334,8 @@ final class InterpreterState implements Runnable {
     private LeakReport closeNativeNow() {
         try (Wire wire = Wire.take()) {
             wire.reserve(CLOSE_REPORT_CAPACITY);
-            if (NativeBridge.interpClose(ptr, wire) == 0) return null;
+            int leaked = worker == null ? NativeBridge.interpClose(ptr, wire) : worker.closeInterpreter(wire);
+            if (leaked == 0) return null;
             LeakReport report = wire.buffer().limit() > 0
                     ? LeakReport.fromWire(wire.readValue(Wire.VALUES_ONLY))
                     : new LeakReport(id, -1, -1, -1, Map.of(), Map.of(), Map.of());
