@@ -103,7 +103,7 @@ class WorkerCrashTest extends NativeTestBase {
                 c.invoke("increment");
                 assertEquals(2L, c.invoke("increment"));
             }
-            assertNativeError("ImportError", "No module named 'no_such_module' (searched " + EXTENSIONS + ", "
+            assertNativeError("ImportError", "no module named 'no_such_module' (searched: " + EXTENSIONS + ", "
                     + TEST_EXT + ")", () -> interp.importModule("no_such_module"));
             assertTrue(interp.liveBytes() > 0);
         }
@@ -217,6 +217,21 @@ class WorkerCrashTest extends NativeTestBase {
             assertFalse(e.killedForDeadline());
             assertTrue(e.getMessage().endsWith("from outside the host (the kernel's OOM killer sends SIGKILL)"),
                     e.getMessage());
+        }
+    }
+
+    @Test
+    void aPoolReplacesACrashedWorker() throws Exception {
+        Host host = workerHost();
+        try (InterpreterPool pool = InterpreterPool.builder(host).size(1).imports("crasher").build()) {
+            long first = pool.submit(i -> i.workerPid().getAsLong()).get();
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> pool.submit(i -> ((ExtensionModule) i.importModule("crasher")).invoke("abort")).get());
+            assertTrue(e.getCause() instanceof InterpreterCrashedException, e.toString());
+            // the next task gets a new worker, its imports done
+            long second = pool.submit(i -> i.workerPid().getAsLong()).get();
+            assertTrue(first != second);
+            assertEquals("pong", pool.submit(i -> i.importModule("crasher").invoke("ping")).get());
         }
     }
 }
