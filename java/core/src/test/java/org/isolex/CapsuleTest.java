@@ -61,6 +61,7 @@ class CapsuleTest extends NativeTestBase {
         }
     }
 
+    @InProcessOnly("a not-supported module loaded in another interpreter of the same process is refused; in worker processes each interpreter has its process (ABI.md 13.5)")
     @Test
     void importFromCFollowsTheJavaRules() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {

@@ -232,6 +232,7 @@ class DebugModeTest extends NativeTestBase {
         assertEquals(0, Host.liveNativeBytes());
     }
 
+    @InProcessOnly("an extension hands an object of one interpreter to another through a C global of one process; workers share no memory (ABI.md 13.5)")
     @Test
     void objectOfAnotherInterpreter() {
         Host host = newHost();

@@ -95,6 +95,7 @@ class ForeignBaseTest extends NativeTestBase {
         }
     }
 
+    @InProcessOnly("it reads which libraries this process maps; a worker maps them in its own (ABI.md 13.5)")
     @Test
     void theBasesLibraryIsUnloadedAfterItsLastSubtype() {
         Path lib = TEST_EXT.resolve("xbase_a.so");

@@ -107,6 +107,7 @@ class IsolationTest extends NativeTestBase {
         }
     }
 
+    @InProcessOnly("it counts exec runs in C globals shared by two interpreters of one process; each worker has its own (ABI.md 13.5)")
     @Test
     void reimportReturnsTheSameInstanceWithoutRunningExecAgain() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {

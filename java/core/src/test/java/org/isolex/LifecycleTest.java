@@ -21,6 +21,7 @@ class LifecycleTest extends NativeTestBase {
         return after.get(key) - before.get(key);
     }
 
+    @InProcessOnly("it counts slot runs in C globals shared by two interpreters of one process; each worker has its own (ABI.md 13.5)")
     @ParameterizedTest(name = "exec slot {0} fails")
     @ValueSource(longs = {1, 2, 3})
     void failingExecRunsClearAndFreeOnceAndLeavesNothing(long k) {
@@ -51,6 +52,7 @@ class LifecycleTest extends NativeTestBase {
         }
     }
 
+    @InProcessOnly("it counts slot runs in C globals shared by two interpreters of one process; each worker has its own (ABI.md 13.5)")
     @Test
     void closeRunsClearAndFreeExactlyOnce() {
         try (Host host = newHost(); Interpreter watcher = host.newInterpreter()) {

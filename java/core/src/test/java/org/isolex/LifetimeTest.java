@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Closing frees everything, unmaps libraries after their last user, and closed objects stay safe. */
 class LifetimeTest extends NativeTestBase {
 
+    @InProcessOnly("it reads the JVM process's native bytes (Host.liveNativeBytes), which a worker's interpreter does not use; NativeTestBase checks the worker's own after each close (ABI.md 13.14)")
     @Test
     void liveBytesReturnToZeroAfterEveryClose() {
         try (Host host = newHost()) {
@@ -44,6 +45,7 @@ class LifetimeTest extends NativeTestBase {
         }
     }
 
+    @InProcessOnly("it reads which libraries this process maps; a worker maps them in its own (ABI.md 13.5)")
     @Test
     void libraryIsUnmappedAfterItsLastUserCloses() {
         java.nio.file.Path so = EXTENSIONS.resolve("counter.so");

@@ -28,6 +28,13 @@ abstract class NativeTestBase {
     static final Path TEST_EXT = dir("isolex.testext.dir");
     /** The checkout root (for README.md files the tests read). */
     static final Path SOURCE_ROOT = dir("isolex.source.dir");
+    /**
+     * Where {@link #newHost()}'s interpreters run: {@link Isolation#IN_PROCESS}, or
+     * {@link Isolation#WORKER_PROCESS} when the system property {@code isolex.test.isolation}
+     * says so: the second surefire execution of java/core/pom.xml runs the suites that apply
+     * in worker processes that way (issue 14: the same tests, the same results).
+     */
+    static final Isolation ISOLATION = Isolation.valueOf(System.getProperty("isolex.test.isolation", "IN_PROCESS"));
 
     private final List<Host> hosts = new ArrayList<>();
 
@@ -39,7 +46,7 @@ abstract class NativeTestBase {
 
     /** A host with the shipped extensions and the test extensions on its module path. */
     Host newHost() {
-        return track(Host.builder().modulePath(EXTENSIONS, TEST_EXT).build());
+        return track(Host.builder().modulePath(EXTENSIONS, TEST_EXT).isolation(ISOLATION).build());
     }
 
     Host track(Host host) {
@@ -68,6 +75,9 @@ abstract class NativeTestBase {
         assertEquals(0, Host.sharedBytes(), "shared bytes (queues, buffers) after the test");
         assertEquals(0, Host.liveNativeBytes(), "live native bytes after the test");
         assertEquals(0, Host.loadedLibraries(), "extension libraries still loaded after the test");
+        // worker processes (ABI.md 13.14): each was asked for its live bytes after its
+        // interpreter closed; any left is a leak the worker's exit would have hidden
+        assertEquals(0, WorkerProcess.bytesLeftAtClose(), "native bytes left in worker processes after close");
         // debug interpreters (ABI.md 10) log violations process-wide; a test that caused one
         // takes it (Host.debugViolations()), so anything left here is unexpected
         assertEquals(List.of(), Host.debugViolations(), "debug-mode violations nobody expected");

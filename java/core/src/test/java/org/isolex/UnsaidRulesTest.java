@@ -23,6 +23,7 @@ class UnsaidRulesTest extends NativeTestBase {
         assertEquals(message, e.nativeMessage());
     }
 
+    @InProcessOnly("it counts slot runs in C globals shared by two interpreters of one process; each worker has its own (ABI.md 13.5)")
     /** 4.4: create failing leaves no module, so neither clear nor free runs; 4.6: exec failing runs clear, then free. */
     @Test
     void aFailedCreateRunsNeitherClearNorFreeAFailedExecRunsClearThenFree() {
@@ -173,6 +174,7 @@ class UnsaidRulesTest extends NativeTestBase {
         }
     }
 
+    @InProcessOnly("it reads a legacy module's C global from another interpreter of the same process (ABI.md 13.5)")
     /**
      * 7.2-7.3: a static type's storage holds the type while the interpreter that readied it is
      * open and NULL once the type dies with that interpreter. While the library stays loaded
@@ -209,6 +211,7 @@ class UnsaidRulesTest extends NativeTestBase {
         }
     }
 
+    @InProcessOnly("a not-supported module is refused to a second interpreter of the same process; in worker processes each interpreter has its process (ABI.md 13.5)")
     /** 4.9: a not-supported module stays refused after its interpreter closes while its library stays loaded. */
     @Test
     void aNotSupportedModuleStaysRefusedWhileItsLibraryStaysLoaded() {

@@ -168,6 +168,7 @@ class VectorTest extends NativeTestBase {
         }
     }
 
+    @InProcessOnly("it uses the buffer protocol (Handle.byteBuffer), refused in a worker process (ABI.md 13.12)")
     @Test
     void twoInterpretersAtOnce() throws Exception {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {

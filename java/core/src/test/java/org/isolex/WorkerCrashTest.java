@@ -234,4 +234,38 @@ class WorkerCrashTest extends NativeTestBase {
             assertEquals("pong", pool.submit(i -> i.importModule("crasher").invoke("ping")).get());
         }
     }
+
+    @Test
+    void queuesSharedBuffersAndBufferExportsAreRefusedWithTheWorkersMessage() {
+        Host host = workerHost();
+        try (Interpreter interp = host.newInterpreter(); SharedQueue q = Host.newQueue()) {
+            ExtensionModule channels = interp.importModule("channels");
+            assertNativeError("NotImplementedError", "queues and shared buffers cannot cross to a worker process"
+                    + " (isolex worker protocol 1): use an in-process interpreter for them",
+                    () -> channels.invoke("put", q, 1L));
+            assertNativeError("NotImplementedError", "queues and shared buffers cannot cross to a worker process"
+                    + " (isolex worker protocol 1): use an in-process interpreter for them",
+                    () -> channels.invoke("new_queue", 4L));
+            ExtensionModule xx = interp.importModule("xxlimited");
+            try (Handle x = (Handle) xx.invoke("new")) {
+                assertNativeError("NotImplementedError", "a buffer export (IXH_PROTO_BUFFER) cannot cross to a worker"
+                        + " process (isolex worker protocol 1): its memory is in the worker", x::byteBuffer);
+                assertEquals("pong", interp.importModule("crasher").invoke("ping"), "the interpreter goes on");
+            }
+        }
+    }
+
+    @Test
+    void typedFunctionsGiveTheSameResultsThroughTheWorker() {
+        Host host = workerHost();
+        try (Interpreter interp = host.newInterpreter()) {
+            ExtensionModule typed = interp.importModule("typed");
+            try (TypedFunction add1 = typed.typedFunction("add1", "l:l")) {
+                assertEquals(2L, add1.callLong(1));
+                long[] out = new long[3];
+                add1.callEach(new long[] {1, 2, 3}, out);
+                assertEquals(List.of(2L, 3L, 4L), List.of(out[0], out[1], out[2]));
+            }
+        }
+    }
 }
