@@ -77,6 +77,9 @@ static void run_local(Pair *p, int op, int64_t target, size_t cap, const uint8_t
     case IXWK_OP_MODULE_DEFINITION:
         p->status = ixh_module_definition(p->local, target, p->buf, len, room);
         break;
+    case IXWK_OP_TYPED_SIGNATURE:
+        p->status = ixh_typed_signature(p->local, target, p->buf, len, room);
+        break;
     default:
         CHECK(0, "op %d has no local twin here", op);
     }
@@ -181,6 +184,15 @@ static void exercise(Pair *p, int with_leak)
     ixw_cstr(&w, "x");
     call(p, counter, "value_of", 4096);
     CHECK(p->status == IXH_ERROR, "value_of('x') raises");
+
+    /* ABI 1.3: the typed signature of typed.add1 ("l:l"), and the TypeError of a plain
+     * object (what TypedFunction asks in a worker, ABI.md 13.15) */
+    int64_t typed = named(p, IXWK_OP_IMPORT, 0, "typed");
+    int64_t add1 = named(p, IXWK_OP_GETATTR, typed, "add1");
+    both(p, IXWK_OP_TYPED_SIGNATURE, add1, 4096, NULL, 0);
+    CHECK(p->status == IXH_OK && p->buf[0] == IXW_STR, "typed_signature(add1) is a str");
+    both(p, IXWK_OP_TYPED_SIGNATURE, obj, 4096, NULL, 0);
+    CHECK(p->status == IXH_ERROR, "typed_signature of a Counter raises");
 
     /* dir(obj) into 64 bytes: IXH_TOO_BIG, the list kept as a handle; then expand it */
     int64_t kept = both(p, IXWK_OP_DIR, obj, IXH_MIN_CAP, NULL, 0);

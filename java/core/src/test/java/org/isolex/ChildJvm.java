@@ -50,7 +50,8 @@ final class ChildJvm {
                 // a crash report goes where it litters nothing (describe() shows the path)
                 "-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"), "isolex-child-hs_err_pid%p.log"),
                 "-cp", String.join(":", classPath)));
-        for (String prop : List.of("org.bytedeco.javacpp.cachedir")) {
+        // isolex.worker: the ixworker of worker-process interpreters (issue 14)
+        for (String prop : List.of("org.bytedeco.javacpp.cachedir", "isolex.worker")) {
             if (System.getProperty(prop) != null) command.add("-D" + prop + "=" + System.getProperty(prop));
         }
         command.add(main.getName());

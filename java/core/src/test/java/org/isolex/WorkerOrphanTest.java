@@ -27,7 +27,6 @@ class WorkerOrphanTest {
     void theWorkerOfAKilledJvmEnds(String mode) throws Exception {
         List<String> command = ChildJvm.command(WorkerOrphanChild.class,
                 System.getProperty("isolex.testext.dir"), mode);
-        command.add(command.size() - 3, "-Disolex.worker=" + System.getProperty("isolex.worker"));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             long worker = workerPid(child);
