@@ -10,6 +10,7 @@ package org.isolex;
  */
 public class CallTimeoutException extends IsolexException {
     private static final long serialVersionUID = 1L;
+    /** The id of the interpreter the call ran in. */
     private final long interpreterId;
 
     /**

@@ -23,11 +23,17 @@ import java.util.OptionalInt;
  */
 public class InterpreterCrashedException extends IsolexException {
     private static final long serialVersionUID = 1L;
+    /** The crashed interpreter's id. */
     private final long interpreterId;
+    /** The worker's process id. */
     private final long workerPid;
+    /** The signal that ended the worker, 0 when it exited. */
     private final int signal;
+    /** The worker's exit status, -1 when a signal ended it. */
     private final int exitStatus;
+    /** True when the host killed the worker for a deadline. */
     private final boolean killedForDeadline;
+    /** The symbolized crash report, or the empty string. */
     private final String crashReport;
 
     /**

@@ -226,7 +226,7 @@ class WorkerCrashTest extends NativeTestBase {
         try (InterpreterPool pool = InterpreterPool.builder(host).size(1).imports("crasher").build()) {
             long first = pool.submit(i -> i.workerPid().getAsLong()).get();
             java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> pool.submit(i -> ((ExtensionModule) i.importModule("crasher")).invoke("abort")).get());
+                    () -> pool.submit(i -> i.importModule("crasher").invoke("abort")).get());
             assertTrue(e.getCause() instanceof InterpreterCrashedException, e.toString());
             // the next task gets a new worker, its imports done
             long second = pool.submit(i -> i.workerPid().getAsLong()).get();
