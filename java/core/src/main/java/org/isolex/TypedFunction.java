@@ -464,8 +464,9 @@ public final class TypedFunction implements AutoCloseable {
      * In a worker process (abi/ABI.md 13.15) a typed call crosses as the generic CALL of the
      * same function: the function stays callable as an ordinary one (objects/typed.c converts
      * the objects to IxValues and back), so the results and errors are those of the typed
-     * call. The socket's round trip (~20 us) dwarfs the conversion (~0.2 us), so typed ops in
-     * the protocol would gain nothing measurable; a batch is one round trip per row.
+     * call. The socket's round trip (17-27 us measured) dwarfs what a typed call saves over a
+     * generic one in process (~0.15 us: 78 ns against 225 ns, docs/benchmarks.md), so typed
+     * ops in the protocol would gain nothing measurable; a batch is one round trip per row.
      */
 
     /** The frame's IxValues at {@code base} (one call's parameters), as the objects a generic call takes. */
