@@ -91,6 +91,19 @@ public final class Deadline implements AutoCloseable {
         return Math.min(open, plus(System.nanoTime(), callTimeoutNanos));
     }
 
+    /**
+     * The effective deadline of a call now starting on this thread in {@code interp}
+     * ({@link #effectiveNanos(long)} with its call timeout): a {@link System#nanoTime()}
+     * value, or {@link Long#MAX_VALUE} for none. The hook for the in-process interrupt
+     * watcher (issue 14): flag the interpreter when nanoTime passes it.
+     *
+     * @param interp the interpreter the call goes into
+     * @return the deadline in System.nanoTime() terms, or Long.MAX_VALUE
+     */
+    static long effectiveNanos(Interpreter interp) {
+        return effectiveNanos(interp.callTimeoutNanos);
+    }
+
     /** a + b, capped at Long.MAX_VALUE - 1 (MAX_VALUE means "none"). */
     private static long plus(long now, long nanos) {
         long sum = now + nanos;

@@ -222,6 +222,7 @@ final class WorkerProcess {
                 server.register(selector, SelectionKey.OP_ACCEPT);
                 long until = System.nanoTime() + CONNECT_NANOS;
                 while ((channel = server.accept()) == null) {
+                    if (Thread.currentThread().isInterrupted()) throw new InterruptedException(); // select would spin
                     if (!process.isAlive()) {
                         throw new IsolexException("cannot start a worker process: " + exe + " exited with status "
                                 + process.waitFor() + " before it connected (its standard error says why)");
@@ -386,7 +387,7 @@ final class WorkerProcess {
         if (crash != null || finished) return;
         try {
             control(OP_RELEASE, handle, 0, null);
-        } catch (InterpreterCrashedException | CallTimeoutException e) {
+        } catch (InterpreterCrashedException | CallTimeoutException | ClosedException e) {
             // a release has no caller to tell: the next use of the interpreter says it
         }
     }
