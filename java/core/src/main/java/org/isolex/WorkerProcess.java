@@ -430,8 +430,13 @@ final class WorkerProcess {
      */
     private int request(int op, long target, long cap, ByteBuffer payload, Wire reply, boolean lengthReply) {
         long deadline = Deadline.effectiveNanos(callTimeoutNanos);
-        acquire(deadline);
         boolean interrupted = Thread.interrupted(); // a stale interrupt would close the channel at once
+        try {
+            acquire(deadline);
+        } catch (RuntimeException e) {
+            if (interrupted) Thread.currentThread().interrupt();
+            throw e;
+        }
         long seq = 0;
         try {
             if (crash != null) throw crash.again();
