@@ -142,6 +142,9 @@ static const Scenario scenarios[] = {
       "ABI 1.3: builtin types made on first use: live bytes, the limit, injection; two interpreters" },
     { "rechecked-library", ixd_rechecked_library, 0,
       "ABI 1.3: a file that passed the ELF checks is checked again once it changed" },
+    /* ABI 1.3: interrupts (issue 14) */
+    { "interrupt", ixd_interrupt, 0,
+      "ABI 1.3: Ix_CheckInterrupt and ixh_interp_interrupt from another thread; two interpreters" },
     /* `run` is a tool, not a test: it needs --module, so its max_args is a macro, which
      * keeps CMake from registering driver-run (and memcheck-, asan-run) with no
      * arguments; valgrind/CMakeLists.txt registers its tests. In `all` it runs counter. */

@@ -212,8 +212,13 @@ public final class Interpreter implements AutoCloseable {
         try (Wire w = Wire.take()) {
             w.str(name);
             drainPendingReleases();
-            int status = NativeBridge.importModule(ptr, w);
-            return (ExtensionModule) finish(status, w, name);
+            InterruptWatcher.Slot call = InterruptWatcher.begin(state, w.address()); // ABI.md 12.83
+            try {
+                int status = NativeBridge.importModule(ptr, w);
+                return (ExtensionModule) finish(status, w, name);
+            } finally {
+                InterruptWatcher.end(call);
+            }
         } finally {
             exit();
         }
@@ -438,12 +443,14 @@ public final class Interpreter implements AutoCloseable {
             if (!target.lendTo(w)) throw target.closedException();
             input.accept(w, hooks);
             enter();
+            InterruptWatcher.Slot call = InterruptWatcher.begin(state, w.address()); // ABI.md 12.83
             try {
                 drainPendingReleases();
                 int status = NativeBridge.op(op, ptr, target.id(), w);
                 w.endLoans(); // handles, queues and buffers lent to the call (the interpreter took its own references)
                 return finish(status, w, null);
             } finally {
+                InterruptWatcher.end(call);
                 exit();
             }
         }

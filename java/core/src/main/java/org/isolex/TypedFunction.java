@@ -409,12 +409,14 @@ public final class TypedFunction implements AutoCloseable {
         if (handle.isClosed()) throw handle.closedException();
         InterpreterState state = interp.state;
         state.enter();
+        InterruptWatcher.Slot call = InterruptWatcher.begin(state, f.reply.address()); // ABI.md 12.83
         try {
             state.drainPendingReleases();
             int status = NativeBridge.callTyped(interp.ptr(), handle.id(), code, f.valuesAddress, f.reply);
             if (status == NativeBridge.OK && !objectResult) return null;
             return finish(status, f);
         } finally {
+            InterruptWatcher.end(call);
             state.exit();
         }
     }
@@ -439,6 +441,7 @@ public final class TypedFunction implements AutoCloseable {
         if (handle.isClosed()) throw handle.closedException();
         InterpreterState state = interp.state;
         state.enter();
+        InterruptWatcher.Slot call = InterruptWatcher.begin(state, f.reply.address()); // ABI.md 12.83
         try {
             state.drainPendingReleases();
             int status = NativeBridge.callTypedBatch(interp.ptr(), handle.id(), code, f.rowsAddress, n, f.reply);
@@ -452,6 +455,7 @@ public final class TypedFunction implements AutoCloseable {
                 return done;
             }
         } finally {
+            InterruptWatcher.end(call);
             state.exit();
         }
     }
