@@ -176,9 +176,10 @@ static const Scenario scenarios[] = {
      * its max_args is a macro, so CMake registers no driver-, memcheck- or asan-bench,
      * and `all` skips it (IXD_NOT_IN_ALL). */
     { "bench", ixd_bench, IXD_BENCH_MAX_ARGS,
-      "call|lifecycle|queue|memory|all [N]  native figures for the benchmarks: a\n"
+      "call|lifecycle|queue|memory|interrupt|all [N]  native figures for the benchmarks: a\n"
       "                       trivial call layer by layer, create/import/call/close, queue\n"
-      "                       throughput, the memory of K interpreters",
+      "                       throughput, the memory of K interpreters; interrupt (not in\n"
+      "                       all): ns per Ix_CheckInterrupt",
       IXD_NOT_IN_ALL },
     { "all", run_all, 0,
       "every scenario above in turn (cycles with N=20, threads 1 s, queues N=2000,\n"

@@ -20,16 +20,18 @@ import org.isolex.internal.NativeBridge;
  * {@link NativeError} like any other. Code that does not poll runs to its end.
  *
  * <p><b>The hot path.</b> Each call registers itself in its thread's {@link Slot} (a
- * thread-local, made once per thread): three plain writes and one volatile write in, a
- * release write out, and one volatile read of {@link #parked}. No lock, no allocation, no
- * shared counter.
+ * thread-local, made once per thread): two plain writes and a release write in, a release
+ * write out, and one volatile read of {@link #parked} (a plain load on x86). No fence, no
+ * lock, no allocation, no shared counter.
  *
  * <p><b>The watcher</b> scans the slots every {@link #TICK_NANOS} while calls are in
  * flight, sooner when a deadline falls earlier, and re-raises a request every tick while
  * its reason holds: a request raised before its call took the interpreter lock is dropped
  * as the call begins (ABI.md 12.82), so it is raised again. After {@link #IDLE_TICKS}
- * scans that found no call it parks; the next call to begin unparks it (the Dekker pair
- * {@link Slot#state} / {@link #parked}, both volatile, so one of the two sees the other).
+ * scans that found no call it goes idle, looking only every {@link #IDLE_LOOK_NANOS}; the
+ * next call to begin that sees it idle unparks it. (A call may miss it going idle -- its
+ * release store and the watcher's last scan can pass each other without a fence -- and is
+ * then seen at the next idle look: the price of keeping the fence off every call.)
  * It raises inside the interpreter's close gate ({@link InterpreterState#tryEnter()}):
  * a close waits for it, and it never touches an interpreter that close began to free.
  *
@@ -39,8 +41,10 @@ import org.isolex.internal.NativeBridge;
 final class InterruptWatcher {
     /** How often the watcher looks while calls are in flight: the latency of an interrupt. */
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-    /** Empty scans before the watcher parks (about 0.5 s without a call in flight). */
+    /** Empty scans before the watcher goes idle (about 0.5 s without a call in flight). */
     static final int IDLE_TICKS = 100;
+    /** How often an idle watcher still looks (a call that began unseen, see {@link #begin}). */
+    static final long IDLE_LOOK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** One per thread that has made a call: what it is doing now. */
     static final class Slot {
@@ -82,10 +86,19 @@ final class InterruptWatcher {
      * @return the slot to pass to {@link #end}
      */
     static Slot begin(InterpreterState state, long call) {
-        Slot s = SLOT.get();
+        return begin(SLOT.get(), state, call);
+    }
+
+    /** This thread's slot, for a caller that keeps it in a per-thread object of its own. */
+    static Slot slot() {
+        return SLOT.get();
+    }
+
+    /** {@link #begin(InterpreterState, long)} with this thread's {@link #slot()}. */
+    static Slot begin(Slot s, InterpreterState state, long call) {
         s.call = call;
         s.deadline = CallDeadlines.current();
-        s.state = state; // volatile: the watcher sees call and deadline with it
+        STATE.setRelease(s, state); // the watcher sees call and deadline with it; no fence
         if (parked) wake();
         return s;
     }
@@ -123,7 +136,10 @@ final class InterruptWatcher {
                     parked = false;
                     continue;
                 }
-                while (parked) LockSupport.park();
+                // A call whose release store the rescan missed, having read parked as false,
+                // is found at the next look: the watcher never sleeps longer than IDLE_LOOK.
+                while (parked && scan(System.nanoTime()) == 0) LockSupport.parkNanos(IDLE_LOOK_NANOS);
+                parked = false;
             }
         }
     }

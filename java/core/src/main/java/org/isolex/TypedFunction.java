@@ -409,7 +409,7 @@ public final class TypedFunction implements AutoCloseable {
         if (handle.isClosed()) throw handle.closedException();
         InterpreterState state = interp.state;
         state.enter();
-        InterruptWatcher.Slot call = InterruptWatcher.begin(state, f.reply.address()); // ABI.md 12.83
+        InterruptWatcher.Slot call = InterruptWatcher.begin(f.interrupts, state, f.reply.address()); // ABI.md 12.83
         try {
             state.drainPendingReleases();
             int status = NativeBridge.callTyped(interp.ptr(), handle.id(), code, f.valuesAddress, f.reply);
@@ -441,7 +441,7 @@ public final class TypedFunction implements AutoCloseable {
         if (handle.isClosed()) throw handle.closedException();
         InterpreterState state = interp.state;
         state.enter();
-        InterruptWatcher.Slot call = InterruptWatcher.begin(state, f.reply.address()); // ABI.md 12.83
+        InterruptWatcher.Slot call = InterruptWatcher.begin(f.interrupts, state, f.reply.address()); // ABI.md 12.83
         try {
             state.drainPendingReleases();
             int status = NativeBridge.callTypedBatch(interp.ptr(), handle.id(), code, f.rowsAddress, n, f.reply);
@@ -478,6 +478,8 @@ public final class TypedFunction implements AutoCloseable {
         ByteBuffer data = direct(256);
         long dataAddress = NativeBridge.address(data);
         final Wire reply = new Wire(256);
+        /** This thread's interrupt slot (ABI.md 12.83), kept here to spare a second thread-local lookup per call. */
+        final InterruptWatcher.Slot interrupts = InterruptWatcher.slot();
         BatchCallException batchError;
 
         static Frame get() {
