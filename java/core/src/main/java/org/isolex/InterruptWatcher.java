@@ -32,8 +32,9 @@ import org.isolex.internal.NativeBridge;
  * next call to begin that sees it idle unparks it. (A call may miss it going idle -- its
  * release store and the watcher's last scan can pass each other without a fence -- and is
  * then seen at the next idle look: the price of keeping the fence off every call.)
- * It raises inside the interpreter's close gate ({@link InterpreterState#tryEnter()}):
- * a close waits for it, and it never touches an interpreter that close began to free.
+ * It raises through {@link InterpreterState#interrupt}, which a close cannot pass while
+ * the call is registered: it never touches an interpreter that close began to free, and it
+ * can stop the call a close is waiting for.
  *
  * <p>It never clears a thread's interrupt status: like {@code java.nio}'s interruptible
  * channels, the caller's thread stays interrupted after the call fails.
@@ -168,13 +169,7 @@ final class InterruptWatcher {
                 if (left <= 0) reason = NativeBridge.INTERRUPT_DEADLINE;
                 else wait = Math.min(wait, left);
             }
-            if (reason != 0 && st.tryEnter()) {
-                try {
-                    NativeBridge.interpInterrupt(st.ptr, call, reason);
-                } finally {
-                    st.exit();
-                }
-            }
+            if (reason != 0) st.interrupt(s, call, reason);
             next = next == 0 ? wait : Math.min(next, wait);
         }
         return next;

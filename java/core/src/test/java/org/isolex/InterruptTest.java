@@ -106,6 +106,25 @@ class InterruptTest extends NativeTestBase {
     }
 
     @Test
+    void interruptingTheCallACloseWaitsForLetsTheCloseComplete() throws Exception {
+        try (Host host = newHost()) {
+            Interpreter a = host.newInterpreter();
+            a.importModule("fact");
+            CompletableFuture<Outcome> out = new CompletableFuture<>();
+            Thread t = start(a, LONG_N, CallDeadlines.NONE, out);
+            awaitInFlight(a, 1);
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(a::close);
+            while (!a.isClosing()) Thread.sleep(1); // close began: it waits for the call
+            t.interrupt(); // the watcher raises inside the close gate, which is still open for it
+            assertStopped(get(out), "InterruptedError", INTERRUPTED, true);
+            closed.get(Together.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            try (Interpreter b = host.newInterpreter()) {
+                assertEquals(2568L, b.importModule("fact").invoke("factorial_digits", 1000L));
+            }
+        }
+    }
+
+    @Test
     void aCallThatDoesNotPollRunsToItsEndAndTheStatusStays() throws Exception {
         try (Host host = newHost(); Interpreter a = host.newInterpreter()) {
             ExtensionModule fact = a.importModule("fact");
