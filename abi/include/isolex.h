@@ -95,7 +95,11 @@ typedef enum IxBuiltin {
     IX_BUILTIN_COUNT_V1_1,
     /* ABI 1.2: the buffer protocol (ABI.md 3.50) */
     IX_EXC_BUFFERERROR = IX_BUILTIN_COUNT_V1_1,
-    IX_BUILTIN_COUNT_V1_2
+    IX_BUILTIN_COUNT_V1_2,
+    /* ABI 1.3: what Ix_CheckInterrupt raises (ABI.md 6.10) */
+    IX_EXC_TIMEOUTERROR = IX_BUILTIN_COUNT_V1_2,
+    IX_EXC_INTERRUPTEDERROR,
+    IX_BUILTIN_COUNT_V1_3
 } IxBuiltin;
 
 /* Rich comparison operators. */
@@ -605,6 +609,9 @@ struct IxFunctionTable {
     /* ---- ABI 1.3: a legacy static subtype (ABI.md 7.10) */
     int (*Type_ReadyStaticWithBase)(IxContext *ctx, IxStaticType *type, IxObject *module,
                                     IxStaticType *base);
+    /* ---- ABI 1.3: is the call asked to stop? (ABI.md 6.10-6.16) 0: go on; -1 with
+     * InterruptedError or TimeoutError set: return NULL (or -1) now. */
+    int (*CheckInterrupt)(IxContext *ctx);
 };
 
 /* ---------------------------------------------------------------- inline wrappers */
@@ -813,6 +820,8 @@ IX_INLINE int IxBufferView_FillInfo(IxContext *ctx, IxBufferView *view, IxObject
 /* ABI 1.3: readies a legacy static type whose base is another static type of the same
  * module, readied before it -- CPython's static PyTypeObject with tp_base (ABI.md 7.10). */
 IX_INLINE int IxType_ReadyStaticWithBase(IxContext *ctx, IxStaticType *st, IxObject *m, IxStaticType *base) { return ctx->fn->Type_ReadyStaticWithBase(ctx, st, m, base); }
+/* ABI 1.3 (ABI.md 6.10): poll in long loops; cheap (one atomic load when nothing is asked). */
+IX_INLINE int Ix_CheckInterrupt(IxContext *ctx) { return ctx->fn->CheckInterrupt(ctx); }
 
 /* Traverse and clear helpers, as CPython's Py_VISIT / Py_CLEAR. */
 #define IX_VISIT(o)                                                  \

@@ -95,11 +95,27 @@ int bignat_mul_small(IxContext *ctx, BigNat *b, uint32_t m)
     return 0;
 }
 
+/* ABI 1.3 (ABI.md 6.12): a long factorial stops when the host asks (Thread.interrupt of
+ * the Java caller, a deadline). Polling is one atomic load, but a pass over one limb is a
+ * few ns too: so poll by work done, once per BIGNAT_POLL_LIMBS limbs multiplied (about
+ * 100 us of work; the poll costs under 0.01% of it). 1 when the call must stop (the error
+ * is set), else 0. */
+#define BIGNAT_POLL_LIMBS (1u << 16)
+
+static int poll_due(IxContext *ctx, size_t *work, size_t limbs)
+{
+    if ((*work += limbs) < BIGNAT_POLL_LIMBS)
+        return 0;
+    *work = 0;
+    return Ix_CheckInterrupt(ctx) < 0;
+}
+
 int bignat_factorial(IxContext *ctx, BigNat *b, uint32_t n)
 {
     if (bignat_init(ctx, b, 1) < 0)
         return -1;
     uint64_t k = 2;
+    size_t work = 0; /* limbs multiplied since the last poll */
     while (k <= n) {
         /* Multiply by as many consecutive factors at once as fit in 32 bits: one pass over
          * the limbs per group instead of one per factor (2 factors per pass near 50000,
@@ -107,7 +123,7 @@ int bignat_factorial(IxContext *ctx, BigNat *b, uint32_t n)
         uint64_t m = k++;
         while (k <= n && m * k <= UINT32_MAX)
             m *= k++;
-        if (bignat_mul_small(ctx, b, (uint32_t)m) < 0) {
+        if (bignat_mul_small(ctx, b, (uint32_t)m) < 0 || poll_due(ctx, &work, b->len)) {
             bignat_free(ctx, b);
             return -1;
         }

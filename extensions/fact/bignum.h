@@ -31,7 +31,8 @@ int bignat_init(IxContext *ctx, BigNat *b, uint32_t value);
 void bignat_free(IxContext *ctx, BigNat *b);
 /* *b *= m, for any uint32_t m. 0, or -1 with MemoryError set (*b is then unchanged). */
 int bignat_mul_small(IxContext *ctx, BigNat *b, uint32_t m);
-/* *b = n!, *b as for bignat_init. 0, or -1 with MemoryError set (*b is then freed). */
+/* *b = n!, *b as for bignat_init. 0, or -1 with MemoryError set, or with InterruptedError
+ * or TimeoutError when the host asked the call to stop (ABI.md 6.10; *b is then freed). */
 int bignat_factorial(IxContext *ctx, BigNat *b, uint32_t n);
 /* Number of decimal digits of *b (1 for zero). */
 size_t bignat_decimal_digits(const BigNat *b);

@@ -67,6 +67,8 @@ IxdScenarioFn ixd_xbases;                                               /* xbase
 /* ABI 1.3: lean interpreters (issue 13) */
 IxdScenarioFn ixd_footprint;                                            /* footprint */
 IxdScenarioFn ixd_rechecked_library;                                    /* loading */
+/* ABI 1.3: interrupts (issue 14) */
+IxdScenarioFn ixd_interrupt;                                            /* interrupt */
 
 /* `run` takes options, not a fixed count of arguments: at most this many. */
 #define IXD_RUN_MAX_ARGS 1000

@@ -142,6 +142,9 @@ static const Scenario scenarios[] = {
       "ABI 1.3: builtin types made on first use: live bytes, the limit, injection; two interpreters" },
     { "rechecked-library", ixd_rechecked_library, 0,
       "ABI 1.3: a file that passed the ELF checks is checked again once it changed" },
+    /* ABI 1.3: interrupts (issue 14) */
+    { "interrupt", ixd_interrupt, 0,
+      "ABI 1.3: Ix_CheckInterrupt and ixh_interp_interrupt from another thread; two interpreters" },
     /* `run` is a tool, not a test: it needs --module, so its max_args is a macro, which
      * keeps CMake from registering driver-run (and memcheck-, asan-run) with no
      * arguments; valgrind/CMakeLists.txt registers its tests. In `all` it runs counter. */
@@ -173,9 +176,10 @@ static const Scenario scenarios[] = {
      * its max_args is a macro, so CMake registers no driver-, memcheck- or asan-bench,
      * and `all` skips it (IXD_NOT_IN_ALL). */
     { "bench", ixd_bench, IXD_BENCH_MAX_ARGS,
-      "call|lifecycle|queue|memory|all [N]  native figures for the benchmarks: a\n"
+      "call|lifecycle|queue|memory|interrupt|all [N]  native figures for the benchmarks: a\n"
       "                       trivial call layer by layer, create/import/call/close, queue\n"
-      "                       throughput, the memory of K interpreters",
+      "                       throughput, the memory of K interpreters; interrupt (not in\n"
+      "                       all): ns per Ix_CheckInterrupt",
       IXD_NOT_IN_ALL },
     { "all", run_all, 0,
       "every scenario above in turn (cycles with N=20, threads 1 s, queues N=2000,\n"

@@ -549,6 +549,54 @@ static void bench_memory(long k)
     CHECK_CLOSE(holder);
 }
 
+/* ---------------------------------------------------------------- interrupt (ABI 1.3) */
+
+/* ns per Ix_CheckInterrupt with nothing asked (ABI.md 6.11), plain and debug, beside what a
+ * poll that read the clock itself would cost (the per-call deadline not taken: 12.83). */
+static double time_polls(IxContext *ctx, long n)
+{
+    double t[ROUNDS];
+    for (int r = 0; r < ROUNDS; r++) {
+        double t0 = now_ns();
+        for (long i = 0; i < n; i++)
+            if (Ix_CheckInterrupt(ctx) < 0) ixd_fail(IXD_AT, "  bench interrupt: a poll failed");
+        t[r] = (now_ns() - t0) / (double)n;
+    }
+    return quantile(t, ROUNDS, 0.5);
+}
+
+static double time_clock(clockid_t id, long n)
+{
+    double t[ROUNDS];
+    struct timespec ts;
+    volatile long sink = 0;
+    for (int r = 0; r < ROUNDS; r++) {
+        double t0 = now_ns();
+        for (long i = 0; i < n; i++) {
+            clock_gettime(id, &ts);
+            sink += ts.tv_nsec;
+        }
+        t[r] = (now_ns() - t0) / (double)n;
+    }
+    return quantile(t, ROUNDS, 0.5);
+}
+
+static void bench_interrupt(long n)
+{
+    for (int debug = 0; debug < 2; debug++) {
+        IxInterp *in = OPEN_MODE(debug);
+        IxContext *ctx = ENTER(in);
+        double ns = time_polls(ctx, n);
+        ixh_leave(ctx);
+        CHECK_CLOSE(in);
+        figure(debug ? "interrupt.poll_debug_ns" : "interrupt.poll_ns", ns, "ns",
+               debug ? "Ix_CheckInterrupt, nothing asked, debug mode" : "Ix_CheckInterrupt, nothing asked");
+    }
+    figure("interrupt.clock_coarse_ns", time_clock(CLOCK_MONOTONIC_COARSE, n), "ns",
+           "clock_gettime(CLOCK_MONOTONIC_COARSE), for comparison");
+    figure("interrupt.clock_ns", time_clock(CLOCK_MONOTONIC, n), "ns", "clock_gettime(CLOCK_MONOTONIC)");
+}
+
 /* ---------------------------------------------------------------- the scenario */
 
 void ixd_bench(int argc, char **argv)
@@ -565,7 +613,8 @@ void ixd_bench(int argc, char **argv)
     if (strcmp(what, "lifecycle") == 0 || strcmp(what, "all") == 0) bench_lifecycle(n ? n : 20000);
     if (strcmp(what, "queue") == 0 || strcmp(what, "all") == 0) bench_queue(n ? n : 1000000);
     if (strcmp(what, "memory") == 0 || strcmp(what, "all") == 0) bench_memory(n ? n : 1000);
+    if (strcmp(what, "interrupt") == 0) bench_interrupt(n ? n : 10000000); /* ABI 1.3; not in all */
     if (strcmp(what, "call") && strcmp(what, "lifecycle") && strcmp(what, "queue") && strcmp(what, "memory") &&
-        strcmp(what, "all"))
-        ixd_fail(IXD_AT, "  bench: WHAT is call, lifecycle, queue, memory or all; got \"%s\"", what);
+        strcmp(what, "interrupt") && strcmp(what, "all"))
+        ixd_fail(IXD_AT, "  bench: WHAT is call, lifecycle, queue, memory, interrupt or all; got \"%s\"", what);
 }

@@ -14,7 +14,7 @@
 
 /* Every builtin type Ix_Builtin names (the ids after the four objects). */
 #define FIRST_TYPE IX_TYPE_TYPE
-#define END_TYPES IX_BUILTIN_COUNT_V1_2
+#define END_TYPES IX_BUILTIN_COUNT_V1_3 /* ABI 1.3: TimeoutError, InterruptedError (interrupt) */
 
 /* Each type is there when asked, the same object the second time, and a type; so is
  * NotImplemented, the one builtin object made late. */

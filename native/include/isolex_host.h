@@ -113,6 +113,20 @@ int ixh_interp_close(IxInterp *interp, uint8_t *buf, size_t cap, size_t *len);
 #define IXH_UNRAISABLE_CAP (5 + IXH_UNRAISABLE_KEPT * (5 + 9 + 3 * 5 + 159 + 127 + 511 + 3))
 int64_t ixh_interp_unraisable(IxInterp *interp, uint8_t *buf, size_t cap, size_t *len);
 
+/* ABI 1.3 (ABI.md 12.80-12.84): ask a call in flight to stop. From any thread, without the
+ * interpreter lock, lock-free; never blocks. `call` names the call: the address of the
+ * request buffer the value-API call was given (ixh_call's buf ...), the context of an
+ * ixh_enter entry, or 0 for whatever call is in flight. The next Ix_CheckInterrupt of that
+ * call returns -1 with InterruptedError (IXH_INTERRUPT_THREAD) or TimeoutError
+ * (IXH_INTERRUPT_DEADLINE) set, and so does every later one in that call. The request is
+ * dropped when the next outermost call into the interpreter begins: with no call in
+ * flight, or a call that never polls, it does nothing. Returns 0, or -1 for a reason
+ * that is neither (or a call >= 2^62). Like every ixh_interp_* function, not after
+ * ixh_interp_close has begun. */
+#define IXH_INTERRUPT_THREAD 1
+#define IXH_INTERRUPT_DEADLINE 2
+int ixh_interp_interrupt(IxInterp *interp, uint64_t call, int reason);
+
 /* Debug-mode violations (ABI.md 10) recorded since the last call, oldest first, one per
  * line ("isolex debug: ..."), written to buf (cut to cap, NUL-terminated) and forgotten.
  * Returns how many there were. Process-wide: violations from every interpreter. */

@@ -154,7 +154,7 @@ typedef struct IxLibrary IxLibrary;
 
 /* Internal builtin ids, after the public ones: types the ABI does not name. */
 enum {
-    IXI_TYPE_METHOD_DESCR = IX_BUILTIN_COUNT_V1_2,
+    IXI_TYPE_METHOD_DESCR = IX_BUILTIN_COUNT_V1_3,
     IXI_TYPE_MEMBER_DESCR,
     IXI_TYPE_GETSET_DESCR,
     IXI_TYPE_NOTIMPLEMENTED,   /* the type of NotImplemented (use this id in numbers.c) */
@@ -190,6 +190,9 @@ typedef struct IxCtx {
     uintptr_t stack_lo, stack_reserve;
     struct IxDebugCall *debug_calls; /* debug mode: the innermost call into extension code
                                       * running in this entry (debug.c) */
+    uintptr_t call;     /* ABI 1.3 (interrupt.c): what an interrupt request names this entry
+                         * by (a value-API call's buffer, ixh_enter's context); 0: an entry
+                         * nobody can interrupt (close, collect) */
 } IxCtx;
 
 /* Entering extension code: what it allocates is attributed to its module, and for a
@@ -492,6 +495,10 @@ struct IxInterp {
      * heap), freed at close. Guarded by the interpreter lock. */
     int64_t unraisable_count;
     struct IxUnraisableLog *unraisable;
+    /* ABI 1.3 (interrupt.c, ABI.md 6.10): the pending interrupt request, (call << 2) | reason,
+     * 0 = none. Written by any thread without the lock (ixh_interp_interrupt), cleared as an
+     * outermost entry begins, read by Ix_CheckInterrupt. */
+    _Atomic uint64_t interrupt;
 };
 
 #define IX_DEBUG_PENDING 512
@@ -1084,6 +1091,12 @@ IX_HIDDEN void ix_wire_retain_shared(const uint8_t *p, size_t len);
 IX_HIDDEN bool ix_wire_check_shared(const uint8_t *p, size_t len);
 /* Encode an exception (type name, message, cause chain) as IXW_EXCEPTION. */
 IX_HIDDEN void ix_wire_exception(IxContext *ctx, IxWire *w, IxObject *exc);
+
+/* ---------------------------------------------------------------- interrupt.c (ABI 1.3) */
+
+/* An outermost entry begins: the pending request is dropped, `call` names the entry. */
+IX_HIDDEN void ix_interrupt_begin(IxCtx *c, uintptr_t call);
+IX_HIDDEN int ix_check_interrupt(IxContext *ctx);
 
 /* ---------------------------------------------------------------- memory (context.c) */
 IX_HIDDEN void *ix_mem_malloc(IxContext *ctx, size_t n);

@@ -41,6 +41,7 @@ static IxContext *begin(Call *k, IxInterp *in, uint8_t *buf, size_t len, size_t 
     if (refuse_reentry(in, buf, cap)) return NULL;
     ix_interp_lock(in);
     k->c = ix_ctx_open(in, &k->local);
+    ix_interrupt_begin(k->c, (uintptr_t)buf); /* ABI.md 12.81: a request names the call by its buffer */
     k->buf = buf;
     k->len = len;
     k->cap = cap;

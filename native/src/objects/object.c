@@ -212,7 +212,7 @@ bool ix_stack_exhausted(IxContext *ctx, const char *what)
 
 IxObject *ix_builtin(IxContext *ctx, IxBuiltin which)
 {
-    if ((unsigned)which >= IX_BUILTIN_COUNT_V1_2) {
+    if ((unsigned)which >= IX_BUILTIN_COUNT_V1_3) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR, "unknown builtin id %d", (int)which);
         return NULL;
     }

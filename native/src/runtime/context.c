@@ -273,6 +273,8 @@ const IxFunctionTable ix_function_table = {
     .BufferView_FillInfo = ix_buffer_view_fill_info,
     /* ABI 1.3: a legacy static subtype */
     .Type_ReadyStaticWithBase = ix_type_ready_static_with_base,
+    /* ABI 1.3: interrupts (interrupt.c) */
+    .CheckInterrupt = ix_check_interrupt,
 };
 
 /* ---------------------------------------------------------------- contexts */
@@ -290,6 +292,7 @@ void ix_ctx_init(IxCtx *c, IxInterp *interp)
     c->stack_lo = 0;
     c->stack_reserve = UINTPTR_MAX; /* looked up at the first depth check (object.c) */
     c->debug_calls = NULL;
+    c->call = 0;
     c->pub.abi_major = IX_ABI_MAJOR;
     c->pub.abi_minor = IX_ABI_MINOR;
     c->pub.fn = interp->debug ? &ix_debug_table : &ix_function_table;
@@ -329,6 +332,7 @@ IX_API IxContext *ixh_enter(IxInterp *interp)
         return NULL;
     }
     if (!interp->debug) ix_ctx_init(c, interp);
+    ix_interrupt_begin(c, (uintptr_t)c); /* ABI.md 12.81: the entry is named by its context */
     return &c->pub;
 }
 

@@ -145,6 +145,9 @@ const IxBuiltinTypeDef ix_exception_typedefs[] = {
     EXC(IX_EXC_QUEUEFULL, "QueueFull", IX_EXC_EXCEPTION),
     /* ABI 1.2 */
     EXC(IX_EXC_BUFFERERROR, "BufferError", IX_EXC_EXCEPTION),
+    /* ABI 1.3: what Ix_CheckInterrupt raises (interrupt.c) */
+    EXC(IX_EXC_TIMEOUTERROR, "TimeoutError", IX_EXC_EXCEPTION),
+    EXC(IX_EXC_INTERRUPTEDERROR, "InterruptedError", IX_EXC_EXCEPTION),
     {0},
 };
 #undef EXC

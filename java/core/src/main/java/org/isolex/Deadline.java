@@ -18,12 +18,21 @@ import java.util.Objects;
  * outer one). An interpreter's call timeout ({@link Interpreter.Builder#callTimeout},
  * {@link Host.Builder#callTimeout}) applies to each call when no earlier deadline is open.
  * In a {@linkplain Isolation#WORKER_PROCESS worker process} a call past its deadline kills the
- * worker and throws {@link CallTimeoutException}. Close deadlines in the reverse order of
- * opening (try-with-resources does).
+ * worker and throws {@link CallTimeoutException}. In process, extension code that polls
+ * ({@code Ix_CheckInterrupt}, abi/ABI.md 6.10) is asked to stop and fails with a
+ * {@link NativeError} of type {@code TimeoutError}; code that does not poll runs to its end
+ * (ABI.md 12.83). Close deadlines in the reverse order of opening (try-with-resources does).
  */
 public final class Deadline implements AutoCloseable {
     /** The effective deadline of the thread now (System.nanoTime based; Long.MAX_VALUE: none). */
     private static final ThreadLocal<long[]> CURRENT = ThreadLocal.withInitial(() -> new long[] {Long.MAX_VALUE});
+    /** No deadline, in {@link #effectiveNanos(long)}'s terms. */
+    static final long NONE = Long.MAX_VALUE;
+    /**
+     * Set when the first Deadline opens: until then every call's deadline is its
+     * interpreter's timeout alone, found without the thread-local (a call's hot path).
+     */
+    private static volatile boolean anyOpened;
 
     private final long at;
     private final long previous;
@@ -36,6 +45,7 @@ public final class Deadline implements AutoCloseable {
         this.at = Math.min(previous, at);
         this.thread = Thread.currentThread();
         current[0] = this.at;
+        anyOpened = true;
     }
 
     /**
@@ -86,7 +96,7 @@ public final class Deadline implements AutoCloseable {
      * @return the deadline in System.nanoTime() terms, or Long.MAX_VALUE
      */
     static long effectiveNanos(long callTimeoutNanos) {
-        long open = CURRENT.get()[0];
+        long open = anyOpened ? CURRENT.get()[0] : NONE;
         if (callTimeoutNanos <= 0) return open;
         return Math.min(open, plus(System.nanoTime(), callTimeoutNanos));
     }

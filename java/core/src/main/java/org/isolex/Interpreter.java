@@ -324,8 +324,14 @@ public final class Interpreter implements AutoCloseable {
         try (Wire w = Wire.take()) {
             w.str(name);
             drainPendingReleases();
-            int status = worker == null ? NativeBridge.importModule(ptr, w) : worker.importModule(w);
-            return (ExtensionModule) finish(status, w, name);
+            InterruptWatcher.Slot call = worker == null ? InterruptWatcher.begin(state, w.address(), callTimeoutNanos)
+                    : null; // ABI.md 12.83; a worker's deadline is its kill (13.13)
+            try {
+                int status = worker == null ? NativeBridge.importModule(ptr, w) : worker.importModule(w);
+                return (ExtensionModule) finish(status, w, name);
+            } finally {
+                InterruptWatcher.end(call);
+            }
         } finally {
             exit();
         }
@@ -565,12 +571,15 @@ public final class Interpreter implements AutoCloseable {
             if (!target.lendTo(w)) throw target.closedException();
             input.accept(w, hooks);
             enter();
+            InterruptWatcher.Slot call = worker == null ? InterruptWatcher.begin(state, w.address(), callTimeoutNanos)
+                    : null; // ABI.md 12.83; a worker's deadline is its kill (13.13)
             try {
                 drainPendingReleases();
                 int status = worker == null ? NativeBridge.op(op, ptr, target.id(), w) : worker.op(op, target.id(), w);
                 w.endLoans(); // handles, queues and buffers lent to the call (the interpreter took its own references)
                 return finish(status, w, null);
             } finally {
+                InterruptWatcher.end(call);
                 exit();
             }
         }

@@ -160,6 +160,21 @@ final class InterpreterState implements Runnable {
         return true;
     }
 
+    /**
+     * ABI.md 12.83: raises the native interrupt request for the call registered in
+     * {@code slot}, if it is still this interpreter's call in flight (InterruptWatcher's
+     * thread). Under {@link #drained}'s monitor, which a close holds to see that no
+     * operation is in flight: while the slot names this interpreter its call has not
+     * counted itself out, so the native interpreter cannot be freed until the raise is done
+     * -- and unlike {@link #tryEnter()} this works while a close waits for that call, the
+     * moment interrupting it is most useful.
+     */
+    void interrupt(InterruptWatcher.Slot slot, long call, int reason) {
+        synchronized (drained) {
+            if (slot.state == this && !closed) NativeBridge.interpInterrupt(ptr, call, reason);
+        }
+    }
+
     /** Counts an operation out; the last one out wakes a close that waits for it. */
     void exit() {
         if (inFlight.decrementAndGet() == 0 && closing) {

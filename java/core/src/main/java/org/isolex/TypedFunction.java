@@ -410,12 +410,15 @@ public final class TypedFunction implements AutoCloseable {
         if (interp.worker() != null) return runInWorker(f, objectResult);
         InterpreterState state = interp.state;
         state.enter();
+        InterruptWatcher.Slot call = InterruptWatcher.begin(f.interrupts, state, f.reply.address(),
+                interp.callTimeoutNanos); // ABI.md 12.83
         try {
             state.drainPendingReleases();
             int status = NativeBridge.callTyped(interp.ptr(), handle.id(), code, f.valuesAddress, f.reply);
             if (status == NativeBridge.OK && !objectResult) return null;
             return finish(status, f);
         } finally {
+            InterruptWatcher.end(call);
             state.exit();
         }
     }
@@ -441,6 +444,8 @@ public final class TypedFunction implements AutoCloseable {
         if (interp.worker() != null) return batchInWorker(f, n, start, total);
         InterpreterState state = interp.state;
         state.enter();
+        InterruptWatcher.Slot call = InterruptWatcher.begin(f.interrupts, state, f.reply.address(),
+                interp.callTimeoutNanos); // ABI.md 12.83
         try {
             state.drainPendingReleases();
             int status = NativeBridge.callTypedBatch(interp.ptr(), handle.id(), code, f.rowsAddress, n, f.reply);
@@ -454,6 +459,7 @@ public final class TypedFunction implements AutoCloseable {
                 return done;
             }
         } finally {
+            InterruptWatcher.end(call);
             state.exit();
         }
     }
@@ -537,6 +543,8 @@ public final class TypedFunction implements AutoCloseable {
         ByteBuffer data = direct(256);
         long dataAddress = NativeBridge.address(data);
         final Wire reply = new Wire(256);
+        /** This thread's interrupt slot (ABI.md 12.83), kept here to spare a second thread-local lookup per call. */
+        final InterruptWatcher.Slot interrupts = InterruptWatcher.slot();
         BatchCallException batchError;
 
         static Frame get() {

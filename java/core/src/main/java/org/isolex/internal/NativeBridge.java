@@ -91,6 +91,8 @@ public final class NativeBridge {
     static native @Cast("int64_t") long ixh_interp_unraisable(@Cast("IxInterp*") long interp,
                                                               @Cast("uint8_t*") long buf, @Cast("size_t") long cap,
                                                               @Cast("size_t*") long len);
+    // ABI 1.3 (ABI.md 12.80): ask a call in flight to stop; any thread, lock-free
+    static native int ixh_interp_interrupt(@Cast("IxInterp*") long interp, @Cast("uint64_t") long call, int reason);
     static native @Cast("int64_t") long ixh_debug_take_violations(@Cast("char*") BytePointer buf,
                                                                   @Cast("size_t") long cap);
     static native int ixh_interp_close(@Cast("IxInterp*") long interp, @Cast("uint8_t*") long buf,
@@ -244,6 +246,20 @@ public final class NativeBridge {
     public static long minMemoryLimit(boolean debug) { return ixh_interp_min_memory_limit(debug ? 1 : 0); }
 
     public static long interpId(long interp) { return ixh_interp_id(interp); }
+
+    /** The reasons of {@link #interpInterrupt}: IXH_INTERRUPT_THREAD, IXH_INTERRUPT_DEADLINE (ABI.md 12.80). */
+    public static final int INTERRUPT_THREAD = 1, INTERRUPT_DEADLINE = 2;
+
+    /**
+     * ixh_interp_interrupt (ABI 1.3, ABI.md 12.80): asks the call named {@code call} (the
+     * address of its request buffer, {@link Wire#address()}) to stop, for {@code reason}.
+     * Lock-free, from any thread; the interpreter must not be closed meanwhile.
+     *
+     * @return 0, or -1 for an unknown reason
+     */
+    public static int interpInterrupt(long interp, long call, int reason) {
+        return ixh_interp_interrupt(interp, call, reason);
+    }
 
     public static long interpLiveBytes(long interp) { return ixh_interp_live_bytes(interp); }
 
