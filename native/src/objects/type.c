@@ -151,7 +151,7 @@ IxObject *ix_generic_getattr(IxContext *ctx, IxObject *o, const char *name)
 {
     IxTypeObject *t = IX_TYPE(o);
     IxObject *d = ix_type_lookup(ctx, t, name);
-    if (t->dict_offset && !is_data_descr(ctx, d)) {
+    if (t->ex->dict_offset && !is_data_descr(ctx, d)) {
         IxObject *v = ix_instance_getattr(ctx, o, name);
         if (v || ix_err_pending(ctx)) return v;
     }
@@ -170,7 +170,7 @@ int ix_generic_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *
 {
     IxTypeObject *t = IX_TYPE(o);
     IxObject *d = ix_type_lookup(ctx, t, name);
-    if (t->dict_offset && !is_data_descr(ctx, d)) return ix_instance_setattr(ctx, o, name, v);
+    if (t->ex->dict_offset && !is_data_descr(ctx, d)) return ix_instance_setattr(ctx, o, name, v);
     if (!d) {
         ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'", t->name, name);
         return -1;
@@ -332,16 +332,16 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_tp_members: rc = add_members(ctx, t, v); break;
         case IX_tp_getset: rc = add_getsets(ctx, t, v); break;
         case IX_tp_doc: t->doc = v; break;
-        case IX_sq_length: t->sq_length = (IxLenProc)v; break;
-        case IX_mp_length: t->mp_length = (IxLenProc)v; break;
-        case IX_mp_subscript: t->mp_subscript = (IxBinaryProc)v; break;
-        case IX_mp_ass_subscript: t->mp_ass_subscript = (IxObjObjArgProc)v; break;
-        case IX_sq_contains: t->sq_contains = (IxObjObjProc)v; break;
-        case IX_tp_iter: t->tp_iter = (IxUnaryProc)v; break;
-        case IX_tp_iternext: t->tp_iternext = (IxUnaryProc)v; break;
+        case IX_sq_length: t->pr->sq_length = (IxLenProc)v; break;
+        case IX_mp_length: t->pr->mp_length = (IxLenProc)v; break;
+        case IX_mp_subscript: t->pr->mp_subscript = (IxBinaryProc)v; break;
+        case IX_mp_ass_subscript: t->pr->mp_ass_subscript = (IxObjObjArgProc)v; break;
+        case IX_sq_contains: t->pr->sq_contains = (IxObjObjProc)v; break;
+        case IX_tp_iter: t->pr->tp_iter = (IxUnaryProc)v; break;
+        case IX_tp_iternext: t->pr->tp_iternext = (IxUnaryProc)v; break;
         /* ABI 1.2: attribute slots (attrs.c) */
-        case IX_tp_getattro: t->tp_getattro = (IxGetAttroProc)v; break;
-        case IX_tp_setattro: t->tp_setattro = (IxSetAttroProc)v; break;
+        case IX_tp_getattro: t->ex->tp_getattro = (IxGetAttroProc)v; break;
+        case IX_tp_setattro: t->ex->tp_setattro = (IxSetAttroProc)v; break;
         /* ABI 1.2: the number slots (ABI.md 5.30) */
         case IX_nb_add: case IX_nb_subtract: case IX_nb_multiply:
         case IX_nb_true_divide: case IX_nb_floor_divide: case IX_nb_remainder:
@@ -364,8 +364,8 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_nb_int: t->nb->nb_int = (IxUnaryProc)v; break;
         case IX_nb_float: t->nb->nb_float = (IxUnaryProc)v; break;
         case IX_nb_index: t->nb->nb_index = (IxUnaryProc)v; break;
-        case IX_bf_getbuffer: t->bf_getbuffer = (IxGetBufferProc)v; break;
-        case IX_bf_releasebuffer: t->bf_releasebuffer = (IxReleaseBufferProc)v; break;
+        case IX_bf_getbuffer: t->pr->bf_getbuffer = (IxGetBufferProc)v; break;
+        case IX_bf_releasebuffer: t->pr->bf_releasebuffer = (IxReleaseBufferProc)v; break;
         default:
             if (ix_typeslot_store(t, s)) break; /* ABI 1.2: ids 60-63 (typeslots.c) */
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
@@ -383,9 +383,6 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
     INHERIT(tp_dealloc); INHERIT(tp_traverse); INHERIT(tp_clear);
     INHERIT(tp_repr); INHERIT(tp_str); INHERIT(tp_hash); INHERIT(tp_richcompare);
     INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
-    INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
-    INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
-    INHERIT(tp_getattro); INHERIT(tp_setattro); /* ABI 1.2: attribute slots */
     if (b->nb != &ix_no_number_slots) { /* then t has number slots of its own too (type_alloc) */
         for (int i = 0; i < IX_NB_BINARY; i++) INHERIT(nb->nb_binary[i]);
         for (int i = 0; i < IX_NB_INPLACE; i++) INHERIT(nb->nb_inplace[i]);
@@ -393,7 +390,14 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
         INHERIT(nb->nb_positive); INHERIT(nb->nb_absolute); INHERIT(nb->nb_bool); INHERIT(nb->nb_int);
         INHERIT(nb->nb_float); INHERIT(nb->nb_index);
     }
-    INHERIT(bf_getbuffer); INHERIT(bf_releasebuffer); /* ABI 1.2 */
+    if (b->pr != &ix_no_protocol_slots) { /* then t has protocol slots of its own too (type_alloc) */
+        INHERIT(pr->sq_length); INHERIT(pr->mp_length); INHERIT(pr->mp_subscript); INHERIT(pr->mp_ass_subscript);
+        INHERIT(pr->sq_contains); INHERIT(pr->tp_iter); INHERIT(pr->tp_iternext);
+        INHERIT(pr->bf_getbuffer); INHERIT(pr->bf_releasebuffer); /* ABI 1.2 */
+    }
+    if (b->ex != &ix_no_extra_slots) { /* the same rule */
+        INHERIT(ex->tp_getattro); INHERIT(ex->tp_setattro); /* ABI 1.2: attribute slots */
+    }
 #undef INHERIT
     ix_typeslots_inherit(t, b); /* tp_new and tp_new_kw, tp_init, tp_finalize, the token */
 }
@@ -415,30 +419,51 @@ static void set_names(IxTypeObject *t, const char *name)
     t->short_name = dot ? dot + 1 : name;
 }
 
-/* ABI 1.3 (ABI.md 8.13): the number slots live after the type, in its block, only when it
- * has some of its own (a number slot id among `slots`) or its base has some to inherit. */
+/* ABI 1.3 (ABI.md 8.13, 8.14): the number slots, the protocol slots and the extra slots
+ * live after the type, in its block and in that order, each group only when the type has
+ * some of its own (a slot id of the group among `slots`; for the extra slots also a
+ * managed-dict or -weakref flag) or its base has the group to inherit. */
 const IxNumberSlots ix_no_number_slots;
+const IxProtocolSlots ix_no_protocol_slots;
+const IxExtraSlots ix_no_extra_slots;
 
-static bool has_number_slots(const IxTypeSlot *slots, const IxTypeObject *base)
+static bool is_number_slot(int id) { return id >= IX_nb_add && id <= IX_nb_invert; }
+
+static bool is_protocol_slot(int id)
 {
-    if (base && base->nb != &ix_no_number_slots) return true;
+    return (id >= IX_sq_length && id <= IX_tp_iternext) || id == IX_bf_getbuffer || id == IX_bf_releasebuffer;
+}
+
+static bool is_extra_slot(int id)
+{
+    return id == IX_tp_getattro || id == IX_tp_setattro || (id >= IX_tp_init && id <= IX_tp_token);
+}
+
+static bool has_slots(const IxTypeSlot *slots, bool base_has, bool (*in_group)(int id))
+{
+    if (base_has) return true;
     for (const IxTypeSlot *s = slots; s && s->id; s++)
-        if (s->id >= IX_nb_add && s->id <= IX_nb_invert) return true;
+        if (in_group(s->id)) return true;
     return false;
 }
 
-static size_t type_size(bool nb)
+/* A new type object (zeroed, its nb, pr and ex placed); NULL with MemoryError set. */
+static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const IxTypeObject *base, uint32_t flags)
 {
-    return sizeof(IxTypeObject) + (nb ? sizeof(IxNumberSlots) : 0);
-}
-
-/* A new type object (zeroed, its nb placed); NULL with MemoryError set. */
-static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const IxTypeObject *base)
-{
-    bool nb = has_number_slots(slots, base);
-    IxTypeObject *t = (IxTypeObject *)ix_builtin_alloc(ctx, IX_TYPE_TYPE, type_size(nb));
-    /* never written through when it is ix_no_number_slots (apply_slots, inherit) */
-    if (t) t->nb = nb ? (IxNumberSlots *)(t + 1) : (IxNumberSlots *)&ix_no_number_slots;
+    bool nb = has_slots(slots, base && base->nb != &ix_no_number_slots, is_number_slot);
+    bool pr = has_slots(slots, base && base->pr != &ix_no_protocol_slots, is_protocol_slot);
+    bool ex = has_slots(slots, (base && base->ex != &ix_no_extra_slots) || (flags & MANAGED_FLAGS), is_extra_slot);
+    size_t size = sizeof(IxTypeObject) + (nb ? sizeof(IxNumberSlots) : 0) + (pr ? sizeof(IxProtocolSlots) : 0) +
+                  (ex ? sizeof(IxExtraSlots) : 0);
+    IxTypeObject *t = (IxTypeObject *)ix_builtin_alloc(ctx, IX_TYPE_TYPE, size);
+    if (!t) return NULL;
+    /* never written through when they are the shared empty ones (apply_slots, inherit) */
+    char *after = (char *)(t + 1);
+    t->nb = nb ? (IxNumberSlots *)after : (IxNumberSlots *)&ix_no_number_slots;
+    after += nb ? sizeof(IxNumberSlots) : 0;
+    t->pr = pr ? (IxProtocolSlots *)after : (IxProtocolSlots *)&ix_no_protocol_slots;
+    after += pr ? sizeof(IxProtocolSlots) : 0;
+    t->ex = ex ? (IxExtraSlots *)after : (IxExtraSlots *)&ix_no_extra_slots;
     return t;
 }
 
@@ -447,13 +472,16 @@ IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def)
     IxInterp *interp = IX_INTERP(ctx);
     IxTypeObject *t;
     if (!interp->builtins[IX_TYPE_TYPE]) { /* bootstrap: the type of types is its own type */
-        t = ix_heap_alloc(&interp->heap, type_size(false), IX_BLOCK_OBJECT, IX_OWNER_BUILTIN, true);
+        t = ix_heap_alloc(&interp->heap, sizeof(IxTypeObject), IX_BLOCK_OBJECT, IX_OWNER_BUILTIN, true);
         if (!t) return NULL;
         t->ob_base.ix_refcnt_private = 1;
         t->ob_base.ix_type_private = &t->ob_base;
         t->nb = (IxNumberSlots *)&ix_no_number_slots;
+        t->pr = (IxProtocolSlots *)&ix_no_protocol_slots;
+        t->ex = (IxExtraSlots *)&ix_no_extra_slots;
     } else if (!(t = type_alloc(ctx, def->slots,
-                                def->base_id != UINT32_MAX ? (IxTypeObject *)interp->builtins[def->base_id] : NULL))) {
+                                def->base_id != UINT32_MAX ? (IxTypeObject *)interp->builtins[def->base_id] : NULL,
+                                def->flags))) {
         return NULL;
     }
     t->interp = interp;
@@ -518,7 +546,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     char *name = ix_mem_malloc(ctx, nlen);
     if (!name) return NULL;
     memcpy(name, spec->name, nlen);
-    IxTypeObject *t = type_alloc(ctx, spec->slots, base);
+    IxTypeObject *t = type_alloc(ctx, spec->slots, base, spec->flags);
     if (!t) {
         ix_mem_free(ctx, name);
         return NULL;
