@@ -319,9 +319,8 @@ IX_HIDDEN extern const IxExtraSlots ix_no_extra_slots;
 struct IxTypeObject {
     IxObject ob_base;
     IxInterp *interp;
-    const char *name;        /* full dotted name */
-    const char *short_name;  /* after the last dot */
-    char *name_storage;      /* heap copy of name for heap types, else NULL */
+    const char *name;        /* full dotted name; a heap type's copy of it is in its own
+                              * block, after the slot groups (ABI 1.3, 8.14) */
     int64_t basic_size;
     uint32_t flags;
     uint32_t builtin_id;     /* index in interp->builtins, or UINT32_MAX */
@@ -357,10 +356,11 @@ struct IxTypeObject {
      * the type's own block (so a type is still one block: leak reports count it so). */
     IxNumberSlots *nb;
 
-    /* core-only hooks, set for builtin types */
-    IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
-    int (*tp_setattr)(IxContext *ctx, IxObject *self, const char *name, IxObject *value);
-    int (*tp_bool)(IxContext *ctx, IxObject *self);
+    /* The core-only hooks (tp_getattr, tp_setattr, tp_bool) of the builtin this type is or
+     * derives from, read from that builtin's static definition; &ix_no_core_hooks for a
+     * chain without a builtin that has them. ABI 1.3 (8.14): one pointer instead of three
+     * copies of them in every type. */
+    const struct IxBuiltinTypeDef *core;
 };
 
 /* How a value file describes a builtin type; interp.c builds one per interpreter. */
@@ -384,6 +384,8 @@ typedef struct IxBuiltinTypeDef {
     int (*tp_setattr)(IxContext *ctx, IxObject *self, const char *name, IxObject *value);
     int (*tp_bool)(IxContext *ctx, IxObject *self);
 } IxBuiltinTypeDef;
+/* What `core` of a type without core-only hooks points to: all NULL. */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_no_core_hooks;
 
 /* ---- value objects (numbers.c, str.c, tuple.c, list.c) */
 
@@ -885,6 +887,7 @@ IX_HIDDEN extern const IxBuiltinTypeDef ix_type_typedef, ix_function_typedef,
     ix_getset_descr_typedef;
 /* Build a builtin type in a fresh interpreter (type type first, then the rest). */
 IX_HIDDEN IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def);
+IX_HIDDEN const char *ix_type_short_name(const IxTypeObject *t);
 IX_HIDDEN IxObject *ix_type_from_spec(IxContext *ctx, IxObject *module, const IxTypeSpec *spec);
 IX_HIDDEN IxObject *ix_type_from_spec_with_base(IxContext *ctx, IxObject *module,
                                                 const IxTypeSpec *spec, IxObject *base);

@@ -167,7 +167,7 @@ IxObject *ix_object_generic_getattr(IxContext *ctx, IxObject *o, IxObject *name)
     const char *n = name_text(ctx, name);
     if (!n) return NULL;
     IxTypeObject *t = IX_TYPE(o);
-    return t->tp_getattr ? t->tp_getattr(ctx, o, n) : ix_generic_getattr(ctx, o, n);
+    return t->core->tp_getattr ? t->core->tp_getattr(ctx, o, n) : ix_generic_getattr(ctx, o, n);
 }
 
 int ix_object_generic_setattr(IxContext *ctx, IxObject *o, IxObject *name, IxObject *v)
@@ -180,7 +180,7 @@ int ix_object_generic_setattr(IxContext *ctx, IxObject *o, IxObject *name, IxObj
     const char *n = name_text(ctx, name);
     if (!n) return -1;
     IxTypeObject *t = IX_TYPE(o);
-    return t->tp_setattr ? t->tp_setattr(ctx, o, n, v) : ix_generic_setattr(ctx, o, n, v);
+    return t->core->tp_setattr ? t->core->tp_setattr(ctx, o, n, v) : ix_generic_setattr(ctx, o, n, v);
 }
 
 int ix_delattr(IxContext *ctx, IxObject *o, const char *name)

@@ -313,7 +313,7 @@ IxObject *ix_getattr(IxContext *ctx, IxObject *o, const char *name)
     IxTypeObject *t = IX_TYPE(o);
     if (!ix_owned_by(ctx, o)) return refuse_receiver(ctx, o, name, false);
     if (t->ex->tp_getattro) return attr_slot_get(ctx, o, name);
-    return t->tp_getattr ? t->tp_getattr(ctx, o, name) : ix_generic_getattr(ctx, o, name);
+    return t->core->tp_getattr ? t->core->tp_getattr(ctx, o, name) : ix_generic_getattr(ctx, o, name);
 }
 
 int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
@@ -328,7 +328,7 @@ int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
         return -1;
     }
     if (t->ex->tp_setattro) return attr_slot_set(ctx, o, name, v);
-    return t->tp_setattr ? t->tp_setattr(ctx, o, name, v) : ix_generic_setattr(ctx, o, name, v);
+    return t->core->tp_setattr ? t->core->tp_setattr(ctx, o, name, v) : ix_generic_setattr(ctx, o, name, v);
 }
 
 /* ---------------------------------------------------------------- calls */
@@ -682,7 +682,7 @@ IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject
 {
     IxTypeObject *t = IX_TYPE(o);
     if (!ix_owned_by(ctx, o)) return refuse_receiver(ctx, o, name, true);
-    if (!t->tp_getattr && !t->ex->tp_getattro && !(t->ex->dict_offset && ix_instance_has(ctx, o, name))) {
+    if (!t->core->tp_getattr && !t->ex->tp_getattro && !(t->ex->dict_offset && ix_instance_has(ctx, o, name))) {
         /* Fast path: a method found on the type is called without a bound-method object. */
         IxObject *d = ix_type_lookup(ctx, t, name);
         if (d && IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR)) {
@@ -829,5 +829,5 @@ int ix_is_true(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
     /* builtins answer by tp_bool; other objects by nb_bool or length (ABI.md 3.33) */
-    return t->tp_bool ? t->tp_bool(ctx, o) : ix_number_bool(ctx, o);
+    return t->core->tp_bool ? t->core->tp_bool(ctx, o) : ix_number_bool(ctx, o);
 }

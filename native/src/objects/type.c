@@ -382,7 +382,8 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
 #define INHERIT(f) if (!t->f) t->f = b->f
     INHERIT(tp_dealloc); INHERIT(tp_traverse); INHERIT(tp_clear);
     INHERIT(tp_repr); INHERIT(tp_str); INHERIT(tp_hash); INHERIT(tp_richcompare);
-    INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
+    INHERIT(tp_call);
+    if (t->core == &ix_no_core_hooks) t->core = b->core; /* a builtin's, or the heap chain's */
     if (b->nb != &ix_no_number_slots) { /* then t has number slots of its own too (type_alloc) */
         for (int i = 0; i < IX_NB_BINARY; i++) INHERIT(nb->nb_binary[i]);
         for (int i = 0; i < IX_NB_INPLACE; i++) INHERIT(nb->nb_inplace[i]);
@@ -412,11 +413,11 @@ IxObject *ix_hook_module_at(const IxTypeObject *t, size_t off)
     return t->module;
 }
 
-static void set_names(IxTypeObject *t, const char *name)
+/* The name after the last dot (worked out when asked: __name__ and IxModule_AddType). */
+const char *ix_type_short_name(const IxTypeObject *t)
 {
-    t->name = name;
-    const char *dot = strrchr(name, '.');
-    t->short_name = dot ? dot + 1 : name;
+    const char *dot = strrchr(t->name, '.');
+    return dot ? dot + 1 : t->name;
 }
 
 /* ABI 1.3 (ABI.md 8.13, 8.14): the number slots, the protocol slots and the extra slots
@@ -426,6 +427,7 @@ static void set_names(IxTypeObject *t, const char *name)
 const IxNumberSlots ix_no_number_slots;
 const IxProtocolSlots ix_no_protocol_slots;
 const IxExtraSlots ix_no_extra_slots;
+const IxBuiltinTypeDef ix_no_core_hooks;
 
 static bool is_number_slot(int id) { return id >= IX_nb_add && id <= IX_nb_invert; }
 
@@ -447,15 +449,18 @@ static bool has_slots(const IxTypeSlot *slots, bool base_has, bool (*in_group)(i
     return false;
 }
 
-/* A new type object (zeroed, its nb, pr and ex placed); NULL with MemoryError set. */
-static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const IxTypeObject *base, uint32_t flags)
+/* A new type object (zeroed, its nb, pr and ex placed, and `name`, when not NULL, copied
+ * after them); NULL with MemoryError set. */
+static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const IxTypeObject *base, uint32_t flags,
+                                const char *name)
 {
     bool nb = has_slots(slots, base && base->nb != &ix_no_number_slots, is_number_slot);
     bool pr = has_slots(slots, base && base->pr != &ix_no_protocol_slots, is_protocol_slot);
     bool ex = has_slots(slots, (base && base->ex != &ix_no_extra_slots) || (flags & MANAGED_FLAGS), is_extra_slot);
     size_t size = sizeof(IxTypeObject) + (nb ? sizeof(IxNumberSlots) : 0) + (pr ? sizeof(IxProtocolSlots) : 0) +
                   (ex ? sizeof(IxExtraSlots) : 0);
-    IxTypeObject *t = (IxTypeObject *)ix_builtin_alloc(ctx, IX_TYPE_TYPE, size);
+    size_t name_len = name ? strlen(name) + 1 : 0;
+    IxTypeObject *t = (IxTypeObject *)ix_builtin_alloc(ctx, IX_TYPE_TYPE, size + name_len);
     if (!t) return NULL;
     /* never written through when they are the shared empty ones (apply_slots, inherit) */
     char *after = (char *)(t + 1);
@@ -464,6 +469,8 @@ static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const I
     t->pr = pr ? (IxProtocolSlots *)after : (IxProtocolSlots *)&ix_no_protocol_slots;
     after += pr ? sizeof(IxProtocolSlots) : 0;
     t->ex = ex ? (IxExtraSlots *)after : (IxExtraSlots *)&ix_no_extra_slots;
+    t->core = &ix_no_core_hooks;
+    if (name) t->name = memcpy((char *)t + size, name, name_len);
     return t;
 }
 
@@ -479,19 +486,18 @@ IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def)
         t->nb = (IxNumberSlots *)&ix_no_number_slots;
         t->pr = (IxProtocolSlots *)&ix_no_protocol_slots;
         t->ex = (IxExtraSlots *)&ix_no_extra_slots;
+        t->core = &ix_no_core_hooks;
     } else if (!(t = type_alloc(ctx, def->slots,
                                 def->base_id != UINT32_MAX ? (IxTypeObject *)interp->builtins[def->base_id] : NULL,
-                                def->flags))) {
+                                def->flags, NULL))) {
         return NULL;
     }
     t->interp = interp;
-    set_names(t, def->name);
+    t->name = def->name;
     t->basic_size = def->basic_size;
     t->flags = def->flags | IX_TF_BUILTIN;
     t->builtin_id = def->id;
-    t->tp_getattr = def->tp_getattr;
-    t->tp_setattr = def->tp_setattr;
-    t->tp_bool = def->tp_bool;
+    if (def->tp_getattr || def->tp_setattr || def->tp_bool) t->core = def; /* else its base's (inherit) */
     interp->builtins[def->id] = &t->ob_base; /* before the slots: descriptors need it */
     if (def->base_id != UINT32_MAX) t->base = (IxTypeObject *)interp->builtins[def->base_id];
     if (apply_slots(ctx, t, def->slots) < 0) return NULL;
@@ -542,18 +548,9 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     if (module && !IX_IS(ctx, module, IX_TYPE_MODULE)) return ix_err_wrong_type(ctx, "module", module);
     if (!spec) return ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type spec is NULL");
     if (check_spec(ctx, spec, base) < 0) return NULL;
-    size_t nlen = strlen(spec->name) + 1;
-    char *name = ix_mem_malloc(ctx, nlen);
-    if (!name) return NULL;
-    memcpy(name, spec->name, nlen);
-    IxTypeObject *t = type_alloc(ctx, spec->slots, base, spec->flags);
-    if (!t) {
-        ix_mem_free(ctx, name);
-        return NULL;
-    }
+    IxTypeObject *t = type_alloc(ctx, spec->slots, base, spec->flags, spec->name);
+    if (!t) return NULL;
     t->interp = IX_INTERP(ctx);
-    t->name_storage = name;
-    set_names(t, name);
     t->basic_size = spec->basic_size ? spec->basic_size : base->basic_size; /* 0: the base's (5.5) */
     t->flags = spec->flags | IX_TF_HEAP | extra_flags | (base ? base->flags & IX_TF_EXCEPTION : 0);
     if (base && (base->flags & IX_TF_STR_LAYOUT || base->builtin_id == IX_TYPE_STR)) t->flags |= IX_TF_STR_LAYOUT;
@@ -730,8 +727,6 @@ static void type_dealloc(IxContext *ctx, IxObject *self)
     IX_CLEAR_REF(ctx, t->dict);
     IX_CLEAR_REF(ctx, t->module);
     if (t->base && !(t->base->flags & IX_TF_BUILTIN)) IX_CLEAR_REF(ctx, t->base);
-    if (t->name_storage) ix_mem_free(ctx, t->name_storage);
-    t->name_storage = NULL;
     if (t->lib) ix_library_decref(t->lib); /* last: no code of the library runs after this */
     t->lib = NULL;
 }
@@ -753,7 +748,7 @@ static IxObject *type_repr(IxContext *ctx, IxObject *self)
 static IxObject *type_getattr(IxContext *ctx, IxObject *self, const char *name)
 {
     IxTypeObject *t = (IxTypeObject *)self;
-    if (!strcmp(name, "__name__")) return ix_str_from_cstr(ctx, t->short_name);
+    if (!strcmp(name, "__name__")) return ix_str_from_cstr(ctx, ix_type_short_name(t));
     if (!strcmp(name, "__qualname__")) return ix_str_from_cstr(ctx, t->name);
     if (!strcmp(name, "__module__") && t->module) {
         IX_INCREF(((IxModuleObject *)t->module)->name);
