@@ -449,6 +449,20 @@ static bool has_slots(const IxTypeSlot *slots, bool base_has, bool (*in_group)(i
     return false;
 }
 
+/* The groups a type has go after it in its block, in that order; the others are the
+ * shared empty ones, never written through (apply_slots and inherit write a group only
+ * when the type has it). No core hooks until a builtin's definition or a base gives some. */
+static void place_groups(IxTypeObject *t, bool nb, bool pr, bool ex)
+{
+    char *after = (char *)(t + 1);
+    t->nb = nb ? (IxNumberSlots *)after : (IxNumberSlots *)&ix_no_number_slots;
+    after += nb ? sizeof(IxNumberSlots) : 0;
+    t->pr = pr ? (IxProtocolSlots *)after : (IxProtocolSlots *)&ix_no_protocol_slots;
+    after += pr ? sizeof(IxProtocolSlots) : 0;
+    t->ex = ex ? (IxExtraSlots *)after : (IxExtraSlots *)&ix_no_extra_slots;
+    t->core = &ix_no_core_hooks;
+}
+
 /* A new type object (zeroed, its nb, pr and ex placed, and `name`, when not NULL, copied
  * after them); NULL with MemoryError set. */
 static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const IxTypeObject *base, uint32_t flags,
@@ -462,14 +476,7 @@ static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const I
     size_t name_len = name ? strlen(name) + 1 : 0;
     IxTypeObject *t = (IxTypeObject *)ix_builtin_alloc(ctx, IX_TYPE_TYPE, size + name_len);
     if (!t) return NULL;
-    /* never written through when they are the shared empty ones (apply_slots, inherit) */
-    char *after = (char *)(t + 1);
-    t->nb = nb ? (IxNumberSlots *)after : (IxNumberSlots *)&ix_no_number_slots;
-    after += nb ? sizeof(IxNumberSlots) : 0;
-    t->pr = pr ? (IxProtocolSlots *)after : (IxProtocolSlots *)&ix_no_protocol_slots;
-    after += pr ? sizeof(IxProtocolSlots) : 0;
-    t->ex = ex ? (IxExtraSlots *)after : (IxExtraSlots *)&ix_no_extra_slots;
-    t->core = &ix_no_core_hooks;
+    place_groups(t, nb, pr, ex);
     if (name) t->name = memcpy((char *)t + size, name, name_len);
     return t;
 }
@@ -483,10 +490,7 @@ IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def)
         if (!t) return NULL;
         t->ob_base.ix_refcnt_private = 1;
         t->ob_base.ix_type_private = &t->ob_base;
-        t->nb = (IxNumberSlots *)&ix_no_number_slots;
-        t->pr = (IxProtocolSlots *)&ix_no_protocol_slots;
-        t->ex = (IxExtraSlots *)&ix_no_extra_slots;
-        t->core = &ix_no_core_hooks;
+        place_groups(t, false, false, false);
     } else if (!(t = type_alloc(ctx, def->slots,
                                 def->base_id != UINT32_MAX ? (IxTypeObject *)interp->builtins[def->base_id] : NULL,
                                 def->flags, NULL))) {
