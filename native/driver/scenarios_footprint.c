@@ -3,8 +3,10 @@
  * only a few builtin types at start-up and the rest on first use. What that must leave as
  * it was: every type is there when asked, live bytes stay those of the code (0 for a fresh
  * interpreter), the memory limit counts every builtin whether made yet or not, and an
- * injected allocation failure never lands on a type made late. Two interpreters at once,
- * on two threads, one of them in debug mode.
+ * injected allocation failure never lands on a type made late. And (8.13-8.14) a type
+ * carries a group of slots only when it or its base has some: a subtype without slots of
+ * its own still runs its base's, and a managed dict alone brings the group holding its
+ * place. Two interpreters at once, on two threads, one of them in debug mode.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -104,12 +106,60 @@ static void not_injected(int debug)
     CHECK_CLOSE(in);
 }
 
+/* ---- 8.14: slot groups, made by the driver itself (types bound to no module) */
+
+static int64_t three(IxContext *ctx, IxObject *self)
+{
+    (void)ctx;
+    (void)self;
+    return 3;
+}
+
+static const IxTypeSlot sized_slots[] = {{IX_sq_length, (void *)three}, IX_TYPE_SLOTS_END};
+static const IxTypeSpec sized_spec = {"footprint.Sized", sizeof(IxObject), IX_TPFLAGS_BASETYPE, sized_slots};
+static const IxTypeSpec sized_sub_spec = {"footprint.SizedSub", 0, 0, NULL};
+static const IxTypeSpec plain_spec = {"footprint.Plain", sizeof(IxObject), IX_TPFLAGS_BASETYPE, NULL};
+static const IxTypeSpec with_dict_spec = {"footprint.WithDict", 0, IX_TPFLAGS_MANAGED_DICT, NULL};
+
+/* An instance of `type` (a new reference), the type dropped. */
+static IxObject *instance_of(IxContext *ctx, IxObject *type)
+{
+    IxObject *o = CHECK_OK(ctx, IxType_GenericAlloc(ctx, type));
+    Ix_Decref(ctx, type);
+    return o;
+}
+
+static void slot_groups(int debug)
+{
+    IxInterp *in = OPEN_MODE(debug);
+    IxContext *ctx = ENTER(in);
+    IxObject *sized = CHECK_OK(ctx, IxType_FromSpec(ctx, NULL, &sized_spec));
+    IxObject *plain = CHECK_OK(ctx, IxType_FromSpec(ctx, NULL, &plain_spec));
+    IxObject *sub = instance_of(ctx, CHECK_OK(ctx, IxType_FromSpecWithBase(ctx, NULL, &sized_sub_spec, sized)));
+    IxObject *with_dict = instance_of(ctx, CHECK_OK(ctx, IxType_FromSpecWithBase(ctx, NULL, &with_dict_spec, plain)));
+    IxObject *bare = instance_of(ctx, plain);
+    IxObject *one = CHECK_OK(ctx, IxLong_FromInt64(ctx, 1));
+    CHECK_EQ_INT(Ix_Length(ctx, sub), 3);                  /* the protocol group, inherited */
+    CHECK_ERROR_RC(ctx, Ix_Length(ctx, bare), "TypeError: object of type 'footprint.Plain' has no len()");
+    CHECK_EQ_INT(Ix_SetAttr(ctx, with_dict, "x", one), 0); /* the extra group, for a flag alone */
+    CHECK(WANT_INT(ctx, Ix_GetAttr(ctx, with_dict, "x")) == 1);
+    CHECK_ERROR_RC(ctx, Ix_SetAttr(ctx, bare, "x", one), "AttributeError: *");
+    Ix_Decref(ctx, one);
+    Ix_Decref(ctx, bare);
+    Ix_Decref(ctx, with_dict);
+    Ix_Decref(ctx, sub);
+    Ix_Decref(ctx, sized);
+    ixh_leave(ctx);
+    CHECK_CLOSE(in);
+}
+
 static void *one_interpreter(void *arg)
 {
     int debug = *(const int *)arg;
     made_late(debug);
     within_limit(debug);
     not_injected(debug);
+    slot_groups(debug);
     return NULL;
 }
 

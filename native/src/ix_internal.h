@@ -255,6 +255,14 @@ IX_HIDDEN IxObject *ix_hook_module_at(const IxTypeObject *t, size_t off);
 /* ABI 1.3: a number slot's place: its offset in IxNumberSlots, marked as such. */
 #define IX_HOOK_IN_NB ((size_t)1 << 30)
 #define IX_NB_HOOK_OFF(t, f) (IX_HOOK_IN_NB | (size_t)((const char *)&(t)->nb->f - (const char *)(t)->nb))
+/* ABI 1.3: a protocol slot's place: its offset in IxProtocolSlots, marked as such. */
+#define IX_HOOK_IN_PR ((size_t)1 << 29)
+#define IX_PR_HOOK_OFF(t, f) (IX_HOOK_IN_PR | offsetof(IxProtocolSlots, f))
+#define IX_PR_HOOK_MODULE(t, f) IX_HOOK_MODULE_AT(t, IX_PR_HOOK_OFF(t, f))
+/* ABI 1.3: the same for a hook among the extra slots. */
+#define IX_HOOK_IN_EX ((size_t)1 << 28)
+#define IX_EX_HOOK_OFF(t, f) (IX_HOOK_IN_EX | offsetof(IxExtraSlots, f))
+#define IX_EX_HOOK_MODULE(t, f) IX_HOOK_MODULE_AT(t, IX_EX_HOOK_OFF(t, f))
 /* (ix_hook_field, after the struct, reads the field at either kind of offset.) */
 #define IX_HOOK_MODULE_AT(t, off) \
     ((t)->flags & IX_TF_FOREIGN_CHAIN ? ix_hook_module_at((t), (off)) : (t)->module)
@@ -280,12 +288,42 @@ typedef struct IxNumberSlots {
 /* What `nb` of a type without number slots points to: all NULL, never written. */
 IX_HIDDEN extern const IxNumberSlots ix_no_number_slots;
 
+/* ABI 1.3 (ABI.md 8.14): the container, iteration and buffer protocol slots, kept apart
+ * as the number slots are: no builtin type of an idle interpreter has any (the builtin
+ * containers are served by type checks in abstract.c), and most heap types none either. */
+typedef struct IxProtocolSlots {
+    IxLenProc sq_length, mp_length;
+    IxBinaryProc mp_subscript;
+    IxObjObjArgProc mp_ass_subscript;
+    IxObjObjProc sq_contains;
+    IxUnaryProc tp_iter, tp_iternext;
+    IxGetBufferProc bf_getbuffer;
+    IxReleaseBufferProc bf_releasebuffer;
+} IxProtocolSlots;
+/* What `pr` of a type without protocol slots points to: all NULL, never written. */
+IX_HIDDEN extern const IxProtocolSlots ix_no_protocol_slots;
+
+/* ABI 1.3 (ABI.md 8.14): what no builtin type has. */
+typedef struct IxExtraSlots {
+    /* ABI 1.2: attribute slots, and where the host keeps an instance's dict and weak
+     * references (attrs.c, weakref.c): byte offsets past basic_size, 0 for none */
+    IxGetAttroProc tp_getattro;
+    IxSetAttroProc tp_setattro;
+    int64_t dict_offset, weaklist_offset;
+    /* ABI 1.2: construction, finalization, token (typeslots.c) */
+    IxTypeInitProc tp_init;
+    IxNewKwProc tp_new_kw;
+    IxFinalizeProc tp_finalize;
+    void *tp_token;          /* NULL: none */
+} IxExtraSlots;
+/* What `ex` of a type without any points to: all NULL and 0, never written. */
+IX_HIDDEN extern const IxExtraSlots ix_no_extra_slots;
+
 struct IxTypeObject {
     IxObject ob_base;
     IxInterp *interp;
-    const char *name;        /* full dotted name */
-    const char *short_name;  /* after the last dot */
-    char *name_storage;      /* heap copy of name for heap types, else NULL */
+    const char *name;        /* full dotted name; a heap type's copy of it is in its own
+                              * block, after the slot groups (ABI 1.3, 8.14) */
     int64_t basic_size;
     uint32_t flags;
     uint32_t builtin_id;     /* index in interp->builtins, or UINT32_MAX */
@@ -307,41 +345,35 @@ struct IxTypeObject {
     IxHashProc tp_hash;
     IxRichCompareProc tp_richcompare;
     IxCFunction tp_call;
-    /* ABI 1.2: the protocol slots (abstract.c) */
-    IxLenProc sq_length, mp_length;
-    IxBinaryProc mp_subscript;
-    IxObjObjArgProc mp_ass_subscript;
-    IxObjObjProc sq_contains;
-    IxUnaryProc tp_iter, tp_iternext;
-    /* ABI 1.2: attribute slots, and where the host keeps an instance's dict and weak
-     * references (attrs.c, weakref.c): byte offsets past basic_size, 0 for none */
-    IxGetAttroProc tp_getattro;
-    IxSetAttroProc tp_setattro;
-    int64_t dict_offset, weaklist_offset;
-    /* ABI 1.2: construction, finalization, token (typeslots.c) */
-    IxTypeInitProc tp_init;
-    IxNewKwProc tp_new_kw;
-    IxFinalizeProc tp_finalize;
-    void *tp_token;          /* NULL: none */
+    /* ABI 1.2: the protocol slots (abstract.c, iter.c, buffer.c). ABI 1.3 (8.14):
+     * &ix_no_protocol_slots, or the IxProtocolSlots in the type's own block, after the
+     * number slots if any (the same rule as nb: some of its own or its base's). */
+    IxProtocolSlots *pr;
+    /* ABI 1.3 (8.14): &ix_no_extra_slots, or the IxExtraSlots in the type's own block,
+     * after the protocol slots if any: attribute, construction and finalization hooks,
+     * the token and the managed dict and weak reference offsets, which only heap types
+     * have (the same rule as nb: some of its own, a managed flag, or its base's). */
+    IxExtraSlots *ex;
     /* ABI 1.2: the number slots (number.c). ABI 1.3: &ix_no_number_slots, or, for a type
      * with any of its own or its base's, the IxNumberSlots allocated right after it, in
      * the type's own block (so a type is still one block: leak reports count it so). */
     IxNumberSlots *nb;
-    /* ABI 1.2: the buffer protocol slots (buffer.c) */
-    IxGetBufferProc bf_getbuffer;
-    IxReleaseBufferProc bf_releasebuffer;
 
-    /* core-only hooks, set for builtin types */
-    IxObject *(*tp_getattr)(IxContext *ctx, IxObject *self, const char *name);
-    int (*tp_setattr)(IxContext *ctx, IxObject *self, const char *name, IxObject *value);
-    int (*tp_bool)(IxContext *ctx, IxObject *self);
+    /* The core-only hooks (tp_getattr, tp_setattr, tp_bool) of the builtin this type is or
+     * derives from, read from that builtin's static definition; &ix_no_core_hooks for a
+     * chain without a builtin that has them. ABI 1.3 (8.14): one pointer instead of three
+     * copies of them in every type. */
+    const struct IxBuiltinTypeDef *core;
 };
 
 /* How a value file describes a builtin type; interp.c builds one per interpreter. */
-/* The hook field at `off` (IX_HOOK_OFF or IX_NB_HOOK_OFF) of type t. */
+/* The hook field at `off` (IX_HOOK_OFF, IX_NB_, IX_PR_ or IX_EX_HOOK_OFF) of type t. */
 static inline const void *ix_hook_field(const IxTypeObject *t, size_t off)
 {
-    return off & IX_HOOK_IN_NB ? (const char *)t->nb + (off & ~IX_HOOK_IN_NB) : (const char *)t + off;
+    if (off & IX_HOOK_IN_NB) return (const char *)t->nb + (off & ~IX_HOOK_IN_NB);
+    if (off & IX_HOOK_IN_PR) return (const char *)t->pr + (off & ~IX_HOOK_IN_PR);
+    if (off & IX_HOOK_IN_EX) return (const char *)t->ex + (off & ~IX_HOOK_IN_EX);
+    return (const char *)t + off;
 }
 
 typedef struct IxBuiltinTypeDef {
@@ -355,6 +387,8 @@ typedef struct IxBuiltinTypeDef {
     int (*tp_setattr)(IxContext *ctx, IxObject *self, const char *name, IxObject *value);
     int (*tp_bool)(IxContext *ctx, IxObject *self);
 } IxBuiltinTypeDef;
+/* What `core` of a type without core-only hooks points to: all NULL. */
+IX_HIDDEN extern const IxBuiltinTypeDef ix_no_core_hooks;
 
 /* ---- value objects (numbers.c, str.c, tuple.c, list.c) */
 
@@ -763,7 +797,7 @@ IX_HIDDEN void ix_attrs_layout(IxTypeObject *t);
 /* Bytes an instance of t takes: basic_size plus the hidden words. */
 IX_HIDDEN size_t ix_type_instance_size(IxTypeObject *t);
 /* The instance dict slot of o (its type has dict_offset), the dict NULL until first used. */
-#define IX_DICT_SLOT(o) ((IxObject **)((char *)(o) + IX_TYPE(o)->dict_offset))
+#define IX_DICT_SLOT(o) ((IxObject **)((char *)(o) + IX_TYPE(o)->ex->dict_offset))
 /* A managed-dict instance's attribute `name`: new reference; NULL with no error when it is
  * not there; NULL with an error (making __dict__ ran out of memory). */
 IX_HIDDEN IxObject *ix_instance_getattr(IxContext *ctx, IxObject *o, const char *name);
@@ -807,6 +841,7 @@ IX_HIDDEN int64_t ix_check_slot_int(IxContext *ctx, int64_t r, const char *owner
         ix_r_;                                                       \
     })
 #define IX_ENTERED(ctx, type, f, call) IX_ENTERED_AT(ctx, type, IX_HOOK_OFF(type, f), call)
+#define IX_PR_ENTERED(ctx, type, f, call) IX_ENTERED_AT(ctx, type, IX_PR_HOOK_OFF(type, f), call)
 
 /* ---- number.c, longarith.c (ABI 1.2): the number protocol and int arithmetic */
 IX_HIDDEN IxObject *ix_number_add(IxContext *ctx, IxObject *a, IxObject *b);
@@ -859,6 +894,7 @@ IX_HIDDEN extern const IxBuiltinTypeDef ix_type_typedef, ix_function_typedef,
     ix_getset_descr_typedef;
 /* Build a builtin type in a fresh interpreter (type type first, then the rest). */
 IX_HIDDEN IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def);
+IX_HIDDEN const char *ix_type_short_name(const IxTypeObject *t);
 IX_HIDDEN IxObject *ix_type_from_spec(IxContext *ctx, IxObject *module, const IxTypeSpec *spec);
 IX_HIDDEN IxObject *ix_type_from_spec_with_base(IxContext *ctx, IxObject *module,
                                                 const IxTypeSpec *spec, IxObject *base);

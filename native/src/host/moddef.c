@@ -82,7 +82,7 @@ static IxObject *method_entry(IxContext *ctx, const IxMethodDef *m)
 static int more_slot_names(IxContext *ctx, IxTypeObject *t, IxObject *list)
 {
     const struct { const char *name; bool has; } slots[] = {
-        {"tp_getattro", t->tp_getattro != NULL}, {"tp_setattro", t->tp_setattro != NULL},
+        {"tp_getattro", t->ex->tp_getattro != NULL}, {"tp_setattro", t->ex->tp_setattro != NULL},
         {"nb_add", t->nb->nb_binary[IX_NB_ADD] != NULL}, {"nb_subtract", t->nb->nb_binary[IX_NB_SUBTRACT] != NULL},
         {"nb_multiply", t->nb->nb_binary[IX_NB_MULTIPLY] != NULL},
         {"nb_true_divide", t->nb->nb_binary[IX_NB_TRUE_DIVIDE] != NULL},
@@ -101,7 +101,7 @@ static int more_slot_names(IxContext *ctx, IxTypeObject *t, IxObject *list)
         {"nb_and", t->nb->nb_binary[IX_NB_AND] != NULL}, {"nb_or", t->nb->nb_binary[IX_NB_OR] != NULL},
         {"nb_xor", t->nb->nb_binary[IX_NB_XOR] != NULL}, {"nb_lshift", t->nb->nb_binary[IX_NB_LSHIFT] != NULL},
         {"nb_rshift", t->nb->nb_binary[IX_NB_RSHIFT] != NULL}, {"nb_invert", t->nb->nb_invert != NULL},
-        {"bf_getbuffer", t->bf_getbuffer != NULL}, {"bf_releasebuffer", t->bf_releasebuffer != NULL},
+        {"bf_getbuffer", t->pr->bf_getbuffer != NULL}, {"bf_releasebuffer", t->pr->bf_releasebuffer != NULL},
     };
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
         if (slots[i].has && append(ctx, list, ix_str_from_cstr(ctx, slots[i].name)) < 0) return -1;
@@ -113,15 +113,15 @@ static int more_slot_names(IxContext *ctx, IxTypeObject *t, IxObject *list)
 static int slot_names(IxContext *ctx, IxTypeObject *t, IxObject *list)
 {
     const struct { const char *name; bool has; } slots[] = {
-        {"tp_new", t->tp_new != NULL}, {"tp_new_kw", t->tp_new_kw != NULL}, {"tp_init", t->tp_init != NULL},
-        {"tp_finalize", t->tp_finalize != NULL}, {"tp_dealloc", t->tp_dealloc != NULL},
+        {"tp_new", t->tp_new != NULL}, {"tp_new_kw", t->ex->tp_new_kw != NULL}, {"tp_init", t->ex->tp_init != NULL},
+        {"tp_finalize", t->ex->tp_finalize != NULL}, {"tp_dealloc", t->tp_dealloc != NULL},
         {"tp_traverse", t->tp_traverse != NULL}, {"tp_clear", t->tp_clear != NULL},
         {"tp_repr", t->tp_repr != NULL}, {"tp_str", t->tp_str != NULL}, {"tp_hash", t->tp_hash != NULL},
         {"tp_richcompare", t->tp_richcompare != NULL}, {"tp_call", t->tp_call != NULL},
-        {"tp_iter", t->tp_iter != NULL}, {"tp_iternext", t->tp_iternext != NULL},
-        {"sq_length", t->sq_length != NULL}, {"mp_length", t->mp_length != NULL},
-        {"mp_subscript", t->mp_subscript != NULL}, {"mp_ass_subscript", t->mp_ass_subscript != NULL},
-        {"sq_contains", t->sq_contains != NULL}, {"tp_token", t->tp_token != NULL},
+        {"tp_iter", t->pr->tp_iter != NULL}, {"tp_iternext", t->pr->tp_iternext != NULL},
+        {"sq_length", t->pr->sq_length != NULL}, {"mp_length", t->pr->mp_length != NULL},
+        {"mp_subscript", t->pr->mp_subscript != NULL}, {"mp_ass_subscript", t->pr->mp_ass_subscript != NULL},
+        {"sq_contains", t->pr->sq_contains != NULL}, {"tp_token", t->ex->tp_token != NULL},
     };
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
         if (slots[i].has && append(ctx, list, ix_str_from_cstr(ctx, slots[i].name)) < 0) return -1;

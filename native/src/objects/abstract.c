@@ -97,6 +97,7 @@ static int64_t int_result(IxContext *ctx, IxObject *o, int64_t r, const char *sl
 }
 
 #define ENTERED(ctx, o, f, call) IX_ENTERED(ctx, IX_TYPE(o), f, call)
+#define PR_ENTERED(ctx, o, f, call) IX_PR_ENTERED(ctx, IX_TYPE(o), f, call)
 
 static bool foreign(IxContext *ctx, IxObject *o, const char *what)
 {
@@ -155,9 +156,9 @@ IxObject *ix_getitem(IxContext *ctx, IxObject *o, IxObject *key)
     default:
         break;
     }
-    if (!is_heap(o) || !t->mp_subscript)
+    if (!is_heap(o) || !t->pr->mp_subscript)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not subscriptable", tname(o));
-    return slot_result(ctx, o, ENTERED(ctx, o, mp_subscript, t->mp_subscript(ctx, o, key)), "__getitem__");
+    return slot_result(ctx, o, PR_ENTERED(ctx, o, mp_subscript, t->pr->mp_subscript(ctx, o, key)), "__getitem__");
 }
 
 /* ---------------------------------------------------------------- Ix_SetItem, Ix_DelItem */
@@ -194,12 +195,12 @@ static int assign(IxContext *ctx, IxObject *o, IxObject *key, IxObject *v)
     case IX_TYPE_DICT: return v ? ix_dict_setitem(ctx, o, key, v) : ix_dict_delitem(ctx, o, key);
     default: break;
     }
-    if (!is_heap(o) || !t->mp_ass_subscript) {
+    if (!is_heap(o) || !t->pr->mp_ass_subscript) {
         if (v) ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object does not support item assignment", tname(o));
         else ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object doesn't support item deletion", tname(o));
         return -1;
     }
-    int r = ENTERED(ctx, o, mp_ass_subscript, t->mp_ass_subscript(ctx, o, key, v));
+    int r = PR_ENTERED(ctx, o, mp_ass_subscript, t->pr->mp_ass_subscript(ctx, o, key, v));
     return (int)int_result(ctx, o, r < 0 ? -1 : 0, v ? "__setitem__" : "__delitem__");
 }
 
@@ -227,12 +228,12 @@ int64_t ix_length(IxContext *ctx, IxObject *o)
     case IX_TYPE_DICT: return (int64_t)ix_dict_size(ctx, o);
     default: break;
     }
-    IxLenProc len = is_heap(o) ? (t->mp_length ? t->mp_length : t->sq_length) : NULL;
+    IxLenProc len = is_heap(o) ? (t->pr->mp_length ? t->pr->mp_length : t->pr->sq_length) : NULL;
     if (!len) {
         ix_err_format(ctx, IX_EXC_TYPEERROR, "object of type '%s' has no len()", tname(o));
         return -1;
     }
-    size_t off = t->mp_length ? IX_HOOK_OFF(t, mp_length) : IX_HOOK_OFF(t, sq_length);
+    size_t off = t->pr->mp_length ? IX_PR_HOOK_OFF(t, mp_length) : IX_PR_HOOK_OFF(t, sq_length);
     int64_t n = int_result(ctx, o, IX_ENTERED_AT(ctx, t, off, len(ctx, o)), "__len__");
     if (n < -1) {
         ix_err_set(ctx, IX_EXC_VALUEERROR, "__len__() should return >= 0");
@@ -247,7 +248,7 @@ int64_t ix_length(IxContext *ctx, IxObject *o)
 static int contains_by_iteration(IxContext *ctx, IxObject *o, IxObject *v)
 {
     uint32_t id = IX_TYPE(o)->builtin_id;
-    bool iterable = is_heap(o) ? IX_TYPE(o)->tp_iter != NULL
+    bool iterable = is_heap(o) ? IX_TYPE(o)->pr->tp_iter != NULL
                                : id == IX_TYPE_LIST || id == IX_TYPE_TUPLE || id == IXI_TYPE_ITERATOR;
     if (!iterable) {
         ix_err_format(ctx, IX_EXC_TYPEERROR, "argument of type '%s' is not iterable", tname(o));
@@ -305,8 +306,8 @@ int ix_contains(IxContext *ctx, IxObject *o, IxObject *v)
         return ix_err_pending(ctx) ? -1 : 0;
     default: break;
     }
-    if (is_heap(o) && t->sq_contains) {
-        int r = ENTERED(ctx, o, sq_contains, t->sq_contains(ctx, o, v));
+    if (is_heap(o) && t->pr->sq_contains) {
+        int r = PR_ENTERED(ctx, o, sq_contains, t->pr->sq_contains(ctx, o, v));
         return (int)int_result(ctx, o, r < 0 ? -1 : r != 0, "__contains__");
     }
     return contains_by_iteration(ctx, o, v);

@@ -25,15 +25,16 @@
 
 void ix_attrs_layout(IxTypeObject *t)
 {
+    if (t->ex == &ix_no_extra_slots) return; /* no managed flag (type_alloc): offsets 0 */
     int64_t at = (t->basic_size + 7) & ~(int64_t)7;
-    t->dict_offset = t->weaklist_offset = 0;
-    if (t->flags & IX_TPFLAGS_MANAGED_DICT) t->dict_offset = at, at += 8;
-    if (t->flags & IX_TPFLAGS_MANAGED_WEAKREF) t->weaklist_offset = at;
+    t->ex->dict_offset = t->ex->weaklist_offset = 0;
+    if (t->flags & IX_TPFLAGS_MANAGED_DICT) t->ex->dict_offset = at, at += 8;
+    if (t->flags & IX_TPFLAGS_MANAGED_WEAKREF) t->ex->weaklist_offset = at;
 }
 
 size_t ix_type_instance_size(IxTypeObject *t)
 {
-    int64_t end = t->weaklist_offset ? t->weaklist_offset + 8 : t->dict_offset ? t->dict_offset + 8 : t->basic_size;
+    int64_t end = t->ex->weaklist_offset ? t->ex->weaklist_offset + 8 : t->ex->dict_offset ? t->ex->dict_offset + 8 : t->basic_size;
     return (size_t)end;
 }
 
@@ -105,7 +106,7 @@ void ix_instance_dict_drop(IxContext *ctx, IxObject *o)
 IxObject *ix_object_get_dict(IxContext *ctx, IxObject *o)
 {
     if (!ix_owned_by(ctx, o)) return ix_err_wrong_type(ctx, "an object of this interpreter", o);
-    if (!IX_TYPE(o)->dict_offset)
+    if (!IX_TYPE(o)->ex->dict_offset)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object has no __dict__", IX_TYPE(o)->name);
     return ix_instance_getattr(ctx, o, "__dict__");
 }
@@ -119,8 +120,8 @@ IxObject *ix_slot_getattr(IxContext *ctx, IxObject *o, const char *name)
     IxObject *s = ix_str_from_cstr(ctx, name);
     if (!s) return NULL;
     IxEntry e;
-    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_getattro), &e);
-    IxObject *r = t->tp_getattro(ctx, o, s);
+    ix_enter_code(ctx, IX_EX_HOOK_MODULE(t, tp_getattro), &e);
+    IxObject *r = t->ex->tp_getattro(ctx, o, s);
     ix_leave_code(ctx, &e);
     IX_DECREF(ctx, s);
     return ix_check_slot_result(ctx, r, t->name, "__getattribute__");
@@ -132,8 +133,8 @@ int ix_slot_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
     IxObject *s = ix_str_from_cstr(ctx, name);
     if (!s) return -1;
     IxEntry e;
-    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_setattro), &e);
-    int rc = t->tp_setattro(ctx, o, s, v);
+    ix_enter_code(ctx, IX_EX_HOOK_MODULE(t, tp_setattro), &e);
+    int rc = t->ex->tp_setattro(ctx, o, s, v);
     ix_leave_code(ctx, &e);
     IX_DECREF(ctx, s);
     return (int)ix_check_slot_int(ctx, rc < 0 ? -1 : 0, IX_TYPE(o)->name, v ? "__setattr__" : "__delattr__");
@@ -166,7 +167,7 @@ IxObject *ix_object_generic_getattr(IxContext *ctx, IxObject *o, IxObject *name)
     const char *n = name_text(ctx, name);
     if (!n) return NULL;
     IxTypeObject *t = IX_TYPE(o);
-    return t->tp_getattr ? t->tp_getattr(ctx, o, n) : ix_generic_getattr(ctx, o, n);
+    return t->core->tp_getattr ? t->core->tp_getattr(ctx, o, n) : ix_generic_getattr(ctx, o, n);
 }
 
 int ix_object_generic_setattr(IxContext *ctx, IxObject *o, IxObject *name, IxObject *v)
@@ -179,7 +180,7 @@ int ix_object_generic_setattr(IxContext *ctx, IxObject *o, IxObject *name, IxObj
     const char *n = name_text(ctx, name);
     if (!n) return -1;
     IxTypeObject *t = IX_TYPE(o);
-    return t->tp_setattr ? t->tp_setattr(ctx, o, n, v) : ix_generic_setattr(ctx, o, n, v);
+    return t->core->tp_setattr ? t->core->tp_setattr(ctx, o, n, v) : ix_generic_setattr(ctx, o, n, v);
 }
 
 int ix_delattr(IxContext *ctx, IxObject *o, const char *name)
@@ -237,7 +238,7 @@ IxObject *ix_dir(IxContext *ctx, IxObject *o)
         chain = NULL;
     } else if (IX_IS(ctx, o, IX_TYPE_TYPE)) {
         chain = (IxTypeObject *)o;
-    } else if (chain->dict_offset) {
+    } else if (chain->ex->dict_offset) {
         IxObject *name = ix_str_from_cstr(ctx, "__dict__");
         rc = name ? ix_list_append(ctx, l, name) : -1;
         IX_XDECREF(ctx, name);

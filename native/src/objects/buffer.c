@@ -95,15 +95,15 @@ static const char *tname(IxObject *o)
 static void run_release_slot(IxContext *ctx, IxObject *obj, IxBufferView *view)
 {
     IxTypeObject *t = IX_TYPE(obj);
-    if (!t->bf_releasebuffer || (t->flags & IX_TF_BUILTIN)) return;
+    if (!t->pr->bf_releasebuffer || (t->flags & IX_TF_BUILTIN)) return;
     /* CPython's releasebuffer returns nothing: an error it leaves is the caller's no more
      * than a dealloc's is, so it is set aside, recorded and dropped (ABI.md 6.8) */
     IxCtx *c = IX_CTX(ctx);
     IxObject *saved = c->exc;
     IxEntry e;
     c->exc = NULL;
-    ix_enter_code(ctx, IX_HOOK_MODULE(t, bf_releasebuffer), &e);
-    t->bf_releasebuffer(ctx, obj, view);
+    ix_enter_code(ctx, IX_PR_HOOK_MODULE(t, bf_releasebuffer), &e);
+    t->pr->bf_releasebuffer(ctx, obj, view);
     ix_leave_code(ctx, &e);
     if (c->exc) ix_unraisable(ctx, "bf_releasebuffer of %s", t->name);
     c->exc = saved;
@@ -123,8 +123,8 @@ static int from_slot(IxContext *ctx, IxObject *o, IxBufferView *view, int flags)
 {
     IxTypeObject *t = IX_TYPE(o);
     IxEntry e;
-    ix_enter_code(ctx, IX_HOOK_MODULE(t, bf_getbuffer), &e);
-    int rc = t->bf_getbuffer(ctx, o, view, flags);
+    ix_enter_code(ctx, IX_PR_HOOK_MODULE(t, bf_getbuffer), &e);
+    int rc = t->pr->bf_getbuffer(ctx, o, view, flags);
     ix_leave_code(ctx, &e);
     if (ix_check_slot_int(ctx, rc == 0 ? 0 : -1, IX_TYPE(o)->name, "__buffer__") < 0) {
         if (view->obj) IX_CLEAR_REF(ctx, view->obj); /* failed after filling: the host drops it */
@@ -167,7 +167,7 @@ int ix_get_buffer(IxContext *ctx, IxObject *o, IxBufferView *view, int flags)
         size_t n;
         uint8_t *data = ix_shared_data(ix_shared_of(o), &n);
         rc = ix_buffer_view_fill_info(ctx, view, o, data, (int64_t)n, 0, flags);
-    } else if (t->bf_getbuffer && !(t->flags & IX_TF_BUILTIN)) {
+    } else if (t->pr->bf_getbuffer && !(t->flags & IX_TF_BUILTIN)) {
         rc = from_slot(ctx, o, view, flags);
     } else {
         ix_err_format(ctx, IX_EXC_TYPEERROR, "a bytes-like object is required, not '%s'", tname(o));

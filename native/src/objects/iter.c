@@ -137,13 +137,13 @@ IxObject *ix_getiter(IxContext *ctx, IxObject *o)
             return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not iterable", t->name);
         }
     }
-    if (!t->tp_iter) return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not iterable", t->name);
+    if (!t->pr->tp_iter) return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not iterable", t->name);
     IxEntry e;
-    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_iter), &e);
-    IxObject *r = t->tp_iter(ctx, o);
+    ix_enter_code(ctx, IX_PR_HOOK_MODULE(t, tp_iter), &e);
+    IxObject *r = t->pr->tp_iter(ctx, o);
     ix_leave_code(ctx, &e);
     r = ix_check_slot_result(ctx, r, t->name, "__iter__");
-    if (r && !IX_TYPE(r)->tp_iternext) {
+    if (r && !IX_TYPE(r)->pr->tp_iternext) {
         ix_err_format(ctx, IX_EXC_TYPEERROR, "iter() returned non-iterator of type '%s'", IX_TYPE(r)->name);
         IX_DECREF(ctx, r);
         return NULL;
@@ -155,11 +155,11 @@ IxObject *ix_iternext(IxContext *ctx, IxObject *it)
 {
     if (!ix_owned_by(ctx, it)) return ix_err_wrong_type(ctx, "an object of this interpreter", it);
     IxTypeObject *t = IX_TYPE(it);
-    if (!t->tp_iternext) return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not an iterator", t->name);
-    if (t->flags & IX_TF_BUILTIN) return t->tp_iternext(ctx, it);
+    if (!t->pr->tp_iternext) return ix_err_format(ctx, IX_EXC_TYPEERROR, "'%s' object is not an iterator", t->name);
+    if (t->flags & IX_TF_BUILTIN) return t->pr->tp_iternext(ctx, it);
     IxEntry e;
-    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_iternext), &e);
-    IxObject *r = t->tp_iternext(ctx, it);
+    ix_enter_code(ctx, IX_PR_HOOK_MODULE(t, tp_iternext), &e);
+    IxObject *r = t->pr->tp_iternext(ctx, it);
     ix_leave_code(ctx, &e);
     if (!r && !ix_err_pending(ctx)) return NULL; /* the end: not an error here */
     return ix_check_slot_result(ctx, r, t->name, "__next__");

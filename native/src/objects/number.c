@@ -382,7 +382,7 @@ int ix_number_bool(IxContext *ctx, IxObject *o)
         int r = IX_ENTERED_AT(ctx, t, IX_NB_HOOK_OFF(t, nb_bool), t->nb->nb_bool(ctx, o));
         return (int)ix_check_slot_int(ctx, r < 0 ? -1 : r != 0, t->name, "__bool__");
     }
-    if (t->mp_length || t->sq_length) {
+    if (t->pr->mp_length || t->pr->sq_length) {
         int64_t n = ix_length(ctx, o);
         return n < 0 ? -1 : n > 0;
     }

@@ -28,7 +28,7 @@ IxObject *ix_object_alloc(IxContext *ctx, IxTypeObject *type, size_t size)
     o->ix_refcnt_private = 1;
     o->ix_type_private = &type->ob_base;
     if (!(type->flags & IX_TF_BUILTIN)) IX_INCREF(type);
-    if (type->tp_traverse || type->dict_offset) c->interp->gc_allocations++;
+    if (type->tp_traverse || type->ex->dict_offset) c->interp->gc_allocations++;
     return o;
 }
 
@@ -104,20 +104,20 @@ static __attribute__((noinline)) void dealloc_levels(IxContext *ctx, IxTypeObjec
  * their callbacks run before any of its dealloc, and its instance dict goes after them. */
 static __attribute__((noinline)) void dealloc_managed(IxContext *ctx, IxTypeObject *type, IxObject *o)
 {
-    if (type->weaklist_offset) {
+    if (type->ex->weaklist_offset) {
         IxObject *pending = NULL;
         ix_weakrefs_clear(ctx, o, NULL, NULL, &pending);
         ix_weakrefs_call(ctx, pending);
     }
     if (type->base) dealloc_levels(ctx, type, o);
     else if (type->tp_dealloc) run_dealloc(ctx, type, o);
-    if (type->dict_offset) ix_instance_dict_drop(ctx, o);
+    if (type->ex->dict_offset) ix_instance_dict_drop(ctx, o);
 }
 
 static inline __attribute__((always_inline)) void dealloc_now(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *type = IX_TYPE(o);
-    if (type->tp_finalize && ix_finalize_on_dealloc(ctx, o)) return; /* resurrected (ABI.md 5.52) */
+    if (type->ex->tp_finalize && ix_finalize_on_dealloc(ctx, o)) return; /* resurrected (ABI.md 5.52) */
     if (type->flags & (IX_TPFLAGS_MANAGED_DICT | IX_TPFLAGS_MANAGED_WEAKREF)) dealloc_managed(ctx, type, o);
     else if (type->base && !(type->flags & IX_TF_BUILTIN)) dealloc_levels(ctx, type, o);
     else if (type->tp_dealloc) run_dealloc(ctx, type, o);
@@ -312,8 +312,8 @@ IxObject *ix_getattr(IxContext *ctx, IxObject *o, const char *name)
 {
     IxTypeObject *t = IX_TYPE(o);
     if (!ix_owned_by(ctx, o)) return refuse_receiver(ctx, o, name, false);
-    if (t->tp_getattro) return attr_slot_get(ctx, o, name);
-    return t->tp_getattr ? t->tp_getattr(ctx, o, name) : ix_generic_getattr(ctx, o, name);
+    if (t->ex->tp_getattro) return attr_slot_get(ctx, o, name);
+    return t->core->tp_getattr ? t->core->tp_getattr(ctx, o, name) : ix_generic_getattr(ctx, o, name);
 }
 
 int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
@@ -327,8 +327,8 @@ int ix_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *v)
         ix_err_wrong_type(ctx, "an object of this interpreter", v);
         return -1;
     }
-    if (t->tp_setattro) return attr_slot_set(ctx, o, name, v);
-    return t->tp_setattr ? t->tp_setattr(ctx, o, name, v) : ix_generic_setattr(ctx, o, name, v);
+    if (t->ex->tp_setattro) return attr_slot_set(ctx, o, name, v);
+    return t->core->tp_setattr ? t->core->tp_setattr(ctx, o, name, v) : ix_generic_setattr(ctx, o, name, v);
 }
 
 /* ---------------------------------------------------------------- calls */
@@ -543,13 +543,13 @@ static IxObject *call_method_descr(IxContext *ctx, IxDescrObject *d, IxObject *s
 static IxObject *new_instance(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n, IxObject *kwnames)
 {
     Callee who = {t->name, NULL};
-    if (t->tp_new_kw) {
-        IxCFunctionKw fn = (IxCFunctionKw)(void (*)(void))t->tp_new_kw; /* type in self's place */
+    if (t->ex->tp_new_kw) {
+        IxCFunctionKw fn = (IxCFunctionKw)(void (*)(void))t->ex->tp_new_kw; /* type in self's place */
         if (IX_INTERP(ctx)->debug)
             return check_result(ctx, ix_debug_run_kw(ctx, fn, &t->ob_base, args, n, kwnames,
-                                                     IX_HOOK_MODULE(t, tp_new_kw), t->name, NULL), who);
+                                                     IX_EX_HOOK_MODULE(t, tp_new_kw), t->name, NULL), who);
         IxEntry e;
-        ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_new_kw), &e);
+        ix_enter_code(ctx, IX_EX_HOOK_MODULE(t, tp_new_kw), &e);
         IxObject *r = fn(ctx, &t->ob_base, args, n, kwnames);
         ix_leave_code(ctx, &e);
         return check_result(ctx, r, who);
@@ -569,12 +569,12 @@ static IxObject *new_instance(IxContext *ctx, IxTypeObject *t, IxObject *const *
  * rule). Keywords go to tp_new_kw and tp_init; a type with neither refuses them. */
 IxObject *ix_call_type(IxContext *ctx, IxTypeObject *t, IxObject *const *args, size_t n, IxObject *kwnames)
 {
-    if (kwnames && !t->tp_new_kw && !t->tp_init)
+    if (kwnames && !t->ex->tp_new_kw && !t->ex->tp_init)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "%s() takes no keyword arguments", t->name);
-    if (!t->tp_new && !t->tp_new_kw)
+    if (!t->tp_new && !t->ex->tp_new_kw)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create '%s' instances", t->name);
     IxObject *r = new_instance(ctx, t, args, n, kwnames);
-    if (r && t->tp_init && ix_is_instance(r, t)) return ix_type_run_init(ctx, t, r, args, n, kwnames);
+    if (r && t->ex->tp_init && ix_is_instance(r, t)) return ix_type_run_init(ctx, t, r, args, n, kwnames);
     return r;
 }
 
@@ -682,7 +682,7 @@ IxObject *ix_call_method(IxContext *ctx, IxObject *o, const char *name, IxObject
 {
     IxTypeObject *t = IX_TYPE(o);
     if (!ix_owned_by(ctx, o)) return refuse_receiver(ctx, o, name, true);
-    if (!t->tp_getattr && !t->tp_getattro && !(t->dict_offset && ix_instance_has(ctx, o, name))) {
+    if (!t->core->tp_getattr && !t->ex->tp_getattro && !(t->ex->dict_offset && ix_instance_has(ctx, o, name))) {
         /* Fast path: a method found on the type is called without a bound-method object. */
         IxObject *d = ix_type_lookup(ctx, t, name);
         if (d && IX_IS(ctx, d, IXI_TYPE_METHOD_DESCR)) {
@@ -829,5 +829,5 @@ int ix_is_true(IxContext *ctx, IxObject *o)
 {
     IxTypeObject *t = IX_TYPE(o);
     /* builtins answer by tp_bool; other objects by nb_bool or length (ABI.md 3.33) */
-    return t->tp_bool ? t->tp_bool(ctx, o) : ix_number_bool(ctx, o);
+    return t->core->tp_bool ? t->core->tp_bool(ctx, o) : ix_number_bool(ctx, o);
 }

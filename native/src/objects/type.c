@@ -151,7 +151,7 @@ IxObject *ix_generic_getattr(IxContext *ctx, IxObject *o, const char *name)
 {
     IxTypeObject *t = IX_TYPE(o);
     IxObject *d = ix_type_lookup(ctx, t, name);
-    if (t->dict_offset && !is_data_descr(ctx, d)) {
+    if (t->ex->dict_offset && !is_data_descr(ctx, d)) {
         IxObject *v = ix_instance_getattr(ctx, o, name);
         if (v || ix_err_pending(ctx)) return v;
     }
@@ -170,7 +170,7 @@ int ix_generic_setattr(IxContext *ctx, IxObject *o, const char *name, IxObject *
 {
     IxTypeObject *t = IX_TYPE(o);
     IxObject *d = ix_type_lookup(ctx, t, name);
-    if (t->dict_offset && !is_data_descr(ctx, d)) return ix_instance_setattr(ctx, o, name, v);
+    if (t->ex->dict_offset && !is_data_descr(ctx, d)) return ix_instance_setattr(ctx, o, name, v);
     if (!d) {
         ix_err_format(ctx, IX_EXC_ATTRIBUTEERROR, "'%s' object has no attribute '%s'", t->name, name);
         return -1;
@@ -332,16 +332,16 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_tp_members: rc = add_members(ctx, t, v); break;
         case IX_tp_getset: rc = add_getsets(ctx, t, v); break;
         case IX_tp_doc: t->doc = v; break;
-        case IX_sq_length: t->sq_length = (IxLenProc)v; break;
-        case IX_mp_length: t->mp_length = (IxLenProc)v; break;
-        case IX_mp_subscript: t->mp_subscript = (IxBinaryProc)v; break;
-        case IX_mp_ass_subscript: t->mp_ass_subscript = (IxObjObjArgProc)v; break;
-        case IX_sq_contains: t->sq_contains = (IxObjObjProc)v; break;
-        case IX_tp_iter: t->tp_iter = (IxUnaryProc)v; break;
-        case IX_tp_iternext: t->tp_iternext = (IxUnaryProc)v; break;
+        case IX_sq_length: t->pr->sq_length = (IxLenProc)v; break;
+        case IX_mp_length: t->pr->mp_length = (IxLenProc)v; break;
+        case IX_mp_subscript: t->pr->mp_subscript = (IxBinaryProc)v; break;
+        case IX_mp_ass_subscript: t->pr->mp_ass_subscript = (IxObjObjArgProc)v; break;
+        case IX_sq_contains: t->pr->sq_contains = (IxObjObjProc)v; break;
+        case IX_tp_iter: t->pr->tp_iter = (IxUnaryProc)v; break;
+        case IX_tp_iternext: t->pr->tp_iternext = (IxUnaryProc)v; break;
         /* ABI 1.2: attribute slots (attrs.c) */
-        case IX_tp_getattro: t->tp_getattro = (IxGetAttroProc)v; break;
-        case IX_tp_setattro: t->tp_setattro = (IxSetAttroProc)v; break;
+        case IX_tp_getattro: t->ex->tp_getattro = (IxGetAttroProc)v; break;
+        case IX_tp_setattro: t->ex->tp_setattro = (IxSetAttroProc)v; break;
         /* ABI 1.2: the number slots (ABI.md 5.30) */
         case IX_nb_add: case IX_nb_subtract: case IX_nb_multiply:
         case IX_nb_true_divide: case IX_nb_floor_divide: case IX_nb_remainder:
@@ -364,8 +364,8 @@ static int apply_slots(IxContext *ctx, IxTypeObject *t, const IxTypeSlot *slots)
         case IX_nb_int: t->nb->nb_int = (IxUnaryProc)v; break;
         case IX_nb_float: t->nb->nb_float = (IxUnaryProc)v; break;
         case IX_nb_index: t->nb->nb_index = (IxUnaryProc)v; break;
-        case IX_bf_getbuffer: t->bf_getbuffer = (IxGetBufferProc)v; break;
-        case IX_bf_releasebuffer: t->bf_releasebuffer = (IxReleaseBufferProc)v; break;
+        case IX_bf_getbuffer: t->pr->bf_getbuffer = (IxGetBufferProc)v; break;
+        case IX_bf_releasebuffer: t->pr->bf_releasebuffer = (IxReleaseBufferProc)v; break;
         default:
             if (ix_typeslot_store(t, s)) break; /* ABI 1.2: ids 60-63 (typeslots.c) */
             ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type '%s': unknown slot id %d", t->name, s->id);
@@ -382,10 +382,8 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
 #define INHERIT(f) if (!t->f) t->f = b->f
     INHERIT(tp_dealloc); INHERIT(tp_traverse); INHERIT(tp_clear);
     INHERIT(tp_repr); INHERIT(tp_str); INHERIT(tp_hash); INHERIT(tp_richcompare);
-    INHERIT(tp_call); INHERIT(tp_getattr); INHERIT(tp_setattr); INHERIT(tp_bool);
-    INHERIT(sq_length); INHERIT(mp_length); INHERIT(mp_subscript); INHERIT(mp_ass_subscript);
-    INHERIT(sq_contains); INHERIT(tp_iter); INHERIT(tp_iternext);
-    INHERIT(tp_getattro); INHERIT(tp_setattro); /* ABI 1.2: attribute slots */
+    INHERIT(tp_call);
+    if (t->core == &ix_no_core_hooks) t->core = b->core; /* a builtin's, or the heap chain's */
     if (b->nb != &ix_no_number_slots) { /* then t has number slots of its own too (type_alloc) */
         for (int i = 0; i < IX_NB_BINARY; i++) INHERIT(nb->nb_binary[i]);
         for (int i = 0; i < IX_NB_INPLACE; i++) INHERIT(nb->nb_inplace[i]);
@@ -393,7 +391,14 @@ static void inherit(IxTypeObject *t, const IxTypeObject *b)
         INHERIT(nb->nb_positive); INHERIT(nb->nb_absolute); INHERIT(nb->nb_bool); INHERIT(nb->nb_int);
         INHERIT(nb->nb_float); INHERIT(nb->nb_index);
     }
-    INHERIT(bf_getbuffer); INHERIT(bf_releasebuffer); /* ABI 1.2 */
+    if (b->pr != &ix_no_protocol_slots) { /* then t has protocol slots of its own too (type_alloc) */
+        INHERIT(pr->sq_length); INHERIT(pr->mp_length); INHERIT(pr->mp_subscript); INHERIT(pr->mp_ass_subscript);
+        INHERIT(pr->sq_contains); INHERIT(pr->tp_iter); INHERIT(pr->tp_iternext);
+        INHERIT(pr->bf_getbuffer); INHERIT(pr->bf_releasebuffer); /* ABI 1.2 */
+    }
+    if (b->ex != &ix_no_extra_slots) { /* the same rule */
+        INHERIT(ex->tp_getattro); INHERIT(ex->tp_setattro); /* ABI 1.2: attribute slots */
+    }
 #undef INHERIT
     ix_typeslots_inherit(t, b); /* tp_new and tp_new_kw, tp_init, tp_finalize, the token */
 }
@@ -408,37 +413,71 @@ IxObject *ix_hook_module_at(const IxTypeObject *t, size_t off)
     return t->module;
 }
 
-static void set_names(IxTypeObject *t, const char *name)
+/* The name after the last dot (worked out when asked: __name__ and IxModule_AddType). */
+const char *ix_type_short_name(const IxTypeObject *t)
 {
-    t->name = name;
-    const char *dot = strrchr(name, '.');
-    t->short_name = dot ? dot + 1 : name;
+    const char *dot = strrchr(t->name, '.');
+    return dot ? dot + 1 : t->name;
 }
 
-/* ABI 1.3 (ABI.md 8.13): the number slots live after the type, in its block, only when it
- * has some of its own (a number slot id among `slots`) or its base has some to inherit. */
+/* ABI 1.3 (ABI.md 8.13, 8.14): the number slots, the protocol slots and the extra slots
+ * live after the type, in its block and in that order, each group only when the type has
+ * some of its own (a slot id of the group among `slots`; for the extra slots also a
+ * managed-dict or -weakref flag) or its base has the group to inherit. */
 const IxNumberSlots ix_no_number_slots;
+const IxProtocolSlots ix_no_protocol_slots;
+const IxExtraSlots ix_no_extra_slots;
+const IxBuiltinTypeDef ix_no_core_hooks;
 
-static bool has_number_slots(const IxTypeSlot *slots, const IxTypeObject *base)
+static bool is_number_slot(int id) { return id >= IX_nb_add && id <= IX_nb_invert; }
+
+static bool is_protocol_slot(int id)
 {
-    if (base && base->nb != &ix_no_number_slots) return true;
+    return (id >= IX_sq_length && id <= IX_tp_iternext) || id == IX_bf_getbuffer || id == IX_bf_releasebuffer;
+}
+
+static bool is_extra_slot(int id)
+{
+    return id == IX_tp_getattro || id == IX_tp_setattro || (id >= IX_tp_init && id <= IX_tp_token);
+}
+
+static bool has_slots(const IxTypeSlot *slots, bool base_has, bool (*in_group)(int id))
+{
+    if (base_has) return true;
     for (const IxTypeSlot *s = slots; s && s->id; s++)
-        if (s->id >= IX_nb_add && s->id <= IX_nb_invert) return true;
+        if (in_group(s->id)) return true;
     return false;
 }
 
-static size_t type_size(bool nb)
+/* The groups a type has go after it in its block, in that order; the others are the
+ * shared empty ones, never written through (apply_slots and inherit write a group only
+ * when the type has it). No core hooks until a builtin's definition or a base gives some. */
+static void place_groups(IxTypeObject *t, bool nb, bool pr, bool ex)
 {
-    return sizeof(IxTypeObject) + (nb ? sizeof(IxNumberSlots) : 0);
+    char *after = (char *)(t + 1);
+    t->nb = nb ? (IxNumberSlots *)after : (IxNumberSlots *)&ix_no_number_slots;
+    after += nb ? sizeof(IxNumberSlots) : 0;
+    t->pr = pr ? (IxProtocolSlots *)after : (IxProtocolSlots *)&ix_no_protocol_slots;
+    after += pr ? sizeof(IxProtocolSlots) : 0;
+    t->ex = ex ? (IxExtraSlots *)after : (IxExtraSlots *)&ix_no_extra_slots;
+    t->core = &ix_no_core_hooks;
 }
 
-/* A new type object (zeroed, its nb placed); NULL with MemoryError set. */
-static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const IxTypeObject *base)
+/* A new type object (zeroed, its nb, pr and ex placed, and `name`, when not NULL, copied
+ * after them); NULL with MemoryError set. */
+static IxTypeObject *type_alloc(IxContext *ctx, const IxTypeSlot *slots, const IxTypeObject *base, uint32_t flags,
+                                const char *name)
 {
-    bool nb = has_number_slots(slots, base);
-    IxTypeObject *t = (IxTypeObject *)ix_builtin_alloc(ctx, IX_TYPE_TYPE, type_size(nb));
-    /* never written through when it is ix_no_number_slots (apply_slots, inherit) */
-    if (t) t->nb = nb ? (IxNumberSlots *)(t + 1) : (IxNumberSlots *)&ix_no_number_slots;
+    bool nb = has_slots(slots, base && base->nb != &ix_no_number_slots, is_number_slot);
+    bool pr = has_slots(slots, base && base->pr != &ix_no_protocol_slots, is_protocol_slot);
+    bool ex = has_slots(slots, (base && base->ex != &ix_no_extra_slots) || (flags & MANAGED_FLAGS), is_extra_slot);
+    size_t size = sizeof(IxTypeObject) + (nb ? sizeof(IxNumberSlots) : 0) + (pr ? sizeof(IxProtocolSlots) : 0) +
+                  (ex ? sizeof(IxExtraSlots) : 0);
+    size_t name_len = name ? strlen(name) + 1 : 0;
+    IxTypeObject *t = (IxTypeObject *)ix_builtin_alloc(ctx, IX_TYPE_TYPE, size + name_len);
+    if (!t) return NULL;
+    place_groups(t, nb, pr, ex);
+    if (name) t->name = memcpy((char *)t + size, name, name_len);
     return t;
 }
 
@@ -447,23 +486,22 @@ IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def)
     IxInterp *interp = IX_INTERP(ctx);
     IxTypeObject *t;
     if (!interp->builtins[IX_TYPE_TYPE]) { /* bootstrap: the type of types is its own type */
-        t = ix_heap_alloc(&interp->heap, type_size(false), IX_BLOCK_OBJECT, IX_OWNER_BUILTIN, true);
+        t = ix_heap_alloc(&interp->heap, sizeof(IxTypeObject), IX_BLOCK_OBJECT, IX_OWNER_BUILTIN, true);
         if (!t) return NULL;
         t->ob_base.ix_refcnt_private = 1;
         t->ob_base.ix_type_private = &t->ob_base;
-        t->nb = (IxNumberSlots *)&ix_no_number_slots;
+        place_groups(t, false, false, false);
     } else if (!(t = type_alloc(ctx, def->slots,
-                                def->base_id != UINT32_MAX ? (IxTypeObject *)interp->builtins[def->base_id] : NULL))) {
+                                def->base_id != UINT32_MAX ? (IxTypeObject *)interp->builtins[def->base_id] : NULL,
+                                def->flags, NULL))) {
         return NULL;
     }
     t->interp = interp;
-    set_names(t, def->name);
+    t->name = def->name;
     t->basic_size = def->basic_size;
     t->flags = def->flags | IX_TF_BUILTIN;
     t->builtin_id = def->id;
-    t->tp_getattr = def->tp_getattr;
-    t->tp_setattr = def->tp_setattr;
-    t->tp_bool = def->tp_bool;
+    if (def->tp_getattr || def->tp_setattr || def->tp_bool) t->core = def; /* else its base's (inherit) */
     interp->builtins[def->id] = &t->ob_base; /* before the slots: descriptors need it */
     if (def->base_id != UINT32_MAX) t->base = (IxTypeObject *)interp->builtins[def->base_id];
     if (apply_slots(ctx, t, def->slots) < 0) return NULL;
@@ -514,18 +552,9 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
     if (module && !IX_IS(ctx, module, IX_TYPE_MODULE)) return ix_err_wrong_type(ctx, "module", module);
     if (!spec) return ix_err_format(ctx, IX_EXC_SYSTEMERROR, "type spec is NULL");
     if (check_spec(ctx, spec, base) < 0) return NULL;
-    size_t nlen = strlen(spec->name) + 1;
-    char *name = ix_mem_malloc(ctx, nlen);
-    if (!name) return NULL;
-    memcpy(name, spec->name, nlen);
-    IxTypeObject *t = type_alloc(ctx, spec->slots, base);
-    if (!t) {
-        ix_mem_free(ctx, name);
-        return NULL;
-    }
+    IxTypeObject *t = type_alloc(ctx, spec->slots, base, spec->flags, spec->name);
+    if (!t) return NULL;
     t->interp = IX_INTERP(ctx);
-    t->name_storage = name;
-    set_names(t, name);
     t->basic_size = spec->basic_size ? spec->basic_size : base->basic_size; /* 0: the base's (5.5) */
     t->flags = spec->flags | IX_TF_HEAP | extra_flags | (base ? base->flags & IX_TF_EXCEPTION : 0);
     if (base && (base->flags & IX_TF_STR_LAYOUT || base->builtin_id == IX_TYPE_STR)) t->flags |= IX_TF_STR_LAYOUT;
@@ -702,8 +731,6 @@ static void type_dealloc(IxContext *ctx, IxObject *self)
     IX_CLEAR_REF(ctx, t->dict);
     IX_CLEAR_REF(ctx, t->module);
     if (t->base && !(t->base->flags & IX_TF_BUILTIN)) IX_CLEAR_REF(ctx, t->base);
-    if (t->name_storage) ix_mem_free(ctx, t->name_storage);
-    t->name_storage = NULL;
     if (t->lib) ix_library_decref(t->lib); /* last: no code of the library runs after this */
     t->lib = NULL;
 }
@@ -725,7 +752,7 @@ static IxObject *type_repr(IxContext *ctx, IxObject *self)
 static IxObject *type_getattr(IxContext *ctx, IxObject *self, const char *name)
 {
     IxTypeObject *t = (IxTypeObject *)self;
-    if (!strcmp(name, "__name__")) return ix_str_from_cstr(ctx, t->short_name);
+    if (!strcmp(name, "__name__")) return ix_str_from_cstr(ctx, ix_type_short_name(t));
     if (!strcmp(name, "__qualname__")) return ix_str_from_cstr(ctx, t->name);
     if (!strcmp(name, "__module__") && t->module) {
         IX_INCREF(((IxModuleObject *)t->module)->name);

@@ -18,9 +18,9 @@
 bool ix_typeslot_store(IxTypeObject *t, const IxTypeSlot *s)
 {
     switch (s->id) {
-    case IX_tp_init: t->tp_init = (IxTypeInitProc)s->value; return true;
-    case IX_tp_new_kw: t->tp_new_kw = (IxNewKwProc)s->value; return true;
-    case IX_tp_finalize: t->tp_finalize = (IxFinalizeProc)s->value; return true;
+    case IX_tp_init: t->ex->tp_init = (IxTypeInitProc)s->value; return true;
+    case IX_tp_new_kw: t->ex->tp_new_kw = (IxNewKwProc)s->value; return true;
+    case IX_tp_finalize: t->ex->tp_finalize = (IxFinalizeProc)s->value; return true;
     case IX_tp_token: return true; /* ix_typeslots_finish: the value may name the spec */
     default: return false;
     }
@@ -30,13 +30,13 @@ bool ix_typeslot_store(IxTypeObject *t, const IxTypeSlot *s)
  * IX_TP_USE_SPEC (NULL) stands for the spec's own address. */
 int ix_typeslots_finish(IxContext *ctx, IxTypeObject *t, const IxTypeSpec *spec)
 {
-    if (t->tp_new && t->tp_new_kw) {
+    if (t->tp_new && t->ex->tp_new_kw) {
         ix_err_format(ctx, IX_EXC_SYSTEMERROR,
                       "type '%s': IX_tp_new and IX_tp_new_kw exclude each other; give one", t->name);
         return -1;
     }
     for (const IxTypeSlot *s = spec->slots; s && s->id; s++)
-        if (s->id == IX_tp_token) t->tp_token = s->value ? s->value : (void *)spec;
+        if (s->id == IX_tp_token) t->ex->tp_token = s->value ? s->value : (void *)spec;
     return 0;
 }
 
@@ -108,15 +108,15 @@ static IxObject *str_subtype_new(IxContext *ctx, IxObject *type, IxObject *const
  * once per level that defines one: object.c and gc.c.) */
 void ix_typeslots_inherit(IxTypeObject *t, const IxTypeObject *b)
 {
-    if (!t->tp_new && !t->tp_new_kw && b->builtin_id == IX_TYPE_STR && (t->flags & IX_TF_HEAP))
+    if (!t->tp_new && !t->ex->tp_new_kw && b->builtin_id == IX_TYPE_STR && (t->flags & IX_TF_HEAP))
         t->tp_new = str_subtype_new; /* str itself cannot be called; its subtypes can (5.55) */
-    if (!t->tp_new && !t->tp_new_kw) {
-        t->tp_new = b->tp_new;
-        t->tp_new_kw = b->tp_new_kw;
-    }
-    if (!t->tp_init) t->tp_init = b->tp_init;
-    if (!t->tp_finalize) t->tp_finalize = b->tp_finalize;
-    if (!t->tp_token) t->tp_token = b->tp_token;
+    bool own_new = t->tp_new || t->ex->tp_new_kw;
+    if (!own_new) t->tp_new = b->tp_new;
+    if (b->ex == &ix_no_extra_slots) return; /* nothing more to take (t's may be the shared empty one) */
+    if (!own_new) t->ex->tp_new_kw = b->ex->tp_new_kw;
+    if (!t->ex->tp_init) t->ex->tp_init = b->ex->tp_init;
+    if (!t->ex->tp_finalize) t->ex->tp_finalize = b->ex->tp_finalize;
+    if (!t->ex->tp_token) t->ex->tp_token = b->ex->tp_token;
 }
 
 /* ---------------------------------------------------------------- tp_init */
@@ -125,8 +125,8 @@ IxObject *ix_type_run_init(IxContext *ctx, IxTypeObject *t, IxObject *self, IxOb
                            size_t n, IxObject *kwnames)
 {
     IxEntry e;
-    ix_enter_code(ctx, IX_HOOK_MODULE(t, tp_init), &e); /* an inherited init: its definer's (5.5) */
-    int rc = t->tp_init(ctx, self, args, n, kwnames);
+    ix_enter_code(ctx, IX_EX_HOOK_MODULE(t, tp_init), &e); /* an inherited init: its definer's (5.5) */
+    int rc = t->ex->tp_init(ctx, self, args, n, kwnames);
     ix_leave_code(ctx, &e);
     bool pending = ix_err_pending(ctx);
     if (rc == 0 && !pending) return self;
@@ -197,12 +197,12 @@ static void run_finalizers(IxContext *ctx, IxObject *o)
     IxTypeObject *type = IX_TYPE(o);
     IxCtx *c = IX_CTX(ctx);
     for (IxTypeObject *t = type; t; t = t->base) {
-        if (type->base ? !IX_OWN_HOOK(t, tp_finalize) : t != type) continue;
+        if (type->base ? !IX_OWN_HOOK(t, ex->tp_finalize) : t != type) continue;
         IxObject *saved = c->exc;
         IxEntry e;
         c->exc = NULL;
         ix_enter_code(ctx, t->module, &e);
-        t->tp_finalize(ctx, o);
+        t->ex->tp_finalize(ctx, o);
         ix_leave_code(ctx, &e);
         if (c->exc) ix_unraisable(ctx, "tp_finalize of %s", t->name);
         c->exc = saved;
@@ -251,7 +251,7 @@ int ix_type_get_base_by_token(IxContext *ctx, IxObject *type, void *token, IxObj
         return -1;
     }
     for (IxTypeObject *t = (IxTypeObject *)type; t; t = t->base) {
-        if (t->tp_token != token) continue;
+        if (t->ex->tp_token != token) continue;
         if (result) {
             IX_INCREF(t);
             *result = &t->ob_base;

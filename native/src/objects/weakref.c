@@ -23,7 +23,7 @@ typedef struct WeakrefObject {
     struct WeakrefObject *pending;       /* chained for ix_weakrefs_call */
 } WeakrefObject;
 
-#define WEAKLIST(o) ((WeakrefObject **)((char *)(o) + IX_TYPE(o)->weaklist_offset))
+#define WEAKLIST(o) ((WeakrefObject **)((char *)(o) + IX_TYPE(o)->ex->weaklist_offset))
 
 static void unlink_ref(WeakrefObject *r)
 {
@@ -40,7 +40,7 @@ IxObject *ix_weakref_new(IxContext *ctx, IxObject *o, IxObject *callback)
     if (!ix_owned_by(ctx, o)) return ix_err_wrong_type(ctx, "an object of this interpreter", o);
     if (callback && !ix_owned_by(ctx, callback))
         return ix_err_wrong_type(ctx, "a callback of this interpreter", callback);
-    if (!IX_TYPE(o)->weaklist_offset)
+    if (!IX_TYPE(o)->ex->weaklist_offset)
         return ix_err_format(ctx, IX_EXC_TYPEERROR, "cannot create weak reference to '%s' object", IX_TYPE(o)->name);
     if (callback == IX_BUILTIN(ctx, IX_NONE)) callback = NULL; /* None: no callback, as in Python */
     WeakrefObject *r = (WeakrefObject *)ix_builtin_alloc(ctx, IXI_TYPE_WEAKREF,

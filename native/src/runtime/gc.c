@@ -53,7 +53,7 @@ static Cand *find(Gc *gc, IxObject *o)
 static bool is_candidate(IxInterp *in, IxBlock *b)
 {
     if (b->kind != IX_BLOCK_OBJECT || b->owner == IX_OWNER_BUILTIN) return false;
-    if (IX_TYPE(b + 1)->tp_traverse == NULL && !IX_TYPE(b + 1)->dict_offset) return false; /* ABI 1.2: or its dict */
+    if (IX_TYPE(b + 1)->tp_traverse == NULL && !IX_TYPE(b + 1)->ex->dict_offset) return false; /* ABI 1.2: or its dict */
     /* ABI 1.2: an object finalizing from its dealloc holds a borrowed count (5.52) */
     return !(in->nfinalized && ix_finalize_dying(in, (IxObject *)(b + 1)));
 }
@@ -75,7 +75,7 @@ static void traverse(IxContext *ctx, IxObject *o, IxVisitProc visit, Gc *gc)
         t->tp_traverse(ctx, o, visit, gc);
         ix_leave_code(ctx, &e);
     }
-    if (type->dict_offset) ix_instance_dict_visit(ctx, o, visit, gc); /* the host's own (ABI 1.2) */
+    if (type->ex->dict_offset) ix_instance_dict_visit(ctx, o, visit, gc); /* the host's own (ABI 1.2) */
 }
 
 static int subtract_ref(IxContext *ctx, IxObject *o, void *arg)
@@ -139,7 +139,7 @@ static void clear_weakrefs(IxContext *ctx, Gc *gc, int64_t garbage)
     IxObject *pending = NULL;
     for (int64_t k = 0; k < garbage; k++) {
         IxObject *o = gc->c[gc->stack[k]].obj;
-        if (IX_TYPE(o)->weaklist_offset) ix_weakrefs_clear(ctx, o, weakref_survives, gc, &pending);
+        if (IX_TYPE(o)->ex->weaklist_offset) ix_weakrefs_clear(ctx, o, weakref_survives, gc, &pending);
     }
     ix_weakrefs_call(ctx, pending);
 }
@@ -153,7 +153,7 @@ static void finalize_garbage(IxContext *ctx, Gc *gc, int64_t garbage)
     bool ran = false;
     for (int64_t k = 0; k < garbage; k++) {
         IxObject *o = gc->c[gc->stack[k]].obj;
-        if (IX_TYPE(o)->tp_finalize) ran |= ix_finalize_once(ctx, o);
+        if (IX_TYPE(o)->ex->tp_finalize) ran |= ix_finalize_once(ctx, o);
     }
     if (!ran) return;
     size_t *list = gc->stack, *stack = malloc((size_t)garbage * sizeof *stack);
@@ -207,7 +207,7 @@ static int64_t break_garbage(IxContext *ctx, Gc *gc)
             if (c->exc) ix_unraisable(ctx, "tp_clear of %s", t->name); /* nobody to raise it to */
             c->exc = saved;
         }
-        if (type->dict_offset) ix_instance_dict_drop(ctx, o); /* ABI 1.2: the host's own */
+        if (type->ex->dict_offset) ix_instance_dict_drop(ctx, o); /* ABI 1.2: the host's own */
     }
     for (int64_t k = 0; k < garbage; k++) IX_DECREF(ctx, gc->c[gc->stack[k]].obj);
     return cleared;

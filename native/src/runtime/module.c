@@ -448,7 +448,7 @@ int ix_module_add_type(IxContext *ctx, IxObject *o, IxObject *type)
         ix_err_wrong_type(ctx, "type", type);
         return -1;
     }
-    return ix_module_add_object(ctx, o, ((IxTypeObject *)type)->short_name, type);
+    return ix_module_add_object(ctx, o, ix_type_short_name((IxTypeObject *)type), type);
 }
 
 IxObject *ix_module_create_legacy(IxContext *ctx, const IxModuleDef *def)

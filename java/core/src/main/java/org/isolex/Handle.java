@@ -82,7 +82,7 @@ public class Handle implements AutoCloseable, Iterable<Object> {
      * there are many (SharedRef stripes its pins over cache lines instead, for queues that
      * two threads hammer at once).
      */
-    static final class Ref implements Runnable {
+    static final class Ref implements Runnable, Wire.Loan {
         /** Added to {@link #uses} by close. */
         private static final int CLOSED = 1 << 30;
 
@@ -116,6 +116,12 @@ public class Handle implements AutoCloseable, Iterable<Object> {
                 interp.live.remove(this);
                 interp.release(id);
             }
+        }
+
+        /** A call's loan of the handle ends: {@link #unpin()}. */
+        @Override
+        public void endLoan() {
+            unpin();
         }
 
         /**
@@ -185,7 +191,7 @@ public class Handle implements AutoCloseable, Iterable<Object> {
      */
     boolean lendTo(Wire wire) {
         if (!ref.pin()) return false;
-        wire.lend(ref::unpin);
+        wire.lend(ref); // ends with unpin (Ref.endLoan)
         return true;
     }
 
