@@ -3,8 +3,6 @@ package org.isolex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,13 +78,10 @@ class NativeCallsTest extends NativeTestBase {
                 r.describe());
     }
 
-    /** A child JVM with {@code property}, the FFM classes on its class path as on the suite's. */
+    /** A child JVM with {@code property} (ChildJvm puts the FFM classes on its class path). */
     private static ChildJvm.Result child(String property) throws Exception {
         List<String> command = new ArrayList<>(ChildJvm.command(NativeCallsChild.class, TEST_EXT.toString()));
-        int cp = command.indexOf("-cp") + 1;
-        Path versions = Path.of(ChildJvm.location(Host.class), "META-INF", "versions", "22");
-        if (Files.isDirectory(versions)) command.set(cp, command.get(cp) + ":" + versions);
-        command.add(cp + 1, property);
+        command.add(command.indexOf("-cp") + 2, property);
         return ChildJvm.run(command, Map.of(), 120);
     }
 }

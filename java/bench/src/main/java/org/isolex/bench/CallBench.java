@@ -60,6 +60,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link TypedFunction}, {@code callLong}), {@link #isolexTypedByName} (the same function
  * called by name, {@code invoke("add1", x)}: the generic path, objects converted by the
  * host) and {@link #isolexTypedBatch} ({@value #BATCH} calls per crossing, scored per call).
+ *
+ * <p>The path to libisolex (docs/design.md "JNI on 17, FFM on 22+"): the {@code isolex*} and
+ * {@code bridge*} benchmarks take this JVM's ({@code NativeBridge.path()}: FFM downcalls on JDK
+ * 22+, JNI before; {@code -Disolex.bridge=jni} forces JNI), the {@code jni*} ones JNI always.
+ * So on JDK 22+ {@link #bridgePointerArg} is a raw FFM call beside {@link #jniPointerArg}'s raw
+ * JNI call of the same C function, and {@link #bridgeTyped} an FFM typed call beside
+ * {@link #jniBridgeTyped}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
