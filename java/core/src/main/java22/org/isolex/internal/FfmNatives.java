@@ -32,6 +32,11 @@ import java.util.Optional;
  * may run for seconds, or wait for the lock while another thread runs one, and a critical
  * call would stall every other thread of the JVM at the next safepoint for that long.
  *
+ * <p>The methods below share one shape, which cannot be factored: {@code invokeExact} is
+ * compiled against its call site's exact static types, so each entry point needs its own call
+ * (a shared helper would go through {@code invoke} with boxing, or {@code invokeWithArguments},
+ * and lose the direct call); it is the same listing as NativeBridge's natives.
+ *
  * <p>libisolex is the file JavaCPP loaded (NativeBridge's initializer runs first): found by
  * {@link SymbolLookup#loaderLookup()} when it was loaded by this class loader, else opened
  * again by its path (a second {@code dlopen} of a loaded library only counts a reference).
@@ -111,7 +116,8 @@ final class FfmNatives implements Natives {
     private static MethodHandle h(String name, MemoryLayout result, Linker.Option[] options, MemoryLayout... params) {
         Optional<MemorySegment> at = LIB.find(name);
         if (at.isEmpty()) throw new IllegalStateException("libisolex has no symbol " + name);
-        FunctionDescriptor d = result == null ? FunctionDescriptor.ofVoid(params) : FunctionDescriptor.of(result, params);
+        FunctionDescriptor d = result == null ? FunctionDescriptor.ofVoid(params)
+                : FunctionDescriptor.of(result, params);
         return LINKER.downcallHandle(at.get(), d, options);
     }
 
@@ -169,7 +175,11 @@ final class FfmNatives implements Natives {
         try { return (long) INTERP_COLLECT.invokeExact(interp); } catch (Throwable t) { throw rethrow(t); }
     }
     @Override public long interpUnraisable(long interp, long buf, long cap, long len) {
-        try { return (long) INTERP_UNRAISABLE.invokeExact(interp, buf, cap, len); } catch (Throwable t) { throw rethrow(t); }
+        try {
+            return (long) INTERP_UNRAISABLE.invokeExact(interp, buf, cap, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
     @Override public long debugTakeViolations(long buf, long cap) {
         try { return (long) DEBUG_TAKE_VIOLATIONS.invokeExact(buf, cap); } catch (Throwable t) { throw rethrow(t); }
@@ -184,16 +194,32 @@ final class FfmNatives implements Natives {
         try { return (int) CALL.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
     }
     @Override public int getattr(long interp, long target, long buf, long len, long cap) {
-        try { return (int) GETATTR.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
+        try {
+            return (int) GETATTR.invokeExact(interp, target, buf, len, cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
     @Override public int setattr(long interp, long target, long buf, long len, long cap) {
-        try { return (int) SETATTR.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
+        try {
+            return (int) SETATTR.invokeExact(interp, target, buf, len, cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
     @Override public int describe(long interp, long target, long buf, long len, long cap) {
-        try { return (int) DESCRIBE.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
+        try {
+            return (int) DESCRIBE.invokeExact(interp, target, buf, len, cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
     @Override public int expand(long interp, long target, long buf, long len, long cap) {
-        try { return (int) EXPAND.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
+        try {
+            return (int) EXPAND.invokeExact(interp, target, buf, len, cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
     @Override public int moduleDefinition(long interp, long target, long buf, long len, long cap) {
         try {
@@ -203,10 +229,18 @@ final class FfmNatives implements Natives {
         }
     }
     @Override public int protocol(long interp, long target, long buf, long len, long cap) {
-        try { return (int) PROTOCOL.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
+        try {
+            return (int) PROTOCOL.invokeExact(interp, target, buf, len, cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
     @Override public int delattr(long interp, long target, long buf, long len, long cap) {
-        try { return (int) DELATTR.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
+        try {
+            return (int) DELATTR.invokeExact(interp, target, buf, len, cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
     @Override public int dir(long interp, long target, long buf, long len, long cap) {
         try { return (int) DIR.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
