@@ -14,6 +14,8 @@
  *   ok_with_err(l) -> l   sets ValueError "left set" and returns 0
  *   wrong_result(s) -> s  returns a bytes object for its str result
  *   no_result(s) -> s     returns 0 with no object
+ *   busy(l) -> l          spins x microseconds, returns x (a typed call in flight while the
+ *                         interpreter closes)
  *   plain(x)              an ordinary function: not typed
  *   bad_type()           makes typed.Bad, whose typed method 'f' has the signature "l:x" (4.32)
  *   Acc()                 a type with a typed method add(l) -> l: adds to its total, returns it;
@@ -22,6 +24,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "isolex.h"
 
@@ -79,6 +82,18 @@ static int describe(IxContext *ctx, IxObject *m, const IxValue *a, IxValue *r)
              a[2].i ? "true" : "false", (int)a[3].buf.len, a[3].buf.data, a[4].buf.len);
     r->obj = IxStr_FromCString(ctx, text);
     return r->obj ? 0 : -1;
+}
+
+/* Spins (never sleeps: the point is a call that stays inside) for a[0] microseconds. */
+static int busy(IxContext *ctx, IxObject *m, const IxValue *a, IxValue *r)
+{
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while ((t.tv_sec - t0.tv_sec) * 1000000 + (t.tv_nsec - t0.tv_nsec) / 1000 < a[0].i);
+    r->i = a[0].i;
+    return 0;
 }
 
 static int checked(IxContext *ctx, IxObject *m, const IxValue *a, IxValue *r)
@@ -139,6 +154,7 @@ TYPED(fail_noerr, "l:l");
 TYPED(ok_with_err, "l:l");
 TYPED(wrong_result, "s:s");
 TYPED(no_result, "s:s");
+TYPED(busy, "l:l");
 
 #define FN(name, n, doc) {#name, IX_TYPEDDEF(&name##_def), n, n, IX_METH_TYPED, doc}
 static const IxMethodDef functions[] = {
@@ -154,6 +170,7 @@ static const IxMethodDef functions[] = {
     FN(ok_with_err, 1, "succeeds with an error set"),
     FN(wrong_result, 1, "returns bytes for its str result"),
     FN(no_result, 1, "returns no object"),
+    FN(busy, 1, "busy(us: l) -> l: spins us microseconds"),
     {"plain", plain, 1, 1, 0, "plain(x) -> x: not typed"},
     {"bad_type", bad_type, 0, 0, 0, "bad_type(): makes a type with a malformed typed method"},
     IX_METHODS_END,

@@ -614,4 +614,16 @@ public final class Host implements AutoCloseable {
     public static String version() {
         return NativeBridge.version();
     }
+
+    /**
+     * How this JVM calls libisolex: {@code "ffm"}, through {@code java.lang.foreign} downcalls
+     * (JDK 22+, from the multi-release jar), or {@code "jni"}, through JavaCPP's JNI bridge (JDK
+     * 17-21, a jar built without a JDK 22+ compiler, or {@code -Disolex.bridge=jni}). Both call
+     * the same C entry points with the same results; FFM's crossing is cheaper.
+     *
+     * @return {@code "ffm"} or {@code "jni"}
+     */
+    public static String nativeCalls() {
+        return NativeBridge.path();
+    }
 }

@@ -107,8 +107,9 @@ final class InterpreterState implements Runnable {
         return closed;
     }
 
+    /** Operations in flight: counted ones and typed calls ({@link CallSlot}). */
     int operationsInFlight() {
-        return inFlight.get();
+        return inFlight.get() + CallSlot.countInside(this);
     }
 
     /**
@@ -304,18 +305,26 @@ final class InterpreterState implements Runnable {
         return timeoutNanos < 0 ? Long.MAX_VALUE : timeoutNanos - (System.nanoTime() - start);
     }
 
-    /** Waits until no operation is in flight, until the time limit is up. */
+    /**
+     * Waits until no operation is in flight, until the time limit is up. The counted ones wake
+     * it as they leave; typed calls ({@link CallSlot}) do not, so while one is inside it polls.
+     */
     private void awaitNoOperations(long start, long timeoutNanos) throws InterruptedException {
         synchronized (drained) {
-            while (inFlight.get() != 0) {
+            boolean typed = false;
+            while (inFlight.get() != 0 || (typed = CallSlot.anyInside(this))) {
                 long left = left(start, timeoutNanos);
                 if (left <= 0) {
                     throw timedOut(timeoutNanos, inFlightText() + " (new calls are refused; close it again to finish)");
                 }
-                TimeUnit.NANOSECONDS.timedWait(drained, left);
+                TimeUnit.NANOSECONDS.timedWait(drained, typed ? Math.min(left, TYPED_POLL_NANOS) : left);
+                typed = false;
             }
         }
     }
+
+    /** How often a close waiting for typed calls looks again (a typed call is usually far shorter). */
+    private static final long TYPED_POLL_NANOS = 200_000;
 
     private CloseIncompleteException timedOut(long timeoutNanos, String why) {
         return new CloseIncompleteException("interpreter " + id + " did not close within "
@@ -324,7 +333,7 @@ final class InterpreterState implements Runnable {
 
     /** "1 call still in flight", "2 calls still in flight". */
     private String inFlightText() {
-        int n = inFlight.get();
+        int n = operationsInFlight();
         return n + (n == 1 ? " call" : " calls") + " still in flight";
     }
 

@@ -62,9 +62,11 @@ public final class TypedFunction implements AutoCloseable {
     private final Interpreter interp;
     private final String signature;
     private final long code;
+    private final long handleId;
 
     TypedFunction(Handle handle, String signature) {
         this.handle = handle;
+        this.handleId = handle.id();
         this.interp = handle.interpreter();
         this.signature = signature;
         this.code = code(signature);
@@ -402,24 +404,26 @@ public final class TypedFunction implements AutoCloseable {
 
     /**
      * The interpreter's close gate and one native call, as {@link Interpreter#op} does for
-     * the value API, without pinning the handle (see {@link #finish}). A primitive result is
-     * left in the frame; an object result is decoded and returned.
+     * the value API, without pinning the handle (see {@link #finish}). The gate is the
+     * thread's {@link CallSlot} (one fence in, none out) rather than the interpreter's shared
+     * counter (two atomic updates). A primitive result is left in the frame; an object result
+     * is decoded and returned.
      */
     private Object run(Frame f, boolean objectResult) {
         if (handle.isClosed()) throw handle.closedException();
         if (interp.worker() != null) return runInWorker(f, objectResult);
         InterpreterState state = interp.state;
-        state.enter();
+        if (!f.slot.enter(state)) throw state.closedException();
         InterruptWatcher.Slot call = InterruptWatcher.begin(f.interrupts, state, f.reply.address(),
                 interp.callTimeoutNanos); // ABI.md 12.83
         try {
             state.drainPendingReleases();
-            int status = NativeBridge.callTyped(interp.ptr(), handle.id(), code, f.valuesAddress, f.reply);
+            int status = NativeBridge.callTyped(state.ptr, handleId, code, f.valuesAddress, f.reply);
             if (status == NativeBridge.OK && !objectResult) return null;
             return finish(status, f);
         } finally {
             InterruptWatcher.end(call);
-            state.exit();
+            f.slot.leave();
         }
     }
 
@@ -443,12 +447,12 @@ public final class TypedFunction implements AutoCloseable {
         if (handle.isClosed()) throw handle.closedException();
         if (interp.worker() != null) return batchInWorker(f, n, start, total);
         InterpreterState state = interp.state;
-        state.enter();
+        if (!f.slot.enter(state)) throw state.closedException();
         InterruptWatcher.Slot call = InterruptWatcher.begin(f.interrupts, state, f.reply.address(),
                 interp.callTimeoutNanos); // ABI.md 12.83
         try {
             state.drainPendingReleases();
-            int status = NativeBridge.callTypedBatch(interp.ptr(), handle.id(), code, f.rowsAddress, n, f.reply);
+            int status = NativeBridge.callTypedBatch(state.ptr, handleId, code, f.rowsAddress, n, f.reply);
             int done = (int) NativeBridge.lastBatchDone();
             if (status == NativeBridge.OK) return done;
             try {
@@ -460,7 +464,7 @@ public final class TypedFunction implements AutoCloseable {
             }
         } finally {
             InterruptWatcher.end(call);
-            state.exit();
+            f.slot.leave();
         }
     }
 
@@ -545,6 +549,8 @@ public final class TypedFunction implements AutoCloseable {
         final Wire reply = new Wire(256);
         /** This thread's interrupt slot (ABI.md 12.83), kept here to spare a second thread-local lookup per call. */
         final InterruptWatcher.Slot interrupts = InterruptWatcher.slot();
+        /** This thread's close-gate mark (a thread makes one typed call at a time). */
+        final CallSlot slot = CallSlot.register();
         BatchCallException batchError;
 
         static Frame get() {

@@ -42,6 +42,10 @@ final class ChildJvm {
         Set<String> classPath = new LinkedHashSet<>();
         classPath.add(location(main));          // target/test-classes
         classPath.add(location(Host.class));    // target/classes, with the JNI library
+        // the FFM path, as on the parent's class path (java/core/pom.xml): a JDK 22+ child calls
+        // through it as the parent does; a JDK 17 one never loads it
+        Path ffm = Path.of(location(Host.class), "META-INF", "versions", "22");
+        if (Files.isDirectory(ffm)) classPath.add(ffm.toString());
         classPath.add(location(Loader.class));  // the javacpp jar
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),

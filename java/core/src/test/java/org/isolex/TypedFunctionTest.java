@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
@@ -225,6 +229,73 @@ class TypedFunctionTest extends NativeTestBase {
             }
             assertEquals(1, interp.handleCount(), "only the module's handle is left");
         }
+    }
+
+    /**
+     * The typed calls' close gate (CallSlot, one fence per call): closing the interpreter while
+     * a typed call is inside waits for it -- a bounded close gives up saying so, the call
+     * completes normally -- and new typed calls are refused from the moment close begins.
+     */
+    @Test
+    void interpreterCloseWaitsForATypedCallInFlight() throws Exception {
+        Host host = newHost();
+        Interpreter interp = host.newInterpreter();
+        ExtensionModule m = interp.importModule("typed");
+        TypedFunction busy = m.typedFunction("busy", "l:l");
+        TypedFunction add1 = m.typedFunction("add1", "l:l");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Long> call = pool.submit(() -> busy.callLong(1_500_000)); // 1.5 s inside
+            Together.await("the typed call is in flight", () -> interp.operationsInFlight() == 1);
+            assertThrowsMessage(CloseIncompleteException.class, "interpreter " + interp.id() + " did not close within"
+                    + " 100 ms: 1 call still in flight (new calls are refused; close it again to finish)",
+                    () -> interp.closeWithin(Duration.ofMillis(100)));
+            assertThrowsMessage(ClosedException.class, "interpreter " + interp.id() + " is closed",
+                    () -> add1.callLong(1));
+            assertThrowsMessage(ClosedException.class, "interpreter " + interp.id() + " is closed",
+                    () -> add1.callEach(new long[] {1}, new long[1]));
+            interp.close(); // waits for the call
+            assertTrue(interp.isClosed());
+            assertEquals(1_500_000L, Together.get(call), "the call in flight completed normally");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The interpreter (not the function) closing while two threads call and batch as fast as
+     * they can, in two interpreters at once: every call returns its result or throws
+     * ClosedException; nothing crashes, nothing is left (NativeTestBase).
+     */
+    @Test
+    void interpreterCloseRacingWithTypedCalls() throws Exception {
+        Host host = newHost();
+        Together.run(2, k -> () -> {
+            for (int round = 0; round < 20; round++) {
+                Interpreter interp = host.newInterpreter();
+                TypedFunction f = interp.importModule("typed").typedFunction("add1", "l:l");
+                List<Long> calls = Together.run(3, i -> () -> {
+                    if (i == 2) {
+                        Thread.sleep(0, 200_000);
+                        interp.close();
+                        return 0L;
+                    }
+                    long ok = 0;
+                    for (long x = 0; ; x++) {
+                        try {
+                            if (i == 0) assertEquals(x + 1, f.callLong(x));
+                            else f.callEach(new long[] {x, x}, new long[2]);
+                            ok++;
+                        } catch (ClosedException e) {
+                            return ok;
+                        }
+                    }
+                });
+                assertTrue(calls.get(0) >= 0 && calls.get(1) >= 0);
+                assertTrue(interp.isClosed());
+            }
+            return null;
+        });
     }
 
     @Test

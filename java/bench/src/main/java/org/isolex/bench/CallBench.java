@@ -60,6 +60,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link TypedFunction}, {@code callLong}), {@link #isolexTypedByName} (the same function
  * called by name, {@code invoke("add1", x)}: the generic path, objects converted by the
  * host) and {@link #isolexTypedBatch} ({@value #BATCH} calls per crossing, scored per call).
+ *
+ * <p>The path to libisolex (docs/design.md "JNI on 17, FFM on 22+"): the {@code isolex*} and
+ * {@code bridge*} benchmarks take this JVM's ({@code NativeBridge.path()}: FFM downcalls on JDK
+ * 22+, JNI before; {@code -Disolex.bridge=jni} forces JNI), the {@code jni*} ones JNI always.
+ * So on JDK 22+ {@link #bridgePointerArg} is a raw FFM call beside {@link #jniPointerArg}'s raw
+ * JNI call of the same C function, and {@link #bridgeTyped} an FFM typed call beside
+ * {@link #jniBridgeTyped}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -237,9 +244,20 @@ public class CallBench {
         return b.getLong(1);
     }
 
+    /** JNI into libisolex: {@code ixh_interp_id} (returns a field), through the JNI implementation always. */
     @Benchmark
     public long jniPointerArg(Bridge b) {
-        return NativeBridge.interpId(b.raw);
+        return NativeBridge.jni().interpId(b.raw);
+    }
+
+    /**
+     * The same function through the path this JVM takes ({@link NativeBridge#path()}): on JDK
+     * 22+ a {@code java.lang.foreign} downcall (raw FFM, the ordinary thread-state transition),
+     * on 17 JNI again.
+     */
+    @Benchmark
+    public long bridgePointerArg(Bridge b) {
+        return NativeBridge.active().interpId(b.raw);
     }
 
     @Benchmark
@@ -286,8 +304,9 @@ public class CallBench {
     // ------------------------------------------------------------------ ABI 1.3: typed, by name, batched
 
     /**
-     * JNI {@code ixh_call_typed} of add1 on an IxValue the caller fills: JNI plus the native
-     * typed path, without TypedFunction's Java layer (the close gate, the frame).
+     * {@code ixh_call_typed} of add1 on an IxValue the caller fills, through the path this JVM
+     * takes (JNI on 17, FFM on 22+): the crossing plus the native typed path, without
+     * TypedFunction's Java layer (the close gate, the frame).
      */
     @Benchmark
     public long bridgeTyped(Bridge b) {
@@ -297,7 +316,20 @@ public class CallBench {
         return b.value.getLong(0);
     }
 
-    /** A typed call: {@code add1.callLong(x)} through a resolved {@link TypedFunction}. */
+    /** {@link #bridgeTyped} through the JNI implementation whichever path this JVM takes. */
+    @Benchmark
+    public long jniBridgeTyped(Bridge b) {
+        b.value.putLong(0, x);
+        int status = NativeBridge.jni().callTyped(b.raw, b.add1, 0x111 /* "l:l" */, b.valueAddress, b.w.address(),
+                b.w.capacity());
+        if (status != NativeBridge.OK) throw new IllegalStateException("add1: status " + status);
+        return b.value.getLong(0);
+    }
+
+    /**
+     * A typed call: {@code add1.callLong(x)} through a resolved {@link TypedFunction}, on the
+     * path this JVM takes (JNI on 17, FFM on 22+; {@code -Disolex.bridge=jni} for JNI there).
+     */
     @Benchmark
     public long isolexTyped(Typed s) {
         return s.add1.callLong(x);

@@ -19,6 +19,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
+import org.isolex.internal.NativeBridge;
+
 /**
  * {@code isolex bench}: every benchmark of docs/design.md's "Performance budgets", side by side in
  * one run, reported as medians and ratios next to each budget (docs/benchmarks.md).
@@ -50,6 +52,8 @@ public final class Suite {
             "  --only S[,S...]      run only these sections: " + String.join(", ", SECTIONS),
             "  --quick              small sizes, for a smoke test (figures are not meaningful)",
             "  --no-write           print only; leave docs/benchmarks.md and the chart alone",
+            "  --jdk JDK_HOME       the call section once more in JMH forks of that JDK (e.g. 25",
+            "                       beside a run on 17; on 22+ through FFM and JNI): section 3b",
             "  -Dbench.KEY=VALUE    a parameter (docs/benchmarks.md lists them), e.g.",
             "                       -Dbench.fact.n=30000 -Dbench.fact.reps=5 -Dbench.jmh.iterations=5");
 
@@ -106,6 +110,13 @@ public final class Suite {
                     }
                     sections.add(s);
                 }
+            } else if (a.equals("--jdk")) {
+                if (i + 1 >= args.size()) throw new IllegalArgumentException("--jdk needs a JDK directory");
+                String java = javaOf(args.get(++i));
+                if (!Files.isExecutable(Path.of(java))) {
+                    throw new IllegalArgumentException("--jdk " + args.get(i) + ": no " + java);
+                }
+                params.put("bench.jdk", args.get(i));
             } else if (a.equals("--quick")) {
                 quick = true;
             } else if (a.equals("--no-write")) {
@@ -115,6 +126,28 @@ public final class Suite {
             }
         }
         if (sections.isEmpty()) sections.addAll(SECTIONS);
+    }
+
+    /** The java launcher of a JDK given as its home directory or as its bin/java. */
+    static String javaOf(String jdk) {
+        Path p = Path.of(jdk).toAbsolutePath().normalize();
+        return (p.endsWith(Path.of("bin", "java")) ? p : p.resolve("bin/java")).toString();
+    }
+
+    /** The feature version (17, 25 ...) of the JDK whose launcher is {@code java}, from its release file. */
+    static int jdkFeature(String java) {
+        Path release = Path.of(java).getParent().getParent().resolve("release");
+        try {
+            for (String line : Files.readAllLines(release)) {
+                if (line.startsWith("JAVA_VERSION=\"")) {
+                    String v = line.substring("JAVA_VERSION=\"".length());
+                    return Integer.parseInt(v.split("[.\"]")[0]);
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new IllegalArgumentException("cannot read the JDK version of " + java + " from " + release, e);
+        }
+        throw new IllegalArgumentException("no JAVA_VERSION in " + release);
     }
 
     // ------------------------------------------------------------------ parameters
@@ -257,6 +290,8 @@ public final class Suite {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().availableProcessors())));
         run.add(List.of("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + " (" + System.getProperty("java.home") + ")"));
+        run.add(List.of("native calls", org.isolex.Host.nativeCalls() + (org.isolex.Host.nativeCalls().equals("ffm")
+                ? " (java.lang.foreign downcalls, JDK 22+)" : " (JavaCPP JNI; " + NativeBridge.pathNote() + ")")));
         run.add(List.of("JVM flags", withoutRoot(String.join(" ", ManagementFactory.getRuntimeMXBean()
                 .getInputArguments())).replace("|", "/")));
         run.add(List.of("sections", String.join(", ", sections) + Md.f(" (%.1f minutes)", minutes)

@@ -70,6 +70,7 @@ final class InfoCommand {
         out.println();
         out.printf("closed the interpreter: %d live native bytes, %d extension libraries loaded%s%n", live,
                 Host.loadedLibraries(), live == 0 ? "" : "  (LEAK!)");
+        out.printf("native calls: %s (Java %d)%n", Host.nativeCalls(), Runtime.version().feature());
         if (leak != null) out.println("but the close found a leak: " + leak.getMessage());
         return live == 0 && leak == null ? 0 : 1;
     }

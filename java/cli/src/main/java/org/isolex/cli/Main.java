@@ -25,7 +25,7 @@ import org.isolex.bench.Worker;
  *
  * <pre>
  * isolex demo [--interpreters N] [--n FACTORIAL_N] [--module-path DIR[:DIR...]]
- * isolex bench [--only SECTIONS] [--quick] [--no-write] [-Dbench.KEY=VALUE ...]
+ * isolex bench [--only SECTIONS] [--quick] [--no-write] [--jdk JDK_HOME] [-Dbench.KEY=VALUE ...]
  * isolex new NAME [DIR]
  * isolex check LIB.so [--call 'CALL']... [check-extension options]
  * isolex info LIB.so
@@ -170,6 +170,7 @@ public final class Main {
                 return AuditCommand.run(rest, out);
             case "version":
                 out.println(Host.version());
+                out.println("native calls: " + Host.nativeCalls() + " (Java " + Runtime.version().feature() + ")");
                 return 0;
             case "help":
             case "-h":

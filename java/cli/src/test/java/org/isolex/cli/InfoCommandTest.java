@@ -69,6 +69,7 @@ class InfoCommandTest {
                 "    slots: tp_new, tp_dealloc, tp_traverse, tp_clear, tp_repr, tp_str",
                 "",
                 "closed the interpreter: 0 live native bytes, 0 extension libraries loaded",
+                "native calls: " + Host.nativeCalls() + " (Java " + Runtime.version().feature() + ")",
                 "");
         assertEquals(expected, info(so));
     }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.isolex.Host;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,6 +55,19 @@ class MainTest {
         for (String command : new String[] {"new", "check", "info"}) {
             assertTrue(output().contains("\n  " + command + " "), output());
         }
+    }
+
+    /**
+     * {@code isolex version}: the library's version and how this JVM calls it, FFM on JDK 22+
+     * (these tests run through it there, as the core's do), JNI before.
+     */
+    @Test
+    void versionSaysHowNativeCallsGo() {
+        assertEquals(0, main.run(new String[] {"version"}));
+        int feature = Runtime.version().feature();
+        String path = System.getProperty("isolex.bridge", feature >= 22 ? "ffm" : "jni");
+        assertEquals(Host.version() + "\nnative calls: " + path + " (Java " + feature + ")\n",
+                output().replace(System.lineSeparator(), "\n"));
     }
 
     /** Refused with the message, and with the help of the command it concerns. */

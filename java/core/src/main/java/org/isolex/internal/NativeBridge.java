@@ -34,7 +34,82 @@ public final class NativeBridge {
         Loader.load();
     }
 
+    /**
+     * The system property that picks the path: {@code jni} forces JNI on any JDK, {@code ffm}
+     * demands FFM (class initialization fails where it is not available); unset, FFM on JDK
+     * 22+ when this build carries its classes, JNI otherwise.
+     */
+    public static final String PATH_PROPERTY = "isolex.bridge";
+    /** Why the FFM path is not taken ("" when it is). */
+    private static String whyNotFfm = "";
+    /**
+     * Every call of the public surface goes through this one implementation, chosen once
+     * (see {@link Natives}). Static final: the JIT binds each call site to its class, so the
+     * indirection costs nothing.
+     */
+    private static final Natives N = choose();
+
     private NativeBridge() {}
+
+    /**
+     * FFM ({@code FfmNatives}, META-INF/versions/22 of the multi-release jar) on JDK 22+ unless
+     * {@link #PATH_PROPERTY} says jni; JNI otherwise, with the reason kept for {@link #pathNote()}.
+     */
+    private static Natives choose() {
+        String want = System.getProperty(PATH_PROPERTY, "");
+        if (!want.isEmpty() && !want.equals("jni") && !want.equals("ffm")) {
+            throw new IllegalStateException("-D" + PATH_PROPERTY + "=" + want + ": the paths are jni and ffm");
+        }
+        int feature = Runtime.version().feature();
+        if (want.equals("jni")) {
+            whyNotFfm = "-D" + PATH_PROPERTY + "=jni";
+        } else if (feature < 22) {
+            whyNotFfm = "JDK " + feature + " (the FFM path needs JDK 22+)";
+        } else {
+            try {
+                Class<?> c = Class.forName("org.isolex.internal.FfmNatives", true, NativeBridge.class.getClassLoader());
+                return (Natives) c.getDeclaredField("INSTANCE").get(null);
+            } catch (ClassNotFoundException e) {
+                whyNotFfm = "this build of isolex has no FFM classes (it was built without a JDK 22+ compiler),"
+                        + " or isolex is not on the class path as its multi-release jar";
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                whyNotFfm = "the FFM path failed to start: " + e;
+            }
+        }
+        if (want.equals("ffm")) throw new IllegalStateException("-D" + PATH_PROPERTY + "=ffm: " + whyNotFfm);
+        return JniNatives.INSTANCE;
+    }
+
+    /** {@return "ffm" (java.lang.foreign downcalls, JDK 22+) or "jni" (JavaCPP): how this JVM calls libisolex} */
+    public static String path() {
+        return N.path();
+    }
+
+    /** {@return why the JNI path is taken on this JVM, or "" on the FFM path} */
+    public static String pathNote() {
+        return N.path().equals("ffm") ? "" : whyNotFfm;
+    }
+
+    /** {@return the implementation in use (for benchmarks that compare the paths side by side)} */
+    public static Natives active() {
+        return N;
+    }
+
+    /** {@return the JNI implementation, whichever path is active (for benchmarks)} */
+    public static Natives jni() {
+        return JniNatives.INSTANCE;
+    }
+
+    /**
+     * The file JavaCPP loaded libisolex from (its {@code Loader.load} ran in this class's
+     * initializer), for the FFM path's symbol lookup; null if JavaCPP did not report it.
+     */
+    static String libisolexFile() {
+        for (String file : Loader.getLoadedLibraries().values()) {
+            if (file != null && file.matches(".*/libisolex\\.so(\\.[0-9]+)*")) return file;
+        }
+        return null;
+    }
 
     /** Status codes of the value API (IXH_OK, IXH_ERROR, IXH_TOO_BIG). */
     public static final int OK = 0, ERROR = 1, TOO_BIG = 2;
@@ -72,7 +147,7 @@ public final class NativeBridge {
     // HotSpot) plus a GetIntField for the position: together about 5x the JNI transition
     // itself (docs/benchmarks.md, section 3).
 
-    static native @Cast("const char*") BytePointer ixh_version();
+    static native @Cast("intptr_t") long ixh_version();
     static native @Cast("int64_t") long ixh_live_bytes();
     static native @Cast("int64_t") long ixh_live_interpreters();
     static native @Cast("int64_t") long ixh_loaded_libraries();
@@ -93,7 +168,7 @@ public final class NativeBridge {
                                                               @Cast("size_t*") long len);
     // ABI 1.3 (ABI.md 12.80): ask a call in flight to stop; any thread, lock-free
     static native int ixh_interp_interrupt(@Cast("IxInterp*") long interp, @Cast("uint64_t") long call, int reason);
-    static native @Cast("int64_t") long ixh_debug_take_violations(@Cast("char*") BytePointer buf,
+    static native @Cast("int64_t") long ixh_debug_take_violations(@Cast("char*") long buf,
                                                                   @Cast("size_t") long cap);
     static native int ixh_interp_close(@Cast("IxInterp*") long interp, @Cast("uint8_t*") long buf,
                                        @Cast("size_t") long cap, @Cast("size_t*") long len);
@@ -147,7 +222,7 @@ public final class NativeBridge {
     // exactly as the wire format carries them (IXW_BUFFER / IXW_QUEUE: int64)
     static native @Cast("int64_t") long ixh_shared_bytes();
     static native @Cast("intptr_t") long ixh_buffer_new(@Cast("size_t") long size);
-    static native @Cast("uint8_t*") BytePointer ixh_buffer_data(@Cast("IxhBuffer*") long b,
+    static native @Cast("intptr_t") long ixh_buffer_data(@Cast("IxhBuffer*") long b,
                                                                 @Cast("size_t*") long size);
     static native void ixh_buffer_release(@Cast("IxhBuffer*") long b);
     static native @Cast("intptr_t") long ixh_queue_new(@Cast("int64_t") long capacity);
@@ -167,15 +242,19 @@ public final class NativeBridge {
 
     /** libisolex's version string. */
     public static String version() {
-        BytePointer p = ixh_version();
-        return p == null || p.isNull() ? "" : p.getString(StandardCharsets.UTF_8);
+        long at = N.version();
+        return at == 0 ? "" : new BytePointer((Pointer) null) {
+            {
+                address = at;
+            }
+        }.getString(StandardCharsets.UTF_8);
     }
 
-    public static long liveBytes() { return ixh_live_bytes(); }
+    public static long liveBytes() { return N.liveBytes(); }
 
-    public static long liveInterpreters() { return ixh_live_interpreters(); }
+    public static long liveInterpreters() { return N.liveInterpreters(); }
 
-    public static long loadedLibraries() { return ixh_loaded_libraries(); }
+    public static long loadedLibraries() { return N.loadedLibraries(); }
 
     /**
      * The loaded libraries (ixh_libraries): a list of one tuple per library, decoded from the
@@ -184,7 +263,7 @@ public final class NativeBridge {
     public static List<?> libraries() {
         try (Wire w = Wire.take()) {
             SizeOut out = SizeOut.get();
-            while (ixh_libraries(w.address(), w.capacity(), out.address) < 0) w.reserve(out.value());
+            while (N.libraries(w.address(), w.capacity(), out.address) < 0) w.reserve(out.value());
             w.flipForRead((int) out.value());
             return (List<?>) w.readValue(Wire.VALUES_ONLY);
         }
@@ -237,15 +316,15 @@ public final class NativeBridge {
     }
 
     /** Creates an interpreter: its {@code IxInterp *}, or 0 when the process is out of memory. */
-    public static long interpNew(Config config) { return ixh_interp_new(config.address); }
+    public static long interpNew(Config config) { return N.interpNew(config.address); }
 
     /**
      * The smallest memory limit an interpreter starts with (debug mode or not): what its
      * builtins take. Measured by libisolex on first use; 0 when the process is out of memory.
      */
-    public static long minMemoryLimit(boolean debug) { return ixh_interp_min_memory_limit(debug ? 1 : 0); }
+    public static long minMemoryLimit(boolean debug) { return N.interpMinMemoryLimit(debug ? 1 : 0); }
 
-    public static long interpId(long interp) { return ixh_interp_id(interp); }
+    public static long interpId(long interp) { return N.interpId(interp); }
 
     /** The reasons of {@link #interpInterrupt}: IXH_INTERRUPT_THREAD, IXH_INTERRUPT_DEADLINE (ABI.md 12.80). */
     public static final int INTERRUPT_THREAD = 1, INTERRUPT_DEADLINE = 2;
@@ -258,26 +337,26 @@ public final class NativeBridge {
      * @return 0, or -1 for an unknown reason
      */
     public static int interpInterrupt(long interp, long call, int reason) {
-        return ixh_interp_interrupt(interp, call, reason);
+        return N.interpInterrupt(interp, call, reason);
     }
 
-    public static long interpLiveBytes(long interp) { return ixh_interp_live_bytes(interp); }
+    public static long interpLiveBytes(long interp) { return N.interpLiveBytes(interp); }
 
-    public static long interpLiveBlocks(long interp) { return ixh_interp_live_blocks(interp); }
+    public static long interpLiveBlocks(long interp) { return N.interpLiveBlocks(interp); }
 
     /**
      * Every native byte the interpreter holds, its own builtins (types, singletons, caches)
      * included: what an idle interpreter costs (ixh_interp_footprint). For benchmarks.
      */
-    public static long interpFootprint(long interp) { return ixh_interp_footprint(interp); }
+    public static long interpFootprint(long interp) { return N.interpFootprint(interp); }
 
-    public static long interpHandleCount(long interp) { return ixh_interp_handle_count(interp); }
+    public static long interpHandleCount(long interp) { return N.interpHandleCount(interp); }
 
     /**
      * Runs the interpreter's cycle collector now: the number of unreachable objects it
      * found (and freed), or -1 when called from inside the interpreter (never from Java).
      */
-    public static long interpCollect(long interp) { return ixh_interp_collect(interp); }
+    public static long interpCollect(long interp) { return N.interpCollect(interp); }
 
     /**
      * The errors the interpreter could not raise (ixh_interp_unraisable, ABI 1.2): a list of
@@ -287,7 +366,7 @@ public final class NativeBridge {
     public static List<?> interpUnraisable(long interp) {
         try (Wire w = Wire.take()) {
             SizeOut out = SizeOut.get();
-            while (ixh_interp_unraisable(interp, w.address(), w.capacity(), out.address) < 0) w.reserve(out.value());
+            while (N.interpUnraisable(interp, w.address(), w.capacity(), out.address) < 0) w.reserve(out.value());
             w.flipForRead((int) out.value());
             return (List<?>) w.readValue(Wire.VALUES_ONLY);
         }
@@ -305,7 +384,7 @@ public final class NativeBridge {
     public static List<String> takeDebugViolations() {
         try (BytePointer buf = new BytePointer(VIOLATIONS_CAPACITY)) {
             buf.put(0L, (byte) 0);
-            long count = ixh_debug_take_violations(buf, VIOLATIONS_CAPACITY);
+            long count = N.debugTakeViolations(buf.address(), VIOLATIONS_CAPACITY);
             if (count <= 0) return List.of();
             String text = buf.limit(0).getString(StandardCharsets.UTF_8);
             List<String> lines = new ArrayList<>();
@@ -330,30 +409,30 @@ public final class NativeBridge {
      */
     public static int interpClose(long interp, Wire w) {
         SizeOut out = SizeOut.get();
-        int rc = ixh_interp_close(interp, w.address(), w.capacity(), out.address);
+        int rc = N.interpClose(interp, w.address(), w.capacity(), out.address);
         w.flipForRead((int) Math.min(Math.max(out.value(), 0), w.capacity()));
         return rc;
     }
 
     /** ixh_import: {@code w} holds the module name (a str); its whole buffer is the reply's room. */
     public static int importModule(long interp, Wire w) {
-        return ixh_import(interp, w.address(), w.length(), w.capacity());
+        return N.importModule(interp, w.address(), w.length(), w.capacity());
     }
 
     /** One of the (interp, target, buf, len, cap) value-API operations, on {@code w}'s request. */
     public static int op(Op op, long interp, long target, Wire w) {
         long buf = w.address(), len = w.length(), cap = w.capacity();
         switch (op) {
-            case CALL: return ixh_call(interp, target, buf, len, cap);
-            case GETATTR: return ixh_getattr(interp, target, buf, len, cap);
-            case SETATTR: return ixh_setattr(interp, target, buf, len, cap);
-            case DESCRIBE: return ixh_describe(interp, target, buf, len, cap);
-            case EXPAND: return ixh_expand(interp, target, buf, len, cap);
-            case DEFINITION: return ixh_module_definition(interp, target, buf, len, cap);
-            case PROTOCOL: return ixh_protocol(interp, target, buf, len, cap);
-            case DELATTR: return ixh_delattr(interp, target, buf, len, cap);
-            case DIR: return ixh_dir(interp, target, buf, len, cap);
-            case TYPED_SIGNATURE: return ixh_typed_signature(interp, target, buf, len, cap);
+            case CALL: return N.call(interp, target, buf, len, cap);
+            case GETATTR: return N.getattr(interp, target, buf, len, cap);
+            case SETATTR: return N.setattr(interp, target, buf, len, cap);
+            case DESCRIBE: return N.describe(interp, target, buf, len, cap);
+            case EXPAND: return N.expand(interp, target, buf, len, cap);
+            case DEFINITION: return N.moduleDefinition(interp, target, buf, len, cap);
+            case PROTOCOL: return N.protocol(interp, target, buf, len, cap);
+            case DELATTR: return N.delattr(interp, target, buf, len, cap);
+            case DIR: return N.dir(interp, target, buf, len, cap);
+            case TYPED_SIGNATURE: return N.typedSignature(interp, target, buf, len, cap);
             default: throw new AssertionError(op);
         }
     }
@@ -367,7 +446,7 @@ public final class NativeBridge {
      * area is {@code w}'s whole buffer.
      */
     public static int callTyped(long interp, long function, long signature, long values, Wire w) {
-        return ixh_call_typed(interp, function, signature, values, w.address(), w.capacity());
+        return N.callTyped(interp, function, signature, values, w.address(), w.capacity());
     }
 
     /**
@@ -376,7 +455,7 @@ public final class NativeBridge {
      * {@link #lastBatchDone()}.
      */
     public static int callTypedBatch(long interp, long function, long signature, long values, long count, Wire w) {
-        return ixh_call_typed_batch(interp, function, signature, values, count, SizeOut.get().address, w.address(),
+        return N.callTypedBatch(interp, function, signature, values, count, SizeOut.get().address, w.address(),
                 w.capacity());
     }
 
@@ -387,7 +466,7 @@ public final class NativeBridge {
 
     /** Drops the reference a handle owns: 0, or -1 for a stale/foreign handle. */
     public static int release(long interp, long handle) {
-        return ixh_release(interp, handle);
+        return N.release(interp, handle);
     }
 
     // ------------------------------------------------------------------ queues and shared buffers
@@ -417,10 +496,10 @@ public final class NativeBridge {
     }
 
     /** Bytes held by shared buffers, queues and queued items (ixh_shared_bytes). */
-    public static long sharedBytes() { return ixh_shared_bytes(); }
+    public static long sharedBytes() { return N.sharedBytes(); }
 
     /** A new zeroed shared buffer ({@code IxhBuffer *}, owning one reference), or 0 when out of memory. */
-    public static long bufferNew(long size) { return ixh_buffer_new(size); }
+    public static long bufferNew(long size) { return N.bufferNew(size); }
 
     /**
      * The bytes of a shared buffer as a direct ByteBuffer of exactly its size (big-endian,
@@ -429,12 +508,12 @@ public final class NativeBridge {
      */
     public static ByteBuffer bufferBytes(long b) {
         SizeOut out = SizeOut.get();
-        BytePointer p = ixh_buffer_data(b, out.address);
+        long at = N.bufferData(b, out.address);
         long size = out.value();
         if (size == 0) return null;
         if (size > Integer.MAX_VALUE) throw new IllegalStateException("a shared buffer of " + size
                 + " bytes does not fit a ByteBuffer");
-        return p.capacity(size).limit(size).asByteBuffer();
+        return directBytes(at, size);
     }
 
     /**
@@ -455,33 +534,33 @@ public final class NativeBridge {
 
     /** Address of a shared buffer's first byte (what IxBuffer_Data returns inside an interpreter). */
     public static long bufferAddress(long b) {
-        return ixh_buffer_data(b, SizeOut.get().address).address();
+        return N.bufferData(b, SizeOut.get().address);
     }
 
     /** Size of a shared buffer in bytes. */
     public static long bufferSize(long b) {
         SizeOut out = SizeOut.get();
-        ixh_buffer_data(b, out.address);
+        N.bufferData(b, out.address);
         return out.value();
     }
 
     /** Drops one reference to a shared buffer; the last one frees it. Any thread, no interpreter lock. */
-    public static void bufferRelease(long b) { ixh_buffer_release(b); }
+    public static void bufferRelease(long b) { N.bufferRelease(b); }
 
     /** A new queue ({@code IxhQueue *}, owning one reference); capacity <= 0: unbounded. 0 when out of memory. */
-    public static long queueNew(long capacity) { return ixh_queue_new(capacity); }
+    public static long queueNew(long capacity) { return N.queueNew(capacity); }
 
     /** Drops one reference to a queue; the last one frees it and every item still in it. Any thread. */
-    public static void queueRelease(long q) { ixh_queue_release(q); }
+    public static void queueRelease(long q) { N.queueRelease(q); }
 
-    public static long queueSize(long q) { return ixh_queue_size(q); }
+    public static long queueSize(long q) { return N.queueSize(q); }
 
     /**
      * ixh_queue_put of the value encoded in {@code w} (one shareable value), waiting at most
      * {@code timeout} seconds (0: not at all; < 0: for ever).
      */
     public static int queuePut(long q, Wire w, double timeout) {
-        return ixh_queue_put(q, w.address(), w.length(), timeout);
+        return N.queuePut(q, w.address(), w.length(), timeout);
     }
 
     /**
@@ -490,7 +569,7 @@ public final class NativeBridge {
      * {@link #lastQueueLength()}.
      */
     public static int queueGet(long q, Wire w, double timeout) {
-        return ixh_queue_get(q, w.address(), w.capacity(), timeout, SizeOut.get().address);
+        return N.queueGet(q, w.address(), w.capacity(), timeout, SizeOut.get().address);
     }
 
     /** The length the calling thread's last {@link #queueGet} reported. */
