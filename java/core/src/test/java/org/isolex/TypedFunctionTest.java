@@ -202,30 +202,39 @@ class TypedFunctionTest extends NativeTestBase {
      * threads makes each call either return its result or throw ClosedException -- never a
      * stale-handle NativeError, never a crash.
      */
+    /**
+     * Two threads call {@code f} (one call at a time, and in batches) until it throws
+     * ClosedException; a third closes {@code closing} (the function or its interpreter) after
+     * 0.2 ms. Every call before the close returns its right result.
+     */
+    private static void callsRacingClose(TypedFunction f, AutoCloseable closing) throws Exception {
+        List<Long> calls = Together.run(3, i -> () -> {
+            if (i == 2) {
+                Thread.sleep(0, 200_000);
+                closing.close();
+                return 0L;
+            }
+            long ok = 0;
+            for (long x = 0; ; x++) {
+                try {
+                    if (i == 0) assertEquals(x + 1, f.callLong(x));
+                    else f.callEach(new long[] {x, x}, new long[2]);
+                    ok++;
+                } catch (ClosedException e) {
+                    return ok;
+                }
+            }
+        });
+        assertTrue(calls.get(0) >= 0 && calls.get(1) >= 0);
+    }
+
     @Test
     void closeRacingWithCallsIsAResultOrClosedException() throws Exception {
         try (Host host = newHost(); Interpreter interp = host.newInterpreter()) {
             ExtensionModule m = interp.importModule("typed");
             for (int round = 0; round < 20; round++) {
                 TypedFunction f = m.typedFunction("add1", "l:l");
-                List<Long> calls = Together.run(3, i -> () -> {
-                    if (i == 2) {
-                        Thread.sleep(0, 200_000);
-                        f.close();
-                        return 0L;
-                    }
-                    long ok = 0;
-                    for (long x = 0; ; x++) {
-                        try {
-                            if (i == 0) assertEquals(x + 1, f.callLong(x));
-                            else f.callEach(new long[] {x, x}, new long[2]);
-                            ok++;
-                        } catch (ClosedException e) {
-                            return ok;
-                        }
-                    }
-                });
-                assertTrue(calls.get(0) >= 0 && calls.get(1) >= 0);
+                callsRacingClose(f, f);
             }
             assertEquals(1, interp.handleCount(), "only the module's handle is left");
         }
@@ -274,24 +283,7 @@ class TypedFunctionTest extends NativeTestBase {
             for (int round = 0; round < 20; round++) {
                 Interpreter interp = host.newInterpreter();
                 TypedFunction f = interp.importModule("typed").typedFunction("add1", "l:l");
-                List<Long> calls = Together.run(3, i -> () -> {
-                    if (i == 2) {
-                        Thread.sleep(0, 200_000);
-                        interp.close();
-                        return 0L;
-                    }
-                    long ok = 0;
-                    for (long x = 0; ; x++) {
-                        try {
-                            if (i == 0) assertEquals(x + 1, f.callLong(x));
-                            else f.callEach(new long[] {x, x}, new long[2]);
-                            ok++;
-                        } catch (ClosedException e) {
-                            return ok;
-                        }
-                    }
-                });
-                assertTrue(calls.get(0) >= 0 && calls.get(1) >= 0);
+                callsRacingClose(f, interp);
                 assertTrue(interp.isClosed());
             }
             return null;
