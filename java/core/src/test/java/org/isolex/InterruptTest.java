@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * waiting for the interpreter lock is interrupted once it runs, and the call holding the
  * lock is not. The rule breakers of test-ext interrupts, plain and debug.
  */
+@InProcessOnly("in-process interrupts; in a worker a deadline or an interrupt kills the worker (ABI.md 13.13, WorkerCrashTest)")
 class InterruptTest extends NativeTestBase {
     /** Seconds of work uninterrupted; fact polls every ~100 us of it. */
     private static final long LONG_N = 2_000_000L;

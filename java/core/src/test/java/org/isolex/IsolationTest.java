@@ -50,6 +50,7 @@ class IsolationTest extends NativeTestBase {
     }
 
     @Test
+    @InProcessOnly("identity() is an address in its own process: two worker processes may hand out the same one")
     void typeObjectsAreDistinctPerInterpreter() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
             Handle ta = (Handle) a.importModule("counter").getAttr("Counter");
@@ -71,6 +72,7 @@ class IsolationTest extends NativeTestBase {
     }
 
     @Test
+    @InProcessOnly("identity() is an address in its own process: two worker processes may hand out the same one")
     void builtinsArePerInterpreter() {
         try (Host host = newHost(); Interpreter a = host.newInterpreter(); Interpreter b = host.newInterpreter()) {
             long noneA = (Long) a.importModule("probe").invoke("none_id");
