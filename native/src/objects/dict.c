@@ -150,6 +150,37 @@ static int resize(IxContext *ctx, IxDictObject *d)
     return 0;
 }
 
+/* ABI 1.3 (ABI.md 8.15): a dict that is done growing (a type's or a module's, once made)
+ * gives back what resize left it for growth: the smallest index that holds its entries and
+ * room for exactly those, in their order. Shrinking in place takes no allocation, so it
+ * cannot fail nor use up an injected failure; a debug heap moves every reallocated block
+ * (a new allocation), so there the dict keeps its table. A later insert grows it again. */
+void ix_dict_trim(IxContext *ctx, IxObject *o)
+{
+    IxDictObject *d = (IxDictObject *)o;
+    IxHeap *h = &IX_INTERP(ctx)->heap;
+    if (!d->index || h->debug) return;
+    size_t slots = MIN_SLOTS;
+    while (usable_of(slots) < d->used) slots *= 2;
+    if (slots > d->mask + 1 || (slots == d->mask + 1 && d->used == d->usable)) return;
+    /* Entries move down (the new index is no larger, and holes only close up), in order,
+     * so a move never overwrites an entry still to be moved. */
+    IxDictEntry *entries = (IxDictEntry *)(d->index + slots);
+    size_t n = 0;
+    for (size_t i = 0; i < d->nentries; i++)
+        if (d->entries[i].key) memmove(&entries[n++], &d->entries[i], sizeof *entries);
+    memset(d->index, 0, slots * sizeof(size_t));
+    d->entries = entries;
+    d->mask = slots - 1;
+    d->usable = d->nentries = n;
+    d->generation++;
+    for (size_t i = 0; i < n; i++) d->index[free_slot(d, entries[i].hash)] = i + 1;
+    size_t *index = ix_heap_realloc(h, d->index, slots * sizeof(size_t) + n * sizeof(IxDictEntry));
+    if (!index) return; /* the C library kept the larger block: still right */
+    d->index = index;
+    d->entries = (IxDictEntry *)(index + slots);
+}
+
 /* Append an entry for a key known to be absent; the dict takes its own references. */
 static int insert_new(IxContext *ctx, IxDictObject *d, IxObject *key, int64_t hash,
                       IxObject *value)
