@@ -6,7 +6,7 @@
  * injected allocation failure never lands on a type made late. And (8.13-8.14) a type
  * carries a group of slots only when it or its base has some: a subtype without slots of
  * its own still runs its base's, and a managed dict alone brings the group holding its
- * place. Two interpreters at once, on two threads, one of them in debug mode.
+ * place. And (8.15) a module's dict trimmed after exec grows again. Two interpreters at once, on two threads, one of them in debug mode.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -153,6 +153,43 @@ static void slot_groups(int debug)
     CHECK_CLOSE(in);
 }
 
+/* ---- 8.15: a module's dict, trimmed once its exec is done, grows again and keeps every
+ * name (the order, dir's and attributeNames', is the JUnit tests' to check) */
+
+#define MORE_NAMES 40
+
+static void trimmed_dict(int debug)
+{
+    IxInterp *in = OPEN_MODE(debug);
+    IxContext *ctx = ENTER(in);
+    IxObject *m = IMPORT(ctx, "counter");
+    IxObject *names = CHECK_OK(ctx, Ix_Dir(ctx, m));
+    int64_t n = IxList_Size(ctx, names);
+    IxObject *one = CHECK_OK(ctx, IxLong_FromInt64(ctx, 1));
+    char name[32];
+    CHECK(n > 0);
+    for (int i = 0; i < MORE_NAMES; i++) {
+        snprintf(name, sizeof name, "added_%d", i);
+        CHECK_EQ_INT(Ix_SetAttr(ctx, m, name, one), 0);
+    }
+    for (int64_t i = 0; i < n; i++) {
+        IxObject *v = CHECK_OK(ctx, Ix_GetAttr(ctx, m, IxStr_AsUTF8(ctx, IxList_GetItem(ctx, names, i), NULL)));
+        Ix_Decref(ctx, v);
+    }
+    for (int i = 0; i < MORE_NAMES; i++) {
+        snprintf(name, sizeof name, "added_%d", i);
+        CHECK(WANT_INT(ctx, Ix_GetAttr(ctx, m, name)) == 1);
+    }
+    IxObject *after = CHECK_OK(ctx, Ix_Dir(ctx, m));
+    CHECK_EQ_INT(IxList_Size(ctx, after), n + MORE_NAMES);
+    Ix_Decref(ctx, after);
+    Ix_Decref(ctx, one);
+    Ix_Decref(ctx, names);
+    Ix_Decref(ctx, m);
+    ixh_leave(ctx);
+    CHECK_CLOSE(in);
+}
+
 static void *one_interpreter(void *arg)
 {
     int debug = *(const int *)arg;
@@ -160,6 +197,7 @@ static void *one_interpreter(void *arg)
     within_limit(debug);
     not_injected(debug);
     slot_groups(debug);
+    trimmed_dict(debug);
     return NULL;
 }
 

@@ -686,6 +686,8 @@ IX_HIDDEN size_t ix_list_size(IxContext *ctx, IxObject *l);
 IX_HIDDEN IxObject *ix_list_getitem(IxContext *ctx, IxObject *l, size_t i);
 IX_HIDDEN int ix_list_setitem(IxContext *ctx, IxObject *l, size_t i, IxObject *item);
 IX_HIDDEN IxObject *ix_dict_new(IxContext *ctx);
+/* ABI 1.3 (8.15): give back a finished dict's room for growth; never fails (dict.c). */
+IX_HIDDEN void ix_dict_trim(IxContext *ctx, IxObject *dict);
 IX_HIDDEN int ix_dict_setitem(IxContext *ctx, IxObject *d, IxObject *k, IxObject *v);
 IX_HIDDEN IxObject *ix_dict_getitem(IxContext *ctx, IxObject *d, IxObject *k);
 IX_HIDDEN int ix_dict_delitem(IxContext *ctx, IxObject *d, IxObject *k);

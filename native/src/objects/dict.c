@@ -27,7 +27,8 @@ typedef struct IxDictObject {
     size_t nentries;      /* entries[0..nentries) taken, holes included */
     size_t usable;        /* room in entries[] */
     size_t mask;          /* index slots - 1 */
-    size_t *index;        /* entry position + 1, or 0 for an empty slot; NULL: no table */
+    void *index;          /* entry position + 1, or 0 for an empty slot; NULL: no table.
+                           * One byte a slot in a table of up to SMALL_SLOTS, else size_t */
     IxDictEntry *entries; /* in the block that starts at index */
     uint64_t generation;  /* bumped whenever the table is replaced or dropped */
 } IxDictObject;
@@ -35,6 +36,27 @@ typedef struct IxDictObject {
 #define MIN_SLOTS 8
 /* Keeps the block size (slots * (index + entry)) from overflowing. */
 #define MAX_SLOTS (SIZE_MAX / (sizeof(size_t) + sizeof(IxDictEntry)) / 2)
+
+/* ABI 1.3 (8.15): a small table's positions (at most usable_of(SMALL_SLOTS) = 85) fit a
+ * byte, which saves 7 bytes a slot in the dicts of every type and module; the entries
+ * that follow stay 8-aligned (slots are a power of two, at least 8). */
+#define SMALL_SLOTS 128
+
+static size_t index_bytes(size_t slots)
+{
+    return slots * (slots <= SMALL_SLOTS ? 1 : sizeof(size_t));
+}
+
+static size_t slot_get(const IxDictObject *d, size_t slot)
+{
+    return d->mask < SMALL_SLOTS ? ((const uint8_t *)d->index)[slot] : ((const size_t *)d->index)[slot];
+}
+
+static void slot_set(IxDictObject *d, size_t slot, size_t position)
+{
+    if (d->mask < SMALL_SLOTS) ((uint8_t *)d->index)[slot] = (uint8_t)position;
+    else ((size_t *)d->index)[slot] = position;
+}
 
 /* Two thirds full at most, so a probe always reaches an empty slot soon. */
 static size_t usable_of(size_t slots)
@@ -73,7 +95,7 @@ static void probe_next(const IxDictObject *d, Probe *p)
 static size_t free_slot(const IxDictObject *d, int64_t hash)
 {
     Probe p = probe_start(d, hash);
-    while (d->index[p.slot]) probe_next(d, &p);
+    while (slot_get(d, p.slot)) probe_next(d, &p);
     return p.slot;
 }
 
@@ -86,7 +108,7 @@ static ptrdiff_t find(IxContext *ctx, IxDictObject *d, IxObject *key, int64_t ha
 restart:
     if (!d->index) return NOT_FOUND;
     for (Probe p = probe_start(d, hash);; probe_next(d, &p)) {
-        size_t ix = d->index[p.slot];
+        size_t ix = slot_get(d, p.slot);
         if (!ix) return NOT_FOUND;
         IxObject *k = d->entries[ix - 1].key;
         if (k == key) return (ptrdiff_t)(ix - 1);
@@ -108,7 +130,7 @@ static ptrdiff_t find_cstr(IxContext *ctx, IxDictObject *d, const char *key, siz
 {
     if (!d->index) return NOT_FOUND;
     for (Probe p = probe_start(d, hash);; probe_next(d, &p)) {
-        size_t ix = d->index[p.slot];
+        size_t ix = slot_get(d, p.slot);
         if (!ix) return NOT_FOUND;
         IxDictEntry *e = &d->entries[ix - 1];
         if (e->key && e->hash == hash && IX_IS_STR(ctx, e->key) &&
@@ -132,10 +154,10 @@ static int resize(IxContext *ctx, IxDictObject *d)
         slots *= 2;
     }
     size_t usable = usable_of(slots);
-    size_t *index = ix_mem_malloc(ctx, slots * sizeof(size_t) + usable * sizeof(IxDictEntry));
+    char *index = ix_mem_malloc(ctx, index_bytes(slots) + usable * sizeof(IxDictEntry));
     if (!index) return -1;
-    memset(index, 0, slots * sizeof(size_t));
-    IxDictEntry *entries = (IxDictEntry *)(index + slots);
+    memset(index, 0, index_bytes(slots));
+    IxDictEntry *entries = (IxDictEntry *)(index + index_bytes(slots));
     size_t n = 0;
     for (size_t i = 0; i < d->nentries; i++)
         if (d->entries[i].key) entries[n++] = d->entries[i];
@@ -146,8 +168,39 @@ static int resize(IxContext *ctx, IxDictObject *d)
     d->usable = usable;
     d->nentries = n;
     d->generation++;
-    for (size_t i = 0; i < n; i++) index[free_slot(d, entries[i].hash)] = i + 1;
+    for (size_t i = 0; i < n; i++) slot_set(d, free_slot(d, entries[i].hash), i + 1);
     return 0;
+}
+
+/* ABI 1.3 (ABI.md 8.15): a dict that is done growing (a type's or a module's, once made)
+ * gives back what resize left it for growth: the smallest index that holds its entries and
+ * room for exactly those, in their order. Shrinking in place takes no allocation, so it
+ * cannot fail nor use up an injected failure; a debug heap moves every reallocated block
+ * (a new allocation), so there the dict keeps its table. A later insert grows it again. */
+void ix_dict_trim(IxContext *ctx, IxObject *o)
+{
+    IxDictObject *d = (IxDictObject *)o;
+    IxHeap *h = &IX_INTERP(ctx)->heap;
+    if (!d->index || h->debug) return;
+    size_t slots = MIN_SLOTS;
+    while (usable_of(slots) < d->used) slots *= 2;
+    if (slots > d->mask + 1 || (slots == d->mask + 1 && d->used == d->usable)) return;
+    /* Entries move down (the new index is no larger, and holes only close up), in order,
+     * so a move never overwrites an entry still to be moved. */
+    IxDictEntry *entries = (IxDictEntry *)((char *)d->index + index_bytes(slots));
+    size_t n = 0;
+    for (size_t i = 0; i < d->nentries; i++)
+        if (d->entries[i].key) memmove(&entries[n++], &d->entries[i], sizeof *entries);
+    memset(d->index, 0, index_bytes(slots));
+    d->entries = entries;
+    d->mask = slots - 1;
+    d->usable = d->nentries = n;
+    d->generation++;
+    for (size_t i = 0; i < n; i++) slot_set(d, free_slot(d, entries[i].hash), i + 1);
+    char *index = ix_heap_realloc(h, d->index, index_bytes(slots) + n * sizeof(IxDictEntry));
+    if (!index) return; /* the C library kept the larger block: still right */
+    d->index = index;
+    d->entries = (IxDictEntry *)(index + index_bytes(slots));
 }
 
 /* Append an entry for a key known to be absent; the dict takes its own references. */
@@ -158,7 +211,7 @@ static int insert_new(IxContext *ctx, IxDictObject *d, IxObject *key, int64_t ha
     IX_INCREF(key);
     IX_INCREF(value);
     d->entries[d->nentries++] = (IxDictEntry){hash, key, value};
-    d->index[free_slot(d, hash)] = d->nentries; /* position + 1 */
+    slot_set(d, free_slot(d, hash), d->nentries); /* position + 1 */
     d->used++;
     return 0;
 }
@@ -176,7 +229,7 @@ static void replace_value(IxContext *ctx, IxDictEntry *e, IxObject *value)
  * may reach this dict and must find it empty and consistent. */
 static void drop_all(IxContext *ctx, IxDictObject *d)
 {
-    size_t *block = d->index;
+    void *block = d->index;
     IxDictEntry *e = d->entries;
     size_t n = d->nentries;
     d->index = NULL;

@@ -506,6 +506,7 @@ IxTypeObject *ix_type_new_builtin(IxContext *ctx, const IxBuiltinTypeDef *def)
     if (def->base_id != UINT32_MAX) t->base = (IxTypeObject *)interp->builtins[def->base_id];
     if (apply_slots(ctx, t, def->slots) < 0) return NULL;
     if (t->base) inherit(t, t->base);
+    if (t->dict) ix_dict_trim(ctx, t->dict); /* complete: its room for growth back (8.15) */
     return t;
 }
 
@@ -579,6 +580,7 @@ IxObject *ix_type_from_spec_base(IxContext *ctx, IxObject *module, const IxTypeS
                       t->name);
         goto fail;
     }
+    if (t->dict) ix_dict_trim(ctx, t->dict); /* complete: its room for growth back (8.15) */
     return &t->ob_base;
 fail:
     IX_DECREF(ctx, t);

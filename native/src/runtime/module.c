@@ -379,6 +379,7 @@ IxObject *ix_module_from_def(IxContext *ctx, const IxModuleDef *def, const char 
         IX_DECREF(ctx, m);
         return NULL;
     }
+    if (mo->dict) ix_dict_trim(ctx, mo->dict); /* exec is done adding: room back (8.15) */
     return m;
 }
 
