@@ -448,6 +448,8 @@ typedef struct IxFunctionObject {  /* IX_TYPE_FUNCTION: a module function */
     const IxMethodDef *def;
     IxObject *self;       /* the module, strong */
     uint32_t owner;
+    int64_t typed_code;   /* ABI 1.3: an IX_METH_TYPED def's IxSig.code, parsed at the first typed
+                           * call (typed.c) so later calls skip the parse; 0 until then */
 } IxFunctionObject;
 typedef struct IxMethodObject {    /* IX_TYPE_METHOD: a method bound to an instance */
     IxObject_HEAD
@@ -941,7 +943,11 @@ typedef struct IxTypedTarget {
 } IxTypedTarget;
 /* 0, or -1 with the reason in err (NULL: no reason wanted). */
 IX_HIDDEN int ix_sig_parse(const char *s, IxSig *sig, char *err, size_t cap);
-IX_HIDDEN bool ix_sig_is_object(char letter);
+/* Inline: a typed call asks it several times. */
+static inline bool ix_sig_is_object(char letter)
+{
+    return letter == 's' || letter == 'y';
+}
 /* The typed function f (a module function or bound method) for a call with signature
  * `code` (-1: any). 0, or -1 with a TypeError. */
 IX_HIDDEN int ix_typed_target(IxContext *ctx, IxObject *f, int64_t code, IxTypedTarget *t);
