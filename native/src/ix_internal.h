@@ -448,8 +448,9 @@ typedef struct IxFunctionObject {  /* IX_TYPE_FUNCTION: a module function */
     const IxMethodDef *def;
     IxObject *self;       /* the module, strong */
     uint32_t owner;
-    int64_t typed_code;   /* ABI 1.3: an IX_METH_TYPED def's IxSig.code, parsed at the first typed
-                           * call (typed.c) so later calls skip the parse; 0 until then */
+    uint32_t typed_code;  /* ABI 1.3: an IX_METH_TYPED def's IxSig.code, kept at its first typed
+                           * call so later ones skip the parse (typed.c); 0 until then, and for
+                           * 7-8 parameters (a code above 32 bits). In owner's padding: no bytes */
 } IxFunctionObject;
 typedef struct IxMethodObject {    /* IX_TYPE_METHOD: a method bound to an instance */
     IxObject_HEAD
@@ -577,10 +578,28 @@ IX_HIDDEN bool ix_owned_by(IxContext *ctx, IxObject *o);
 /* True, with RuntimeError "maximum recursion depth exceeded WHAT", when this thread's stack
  * is down to its reserve (ABI.md 3.9). */
 IX_HIDDEN bool ix_stack_exhausted(IxContext *ctx, const char *what);
-/* Bracket every call into extension code (ABI.md 9.3): `module` may be NULL (core code). */
-IX_HIDDEN void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e);
+/* Bracket every call into extension code (ABI.md 9.3): `module` may be NULL (core code).
+ * Inline, as every call passes here: the usual case is two stores each way; a shared-lock
+ * module's code lock, and code that returned without the interpreter's lock, go out of line
+ * (object.c). */
 IX_HIDDEN void ix_enter_raw(IxContext *ctx, uint32_t owner, IxLibrary *lock, IxEntry *e);
-IX_HIDDEN void ix_leave_code(IxContext *ctx, IxEntry *e);
+IX_HIDDEN void ix_leave_slow(IxContext *ctx, IxEntry *e);
+static inline void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e)
+{
+    IxModuleObject *m = (IxModuleObject *)module;
+    if (m && m->shared_lock) {
+        ix_enter_raw(ctx, m->record, m->lib, e);
+        return;
+    }
+    e->saved_owner = IX_CTX(ctx)->owner;
+    e->locked = NULL;
+    IX_CTX(ctx)->owner = m ? m->record : 0;
+}
+static inline void ix_leave_code(IxContext *ctx, IxEntry *e)
+{
+    if (IX_CTX(ctx)->released || e->locked) ix_leave_slow(ctx, e);
+    else IX_CTX(ctx)->owner = e->saved_owner;
+}
 
 /* Table entries (same signatures as IxFunctionTable). */
 IX_HIDDEN IxObject *ix_builtin(IxContext *ctx, IxBuiltin which);

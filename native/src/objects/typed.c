@@ -106,7 +106,8 @@ static int fill(IxContext *ctx, IxTypedTarget *t, const IxMethodDef *def, IxObje
 }
 
 /* A module function: its signature's code is parsed once, at its first typed call, and kept
- * in the function object (guarded, like the object, by the interpreter's lock). The parse
+ * in the function object (guarded, like the object, by the interpreter's lock; up to 6
+ * parameters, the code's 32 bits fit in padding the object had anyway). The parse
  * checked the whole text, and a definition is constant while its module lives (ABI.md 4.2),
  * so the code stands for the text: nargs and the result letter are unpacked from it. */
 static int fill_function(IxContext *ctx, IxTypedTarget *t, IxFunctionObject *fn)
@@ -115,7 +116,7 @@ static int fill_function(IxContext *ctx, IxTypedTarget *t, IxFunctionObject *fn)
     int64_t code = fn->typed_code;
     if (__builtin_expect(code == 0, 0)) {
         if (fill(ctx, t, def, fn->self, fn->self, ((IxModuleObject *)fn->self)->def->name) < 0) return -1;
-        fn->typed_code = t->sig.code;
+        if (t->sig.code <= UINT32_MAX) fn->typed_code = (uint32_t)t->sig.code;
         return 0;
     }
     t->def = def;
