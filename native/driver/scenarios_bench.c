@@ -21,6 +21,8 @@
  *   bench memory [K]      K interpreters with counter imported, open at once: live bytes,
  *                         malloc's in-use bytes and the resident set, per interpreter.
  *   bench all [N]         all four.
+ *   bench typed [N]       N release-mode typed calls of add1, untimed: run it under
+ *                         callgrind to count instructions per ixh_call_typed (not in all).
  *
  * Output: one "bench KEY=VALUE" line per figure (the `isolex bench` command parses them),
  * plus a line of prose each. Not a test: main.c's table gives it no numeric argument
@@ -208,6 +210,22 @@ static void bench_call(long n)
         }
         call_teardown(&s);
     }
+}
+
+/* For callgrind (docs/benchmarks.md, "typed call fast path"): n release-mode typed calls
+ * of add1 and nothing else, so instructions per call = (Ir of ixh_call_typed) / n. */
+static void bench_typed(long n)
+{
+    CallSetup s;
+    uint8_t buf[256];
+    call_setup(&s, 0);
+    for (long i = 0; i < n; i++) {
+        IxValue v = {.i = i};
+        if (ixh_call_typed(s.interp, s.add1, SIG_L_L, &v, buf, sizeof buf) != IXH_OK || v.i != i + 1)
+            ixd_fail(IXD_AT, "  bench typed: ixh_call_typed(add1(%ld)) failed", i);
+    }
+    call_teardown(&s);
+    printf("bench typed: %ld release-mode typed calls of add1\n", n);
 }
 
 /* ---------------------------------------------------------------- lifecycle */
@@ -614,7 +632,9 @@ void ixd_bench(int argc, char **argv)
     if (strcmp(what, "queue") == 0 || strcmp(what, "all") == 0) bench_queue(n ? n : 1000000);
     if (strcmp(what, "memory") == 0 || strcmp(what, "all") == 0) bench_memory(n ? n : 1000);
     if (strcmp(what, "interrupt") == 0) bench_interrupt(n ? n : 10000000); /* ABI 1.3; not in all */
+    if (strcmp(what, "typed") == 0) bench_typed(n ? n : 100000); /* for callgrind; not in all */
     if (strcmp(what, "call") && strcmp(what, "lifecycle") && strcmp(what, "queue") && strcmp(what, "memory") &&
-        strcmp(what, "interrupt") && strcmp(what, "all"))
-        ixd_fail(IXD_AT, "  bench: WHAT is call, lifecycle, queue, memory, interrupt or all; got \"%s\"", what);
+        strcmp(what, "interrupt") && strcmp(what, "typed") && strcmp(what, "all"))
+        ixd_fail(IXD_AT, "  bench: WHAT is call, lifecycle, queue, memory, interrupt, typed or all; got \"%s\"",
+                 what);
 }

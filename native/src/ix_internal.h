@@ -448,6 +448,9 @@ typedef struct IxFunctionObject {  /* IX_TYPE_FUNCTION: a module function */
     const IxMethodDef *def;
     IxObject *self;       /* the module, strong */
     uint32_t owner;
+    uint32_t typed_code;  /* ABI 1.3: an IX_METH_TYPED def's IxSig.code, kept at its first typed
+                           * call so later ones skip the parse (typed.c); 0 until then, and for
+                           * 7-8 parameters (a code above 32 bits). In owner's padding: no bytes */
 } IxFunctionObject;
 typedef struct IxMethodObject {    /* IX_TYPE_METHOD: a method bound to an instance */
     IxObject_HEAD
@@ -575,10 +578,28 @@ IX_HIDDEN bool ix_owned_by(IxContext *ctx, IxObject *o);
 /* True, with RuntimeError "maximum recursion depth exceeded WHAT", when this thread's stack
  * is down to its reserve (ABI.md 3.9). */
 IX_HIDDEN bool ix_stack_exhausted(IxContext *ctx, const char *what);
-/* Bracket every call into extension code (ABI.md 9.3): `module` may be NULL (core code). */
-IX_HIDDEN void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e);
+/* Bracket every call into extension code (ABI.md 9.3): `module` may be NULL (core code).
+ * Inline, as every call passes here: the usual case is two stores each way; a shared-lock
+ * module's code lock, and code that returned without the interpreter's lock, go out of line
+ * (object.c). */
 IX_HIDDEN void ix_enter_raw(IxContext *ctx, uint32_t owner, IxLibrary *lock, IxEntry *e);
-IX_HIDDEN void ix_leave_code(IxContext *ctx, IxEntry *e);
+IX_HIDDEN void ix_leave_slow(IxContext *ctx, IxEntry *e);
+static inline void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e)
+{
+    IxModuleObject *m = (IxModuleObject *)module;
+    if (m && m->shared_lock) {
+        ix_enter_raw(ctx, m->record, m->lib, e);
+        return;
+    }
+    e->saved_owner = IX_CTX(ctx)->owner;
+    e->locked = NULL;
+    IX_CTX(ctx)->owner = m ? m->record : 0;
+}
+static inline void ix_leave_code(IxContext *ctx, IxEntry *e)
+{
+    if (IX_CTX(ctx)->released || e->locked) ix_leave_slow(ctx, e);
+    else IX_CTX(ctx)->owner = e->saved_owner;
+}
 
 /* Table entries (same signatures as IxFunctionTable). */
 IX_HIDDEN IxObject *ix_builtin(IxContext *ctx, IxBuiltin which);
@@ -943,7 +964,11 @@ typedef struct IxTypedTarget {
 } IxTypedTarget;
 /* 0, or -1 with the reason in err (NULL: no reason wanted). */
 IX_HIDDEN int ix_sig_parse(const char *s, IxSig *sig, char *err, size_t cap);
-IX_HIDDEN bool ix_sig_is_object(char letter);
+/* Inline: a typed call asks it several times. */
+static inline bool ix_sig_is_object(char letter)
+{
+    return letter == 's' || letter == 'y';
+}
 /* The typed function f (a module function or bound method) for a call with signature
  * `code` (-1: any). 0, or -1 with a TypeError. */
 IX_HIDDEN int ix_typed_target(IxContext *ctx, IxObject *f, int64_t code, IxTypedTarget *t);

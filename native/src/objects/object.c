@@ -51,14 +51,8 @@ void ix_enter_raw(IxContext *ctx, uint32_t owner, IxLibrary *lock, IxEntry *e)
     }
 }
 
-void ix_enter_code(IxContext *ctx, IxObject *module, IxEntry *e)
-{
-    IxModuleObject *m = (IxModuleObject *)module;
-    if (!m) ix_enter_raw(ctx, 0, NULL, e);
-    else ix_enter_raw(ctx, m->record, m->shared_lock ? m->lib : NULL, e);
-}
-
-void ix_leave_code(IxContext *ctx, IxEntry *e)
+/* ix_leave_code (ix_internal.h) when a code lock is held or the interpreter's was released. */
+void ix_leave_slow(IxContext *ctx, IxEntry *e)
 {
     IxCtx *c = IX_CTX(ctx);
     /* Code that returns with the lock still released broke ABI.md 9.1; the host retakes

@@ -82,11 +82,6 @@ static void sig_text(int64_t code, char *out, size_t cap)
     out[at] = 0;
 }
 
-bool ix_sig_is_object(char letter)
-{
-    return letter == 's' || letter == 'y';
-}
-
 /* The typed definition a checked method definition (type.c, ABI.md 4.32) points at. */
 static const IxTypedDef *typed_def(const IxMethodDef *def)
 {
@@ -110,6 +105,32 @@ static int fill(IxContext *ctx, IxTypedTarget *t, const IxMethodDef *def, IxObje
     return -1;
 }
 
+/* A module function: its signature's code is parsed once, at its first typed call, and kept
+ * in the function object (guarded, like the object, by the interpreter's lock; up to 6
+ * parameters, the code's 32 bits fit in padding the object had anyway). The parse
+ * checked the whole text, and a definition is constant while its module lives (ABI.md 4.2),
+ * so the code stands for the text: nargs and the result letter are unpacked from it. */
+static int fill_function(IxContext *ctx, IxTypedTarget *t, IxFunctionObject *fn)
+{
+    const IxMethodDef *def = fn->def;
+    int64_t code = fn->typed_code;
+    if (__builtin_expect(code == 0, 0)) {
+        if (fill(ctx, t, def, fn->self, fn->self, ((IxModuleObject *)fn->self)->def->name) < 0) return -1;
+        if (t->sig.code <= UINT32_MAX) fn->typed_code = (uint32_t)t->sig.code;
+        return 0;
+    }
+    t->def = def;
+    t->td = typed_def(def);
+    t->self = fn->self;
+    t->module = fn->self;
+    t->owner = ((IxModuleObject *)fn->self)->def->name;
+    t->sig.args = t->td->signature;
+    t->sig.nargs = (uint8_t)(code & 0xF);
+    t->sig.ret = LETTERS[(code >> 4 & 0xF) - 1];
+    t->sig.code = code;
+    return 0;
+}
+
 /* ABI.md 12.70: the typed function a handle names -- a module function, a method bound to
  * its instance or class, or a static method -- with its signature checked against the
  * caller's `code`. */
@@ -120,8 +141,7 @@ int ix_typed_target(IxContext *ctx, IxObject *f, int64_t code, IxTypedTarget *t)
     if (IX_IS(ctx, f, IX_TYPE_FUNCTION)) {
         IxFunctionObject *fn = (IxFunctionObject *)f;
         def = fn->def;
-        if (def->flags & IX_METH_TYPED)
-            rc = fill(ctx, t, def, fn->self, fn->self, ((IxModuleObject *)fn->self)->def->name);
+        if (def->flags & IX_METH_TYPED) rc = fill_function(ctx, t, fn);
     } else if (IX_IS(ctx, f, IXI_TYPE_METHOD_DESCR) && ((IxDescrObject *)f)->u.method->flags & IX_METH_STATIC) {
         IxDescrObject *d = (IxDescrObject *)f; /* a static method, as its type gives it (5.9) */
         def = d->u.method;
