@@ -136,6 +136,19 @@ final class FfmNatives implements Natives {
         return new IllegalStateException(t);
     }
 
+    /**
+     * One of the (interp, target, buf, len, cap) value-API calls. The handle is a static
+     * final at every call site, so once this is inlined the JIT sees a constant and links
+     * the downcall as it would a direct {@code invokeExact} of the field.
+     */
+    private static int op(MethodHandle h, long interp, long target, long buf, long len, long cap) {
+        try {
+            return (int) h.invokeExact(interp, target, buf, len, cap);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     @Override public String path() { return "ffm"; }
 
     @Override public long version() {
@@ -201,66 +214,34 @@ final class FfmNatives implements Natives {
         try { return (int) IMPORT.invokeExact(interp, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
     }
     @Override public int call(long interp, long target, long buf, long len, long cap) {
-        try { return (int) CALL.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
+        return op(CALL, interp, target, buf, len, cap);
     }
     @Override public int getattr(long interp, long target, long buf, long len, long cap) {
-        try {
-            return (int) GETATTR.invokeExact(interp, target, buf, len, cap);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return op(GETATTR, interp, target, buf, len, cap);
     }
     @Override public int setattr(long interp, long target, long buf, long len, long cap) {
-        try {
-            return (int) SETATTR.invokeExact(interp, target, buf, len, cap);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return op(SETATTR, interp, target, buf, len, cap);
     }
     @Override public int describe(long interp, long target, long buf, long len, long cap) {
-        try {
-            return (int) DESCRIBE.invokeExact(interp, target, buf, len, cap);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return op(DESCRIBE, interp, target, buf, len, cap);
     }
     @Override public int expand(long interp, long target, long buf, long len, long cap) {
-        try {
-            return (int) EXPAND.invokeExact(interp, target, buf, len, cap);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return op(EXPAND, interp, target, buf, len, cap);
     }
     @Override public int moduleDefinition(long interp, long target, long buf, long len, long cap) {
-        try {
-            return (int) MODULE_DEFINITION.invokeExact(interp, target, buf, len, cap);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return op(MODULE_DEFINITION, interp, target, buf, len, cap);
     }
     @Override public int protocol(long interp, long target, long buf, long len, long cap) {
-        try {
-            return (int) PROTOCOL.invokeExact(interp, target, buf, len, cap);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return op(PROTOCOL, interp, target, buf, len, cap);
     }
     @Override public int delattr(long interp, long target, long buf, long len, long cap) {
-        try {
-            return (int) DELATTR.invokeExact(interp, target, buf, len, cap);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return op(DELATTR, interp, target, buf, len, cap);
     }
     @Override public int dir(long interp, long target, long buf, long len, long cap) {
-        try { return (int) DIR.invokeExact(interp, target, buf, len, cap); } catch (Throwable t) { throw rethrow(t); }
+        return op(DIR, interp, target, buf, len, cap);
     }
     @Override public int typedSignature(long interp, long target, long buf, long len, long cap) {
-        try {
-            return (int) TYPED_SIGNATURE.invokeExact(interp, target, buf, len, cap);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return op(TYPED_SIGNATURE, interp, target, buf, len, cap);
     }
     @Override public int release(long interp, long handle) {
         try { return (int) RELEASE.invokeExact(interp, handle); } catch (Throwable t) { throw rethrow(t); }
